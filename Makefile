@@ -1,0 +1,149 @@
+# tracerec top-level Makefile.  `make` builds everything into build/ (build/san with SAN=1).
+# Sources are discovered by convention, so adding a file rarely means editing this file:
+#   bpf/NAME.bpf.c           -> $(B)/NAME.bpf.o -> $(B)/NAME.skel.h
+#   user/tracerec*.c         -> one tool each ($(B)/tracerec-dump, ...)
+#   user/*.c (other)         -> $(B)/libtracerec.a (trace library, collector, importers, ...)
+#   model/*.c                -> $(B)/libmodel.a (the imputers; no I/O beyond the checkpoint)
+#   tests/test_*.c           -> $(B)/tests/test_* (CMocka), linked with tests/helpers/*.c
+#   tests/progs/*.c          -> $(B)/tests/progs/* (programs the end-to-end tests trace)
+#   tests/*.sh               -> run by `make test` after the CMocka suites
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+SAN ?= 0
+ifeq ($(SAN),1)
+B := build/san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+B := build
+SANFLAGS :=
+endif
+
+CC ?= gcc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+PREFIX ?= /usr/local
+prefix ?= $(PREFIX)
+DESTDIR ?=
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+ifeq ($(V),1)
+Q :=
+msg =
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+PKGS := libbpf babeltrace2 openblas zlib
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -MMD -MP $(SANFLAGS) \
+	-I$(B) -Iuser -Imodel -Ibpf $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDFLAGS := $(SANFLAGS) $(EXTRA_LDFLAGS)
+LIBS := $(PKG_LIBS) -lbpf -lelf -lz -lopenblas -lpthread -lm
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Ivmlinux/$(ARCH) -Ivmlinux -Ibpf
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+SKELS := $(patsubst bpf/%.bpf.c,$(B)/%.skel.h,$(BPF_SRCS))
+TOOL_SRCS := $(wildcard user/tracerec*.c)
+TOOLS := $(patsubst user/%.c,$(B)/%,$(TOOL_SRCS))
+LIB_SRCS := $(filter-out $(TOOL_SRCS),$(wildcard user/*.c))
+LIB_OBJS := $(patsubst user/%.c,$(B)/user/%.o,$(LIB_SRCS)) $(B)/gen/syscall_table.o
+MODEL_SRCS := $(wildcard model/*.c)
+MODEL_OBJS := $(patsubst model/%.c,$(B)/model/%.o,$(MODEL_SRCS))
+TEST_SRCS := $(wildcard tests/test_*.c)
+TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRCS))
+TEST_HELPER_OBJS := $(patsubst tests/helpers/%.c,$(B)/tests/helpers/%.o,$(wildcard tests/helpers/*.c))
+PROG_SRCS := $(wildcard tests/progs/*.c)
+PROGS := $(patsubst tests/progs/%.c,$(B)/tests/progs/%,$(PROG_SRCS))
+MANS := $(wildcard man/*.[1-8])
+
+.PHONY: all deps test check demo install clean tools tests bench
+all: $(B)/.deps-ok tools
+
+tools: $(TOOLS)
+tests: $(TESTS) $(PROGS)
+
+# Dependencies: checked on every build, installed with apt-get when root (scripts/deps.sh).
+deps:
+	$(Q)scripts/deps.sh
+$(B)/.deps-ok: scripts/deps.sh
+	$(Q)scripts/deps.sh
+	$(Q)mkdir -p $(@D) && touch $@
+
+# BPF objects and skeletons
+$(B)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) | $(B)/.deps-ok
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+$(B)/%.skel.h: $(B)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+# Generated syscall table (from the installed kernel headers)
+$(B)/gen/syscall_table.c: scripts/gen_syscall_table.sh | $(B)/.deps-ok
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)scripts/gen_syscall_table.sh $@
+
+# C objects; everything user-side may include a BPF skeleton
+$(B)/user/%.o: user/%.c | $(SKELS) $(B)/.deps-ok
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+$(B)/gen/%.o: $(B)/gen/%.c
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+$(B)/model/%.o: model/%.c | $(B)/.deps-ok
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -fcx-limited-range -c $< -o $@
+$(B)/tests/%.o: tests/%.c | $(SKELS) $(B)/.deps-ok
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Itests -c $< -o $@
+
+$(B)/libtracerec.a: $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+$(B)/libmodel.a: $(MODEL_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $(if $^,$^,)
+
+$(B)/tracerec%: $(B)/user/tracerec%.o $(B)/libtracerec.a $(B)/libmodel.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $< -o $@ $(B)/libtracerec.a $(B)/libmodel.a $(B)/libtracerec.a $(LIBS)
+
+$(B)/tests/test_%: $(B)/tests/test_%.o $(TEST_HELPER_OBJS) $(B)/libtracerec.a $(B)/libmodel.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $< $(TEST_HELPER_OBJS) -o $@ $(B)/libtracerec.a $(B)/libmodel.a $(B)/libtracerec.a $(LIBS) -lcmocka
+
+$(B)/tests/progs/%: tests/progs/%.c | $(B)/.deps-ok
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror $(SANFLAGS) $< -o $@ -lpthread
+
+# Tests: CMocka suites, then tests/*.sh (end-to-end, as root where they need it).
+test check: all tests
+	$(Q)B=$(B) SAN=$(SAN) scripts/run-tests.sh $(TESTS) -- $(sort $(wildcard tests/*.sh))
+
+demo: all
+	$(Q)B=$(B) scripts/demo.sh
+
+bench: all
+	@echo "benchmarks: scripts/bench-*.sh (each writes its section of BENCHMARKS.md)"
+
+install: all
+	install -d $(DESTDIR)$(prefix)/bin $(DESTDIR)$(prefix)/sbin $(DESTDIR)$(prefix)/share/man/man1 \
+		$(DESTDIR)$(prefix)/share/man/man5 $(DESTDIR)$(prefix)/share/man/man8
+	for t in $(TOOLS); do \
+		case $$t in */tracerecd) install -m 0755 $$t $(DESTDIR)$(prefix)/sbin/ ;; \
+		*) install -m 0755 $$t $(DESTDIR)$(prefix)/bin/ ;; esac; done
+	for m in $(MANS); do s=$${m##*.}; install -m 0644 $$m $(DESTDIR)$(prefix)/share/man/man$$s/; done
+
+clean:
+	rm -rf build
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,26 @@
+/* npy.h - NumPy .npy files of int32 windows, the paper's dataset format.
+ *
+ * Only what the datasets use: format version 1.0 (2.0 read too), little-endian int32 ('<i4'),
+ * C order, shape (N, L) or (N, L, 1).
+ */
+#ifndef TRC_NPY_H
+#define TRC_NPY_H
+
+#include <stdint.h>
+
+struct npy_windows {
+	int32_t *data;   /* n * len ids, row-major; caller frees with npy_free() */
+	int64_t n;       /* windows */
+	int64_t len;     /* events per window */
+};
+
+/* Read path into *w.  Returns 0, or -EINVAL for a malformed header, wrong dtype, fortran order
+ * or shape (npy_last_error() says which), -EIO for truncated data, -errno for I/O errors. */
+int npy_read(const char *path, struct npy_windows *w);
+/* Write n windows of len ids as (n, len, 1) '<i4' (the datasets' shape); file mode 0600. */
+int npy_write(const char *path, const int32_t *data, int64_t n, int64_t len);
+void npy_free(struct npy_windows *w);
+/* Words for the last npy_read() failure on this thread. */
+const char *npy_last_error(void);
+
+#endif /* TRC_NPY_H */

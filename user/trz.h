@@ -1,0 +1,183 @@
+/* trz.h - the .trz trace format (version 1): records, writer and reader.
+ *
+ * This header is the contract between every tool: the collector, the importers, the gap filler
+ * and tracerec-dump all read and write traces only through it.  The on-disk layout is specified
+ * in man/trz.5 and known only to user/trz_*.c.
+ *
+ * A file is a header followed by independently zlib-compressed blocks.  Within a block, records
+ * keep the order in which they were written.  Record kinds:
+ *   TRZ_REC_EVENT   a recorded syscall entry or exit
+ *   TRZ_REC_GAP     events that were lost (attributed to a thread, or per-CPU "unattributed")
+ *   TRZ_REC_SYNTH   a synthetic event produced by an imputer for a gap, with a confidence
+ *   TRZ_REC_THREAD  process/thread information (fork, exec, exit, or a snapshot)
+ *   TRZ_REC_META    one key/value string of trace metadata (host, kernel, arch, tool, ...)
+ *
+ * Conventions: all functions return 0 or -errno (readers: 1 = a record, 0 = end); pointer
+ * returning functions return NULL with errno set.  Nothing here prints or exits; problems the
+ * reader survives (corrupt block skipped, truncated tail) are reported through trz_warn_fn.
+ */
+#ifndef TRC_TRZ_H
+#define TRC_TRZ_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#define TRZ_VERSION 1
+
+enum trz_rec_kind {
+	TRZ_REC_EVENT = 1,
+	TRZ_REC_GAP = 2,
+	TRZ_REC_SYNTH = 3,
+	TRZ_REC_THREAD = 4,
+	TRZ_REC_META = 5,
+};
+
+enum trz_dir {
+	TRZ_ENTRY = 0,
+	TRZ_EXIT = 1,
+};
+
+#define TRZ_NO_CPU 0xffffu     /* cpu unknown */
+#define TRZ_MAX_ARGS 6
+#define TRZ_COMM_LEN 16
+#define TRZ_PATH_MAX 4096      /* exec path, metadata values: longer strings are cut */
+#define TRZ_KEY_MAX 64
+
+/* A recorded syscall entry or exit. */
+struct trz_event {
+	uint64_t ts_ns;        /* CLOCK_MONOTONIC (collector) or the trace's clock (imports), ns */
+	uint64_t tseq;         /* per-thread sequence number: consecutive events of a thread differ by 1 */
+	uint64_t cseq;         /* per-CPU attempt sequence number (0 when the source has none) */
+	int64_t ret;           /* return value; meaningful on exit only (0 on entry) */
+	uint64_t args[TRZ_MAX_ARGS]; /* raw args on entry when nargs == 6, else zero */
+	uint32_t pid;          /* thread group id */
+	uint32_t tid;          /* thread id */
+	int32_t nr;            /* syscall number (x86_64 numbering unless metadata says otherwise) */
+	uint16_t cpu;          /* cpu, or TRZ_NO_CPU */
+	uint8_t dir;           /* enum trz_dir */
+	uint8_t nargs;         /* 0 or TRZ_MAX_ARGS */
+};
+
+/* Events lost.  Attributed gaps name a thread and the missing range of its tseq; unattributed
+ * gaps (per-CPU ring-buffer losses no later event revealed, LTTng discarded events) name a CPU
+ * and, when known, the missing range of its cseq. */
+struct trz_gap {
+	uint64_t id;           /* unique within the file, > 0; synthetic events refer to it */
+	uint64_t lost;         /* number of events lost (0 = unknown count, e.g. discarded packets) */
+	uint64_t seq_first;    /* first missing sequence number (tseq if attributed, else cseq) */
+	uint64_t seq_last;     /* last missing sequence number, inclusive (0/0 when unknown) */
+	uint64_t t_start_ns;   /* time of the last recorded event before the gap (0 = unknown) */
+	uint64_t t_end_ns;     /* time of the first recorded event after it (UINT64_MAX = none) */
+	uint32_t pid;          /* attributed: the thread's pid */
+	uint32_t tid;          /* attributed: the thread */
+	uint16_t cpu;          /* cpu of the loss, or TRZ_NO_CPU */
+	uint8_t attributed;    /* 1 = tid/pid/tseq valid, 0 = unattributed */
+	uint8_t _pad;
+};
+
+/* An event produced by an imputer for a gap. */
+struct trz_synth {
+	struct trz_event ev;   /* same fields as a recorded event; ev.tseq is the filled tseq */
+	uint64_t gap_id;       /* the gap it fills */
+	float confidence;      /* in [0, 1] */
+	uint32_t _pad;
+};
+
+enum trz_thread_what {
+	TRZ_THREAD_SNAPSHOT = 0, /* existed when tracing started / first seen */
+	TRZ_THREAD_FORK = 1,     /* created (ppid = creator's pid) */
+	TRZ_THREAD_EXEC = 2,     /* exec'd (path set) */
+	TRZ_THREAD_EXIT = 3,     /* exited */
+};
+
+struct trz_thread {
+	uint64_t ts_ns;
+	uint32_t pid, tid, ppid;
+	uint8_t what;            /* enum trz_thread_what */
+	uint8_t _pad[3];
+	char comm[TRZ_COMM_LEN]; /* NUL-terminated */
+	char path[TRZ_PATH_MAX]; /* exec path, NUL-terminated, may be empty */
+};
+
+struct trz_meta {
+	char key[TRZ_KEY_MAX];   /* NUL-terminated, e.g. "host", "kernel", "arch", "tool", "cmdline" */
+	char value[TRZ_PATH_MAX];
+};
+
+struct trz_record {
+	enum trz_rec_kind kind;
+	uint64_t offset;         /* file offset of the block the record came from */
+	union {
+		struct trz_event ev;
+		struct trz_gap gap;
+		struct trz_synth syn;
+		struct trz_thread th;
+		struct trz_meta meta;
+	};
+};
+
+/* ---- writer ---------------------------------------------------------------------------- */
+
+struct trz_writer;
+
+struct trz_writer_opts {
+	uint32_t block_events;   /* records per block before a flush (0 = default, 65536) */
+	int zlevel;              /* zlib level (0 = default) */
+	int append;              /* 1: open an existing trz file and append blocks (live fill) */
+};
+
+/* Create (mode 0600, truncating) or, with opts->append, reopen path.  opts may be NULL.
+ * The caller frees with trz_writer_close(). */
+struct trz_writer *trz_writer_open(const char *path, const struct trz_writer_opts *opts);
+/* Same on an already open file descriptor (ownership passes to the writer). */
+struct trz_writer *trz_writer_fdopen(int fd, const struct trz_writer_opts *opts);
+
+int trz_write_event(struct trz_writer *w, const struct trz_event *ev);
+int trz_write_gap(struct trz_writer *w, const struct trz_gap *gap);
+int trz_write_synth(struct trz_writer *w, const struct trz_synth *syn);
+int trz_write_thread(struct trz_writer *w, const struct trz_thread *th);
+int trz_write_meta(struct trz_writer *w, const char *key, const char *value);
+int trz_write_record(struct trz_writer *w, const struct trz_record *rec);
+
+/* Compress and write the current block (no-op when empty).  Long-running writers call this at
+ * least once per second so that a crash loses at most the unflushed block. */
+int trz_writer_flush(struct trz_writer *w);
+/* Bytes written to the file so far (header and flushed blocks). */
+uint64_t trz_writer_bytes(const struct trz_writer *w);
+/* Flush, fsync and close; frees w.  Returns the first error seen, if any.  w may be NULL. */
+int trz_writer_close(struct trz_writer *w);
+
+/* ---- reader ---------------------------------------------------------------------------- */
+
+struct trz_reader;
+
+/* Called for every problem the reader survives (corrupt block skipped, truncated tail);
+ * msg names the problem and the file offset. */
+typedef void (*trz_warn_fn)(void *ctx, const char *msg);
+
+/* Open path; fails with -EINVAL (errno) on a file that is not a trz file or has a future
+ * version (see trz_strerror for the message).  warn may be NULL.  Caller frees with
+ * trz_reader_close(). */
+struct trz_reader *trz_reader_open(const char *path, trz_warn_fn warn, void *ctx);
+
+/* Next record: 1 = *rec filled, 0 = end of file, -errno = I/O error. */
+int trz_read_next(struct trz_reader *r, struct trz_record *rec);
+
+struct trz_reader_stats {
+	uint64_t file_bytes;
+	uint64_t blocks_ok;
+	uint64_t blocks_bad;     /* skipped: bad CRC, impossible lengths, undecodable */
+	uint64_t truncated;      /* 1 when the file ended inside a block */
+	uint32_t version;
+};
+void trz_reader_stats(const struct trz_reader *r, struct trz_reader_stats *st);
+
+/* Rewind to the first block. */
+int trz_reader_rewind(struct trz_reader *r);
+void trz_reader_close(struct trz_reader *r);
+
+/* Why the last trz_reader_open() on this thread failed, in words ("not a trz file (bad magic)",
+ * "unsupported trz version 7", ...). */
+const char *trz_last_error(void);
+
+#endif /* TRC_TRZ_H */
