@@ -176,6 +176,7 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 	long long v;
 
 	memset(o, 0, sizeof(*o));
+	opterr = 0;
 	parse_blackouts(o, "1,5,10,20,30,40");
 	o->positions[0] = MASK_CENTER;
 	o->positions[1] = MASK_END;
@@ -250,6 +251,12 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 		case 'q': o->quiet = 1; break;
 		case 'h': usage(stdout); return -1;
 		default:
+			if (optopt && strcmp(opt_name(optopt), "?"))
+				p_err("option --%s needs a value", opt_name(optopt));
+			else if (optopt)
+				p_err("unknown option '-%c'", optopt);
+			else
+				p_err("unknown option '%s'", argv[optind - 1]);
 			fprintf(stderr, "Try '" TOOL " --help' for more information.\n");
 			return EXIT_USAGE;
 		}
