@@ -180,7 +180,7 @@ static int gap_place(struct fill_ctx *c, struct fill_gap *g, uint64_t tseq, int3
 		g->right[k] = tok;
 		g->nright++;
 	}
-	return g->nright >= g->W || k >= (uint64_t)g->W - 1;
+	return g->nright >= g->W || k >= (uint64_t)g->W;
 }
 
 int fill_ctx_event(struct fill_ctx *c, uint32_t tid, uint64_t tseq, int32_t tok)
