@@ -150,6 +150,20 @@ int trc_collector_trace_pid(struct trc_collector *c, uint32_t tgid)
 	return 0;
 }
 
+int trc_collector_traced_count(struct trc_collector *c)
+{
+	int fd = bpf_map__fd(c->skel->maps.traced), n = 0;
+	__u32 key, next;
+	int err = bpf_map_get_next_key(fd, NULL, &next);
+
+	while (!err) {
+		n++;
+		key = next;
+		err = bpf_map_get_next_key(fd, &key, &next);
+	}
+	return errno == ENOENT ? n : -errno;
+}
+
 int trc_collector_attach(struct trc_collector *c)
 {
 	return collector_bpf__attach(c->skel);

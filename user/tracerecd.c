@@ -562,7 +562,12 @@ int main(int argc, char **argv)
 		}
 	}
 
-	/* Consume until told to stop: the command exits, --duration, SIGINT/SIGTERM */
+	if (!o.quiet)
+		fprintf(stderr, "%s: tracing %s%s, writing %s (Ctrl-C to stop)\n", prog,
+			o.all ? "all processes" : o.pids ? "pid " : o.cmd[0], o.pids ? o.pids : "", out);
+
+	/* Consume until told to stop: the command exits, --pid targets all exit, --duration,
+	 * SIGINT/SIGTERM */
 	t0 = now_ns(CLOCK_MONOTONIC);
 	next_tick = t0 + 1000000000ull;
 	while (!exiting) {
@@ -590,6 +595,11 @@ int main(int argc, char **argv)
 			}
 			if (o.stats)
 				print_stats_line(c, r, &prev_ev, prev_drops);
+			if (o.pids && trc_collector_traced_count(c) == 0) {
+				if (!o.quiet)
+					fprintf(stderr, "%s: every traced process exited\n", prog);
+				break;
+			}
 		}
 		if (o.duration > 0 && now - t0 >= (uint64_t)(o.duration * 1e9))
 			break;

@@ -38,6 +38,9 @@ int trc_collector_open(struct trc_collector **out, const struct trc_collector_op
 /* Add a process (tgid) to the traced set. */
 int trc_collector_trace_pid(struct trc_collector *c, uint32_t tgid);
 
+/* Number of processes in the traced set (0 once every traced process exited), or -errno. */
+int trc_collector_traced_count(struct trc_collector *c);
+
 /* Attach the programs: events start flowing. */
 int trc_collector_attach(struct trc_collector *c);
 
