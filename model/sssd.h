@@ -1,0 +1,110 @@
+/* sssd.h - the SSSD-S4 diffusion imputer (Alcaraz & Strodthoff 2022) in plain C + OpenBLAS.
+ *
+ * Architecture: diffusion-step embedding, Nl residual blocks (k=3 conv in, bidirectional S4D
+ * layer, conditioner 1x1 conv added, second S4D layer, tanh*sigmoid gate, residual and skip 1x1
+ * convs), output head (see ../shared/design/sssd-s4.md).  Events are categories: by default
+ * one-hot channels in {-1,+1} decoded by argmax; SSSD_REPR_SCALAR is the paper's single channel
+ * holding the id (scaled to [-1,1]) decoded to the nearest integer id.
+ *
+ * Training objectives (named honestly, see BENCHMARKS.md for the measured comparison):
+ *   SSSD_OBJ_EPS   the reference: DDPM epsilon-prediction, MSE on the missing positions.
+ *   SSSD_OBJ_X0CE  x0-prediction: the head emits per-position logits over the V ids, trained with
+ *                  cross-entropy on the missing positions; sampling turns the predicted
+ *                  distribution into x0-hat (expected one-hot) inside DDIM/DDPM.  One-hot only.
+ *
+ * Sampling: DDPM with all T steps (steps <= 0 or >= T) or DDIM (eta 0) with `steps` evenly spaced
+ * steps; observed positions are re-imposed at every step and in the result.
+ *
+ * Randomness comes only from explicit seeds: same seed, same threads -> same model.
+ * STATUS: while the implementation is being written, unimplemented functions return -ENOSYS
+ * (NULL for sssd_imputer_new) and sssd_last_error() says "not implemented yet".
+ *
+ * All int functions return 0 or -errno; on failure sssd_last_error() gives one line of words
+ * (thread-local) describing the problem.  Nothing here prints or exits.
+ */
+#ifndef TRC_SSSD_H
+#define TRC_SSSD_H
+
+#include <stdint.h>
+#include "imputer.h"
+#include "vocab.h"
+
+enum sssd_repr {
+	SSSD_REPR_ONEHOT = 0,   /* V channels in {-1,+1}, argmax decoding (default) */
+	SSSD_REPR_SCALAR = 1,   /* one channel, id scaled to [-1,1], nearest id (paper) */
+};
+
+enum sssd_objective {
+	SSSD_OBJ_EPS = 0,       /* reference epsilon-prediction MSE */
+	SSSD_OBJ_X0CE = 1,      /* x0 logits + cross-entropy (one-hot only) */
+};
+
+struct sssd_config {
+	int blocks;             /* residual blocks Nl.  Default 6 */
+	int channels;           /* residual channels C (S4 width H = 2C).  Default 64 */
+	int skip_channels;      /* skip channels S.  Default = channels */
+	int state;              /* S4 state size N (M = N/2 complex modes).  Default 64 */
+	int T;                  /* diffusion steps.  Default 200 */
+	float beta0, beta1;     /* linear beta schedule.  Default 1e-4, 0.02 */
+	int repr;               /* enum sssd_repr.  Default SSSD_REPR_ONEHOT */
+	int objective;          /* enum sssd_objective.  Default chosen by measurement */
+	int embed_in, embed_mid, embed_out; /* step embedding 128 -> 512 -> 512 */
+	int V;                  /* ids 0..V-1; set from the vocabulary by sssd_create() */
+};
+
+struct sssd_train_opts {
+	int64_t iters;          /* iterations (0 = until time budget).  Default 2000 */
+	double time_budget;     /* seconds (0 = none); training stops when either limit is hit */
+	int batch;              /* windows per iteration.  Default 16 */
+	float lr;               /* Adam learning rate.  Default 1e-3 */
+	int warmup;             /* linear LR warm-up iterations.  Default 100 */
+	float ema;              /* EMA decay of weights used for sampling.  Default 0.999 */
+	uint64_t seed;          /* all training randomness.  Default 1 */
+	int threads;            /* OpenBLAS threads (0 = leave as is).  Default 0 */
+	int window;             /* training window length L (cut from corpus sequences).  Default 100 */
+	float heldout;          /* fraction of sequences held out for accuracy.  Default 0.02 */
+	int eval_every;         /* iterations between held-out evaluations (0 = never).  Default 250 */
+	int eval_steps;         /* DDIM steps used by those evaluations.  Default 10 */
+	int max_blackout;       /* largest blackout drawn in training masks.  Default 40 */
+};
+
+/* Fill in the defaults listed above. */
+void sssd_config_default(struct sssd_config *c);
+void sssd_train_opts_default(struct sssd_train_opts *o);
+/* "onehot"/"scalar" and "eps"/"x0ce" <-> enums; parse returns -EINVAL for unknown words. */
+int sssd_repr_parse(const char *s);
+const char *sssd_repr_name(int repr);
+int sssd_objective_parse(const char *s);
+const char *sssd_objective_name(int obj);
+
+struct sssd_model;
+
+/* New model with freshly initialised weights; copies c (c->V is taken from v->n) and v.
+ * Returns 0 or -EINVAL (bad config) / -ENOMEM.  Free with sssd_free(). */
+int sssd_create(struct sssd_model **m, const struct sssd_config *c, const struct vocab *v,
+		uint64_t seed);
+/* Train on windows of o->window ids cut at random from the corpus sequences (shorter sequences
+ * are skipped).  cb (may be NULL) is called about every second and after each held-out
+ * evaluation with done/total iterations and "loss L acc A"; a non-zero return stops training.
+ * Returns 0 (also when stopped by the time budget or cb), -EINVAL, -ENOMEM. */
+int sssd_train(struct sssd_model *m, const struct corpus *train, const struct sssd_train_opts *o,
+	       progress_fn cb, void *ctx);
+/* Masked-position accuracy of the model on B windows (B*L ids) with known mask, DDIM `steps`. */
+int sssd_eval_accuracy(struct sssd_model *m, const int32_t *seq, const uint8_t *known, int B,
+		       int L, int steps, uint64_t seed, double *acc);
+/* Checkpoint: versioned binary file (format in model/ckpt.c), written mode 0600. */
+int sssd_save(const struct sssd_model *m, const char *path);
+/* Load and validate (magic, version, sizes, CRC).  -EINVAL for foreign/corrupt files, -EIO for
+ * truncated ones, -errno for I/O errors; sssd_last_error() names the problem. */
+int sssd_load(struct sssd_model **m, const char *path);
+const char *sssd_last_error(void);
+const struct vocab *sssd_vocab(const struct sssd_model *m);
+const struct sssd_config *sssd_get_config(const struct sssd_model *m);
+int64_t sssd_num_params(const struct sssd_model *m);
+/* An imputer using m (borrowed: m must outlive it).  steps: DDIM steps (<= 0 or >= T: DDPM
+ * with all T steps); samples: independent samples per gap (>= 1); the answer is the per-position
+ * vote, and conf is the share of samples agreeing (samples > 1) or the decoded probability. */
+struct imputer *sssd_imputer_new(struct sssd_model *m, int steps, int samples);
+void sssd_free(struct sssd_model *m);
+
+#endif /* TRC_SSSD_H */
