@@ -31,11 +31,23 @@ static int fail(int err, const char *what, const char *dir)
 	/* cause 0 is the innermost (most specific) reason; add the next ones while they fit */
 	for (size_t i = 0; i < n && i < 3 && len > 0 && (size_t)len < sizeof(lt_err); i++) {
 		const char *m = bt_error_cause_get_message(bt_error_borrow_cause_by_index(e, i));
+		char msg[512], *a, *c;
 
 		/* the library's own causes only list addresses */
-		if (m && *m && !strstr(m, "comp-addr=") && !strstr(m, "iter-addr="))
-			len += snprintf(lt_err + len, sizeof(lt_err) - (size_t)len, "%s%s",
-					i ? "; " : ": ", m);
+		if (!m || !*m || strstr(m, "comp-addr=") || strstr(m, "iter-addr="))
+			continue;
+		/* "Reason: msg-it-addr=0x..., key=value": keep the reason */
+		snprintf(msg, sizeof(msg), "%s", m);
+		a = strstr(msg, "-addr=");
+		if (a) {
+			*a = '\0';
+			c = strrchr(msg, ':');
+			if (c && c != msg)
+				*c = '\0';
+			else
+				*a = '-';
+		}
+		len += snprintf(lt_err + len, sizeof(lt_err) - (size_t)len, "%s%s", i ? "; " : ": ", msg);
 	}
 	if (e)
 		bt_error_release(e);

@@ -140,15 +140,24 @@ static int output_close(struct output *out, const char *path, int keep)
 	return err;
 }
 
+/* Progress in ms of trace time. */
+struct lttng_progress_ctx {
+	struct progress *p;
+	int64_t total;
+};
+
 static void lttng_progress(void *ctx, uint64_t done, uint64_t total, const struct lttng_import_stats *st)
 {
+	struct lttng_progress_ctx *pc = ctx;
 	char status[128];
 
 	snprintf(status, sizeof(status), "%llu events, %llu syscall events",
 		 (unsigned long long)st->events_read, (unsigned long long)st->syscall_events);
-	if (total)
-		progress_set_total(ctx, (int64_t)(total / 1000000));
-	progress_update(ctx, (int64_t)(done / 1000000), status);
+	if (total && (int64_t)(total / 1000000) != pc->total) {
+		pc->total = (int64_t)(total / 1000000);
+		progress_set_total(pc->p, pc->total);
+	}
+	progress_update(pc->p, done == UINT64_MAX ? pc->total : (int64_t)(done / 1000000), status);
 }
 
 static void lttng_summary(const struct opts *o, const struct lttng_import_stats *st)
@@ -183,8 +192,9 @@ static void lttng_summary(const struct opts *o, const struct lttng_import_stats 
 static int run_lttng(const struct opts *o)
 {
 	struct lttng_import_opts io = { .verbose = o->verbose };
-	struct lttng_import_stats st;
+	struct lttng_import_stats st = { 0 };
 	struct progress *p = progress_new("import", 0, o->quiet);
+	struct lttng_progress_ctx pc = { p, 0 };
 	struct output out;
 	char src[PATH_MAX];
 	int err, cerr;
@@ -196,7 +206,7 @@ static int run_lttng(const struct opts *o)
 		return 1;
 	}
 	io.progress = p ? lttng_progress : NULL;
-	io.progress_ctx = p;
+	io.progress_ctx = &pc;
 	err = trz_write_meta(out.w, "source", realpath(o->input, src) ? src : o->input);
 	err = err ? err : trz_write_meta(out.w, "source_format", "lttng-ctf");
 	err = err ? err : trz_write_meta(out.w, "tool", "tracerec-import " TRACEREC_VERSION);
@@ -207,6 +217,8 @@ static int run_lttng(const struct opts *o)
 		"unattributed gaps");
 	if (!err)
 		err = lttng_import(o->input, out.w, &io, &st);
+	if (!err && p)
+		lttng_progress(&pc, UINT64_MAX, 0, &st);
 	progress_done(p);
 	if (err && st.syscall_events > 0) {
 		/* keep what was read before the trace became unreadable */
