@@ -42,7 +42,7 @@ static const char usage_text[] =
 	"  -V, --version       show the version and exit\n"
 	"\n"
 	"Examples:\n"
-	"  tracerec-import lttng ~/lttng-traces/s1/kernel -o s1.trz\n"
+	"  tracerec-import lttng ~/lttng-traces/s1-*/kernel -o s1.trz\n"
 	"  tracerec-import npy Datasets/ffmpeg/sequence_length_200/test.npy -o ffmpeg-test.trz\n"
 	"  tracerec-import csv windows.csv -o windows.trz\n";
 
