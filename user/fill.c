@@ -1,0 +1,486 @@
+/* fill.c - the offline repair driver: IN.trz -> OUT.trz with synthetic events for every gap.
+ *
+ * Two streaming passes over the input, so memory depends on the gaps, not on the trace length:
+ *   1. read every record once: contexts around attributed gaps (fill_context.c), the trace's own
+ *      intact runs for training (fill_corpus.c, capped), thread exits (end-of-life gaps);
+ *   2. build the imputer (a loaded SSSD-S4 model, or trained on the trace itself within a time
+ *      budget, or the n-gram imputer; hybrid = n-gram where its context matches with enough
+ *      support, SSSD-S4 elsewhere) and fill all gaps in batches (fill_impute.c);
+ *   3. read the input again and copy every record unchanged, writing each gap's synthetic events
+ *      right after its gap record.
+ * Unattributed gaps (no thread, e.g. per-CPU losses of exiting threads, LTTng discards) and
+ * attributed gaps of unknown count are copied as they are: they stay visible as unfilled gaps.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <cblas.h>
+#include "fill.h"
+#include "hybrid.h"
+#include "ngram.h"
+#include "progress.h"
+#include "sssd.h"
+
+static const char *const method_names[] = { "ngram", "sssd", "hybrid" };
+
+int fill_method_parse(const char *s)
+{
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(s, method_names[i]))
+			return i;
+	return -EINVAL;
+}
+
+const char *fill_method_name(int m)
+{
+	return m >= 0 && m < 3 ? method_names[m] : "?";
+}
+
+void fill_opts_default(struct fill_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->method = FILL_NGRAM;
+	o->train_time = 60;
+	o->context = 64;
+	o->ngram_k = NGRAM_KMAX_DEFAULT;
+	o->hybrid_support = 2;
+	o->hybrid_context = 4;
+	o->steps = 20;
+	o->min_train_tokens = 20000;
+	o->seed = 1;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+struct fill_run {
+	const struct fill_opts *o;
+	struct fill_report *r;
+	struct fill_ctx *ctx;
+	struct fill_corpus corpus;
+	uint64_t *synth_ids;     /* gap ids of synthetic records already in the input */
+	size_t nsynth, capsynth;
+	struct fill_gap **todo;  /* gaps to fill */
+	int ntodo;
+	uint64_t *todo_ids;      /* sorted (id << 0) with index in idx_of */
+	int *idx_of;
+	uint8_t *written;
+	struct sssd_model *model;
+	struct imputer *ngram, *sssd, *hybrid, *use;
+	struct vocab vocab;
+	struct corpus train;
+	int threads;
+};
+
+static void warn_cb(void *ctx, const char *msg)
+{
+	struct fill_report *r = ctx;
+
+	/* the reader survives it; keep the first message for the caller's summary */
+	if (!r->error[0])
+		snprintf(r->error, sizeof(r->error), "%s", msg);
+}
+
+static int note_synth(struct fill_run *f, uint64_t gap_id)
+{
+	if (f->nsynth == f->capsynth) {
+		size_t nc = f->capsynth ? f->capsynth * 2 : 1024;
+		uint64_t *p = realloc(f->synth_ids, nc * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		f->synth_ids = p;
+		f->capsynth = nc;
+	}
+	f->synth_ids[f->nsynth++] = gap_id;
+	return 0;
+}
+
+/* Pass 1: contexts, corpus, counts. */
+static int pass_contexts(struct fill_run *f, struct trz_reader *rd)
+{
+	struct fill_report *r = f->r;
+	struct trz_record *rec = malloc(sizeof(*rec));
+	int err = 0, rc;
+
+	if (!rec)
+		return -ENOMEM;
+	while ((rc = trz_read_next(rd, rec)) == 1) {
+		r->records++;
+		switch (rec->kind) {
+		case TRZ_REC_EVENT: {
+			int32_t tok = fill_tok(rec->ev.nr, rec->ev.dir);
+			r->events++;
+			err = fill_ctx_event(f->ctx, rec->ev.tid, rec->ev.tseq, tok);
+			if (!err)
+				err = fill_corpus_event(&f->corpus, rec->ev.tid, rec->ev.tseq, tok);
+			break;
+		}
+		case TRZ_REC_GAP:
+			r->gaps++;
+			if (rec->gap.attributed) {
+				r->attributed_gaps++;
+				r->attributed_lost += rec->gap.lost;
+				if (rec->gap.lost == 0)
+					r->unfilled_gaps++;
+				else if ((rc = fill_ctx_gap(f->ctx, &rec->gap)) < 0)
+					err = rc;
+			} else {
+				r->unattributed_gaps++;
+				r->unattributed_lost += rec->gap.lost;
+			}
+			break;
+		case TRZ_REC_SYNTH:
+			r->synth_in++;
+			err = note_synth(f, rec->syn.gap_id);
+			break;
+		case TRZ_REC_THREAD:
+			if (rec->th.what == TRZ_THREAD_EXIT)
+				err = fill_ctx_thread_exit(f->ctx, rec->th.tid, rec->th.ts_ns);
+			break;
+		default:
+			break;
+		}
+		if (err)
+			break;
+	}
+	free(rec);
+	if (!err && rc < 0)
+		err = rc;
+	if (err)
+		return err;
+	fill_ctx_finish(f->ctx);
+	return fill_corpus_finish(&f->corpus);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static uint64_t synth_count(const struct fill_run *f, uint64_t id)
+{
+	const uint64_t *lo = f->synth_ids, *hi = f->synth_ids + f->nsynth;
+
+	/* synth_ids sorted: count the run equal to id */
+	while (lo < hi) {
+		const uint64_t *mid = lo + (hi - lo) / 2;
+		if (*mid < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	uint64_t n = 0;
+	while (lo < f->synth_ids + f->nsynth && *lo == id) {
+		lo++;
+		n++;
+	}
+	return n;
+}
+
+/* Choose the gaps to fill (skip those the input already filled) and index them by id. */
+static int plan_gaps(struct fill_run *f)
+{
+	int n = fill_ctx_count(f->ctx);
+
+	if (f->nsynth)
+		qsort(f->synth_ids, f->nsynth, sizeof(uint64_t), cmp_u64);
+	f->todo = calloc((size_t)n + 1, sizeof(*f->todo));
+	f->todo_ids = calloc((size_t)n + 1, sizeof(uint64_t));
+	f->idx_of = calloc((size_t)n + 1, sizeof(int));
+	f->written = calloc((size_t)n + 1, 1);
+	if (!f->todo || !f->todo_ids || !f->idx_of || !f->written)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++) {
+		struct fill_gap *g = fill_ctx_get(f->ctx, i);
+		if (f->nsynth && synth_count(f, g->gap.id) >= g->gap.lost) {
+			f->r->prefilled_gaps++;
+			continue;
+		}
+		f->todo[f->ntodo++] = g;
+	}
+	/* ids sorted with their todo index: (id, index) packed through a permutation */
+	for (int i = 0; i < f->ntodo; i++)
+		f->idx_of[i] = i;
+	for (int i = 0; i < f->ntodo; i++)
+		f->todo_ids[i] = f->todo[i]->gap.id;
+	/* insertion by id order; gaps come mostly sorted by id already */
+	for (int i = 1; i < f->ntodo; i++) {
+		uint64_t id = f->todo_ids[i];
+		int ix = f->idx_of[i], j = i - 1;
+		while (j >= 0 && f->todo_ids[j] > id) {
+			f->todo_ids[j + 1] = f->todo_ids[j];
+			f->idx_of[j + 1] = f->idx_of[j];
+			j--;
+		}
+		f->todo_ids[j + 1] = id;
+		f->idx_of[j + 1] = ix;
+	}
+	return 0;
+}
+
+static int find_todo(const struct fill_run *f, uint64_t id)
+{
+	int lo = 0, hi = f->ntodo;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (f->todo_ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < f->ntodo && f->todo_ids[lo] == id ? f->idx_of[lo] : -1;
+}
+
+/* Pass 3: copy every record, synthetic events right after their gap. */
+static int pass_write(struct fill_run *f, struct trz_reader *rd, const char *out_path)
+{
+	struct trz_writer *w = trz_writer_open(out_path, NULL);
+	struct trz_record *rec;
+	int err = 0, rc;
+
+	if (!w)
+		return -errno;
+	rec = malloc(sizeof(*rec));
+	if (!rec) {
+		trz_writer_close(w);
+		return -ENOMEM;
+	}
+	while ((rc = trz_read_next(rd, rec)) == 1) {
+		if ((err = trz_write_record(w, rec)))
+			break;
+		if (rec->kind != TRZ_REC_GAP || !rec->gap.attributed)
+			continue;
+		int i = find_todo(f, rec->gap.id);
+		if (i < 0 || f->written[i] || !f->todo[i]->filled)
+			continue;
+		struct fill_gap *g = f->todo[i];
+		struct trz_synth s;
+		for (uint64_t k = 0; k < g->gap.lost && !err; k++) {
+			fill_make_synth(g, k, &s);
+			err = trz_write_synth(w, &s);
+		}
+		f->written[i] = 1;
+		f->r->filled_gaps++;
+		f->r->synth_written += g->gap.lost;
+		f->r->fixed_positions += (uint64_t)g->nfixed;
+	}
+	free(rec);
+	if (!err && rc < 0)
+		err = rc;
+	if (!err) {
+		char meta[256];
+		snprintf(meta, sizeof(meta), "method=%s%s gaps=%llu synthetic=%llu",
+			 f->r->method_used, f->r->self_trained ? " self-trained" : "",
+			 (unsigned long long)f->r->filled_gaps, (unsigned long long)f->r->synth_written);
+		err = trz_write_meta(w, "fill", meta);
+	}
+	int cerr = trz_writer_close(w);
+	return err ? err : cerr;
+}
+
+/* 1 when v names syscalls (a model trained on traces, not on anonymous paper ids). */
+static int vocab_has_syscalls(const struct vocab *v)
+{
+	for (int i = 1; i < v->n; i++)
+		if (v->nr[i] >= 0)
+			return 1;
+	return 0;
+}
+
+static int64_t long_runs(const struct corpus *c, int window)
+{
+	int64_t n = 0;
+
+	for (int64_t i = 0; i < c->n; i++)
+		n += c->starts[i + 1] - c->starts[i] >= window;
+	return n;
+}
+
+/* Train SSSD-S4 on the trace's own runs within the time budget (progress bar on stderr). */
+static int self_train(struct fill_run *f)
+{
+	const struct fill_opts *o = f->o;
+	struct sssd_config c;
+	struct sssd_train_opts to;
+	struct progress *p;
+	double t0 = now_s();
+	int err;
+
+	sssd_config_default(&c);
+	if ((err = sssd_create(&f->model, &c, &f->vocab, o->seed))) {
+		snprintf(f->r->error, sizeof(f->r->error), "cannot create model: %s",
+			 sssd_last_error());
+		return err;
+	}
+	sssd_train_opts_default(&to);
+	to.iters = 0;
+	to.time_budget = o->train_time;
+	to.threads = f->threads;
+	to.seed = o->seed;
+	p = progress_new("train", 0, o->quiet);
+	err = sssd_train(f->model, &f->train, &to, progress_cb, p);
+	progress_done(p);
+	f->r->t_train = now_s() - t0;
+	if (err)
+		snprintf(f->r->error, sizeof(f->r->error), "training failed: %s", sssd_last_error());
+	return err;
+}
+
+static int fill_build_imputer(struct fill_run *f)
+{
+	const struct fill_opts *o = f->o;
+	struct fill_report *r = f->r;
+	int method = o->method, err;
+
+	if (o->model) {
+		if ((err = sssd_load(&f->model, o->model))) {
+			snprintf(r->error, sizeof(r->error), "cannot load model %s: %s", o->model,
+				 sssd_last_error());
+			return err;
+		}
+		f->vocab = *sssd_vocab(f->model);
+		if (!vocab_has_syscalls(&f->vocab)) {
+			snprintf(r->error, sizeof(r->error),
+				 "model %s has no syscall vocabulary (trained on anonymous ids); "
+				 "train it on .trz traces", o->model);
+			return -EINVAL;
+		}
+	} else {
+		fill_corpus_vocab(&f->corpus, &f->vocab);
+	}
+	if ((err = fill_corpus_ids(&f->corpus, &f->vocab, &f->train)))
+		return err;
+	r->train_tokens = f->corpus.ntok;
+	if (method != FILL_NGRAM && !f->model) {
+		if (f->corpus.ntok >= o->min_train_tokens && long_runs(&f->train, 100) >= 4) {
+			if ((err = self_train(f)))
+				return err;
+			r->self_trained = 1;
+		} else {
+			method = FILL_NGRAM; /* too little to train on: the n-gram imputer */
+		}
+	}
+	if (method != FILL_SSSD) {
+		f->ngram = ngram_new(&f->train, f->vocab.n, o->ngram_k);
+		if (!f->ngram) {
+			snprintf(r->error, sizeof(r->error), "cannot build the n-gram imputer: %s",
+				 strerror(errno));
+			return -errno ? -errno : -ENOMEM;
+		}
+	}
+	if (method != FILL_NGRAM) {
+		f->sssd = sssd_imputer_new(f->model, o->steps, 1);
+		if (!f->sssd) {
+			snprintf(r->error, sizeof(r->error), "cannot build the SSSD-S4 imputer: %s",
+				 sssd_last_error());
+			return -errno ? -errno : -ENOMEM;
+		}
+	}
+	if (method == FILL_HYBRID) {
+		f->hybrid = hybrid_new(f->ngram, f->sssd, o->hybrid_support, o->hybrid_context);
+		if (!f->hybrid)
+			return -ENOMEM;
+	}
+	f->use = method == FILL_HYBRID ? f->hybrid : method == FILL_SSSD ? f->sssd : f->ngram;
+	r->method_used = fill_method_name(method);
+	return 0;
+}
+
+static int fill_run_impute(struct fill_run *f)
+{
+	struct fill_impute_opts io;
+	struct progress *p;
+	double t0 = now_s();
+	int err, neural = f->use != f->ngram;
+
+	fill_impute_opts_default(&io);
+	io.threads = neural ? 1 : f->threads;
+	io.seed = f->o->seed;
+	if (neural)
+		openblas_set_num_threads(f->threads);
+	p = progress_new("fill", f->ntodo, f->o->quiet);
+	io.cb = progress_cb;
+	io.cb_ctx = p;
+	err = fill_impute(f->todo, f->ntodo, f->use, &f->vocab, &io);
+	progress_done(p);
+	f->r->t_impute = now_s() - t0;
+	if (err)
+		snprintf(f->r->error, sizeof(f->r->error), "imputation failed: %s", strerror(-err));
+	return err;
+}
+
+static void fill_run_free(struct fill_run *f)
+{
+	imputer_free(f->hybrid);
+	imputer_free(f->sssd);
+	imputer_free(f->ngram);
+	sssd_free(f->model);
+	fill_ctx_free(f->ctx);
+	fill_corpus_free(&f->corpus);
+	free(f->synth_ids);
+	free(f->todo);
+	free(f->todo_ids);
+	free(f->idx_of);
+	free(f->written);
+}
+
+int fill_trace(const char *in_path, const char *out_path, const struct fill_opts *o,
+	       struct fill_report *r)
+{
+	struct fill_run f = { .o = o, .r = r };
+	struct trz_reader *rd;
+	double t0 = now_s();
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	f.threads = o->threads > 0 ? o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (f.threads < 1)
+		f.threads = 1;
+	rd = trz_reader_open(in_path, warn_cb, r);
+	if (!rd) {
+		err = -errno;
+		snprintf(r->error, sizeof(r->error), "cannot open %s: %s", in_path,
+			 err == -EINVAL ? trz_last_error() : strerror(-err));
+		return err;
+	}
+	f.ctx = fill_ctx_new(o->context);
+	fill_corpus_init(&f.corpus, 0);
+	if (!f.ctx) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if ((err = pass_contexts(&f, rd))) {
+		snprintf(r->error, sizeof(r->error), "reading %s: %s", in_path, strerror(-err));
+		goto out;
+	}
+	r->ctx_bytes = fill_ctx_bytes(f.ctx);
+	r->t_read = now_s() - t0;
+	if ((err = plan_gaps(&f)))
+		goto out;
+	if (f.ntodo > 0) {
+		if ((err = fill_build_imputer(&f)))
+			goto out;
+		if ((err = fill_run_impute(&f)))
+			goto out;
+	}
+	t0 = now_s();
+	if ((err = trz_reader_rewind(rd)) || (err = pass_write(&f, rd, out_path))) {
+		snprintf(r->error, sizeof(r->error), "writing %s: %s", out_path, strerror(-err));
+		goto out;
+	}
+	r->t_write = now_s() - t0;
+out:
+	fill_run_free(&f);
+	trz_reader_close(rd);
+	return err;
+}
