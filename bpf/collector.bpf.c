@@ -113,23 +113,37 @@ static __always_inline void note_loss(struct trc_cpu_stats *cs, struct tstate *s
 	tl->last_cpu = cpu;
 }
 
-static __always_inline __u64 wake_flags(void *rb)
+/* Adaptive wake-ups: none while the ring is below the mark (the consumer polls with a
+ * timeout), one when it crosses the mark, none again until it has been drained below it. */
+static __always_inline __u64 wake_flags(void *rb, struct trc_cpu_stats *cs)
 {
-	return bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) >= targ_wake_bytes ? BPF_RB_FORCE_WAKEUP
-									     : BPF_RB_NO_WAKEUP;
+	if (bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) < targ_wake_bytes) {
+		if (cs->woken)
+			cs->woken = 0;
+		return BPF_RB_NO_WAKEUP;
+	}
+	if (cs->woken)
+		return BPF_RB_NO_WAKEUP;
+	cs->woken = 1;
+	return BPF_RB_FORCE_WAKEUP;
 }
 
 static __always_inline void fill_args(struct trc_event_args *ea, struct pt_regs *regs)
 {
+	/* regs is a BTF pointer (tp_btf): direct, CO-RE relocated loads, no helper calls */
+#if defined(__TARGET_ARCH_x86)
+	ea->args[0] = regs->di;
+	ea->args[1] = regs->si;
+	ea->args[2] = regs->dx;
+	ea->args[3] = regs->r10;
+	ea->args[4] = regs->r8;
+	ea->args[5] = regs->r9;
+#else
 	ea->args[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
 	ea->args[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
 	ea->args[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
 	ea->args[3] = PT_REGS_PARM4_CORE_SYSCALL(regs);
 	ea->args[4] = PT_REGS_PARM5_CORE_SYSCALL(regs);
-#if defined(__TARGET_ARCH_x86)
-	ea->args[5] = BPF_CORE_READ(regs, r9); /* libbpf 1.1 has no PARM6 macro */
-#elif defined(__TARGET_ARCH_arm64)
-	ea->args[5] = BPF_CORE_READ((struct user_pt_regs *)regs, regs[5]);
 #endif
 }
 
@@ -163,13 +177,21 @@ static __always_inline int record_sys(struct pt_regs *regs, long nr, long ret, _
 		note_loss(cs, st, cpu, id, tseq);
 		return 0;
 	}
-	if (with_args)
-		e = bpf_ringbuf_reserve(rb, sizeof(struct trc_event_args), 0);
-	else
-		e = bpf_ringbuf_reserve(rb, sizeof(struct trc_event), 0);
-	if (!e) {
-		note_loss(cs, st, cpu, id, tseq);
-		return 0;
+	if (with_args) {
+		struct trc_event_args *ea = bpf_ringbuf_reserve(rb, sizeof(*ea), 0);
+
+		if (!ea) {
+			note_loss(cs, st, cpu, id, tseq);
+			return 0;
+		}
+		fill_args(ea, regs);
+		e = &ea->ev;
+	} else {
+		e = bpf_ringbuf_reserve(rb, sizeof(*e), 0);
+		if (!e) {
+			note_loss(cs, st, cpu, id, tseq);
+			return 0;
+		}
 	}
 	e->ts_ns = bpf_ktime_get_ns();
 	e->tseq = tseq;
@@ -182,16 +204,14 @@ static __always_inline int record_sys(struct pt_regs *regs, long nr, long ret, _
 	e->kind = kind;
 	e->nargs = with_args ? TRC_NARGS : 0;
 	st->lost_pending = 0;
-	if (with_args)
-		fill_args((struct trc_event_args *)e, regs);
-	bpf_ringbuf_submit(e, wake_flags(rb));
+	bpf_ringbuf_submit(e, wake_flags(rb, cs));
 	return 0;
 }
 
 static __always_inline long syscall_nr(struct pt_regs *regs)
 {
 #if defined(__TARGET_ARCH_x86)
-	return BPF_CORE_READ(regs, orig_ax);
+	return regs->orig_ax; /* direct load from the BTF pointer */
 #elif defined(__TARGET_ARCH_arm64)
 	return BPF_CORE_READ((struct user_pt_regs *)regs, regs[8]);
 #else

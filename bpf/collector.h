@@ -92,7 +92,7 @@ struct trc_cpu_stats {
 	__u64 no_storage;   /* events not attempted: task storage unavailable (no tseq) */
 	__u64 traced_full;  /* new processes not followed: traced set full */
 	__u64 loss_map_full;/* losses not remembered in thread_loss (map full) */
-	__u64 _pad;
+	__u64 woken;        /* 1 while this cpu's ring is above the wake-up mark (one wake-up sent) */
 };
 
 /* Per-thread losses, written only on failed reservations. */

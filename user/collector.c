@@ -211,7 +211,7 @@ void trc_collector_cpu_stats(const struct trc_collector *c, int cpu, struct trc_
 	st->no_storage = s->no_storage;
 	st->traced_full = s->traced_full;
 	st->loss_map_full = s->loss_map_full;
-	st->_pad = 0;
+	st->woken = s->woken;
 }
 
 int trc_collector_thread_losses(struct trc_collector *c, trc_loss_cb fn, void *ctx)

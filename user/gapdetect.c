@@ -262,6 +262,15 @@ static void retire(struct gd *g, struct thr *t)
 
 /* ---- ordering ---- */
 
+/* The pending list is a binary min-heap on item.first. */
+static void heap_swap(struct item *a, struct item *b)
+{
+	struct item t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
 static int pend_insert(struct thr *t, const struct item *it)
 {
 	uint32_t i;
@@ -275,11 +284,39 @@ static int pend_insert(struct thr *t, const struct item *it)
 		t->pend = p;
 		t->cap = cap;
 	}
-	for (i = t->npend; i > 0 && t->pend[i - 1].first > it->first; i--)
-		t->pend[i] = t->pend[i - 1];
+	i = t->npend++;
 	t->pend[i] = *it;
-	t->npend++;
+	while (i > 0 && t->pend[(i - 1) / 2].first > t->pend[i].first) {
+		heap_swap(&t->pend[(i - 1) / 2], &t->pend[i]);
+		i = (i - 1) / 2;
+	}
 	return 0;
+}
+
+/* Remove the smallest item into *out. */
+static void pend_pop(struct thr *t, struct item *out)
+{
+	uint32_t i = 0, n = --t->npend;
+
+	*out = t->pend[0];
+	t->pend[0] = t->pend[n];
+	for (;;) {
+		uint32_t l = 2 * i + 1, r = l + 1, m = i;
+
+		if (l < n && t->pend[l].first < t->pend[m].first)
+			m = l;
+		if (r < n && t->pend[r].first < t->pend[m].first)
+			m = r;
+		if (m == i)
+			break;
+		heap_swap(&t->pend[i], &t->pend[m]);
+		i = m;
+	}
+	if (!n && t->cap > 64) { /* a burst is over: give the memory back */
+		free(t->pend);
+		t->pend = NULL;
+		t->cap = 0;
+	}
 }
 
 static int run_item(struct gd *g, struct thr *t, struct item *it)
@@ -304,18 +341,12 @@ static int run_item(struct gd *g, struct thr *t, struct item *it)
  * Returns 1 when t was retired (freed), 0, or -errno. */
 static int advance(struct gd *g, struct thr *t)
 {
-	uint32_t n = 0;
+	struct item it;
 	int err = 0;
 
-	while (n < t->npend && t->pend[n].first <= t->done + 1) {
-		err = run_item(g, t, &t->pend[n]);
-		n++;
-		if (err)
-			break;
-	}
-	if (n) {
-		memmove(t->pend, t->pend + n, (t->npend - n) * sizeof(*t->pend));
-		t->npend -= n;
+	while (!err && t->npend && t->pend[0].first <= t->done + 1) {
+		pend_pop(t, &it);
+		err = run_item(g, t, &it);
 	}
 	if (!err && t->has_final && t->done >= t->final && !t->npend) {
 		retire(g, t);

@@ -574,13 +574,13 @@ int main(int argc, char **argv)
 		if (o.test_delay_us)
 			usleep(o.test_delay_us);
 		err = trc_collector_poll(c, POLL_MS);
-		if (err < 0 && err != -EINTR) {
-			p_err("reading the ring buffers: %s", strerror(-err));
+		if (recorder_error(r)) {
+			p_err("writing %s: %s", out, strerror(-recorder_error(r)));
 			rc = EX_FAIL;
 			break;
 		}
-		if ((err = recorder_error(r))) {
-			p_err("writing %s: %s", out, strerror(-err));
+		if (err < 0 && err != -EINTR) {
+			p_err("reading the ring buffers: %s", strerror(-err));
 			rc = EX_FAIL;
 			break;
 		}
