@@ -48,7 +48,29 @@ expect_eq "gap lost" "$(jget lost <<<"$gap")" 728
 expect_eq "gap start" "$(jget t_start_ns <<<"$gap")" 1565032562352676346
 expect_eq "gap end" "$(jget t_end_ns <<<"$gap")" 1565032593426663981
 
-# 3. damaged traces: one clear message, exit 1 (not a crash), no output, old output untouched
+# 3. a directory above several traces: both are imported (one source per trace, one muxer)
+"$IMPORT" lttng "$LT" -o "$tmp/both.trz" 2>"$tmp/both.err" || { cat "$tmp/both.err"; fail "import parent dir"; }
+grep -q "events read *240916$" "$tmp/both.err" || { cat "$tmp/both.err"; fail "parent dir: events read"; }
+"$DUMP" --stats --json "$tmp/both.trz" > "$tmp/both.json" || fail "stats (parent dir)"
+expect_eq "parent dir entries" "$(jget syscall_entries < "$tmp/both.json")" 78085
+expect_eq "parent dir lost" "$(jget unattributed_lost_events < "$tmp/both.json")" 728
+
+# 4. a trace cut out of many-threads by babeltrace2 itself (starts and stops mid-syscall, no
+#    state dump): the importer finds as many syscall entries and exits as babeltrace2 prints
+if command -v babeltrace2 >/dev/null; then
+  babeltrace2 "$LT/many-threads" --begin=17:46:23.000000000 --end=17:46:23.100000000 \
+    -c sink.ctf.fs -p "path=\"$tmp/cut\"" >/dev/null 2>&1 || fail "babeltrace2 could not cut the trace"
+  babeltrace2 "$tmp/cut" > "$tmp/cut.txt" 2>/dev/null || fail "babeltrace2 cannot read the cut trace"
+  want_in=$(grep -c ' syscall_entry_' "$tmp/cut.txt")
+  want_out=$(grep -c ' syscall_exit_' "$tmp/cut.txt")
+  [ "$want_in" -gt 1000 ] || fail "cut trace has only $want_in entries"
+  "$IMPORT" lttng "$tmp/cut" -o "$tmp/cut.trz" -q || fail "import cut trace"
+  "$DUMP" --stats --json "$tmp/cut.trz" > "$tmp/cut.json" || fail "stats (cut)"
+  expect_eq "cut entries" "$(jget syscall_entries < "$tmp/cut.json")" "$want_in"
+  expect_eq "cut exits" "$(jget syscall_exits < "$tmp/cut.json")" "$want_out"
+fi
+
+# 5. damaged traces: one clear message, exit 1 (not a crash), no output, old output untouched
 bad() {  # bad NAME DIR WORD: import must fail with exit 1 and a message containing WORD
   echo keep > "$tmp/$1.trz"
   "$IMPORT" lttng "$2" -o "$tmp/$1.trz" 2>"$tmp/$1.err"
@@ -79,7 +101,7 @@ n=$("$DUMP" --stats --json "$tmp/mid.trz" | jget events)
 [ "$n" -gt 10000 ] && [ "$n" -lt 156171 ] || fail "partial import has $n events"
 "$DUMP" --format jsonl "$tmp/mid.trz" | grep -q 'import.incomplete' || fail "partial import not marked"
 
-# 4. usage errors
+# 6. usage errors
 "$IMPORT" lttng "$LT/many-threads" 2>/dev/null; expect_eq "no -o" $? 64
 "$IMPORT" ctf "$LT/many-threads" -o "$tmp/x.trz" 2>/dev/null; expect_eq "bad format" $? 64
 "$IMPORT" --bogus 2>/dev/null; expect_eq "bad option" $? 64

@@ -421,8 +421,13 @@ static int on_syscall(struct importer *imp, const bt_event *e, const struct lt_c
 		imp->st->unattributed_events++;
 		return 0;
 	}
-	if (cpu->cur_tid < 0)
+	if (cpu->cur_tid < 0) {
+		if (cpu->nbuf >= LT_MAX_WAITING) {
+			imp->st->unattributed_events++;
+			return 0;
+		}
 		return buffer_event(cpu, ev, by_entry);
+	}
 	th = get_thread(imp, cpu->cur_tid);
 	if (!th)
 		return -ENOMEM;
