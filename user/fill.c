@@ -19,10 +19,8 @@
 #include <unistd.h>
 #include <cblas.h>
 #include "fill.h"
-#include "hybrid.h"
 #include "ngram.h"
 #include "progress.h"
-#include "sssd.h"
 
 static const char *const method_names[] = { "ngram", "sssd", "hybrid" };
 
@@ -73,10 +71,7 @@ struct fill_run {
 	uint64_t *todo_ids;      /* sorted (id << 0) with index in idx_of */
 	int *idx_of;
 	uint8_t *written;
-	struct sssd_model *model;
-	struct imputer *ngram, *sssd, *hybrid, *use;
-	struct vocab vocab;
-	struct corpus train;
+	struct fill_model fm;
 	int threads;
 };
 
@@ -288,112 +283,17 @@ static int pass_write(struct fill_run *f, struct trz_reader *rd, const char *out
 	return err ? err : cerr;
 }
 
-/* 1 when v names syscalls (a model trained on traces, not on anonymous paper ids). */
-static int vocab_has_syscalls(const struct vocab *v)
-{
-	for (int i = 1; i < v->n; i++)
-		if (v->nr[i] >= 0)
-			return 1;
-	return 0;
-}
-
-static int64_t long_runs(const struct corpus *c, int window)
-{
-	int64_t n = 0;
-
-	for (int64_t i = 0; i < c->n; i++)
-		n += c->starts[i + 1] - c->starts[i] >= window;
-	return n;
-}
-
-/* Train SSSD-S4 on the trace's own runs within the time budget (progress bar on stderr). */
-static int self_train(struct fill_run *f)
-{
-	const struct fill_opts *o = f->o;
-	struct sssd_config c;
-	struct sssd_train_opts to;
-	struct progress *p;
-	double t0 = now_s();
-	int err;
-
-	sssd_config_default(&c);
-	if ((err = sssd_create(&f->model, &c, &f->vocab, o->seed))) {
-		snprintf(f->r->error, sizeof(f->r->error), "cannot create model: %s",
-			 sssd_last_error());
-		return err;
-	}
-	sssd_train_opts_default(&to);
-	to.iters = 0;
-	to.time_budget = o->train_time;
-	to.threads = f->threads;
-	to.seed = o->seed;
-	p = progress_new("train", 0, o->quiet);
-	err = sssd_train(f->model, &f->train, &to, progress_cb, p);
-	progress_done(p);
-	f->r->t_train = now_s() - t0;
-	if (err)
-		snprintf(f->r->error, sizeof(f->r->error), "training failed: %s", sssd_last_error());
-	return err;
-}
-
+/* The imputer: a loaded or self-trained model, or the n-gram one (fill_model.c). */
 static int fill_build_imputer(struct fill_run *f)
 {
-	const struct fill_opts *o = f->o;
-	struct fill_report *r = f->r;
-	int method = o->method, err;
+	int err = fill_model_build(&f->fm, &f->corpus, f->o, f->threads, f->r->error,
+				   sizeof(f->r->error));
 
-	if (o->model) {
-		if ((err = sssd_load(&f->model, o->model))) {
-			snprintf(r->error, sizeof(r->error), "cannot load model %s: %s", o->model,
-				 sssd_last_error());
-			return err;
-		}
-		f->vocab = *sssd_vocab(f->model);
-		if (!vocab_has_syscalls(&f->vocab)) {
-			snprintf(r->error, sizeof(r->error),
-				 "model %s has no syscall vocabulary (trained on anonymous ids); "
-				 "train it on .trz traces", o->model);
-			return -EINVAL;
-		}
-	} else {
-		fill_corpus_vocab(&f->corpus, &f->vocab);
-	}
-	if ((err = fill_corpus_ids(&f->corpus, &f->vocab, &f->train)))
-		return err;
-	r->train_tokens = f->corpus.ntok;
-	if (method != FILL_NGRAM && !f->model) {
-		if (f->corpus.ntok >= o->min_train_tokens && long_runs(&f->train, 100) >= 4) {
-			if ((err = self_train(f)))
-				return err;
-			r->self_trained = 1;
-		} else {
-			method = FILL_NGRAM; /* too little to train on: the n-gram imputer */
-		}
-	}
-	if (method != FILL_SSSD) {
-		f->ngram = ngram_new(&f->train, f->vocab.n, o->ngram_k);
-		if (!f->ngram) {
-			snprintf(r->error, sizeof(r->error), "cannot build the n-gram imputer: %s",
-				 strerror(errno));
-			return -errno ? -errno : -ENOMEM;
-		}
-	}
-	if (method != FILL_NGRAM) {
-		f->sssd = sssd_imputer_new(f->model, o->steps, 1);
-		if (!f->sssd) {
-			snprintf(r->error, sizeof(r->error), "cannot build the SSSD-S4 imputer: %s",
-				 sssd_last_error());
-			return -errno ? -errno : -ENOMEM;
-		}
-	}
-	if (method == FILL_HYBRID) {
-		f->hybrid = hybrid_new(f->ngram, f->sssd, o->hybrid_support, o->hybrid_context);
-		if (!f->hybrid)
-			return -ENOMEM;
-	}
-	f->use = method == FILL_HYBRID ? f->hybrid : method == FILL_SSSD ? f->sssd : f->ngram;
-	r->method_used = fill_method_name(method);
-	return 0;
+	f->r->train_tokens = f->corpus.ntok;
+	f->r->method_used = f->fm.method_used;
+	f->r->self_trained = f->fm.self_trained;
+	f->r->t_train = f->fm.t_train;
+	return err;
 }
 
 static int fill_run_impute(struct fill_run *f)
@@ -401,7 +301,7 @@ static int fill_run_impute(struct fill_run *f)
 	struct fill_impute_opts io;
 	struct progress *p;
 	double t0 = now_s();
-	int err, neural = f->use != f->ngram;
+	int err, neural = f->fm.use != f->fm.ngram;
 
 	fill_impute_opts_default(&io);
 	io.threads = neural ? 1 : f->threads;
@@ -411,7 +311,7 @@ static int fill_run_impute(struct fill_run *f)
 	p = progress_new("fill", f->ntodo, f->o->quiet);
 	io.cb = progress_cb;
 	io.cb_ctx = p;
-	err = fill_impute(f->todo, f->ntodo, f->use, &f->vocab, &io);
+	err = fill_impute(f->todo, f->ntodo, f->fm.use, &f->fm.vocab, &io);
 	progress_done(p);
 	f->r->t_impute = now_s() - t0;
 	if (err)
@@ -421,10 +321,7 @@ static int fill_run_impute(struct fill_run *f)
 
 static void fill_run_free(struct fill_run *f)
 {
-	imputer_free(f->hybrid);
-	imputer_free(f->sssd);
-	imputer_free(f->ngram);
-	sssd_free(f->model);
+	fill_model_free(&f->fm);
 	fill_ctx_free(f->ctx);
 	fill_corpus_free(&f->corpus);
 	free(f->synth_ids);
