@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 #include "imputer.h"
+#include "vocab.h"
 
 #define NGRAM_KMAX_DEFAULT 24
 #define NGRAM_KMAX_LIMIT 64
@@ -54,3 +55,33 @@ int ngram_fill_detail(struct imputer *im, int32_t *seq, const uint8_t *known, fl
 int64_t ngram_count(const struct imputer *im, const int32_t *ids, int k);
 
 #endif /* TRC_NGRAM_H */
+
+/* ---- n-gram model file ------------------------------------------------------------------
+ * The n-gram "model" is its training corpus: tracerec-train --method ngram writes it, so that
+ * tools can fill gaps without the original traces.  Layout (little-endian):
+ *   "TRCNGRM\0"  u32 version (1)  u32 kmax  u32 vocab.n
+ *   vocab: i32 nr[n], u8 dir[n], u64 count[n]
+ *   u64 nseq  u64 total  u64 starts[nseq + 1]  i32 ids[total]
+ *   u32 crc32 (zlib) of every byte before it
+ */
+#define NGRAM_FILE_MAGIC "TRCNGRM"
+#define NGRAM_FILE_VERSION 1
+
+struct ngram_file {
+	struct corpus c;         /* views ids/starts */
+	int32_t *ids;
+	int64_t *starts;
+	struct vocab vocab;
+	int kmax;
+};
+
+/* Write c (ids must be vocabulary ids of v) to path, mode 0600.  Returns 0 or -errno. */
+int ngram_file_save(const char *path, const struct corpus *c, const struct vocab *v, int kmax);
+/* Read and validate (magic, version, sizes, ids in range, CRC): -EINVAL for foreign or corrupt
+ * files, -EIO for truncated ones, -errno for I/O errors; ngram_last_error() says which.
+ * Free with ngram_file_free(). */
+int ngram_file_load(const char *path, struct ngram_file *f);
+void ngram_file_free(struct ngram_file *f);
+/* 1 when path starts with the n-gram file magic, 0 when not, -errno when unreadable. */
+int ngram_file_probe(const char *path);
+const char *ngram_last_error(void);

@@ -265,6 +265,13 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 		p_err("unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}
+	/* an n-gram model file given as --model is the n-gram's corpus */
+	if (o->model && ngram_file_probe(o->model) == 1 && !o->train &&
+	    (!o->method || !strcmp(o->method, "ngram"))) {
+		o->train = o->model;
+		o->model = NULL;
+		o->method = "ngram";
+	}
 	if (!o->method)
 		o->method = o->model ? "sssd" : "ngram";
 	if (!o->test) {
@@ -276,7 +283,7 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 		return EXIT_USAGE;
 	}
 	if (strcmp(o->method, "sssd") && !o->train) {
-		p_err("--method %s needs --train TRAIN.npy (the n-gram's training windows)", o->method);
+		p_err("--method %s needs --train TRAIN.npy (or an n-gram model file)", o->method);
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -286,7 +293,8 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 struct method {
 	struct imputer *im, *ngram, *sssd;
 	struct sssd_model *model;
-	struct corpus_buf train;
+	struct corpus_buf train;    /* --train as .npy windows */
+	struct ngram_file nf;       /* --train as an n-gram model file */
 	const struct vocab *vocab;  /* for type accuracy; NULL when ids are anonymous */
 };
 
@@ -298,6 +306,25 @@ static void free_method(struct method *me)
 	imputer_free(me->sssd);
 	sssd_free(me->model);
 	corpus_buf_free(&me->train);
+	ngram_file_free(&me->nf);
+}
+
+/* --train: an n-gram model file (tracerec-train --method ngram) or .npy windows. */
+static int load_ngram_source(const char *path, struct corpus_buf *cb, struct ngram_file *nf)
+{
+	char err[256];
+	int rc;
+
+	if (ngram_file_probe(path) == 1) {
+		rc = ngram_file_load(path, nf);
+		if (rc)
+			p_err("cannot load n-gram model %s: %s", path, ngram_last_error());
+		return rc;
+	}
+	rc = corpus_load_npy(cb, path, err, sizeof(err));
+	if (rc)
+		p_err("cannot load training windows %s: %s", path, err);
+	return rc;
 }
 
 static int vocab_named(const struct vocab *v)
@@ -310,7 +337,6 @@ static int vocab_named(const struct vocab *v)
 
 static int open_method(const struct eval_opts *o, int test_max_id, struct method *me)
 {
-	char err[256];
 	int rc, V = test_max_id + 1;
 
 	memset(me, 0, sizeof(*me));
@@ -332,14 +358,16 @@ static int open_method(const struct eval_opts *o, int test_max_id, struct method
 			me->vocab = NULL;
 	}
 	if (o->train) {
-		rc = corpus_load_npy(&me->train, o->train, err, sizeof(err));
-		if (rc) {
-			p_err("cannot load training windows %s: %s", o->train, err);
+		rc = load_ngram_source(o->train, &me->train, &me->nf);
+		if (rc)
 			return rc;
-		}
 		if (me->train.max_id + 1 > V)
 			V = me->train.max_id + 1;
-		me->ngram = ngram_new(&me->train.c, V, o->kmax);
+		if (me->nf.vocab.n > V)
+			V = me->nf.vocab.n;
+		if (me->nf.vocab.n && !me->vocab && vocab_named(&me->nf.vocab))
+			me->vocab = &me->nf.vocab;
+		me->ngram = ngram_new(me->nf.vocab.n ? &me->nf.c : &me->train.c, V, o->kmax);
 		if (!me->ngram) {
 			rc = -errno;
 			p_err("cannot index training windows %s: %s", o->train, strerror(errno));
