@@ -59,12 +59,16 @@ static double now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+struct synth_key {
+	uint64_t gap_id, tseq;
+};
+
 struct fill_run {
 	const struct fill_opts *o;
 	struct fill_report *r;
 	struct fill_ctx *ctx;
 	struct fill_corpus corpus;
-	uint64_t *synth_ids;     /* gap ids of synthetic records already in the input */
+	struct synth_key *synth_ids; /* synthetic records already in the input, sorted */
 	size_t nsynth, capsynth;
 	struct fill_gap **todo;  /* gaps to fill */
 	int ntodo;
@@ -84,17 +88,18 @@ static void warn_cb(void *ctx, const char *msg)
 		snprintf(r->error, sizeof(r->error), "%s", msg);
 }
 
-static int note_synth(struct fill_run *f, uint64_t gap_id)
+static int note_synth(struct fill_run *f, uint64_t gap_id, uint64_t tseq)
 {
 	if (f->nsynth == f->capsynth) {
 		size_t nc = f->capsynth ? f->capsynth * 2 : 1024;
-		uint64_t *p = realloc(f->synth_ids, nc * sizeof(*p));
+		struct synth_key *p = realloc(f->synth_ids, nc * sizeof(*p));
 		if (!p)
 			return -ENOMEM;
 		f->synth_ids = p;
 		f->capsynth = nc;
 	}
-	f->synth_ids[f->nsynth++] = gap_id;
+	f->synth_ids[f->nsynth].gap_id = gap_id;
+	f->synth_ids[f->nsynth++].tseq = tseq;
 	return 0;
 }
 
@@ -134,7 +139,7 @@ static int pass_contexts(struct fill_run *f, struct trz_reader *rd)
 			break;
 		case TRZ_REC_SYNTH:
 			r->synth_in++;
-			err = note_synth(f, rec->syn.gap_id);
+			err = note_synth(f, rec->syn.gap_id, rec->syn.ev.tseq);
 			break;
 		case TRZ_REC_THREAD:
 			if (rec->th.what == TRZ_THREAD_EXIT)
@@ -155,30 +160,47 @@ static int pass_contexts(struct fill_run *f, struct trz_reader *rd)
 	return fill_corpus_finish(&f->corpus);
 }
 
-static int cmp_u64(const void *a, const void *b)
+static int cmp_key(const void *a, const void *b)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
+	const struct synth_key *x = a, *y = b;
+
+	if (x->gap_id != y->gap_id)
+		return x->gap_id < y->gap_id ? -1 : 1;
+	return x->tseq < y->tseq ? -1 : x->tseq > y->tseq;
 }
 
-static uint64_t synth_count(const struct fill_run *f, uint64_t id)
+/* First synthetic record of the input at or after (id, tseq) in sorted order. */
+static const struct synth_key *synth_lower(const struct fill_run *f, uint64_t id, uint64_t tseq)
 {
-	const uint64_t *lo = f->synth_ids, *hi = f->synth_ids + f->nsynth;
+	const struct synth_key key = { id, tseq };
+	size_t lo = 0, hi = f->nsynth;
 
-	/* synth_ids sorted: count the run equal to id */
 	while (lo < hi) {
-		const uint64_t *mid = lo + (hi - lo) / 2;
-		if (*mid < id)
+		size_t mid = lo + (hi - lo) / 2;
+		if (cmp_key(&f->synth_ids[mid], &key) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
+	return f->synth_ids + lo;
+}
+
+/* Distinct tseqs of gap id already filled in the input. */
+static uint64_t synth_count(const struct fill_run *f, uint64_t id)
+{
+	const struct synth_key *k = synth_lower(f, id, 0), *end = f->synth_ids + f->nsynth;
 	uint64_t n = 0;
-	while (lo < f->synth_ids + f->nsynth && *lo == id) {
-		lo++;
-		n++;
-	}
+
+	for (; k < end && k->gap_id == id; k++)
+		n += k == f->synth_ids || k[-1].gap_id != id || k[-1].tseq != k->tseq;
 	return n;
+}
+
+static int synth_has(const struct fill_run *f, uint64_t id, uint64_t tseq)
+{
+	const struct synth_key *k = synth_lower(f, id, tseq);
+
+	return k < f->synth_ids + f->nsynth && k->gap_id == id && k->tseq == tseq;
 }
 
 /* Choose the gaps to fill (skip those the input already filled) and index them by id. */
@@ -187,7 +209,7 @@ static int plan_gaps(struct fill_run *f)
 	int n = fill_ctx_count(f->ctx);
 
 	if (f->nsynth)
-		qsort(f->synth_ids, f->nsynth, sizeof(uint64_t), cmp_u64);
+		qsort(f->synth_ids, f->nsynth, sizeof(*f->synth_ids), cmp_key);
 	f->todo = calloc((size_t)n + 1, sizeof(*f->todo));
 	f->todo_ids = calloc((size_t)n + 1, sizeof(uint64_t));
 	f->idx_of = calloc((size_t)n + 1, sizeof(int));
@@ -261,12 +283,15 @@ static int pass_write(struct fill_run *f, struct trz_reader *rd, const char *out
 		struct fill_gap *g = f->todo[i];
 		struct trz_synth s;
 		for (uint64_t k = 0; k < g->gap.lost && !err; k++) {
+			/* a partly filled gap: only the events still missing */
+			if (f->nsynth && synth_has(f, g->gap.id, g->gap.seq_first + k))
+				continue;
 			fill_make_synth(g, k, &s);
 			err = trz_write_synth(w, &s);
+			f->r->synth_written++;
 		}
 		f->written[i] = 1;
 		f->r->filled_gaps++;
-		f->r->synth_written += g->gap.lost;
 		f->r->fixed_positions += (uint64_t)g->nfixed;
 	}
 	free(rec);
@@ -293,6 +318,7 @@ static int fill_build_imputer(struct fill_run *f)
 	f->r->method_used = f->fm.method_used;
 	f->r->self_trained = f->fm.self_trained;
 	f->r->t_train = f->fm.t_train;
+	snprintf(f->r->note, sizeof(f->r->note), "%s", f->fm.note);
 	return err;
 }
 

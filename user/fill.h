@@ -190,6 +190,7 @@ struct fill_model {
 	const char *method_used;
 	int self_trained;
 	double t_train;
+	char note[256];                     /* why the method differs from the one asked, or "" */
 };
 
 /* Build the imputer o asks for: o->model (SSSD-S4 checkpoint with a syscall vocabulary) or a
@@ -212,6 +213,7 @@ struct fill_report {
 	int self_trained;                        /* 1: model trained on the trace itself */
 	int64_t train_tokens;
 	double t_read, t_train, t_impute, t_write; /* seconds */
+	char note[256];                          /* why the method used differs, or "" */
 	uint64_t ctx_bytes;
 	char error[256];                         /* words for the caller's message */
 };

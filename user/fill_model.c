@@ -92,11 +92,19 @@ int fill_model_build(struct fill_model *fm, struct fill_corpus *fc, const struct
 		return rc;
 	if (method != FILL_NGRAM && !fm->model) {
 		if (fc->ntok >= o->min_train_tokens && long_runs(&fm->train, 100) >= 4) {
-			if ((rc = self_train(fm, o, threads, err, errsz)))
-				return rc;
-			fm->self_trained = 1;
+			if ((rc = self_train(fm, o, threads, fm->note, sizeof(fm->note)))) {
+				/* keep going with the n-gram imputer, and say why */
+				sssd_free(fm->model);
+				fm->model = NULL;
+				method = FILL_NGRAM;
+			} else {
+				fm->self_trained = 1;
+			}
 		} else {
 			method = FILL_NGRAM; /* too little to train on: the n-gram imputer */
+			snprintf(fm->note, sizeof(fm->note),
+				 "%lld intact events: too few to train SSSD-S4, n-gram imputer used",
+				 (long long)fc->ntok);
 		}
 	}
 	if (method != FILL_SSSD) {
