@@ -72,6 +72,17 @@ static bt_graph_simple_sink_component_consume_func_status consume(bt_message_ite
 	default:
 		return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR;
 	}
+	if (imp->prescan) {
+		for (uint64_t i = 0; i < count; i++) {
+			if (!imp->err && !imp->prescan_done)
+				imp->err = lt_prescan_message(imp, msgs[i]);
+			bt_message_put_ref(msgs[i]);
+		}
+		if (imp->err)
+			return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR;
+		return imp->prescan_done ? BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END :
+					   BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_OK;
+	}
 	for (uint64_t i = 0; i < count; i++) {
 		uint64_t before = imp->st->events_read;
 
@@ -267,7 +278,20 @@ int lttng_import(const char *dir, struct trz_writer *w, const struct lttng_impor
 	imp->nr_exit_group = syscall_lookup("exit_group");
 	for (int i = 0; i < LT_MAX_CPUS; i++)
 		imp->cpus[i].cur_tid = -1;
+	/* First pass: the state dump at the start of the trace (pids of running threads) */
+	imp->prescan = 1;
 	err = graph_build(&g, imp, dir);
+	if (!err)
+		err = graph_run(&g, imp, dir);
+	graph_free(&g);
+	memset(&g, 0, sizeof(g));
+	lt_reset_graph_state(imp);
+	imp->prescan = 0;
+	imp->range_begin = imp->range_end = 0;
+	memset(st, 0, sizeof(*st));
+	/* Second pass: everything */
+	if (!err)
+		err = graph_build(&g, imp, dir);
 	if (!err)
 		err = graph_run(&g, imp, dir);
 	if (!err) {
