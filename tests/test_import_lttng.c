@@ -38,6 +38,7 @@ struct readback {
 	uint64_t tseq_breaks;    /* consecutive events of a tid whose tseq do not differ by 1 */
 	uint64_t cseq_breaks;    /* same per cpu */
 	uint64_t clone_entries, clone_exits, nr15_exits;
+	uint64_t pid_unknown;    /* events with pid 0 */
 	int distinct_nr;
 	int threads_with_events;
 	struct trz_gap gap;      /* the last gap */
@@ -83,6 +84,8 @@ static void read_back(const char *path, struct readback *rb)
 				rb->entries++;
 			else
 				rb->exits++;
+			if (e->pid == 0)
+				rb->pid_unknown++;
 			if (e->nr == 56)
 				e->dir == TRZ_ENTRY ? rb->clone_entries++ : rb->clone_exits++;
 			if (e->nr == 15 && e->dir == TRZ_EXIT)
@@ -163,6 +166,8 @@ static void test_import_lttng_many_threads(void **state)
 	assert_int_equal(rb.clone_exits, 16006);
 	/* the exits of rt_sigreturn have id -1: their number came from the pending entry */
 	assert_int_equal(rb.nr15_exits, 3);
+	/* threads running before the state dump got their pid from the first pass */
+	assert_int_equal(rb.pid_unknown, 0);
 	assert_int_equal(rb.tseq_breaks, 0);
 	assert_int_equal(rb.cseq_breaks, 0);
 	assert_int_equal(rb.gaps, 0);

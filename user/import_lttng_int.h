@@ -20,6 +20,7 @@ enum lt_kind {
 	LT_FORK,
 	LT_EXEC,
 	LT_PROC_EXIT,
+	LT_STATEDUMP_END,
 };
 
 /* What an event class is, decided once from its name. */
@@ -69,7 +70,18 @@ struct importer {
 	uint64_t range_begin, range_end; /* trace time span for progress, 0 = unknown */
 	int nr_exit, nr_exit_group;
 	int err;                     /* first error from the writer, 0 */
+	int prescan;                 /* 1: first pass, only collecting the state dump */
+	int prescan_done;            /* the first pass saw lttng_statedump_end or gave up */
+	int saw_statedump;
 };
+
+/* Events a CPU keeps waiting for its first sched_switch; later ones are unattributed (a trace
+ * without sched_switch events would otherwise be held in memory whole). */
+#define LT_MAX_WAITING (1u << 20)
+
+/* First pass: stop after this many events when no state dump started. */
+#define LT_PRESCAN_NO_DUMP 200000
+#define LT_PRESCAN_MAX 5000000
 
 /* Handle one message; returns 0 or -errno (writer errors). */
 int lt_handle_message(struct importer *imp, const bt_message *msg);
@@ -77,5 +89,11 @@ int lt_handle_message(struct importer *imp, const bt_message *msg);
  * private syscall names and the import summary as metadata. */
 int lt_finish(struct importer *imp);
 void lt_free(struct importer *imp);
+/* Handle one message of the first pass, which only learns the pids, parents and names of the
+ * threads in the state dump (so that events before the dump get their pid), and sets
+ * prescan_done at its end. */
+int lt_prescan_message(struct importer *imp, const bt_message *msg);
+/* Forget what belongs to one libbabeltrace2 graph (event classes, streams, traces). */
+void lt_reset_graph_state(struct importer *imp);
 
 #endif /* TRC_IMPORT_LTTNG_INT_H */

@@ -91,6 +91,7 @@ static int classify(struct importer *imp, const char *name, struct lt_class *c)
 		{ "sched_process_fork", LT_FORK },
 		{ "sched_process_exec", LT_EXEC },
 		{ "sched_process_exit", LT_PROC_EXIT },
+		{ "lttng_statedump_end", LT_STATEDUMP_END },
 	};
 	const char *x = name ? syscall_part(name, c) : NULL;
 
@@ -420,8 +421,13 @@ static int on_syscall(struct importer *imp, const bt_event *e, const struct lt_c
 		imp->st->unattributed_events++;
 		return 0;
 	}
-	if (cpu->cur_tid < 0)
+	if (cpu->cur_tid < 0) {
+		if (cpu->nbuf >= LT_MAX_WAITING) {
+			imp->st->unattributed_events++;
+			return 0;
+		}
 		return buffer_event(cpu, ev, by_entry);
+	}
 	th = get_thread(imp, cpu->cur_tid);
 	if (!th)
 		return -ENOMEM;
@@ -672,6 +678,8 @@ static int on_event(struct importer *imp, const bt_message *m)
 		return 0;
 	cpu = packet_cpu(bt_event_borrow_packet_const(e));
 	switch (c->kind) {
+	case LT_STATEDUMP_END:
+		return 0;
 	case LT_ENTRY:
 	case LT_EXIT:
 		if (!c->seen && (err = count_name(imp, ec, c)))
@@ -755,4 +763,51 @@ void lt_free(struct importer *imp)
 	name_table_free(&imp->names);
 	free(imp->cls);
 	free(imp->streams);
+}
+
+int lt_prescan_message(struct importer *imp, const bt_message *m)
+{
+	const bt_event *e;
+	const bt_field *pl;
+	struct lt_class *c;
+	struct ithread *th;
+	int64_t tid, pid, ppid;
+	const char *s;
+
+	if (bt_message_get_type(m) != BT_MESSAGE_TYPE_EVENT)
+		return 0;
+	e = bt_message_event_borrow_event_const(m);
+	c = class_of(imp, bt_event_borrow_class_const(e));
+	if (!c)
+		return -ENOMEM;
+	imp->st->events_read++;
+	if (c->kind == LT_STATEDUMP_END || imp->st->events_read >= LT_PRESCAN_MAX ||
+	    (!imp->saw_statedump && imp->st->events_read >= LT_PRESCAN_NO_DUMP))
+		imp->prescan_done = 1;
+	if (c->kind != LT_STATEDUMP)
+		return 0;
+	imp->saw_statedump = 1;
+	pl = bt_event_borrow_payload_field_const(e);
+	if (get_int(pl, "tid", &tid) || get_int(pl, "pid", &pid) || tid <= 0 || pid <= 0)
+		return 0;
+	th = get_thread(imp, tid);
+	if (!th)
+		return errno == ENOMEM ? -ENOMEM : 0;
+	th->pid = (uint32_t)pid;
+	if (!get_int(pl, "ppid", &ppid) && ppid > 0)
+		th->ppid = (uint32_t)ppid;
+	s = get_str(pl, "name");
+	if (s)
+		thread_set_comm(th, s);
+	return 0;
+}
+
+void lt_reset_graph_state(struct importer *imp)
+{
+	free(imp->cls);
+	imp->cls = NULL;
+	imp->cls_cap = imp->cls_n = 0;
+	imp->nstreams = 0;
+	imp->ntraces = 0;
+	name_table_free(&imp->names);
 }
