@@ -1,0 +1,19 @@
+/* hybrid.h - exact retrieval where the context is trusted, another imputer elsewhere.
+ *
+ * Each gap is first filled by the n-gram imputer (model/ngram.h).  Its answer is kept when it
+ * came from a two-sided span match with at least min_context ids matched on each side and at
+ * least min_support matches; every other gap is filled by the other imputer (typically SSSD-S4),
+ * which sees the original observed positions.  Without another imputer the n-gram answer is
+ * kept everywhere.
+ */
+#ifndef TRC_HYBRID_H
+#define TRC_HYBRID_H
+
+#include "imputer.h"
+
+/* A hybrid of ngram (from ngram_new()) and other (may be NULL); both are borrowed and must
+ * outlive it.  Returns NULL with errno set (EINVAL, ENOMEM).  Free with imputer_free(). */
+struct imputer *hybrid_new(struct imputer *ngram, struct imputer *other, int min_support,
+			   int min_context);
+
+#endif /* TRC_HYBRID_H */

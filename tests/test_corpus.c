@@ -1,0 +1,169 @@
+/* test_corpus.c - corpora from .trz traces (user/corpus_trz.c) and the n-gram model file
+ * (model/ngram_file.c). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "corpus.h"
+#include "ngram.h"
+#include "trz.h"
+
+static char *tmp_path(const char *suffix)
+{
+	static int k;
+	char *p = malloc(64);
+
+	snprintf(p, 64, "/tmp/test_corpus.%d.%d%s", (int)getpid(), k++, suffix);
+	return p;
+}
+
+static void ev(struct trz_writer *w, uint32_t tid, uint64_t tseq, int32_t nr, int dir)
+{
+	struct trz_event e = { .ts_ns = tseq * 10 + tid, .tseq = tseq, .pid = tid, .tid = tid,
+			       .nr = nr, .cpu = 0, .dir = dir };
+
+	assert_int_equal(trz_write_event(w, &e), 0);
+}
+
+/* tid 10: read entry/exit x3 (tseq 1-6), a gap (7-8), then openat entry/exit x2 (9-12);
+ * tid 20: write entry/exit x2 (tseq 1-4), a synthetic event, then a hole (tseq 7-8). */
+static char *write_trace(void)
+{
+	char *path = tmp_path(".trz");
+	struct trz_writer *w = trz_writer_open(path, NULL);
+	struct trz_gap gap = { .id = 1, .lost = 2, .seq_first = 7, .seq_last = 8, .pid = 10,
+			       .tid = 10, .cpu = 0, .attributed = 1, .t_end_ns = UINT64_MAX };
+	struct trz_synth syn = { .gap_id = 1, .confidence = 0.5f };
+
+	assert_non_null(w);
+	for (int i = 0; i < 6; i++) {
+		ev(w, 10, 1 + i, 0, i % 2);
+		if (i < 4)
+			ev(w, 20, 1 + i, 1, i % 2);
+	}
+	assert_int_equal(trz_write_gap(w, &gap), 0);
+	syn.ev.tid = syn.ev.pid = 10;
+	syn.ev.tseq = 7;
+	syn.ev.nr = 1;
+	assert_int_equal(trz_write_synth(w, &syn), 0);
+	for (int i = 0; i < 4; i++)
+		ev(w, 10, 9 + i, 257, i % 2);
+	ev(w, 20, 7, 1, 0);
+	ev(w, 20, 8, 1, 1);
+	assert_int_equal(trz_writer_close(w), 0);
+	return path;
+}
+
+static void test_corpus_trz_sequences(void **state)
+{
+	char *path = write_trace(), err[256];
+	struct corpus_buf cb;
+	const struct vocab *v = &cb.vocab;
+
+	(void)state;
+	assert_int_equal(corpus_load_trz(&cb, &path, 1, 1, err, sizeof(err)), 0);
+	/* runs in order of their first event: tid10 1-6, tid20 1-4, tid10 9-12, tid20 7-8 */
+	assert_int_equal(cb.c.n, 4);
+	assert_int_equal(cb.c.starts[1] - cb.c.starts[0], 6);
+	assert_int_equal(cb.c.starts[2] - cb.c.starts[1], 4);
+	assert_int_equal(cb.c.starts[3] - cb.c.starts[2], 4);
+	assert_int_equal(cb.c.starts[4] - cb.c.starts[3], 2);
+	/* vocabulary by frequency: read 3+3, write 3+3, openat 2+2 (the synthetic one skipped) */
+	assert_int_equal(v->n, 7);
+	assert_int_equal(v->nr[1], 0);
+	assert_int_equal(v->dir[1], 0);
+	assert_int_equal(v->count[1], 3);
+	assert_int_equal(v->nr[3], 1);
+	assert_int_equal(v->nr[5], 257);
+	assert_int_equal(v->count[5], 2);
+	assert_int_equal(cb.c.ids[0], 1);
+	assert_int_equal(cb.c.ids[1], 2);
+	assert_int_equal(cb.c.ids[6], 3);
+	assert_int_equal(cb.c.ids[10], 5);
+	assert_int_equal(cb.max_id, 6);
+	corpus_buf_free(&cb);
+
+	/* runs shorter than 5 events are dropped */
+	assert_int_equal(corpus_load_trz(&cb, &path, 1, 5, err, sizeof(err)), 0);
+	assert_int_equal(cb.c.n, 1);
+	assert_int_equal(cb.c.starts[1], 6);
+	corpus_buf_free(&cb);
+	assert_int_equal(corpus_load_trz(&cb, &path, 1, 7, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "no thread has 7"));
+	unlink(path);
+	assert_int_equal(corpus_load_trz(&cb, &path, 1, 1, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, path));
+	free(path);
+}
+
+static void test_corpus_ngram_file_roundtrip(void **state)
+{
+	const int32_t ids[] = { 1, 2, 3, 1, 2, 4, 4, 1 };
+	const int64_t starts[] = { 0, 3, 8 };
+	struct corpus c = { ids, starts, 2 };
+	struct vocab v;
+	struct ngram_file f;
+	char *path = tmp_path(".ngram");
+	struct stat st;
+	int fd;
+
+	(void)state;
+	vocab_anonymous(&v, 4);
+	v.nr[1] = 0;
+	assert_int_equal(ngram_file_save(path, &c, &v, 12), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(ngram_file_probe(path), 1);
+	assert_int_equal(ngram_file_load(path, &f), 0);
+	assert_int_equal(f.kmax, 12);
+	assert_int_equal(f.c.n, 2);
+	assert_int_equal(f.c.starts[1], 3);
+	assert_int_equal(f.c.starts[2], 8);
+	assert_memory_equal(f.c.ids, ids, sizeof(ids));
+	assert_int_equal(f.vocab.n, 5);
+	assert_int_equal(f.vocab.nr[1], 0);
+	assert_int_equal(f.vocab.nr[2], -1);
+	ngram_file_free(&f);
+
+	/* one flipped bit in the ids: CRC mismatch */
+	fd = open(path, O_RDWR);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, "\x03", 1, st.st_size - 8), 1);
+	close(fd);
+	assert_int_equal(ngram_file_load(path, &f), -EINVAL);
+	assert_non_null(strstr(ngram_last_error(), "CRC"));
+	/* truncated */
+	assert_int_equal(truncate(path, st.st_size - 2), 0);
+	assert_int_equal(ngram_file_load(path, &f), -EIO);
+	assert_non_null(strstr(ngram_last_error(), "truncated"));
+	/* foreign */
+	assert_int_equal(truncate(path, 0), 0);
+	fd = open(path, O_WRONLY);
+	assert_int_equal(write(fd, "\x93NUMPY\x01\x00 and more bytes", 24), 24);
+	close(fd);
+	assert_int_equal(ngram_file_probe(path), 0);
+	assert_int_equal(ngram_file_load(path, &f), -EINVAL);
+	assert_non_null(strstr(ngram_last_error(), "bad magic"));
+	unlink(path);
+	assert_int_equal(ngram_file_load(path, &f), -ENOENT);
+	free(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_corpus_trz_sequences),
+		cmocka_unit_test(test_corpus_ngram_file_roundtrip),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
