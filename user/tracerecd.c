@@ -33,6 +33,7 @@
 #define TRACERECD_VERSION "0.1.0"
 #define DEFAULT_RING_BYTES (8ull << 20)
 #define POLL_MS 100
+#define CONSUMER_NICE (-10) /* the consumer must not be starved by the workload it traces */
 
 enum {
 	EX_OK_ = 0,
@@ -452,7 +453,7 @@ int main(int argc, char **argv)
 	const char *stage = "";
 	pid_t *pids = NULL;
 	uint64_t *prev_drops = NULL, prev_ev = 0, t0 = now_ns(CLOCK_MONOTONIC), next_tick;
-	int npids = 0, rc = EX_OK_, err, status = 0, child_done = 0;
+	int npids = 0, rc = EX_OK_, err, status = 0, child_done = 0, nice0;
 
 	/* Options and preconditions */
 	rc = parse_opts(argc, argv, &o);
@@ -476,6 +477,12 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	libbpf_set_print(libbpf_print);
+	errno = 0;
+	nice0 = getpriority(PRIO_PROCESS, 0);
+	if (errno)
+		nice0 = 0;
+	if (nice0 > CONSUMER_NICE)
+		setpriority(PRIO_PROCESS, 0, CONSUMER_NICE);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
@@ -523,7 +530,7 @@ int main(int argc, char **argv)
 		if (!o.as_root)
 			sudo_user(&uid, &gid);
 		pw = uid != (uid_t)-1 ? getpwuid(uid) : NULL;
-		if ((err = tracee_spawn(&child, cmdpath, o.cmd, uid, gid, pw ? pw->pw_name : NULL))) {
+		if ((err = tracee_spawn(&child, cmdpath, o.cmd, nice0, uid, gid, pw ? pw->pw_name : NULL))) {
 			p_err("cannot start %s: %s", o.cmd[0], strerror(-err));
 			rc = EX_FAIL;
 			goto cleanup;
