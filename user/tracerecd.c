@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <linux/capability.h>
 #include <pwd.h>
 #include <signal.h>
@@ -453,7 +454,10 @@ int main(int argc, char **argv)
 	const char *stage = "";
 	pid_t *pids = NULL;
 	uint64_t *prev_drops = NULL, prev_ev = 0, t0 = now_ns(CLOCK_MONOTONIC), next_tick;
-	int npids = 0, rc = EX_OK_, err, status = 0, child_done = 0, nice0;
+	int npids = 0, rc = EX_OK_, err, status = 0, child_done = 0, nice0, started = 0;
+
+	/* Big buffers (events waiting for another ring) go back to the system when freed */
+	mallopt(M_MMAP_THRESHOLD, 256 << 10);
 
 	/* Options and preconditions */
 	rc = parse_opts(argc, argv, &o);
@@ -550,6 +554,7 @@ int main(int argc, char **argv)
 		rc = EX_FAIL;
 		goto cleanup;
 	}
+	started = 1;
 	if (o.pids && (err = trace_existing(c, r, pids, npids))) {
 		p_err("cannot set up tracing of --pid %s: %s", o.pids, strerror(-err));
 		rc = EX_FAIL;
@@ -619,6 +624,13 @@ int main(int argc, char **argv)
 stop:
 	/* Detach, drain, account, close the file */
 	trc_collector_detach(c);
+	for (int i = 0; child.pid > 0 && !child_done && child.go_fd < 0 && i < 30; i++) {
+		/* stopped by a signal: the command usually got it too (same terminal) */
+		if (waitpid(child.pid, &status, WNOHANG) == child.pid)
+			child_done = 1;
+		else
+			usleep(10000);
+	}
 	err = rc == EX_FAIL && recorder_error(r) ? recorder_error(r) : recorder_finish(r, &sum);
 	if (!err)
 		err = write_accounting(r, &sum);
@@ -656,7 +668,11 @@ cleanup:
 		tracee_abort(&child);
 	trc_collector_free(c);
 	recorder_free(r);
-	trz_writer_close(w);
+	if (w) {
+		trz_writer_close(w);
+		if (!started)
+			unlink(out); /* failed before tracing started: leave no empty trace behind */
+	}
 	free(prev_drops);
 	free(pids);
 	return rc;
