@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,8 +109,22 @@ struct output {
 	struct trz_writer *w;
 };
 
+/* The temporary file being written, removed if we are interrupted. */
+static const char *volatile tmp_in_progress;
+
+static void on_signal(int sig)
+{
+	const char *t = tmp_in_progress;
+
+	if (t)
+		unlink(t);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static int output_open(struct output *out, const char *path)
 {
+	struct sigaction sa = { .sa_handler = on_signal };
 	int fd, err;
 
 	if (snprintf(out->tmp, sizeof(out->tmp), "%s.XXXXXX", path) >= (int)sizeof(out->tmp))
@@ -117,11 +132,17 @@ static int output_open(struct output *out, const char *path)
 	fd = mkstemp(out->tmp); /* mode 0600 */
 	if (fd < 0)
 		return -errno;
+	tmp_in_progress = out->tmp;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	out->w = trz_writer_fdopen(fd, NULL);
 	if (!out->w) {
 		err = -errno;
 		close(fd);
 		unlink(out->tmp);
+		tmp_in_progress = NULL;
 		return err;
 	}
 	return 0;
@@ -137,6 +158,7 @@ static int output_close(struct output *out, const char *path, int keep)
 		err = -errno;
 	if (err || !keep)
 		unlink(out->tmp);
+	tmp_in_progress = NULL;
 	return err;
 }
 
