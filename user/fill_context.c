@@ -60,8 +60,6 @@ static void gap_free_bufs(struct fill_ctx *c, struct fill_gap *g)
 {
 	if (g->left)
 		c->bytes -= (uint64_t)g->W * 2 * sizeof(int32_t);
-	if (g->out)
-		c->bytes -= g->gap.lost * (sizeof(int32_t) + sizeof(float));
 	free(g->left); /* right shares the allocation */
 	free(g->out);
 	free(g->conf);
@@ -284,6 +282,28 @@ int fill_ctx_thread_exit(struct fill_ctx *c, uint32_t tid, uint64_t ts)
 	t->rtok = NULL;
 	t->rlen = t->rhead = 0;
 	return 0;
+}
+
+int fill_ctx_expire(struct fill_ctx *c, uint64_t now_ns, uint64_t timeout_ns)
+{
+	int n = 0;
+
+	if (c->nopen == 0)
+		return 0;
+	for (int i = 0; i < c->capth; i++) {
+		struct fctx_thread *t = &c->th[i];
+		for (int k = 0; t->used && k < t->nopen;) {
+			struct fill_gap *g = c->gaps[t->open[k]];
+			if (g->born_ns + timeout_ns <= now_ns) {
+				if (gap_complete(c, t, k))
+					return n;
+				n++;
+				continue;
+			}
+			k++;
+		}
+	}
+	return n;
 }
 
 void fill_ctx_finish(struct fill_ctx *c)
