@@ -23,6 +23,10 @@
 #include "trz.h"
 
 #define FILL_TOK_NONE (-1)
+/* Window given to the n-gram imputer: long gaps are filled in chunks of 40% of it */
+#ifndef FILL_NGRAM_WINDOW
+#define FILL_NGRAM_WINDOW 256
+#endif
 
 static inline int32_t fill_tok(int32_t nr, uint8_t dir)
 {
