@@ -13,7 +13,7 @@ d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
 
 "$trd" -q -b 16384 --test-consumer-delay-us 500 -o "$d/lossy.trz" -- \
-  "$progs/fill_pattern" 2 20000 >"$d/tids" 2>"$d/err"
+  "$progs/fill_pattern" 2 8000 >"$d/tids" 2>"$d/err"
 rc=$?
 check "tracerecd exits 0" $rc "exit $rc: $(cat "$d/err")"
 json=$("$dump" --stats --json "$d/lossy.trz")
