@@ -12,6 +12,7 @@ check() { # NAME STATUS(0 = ok) DETAIL
 need_root_btf() {
   [ "$(id -u)" -eq 0 ] || { echo "skip: needs root (real eBPF)"; exit 77; }
   [ -r /sys/kernel/btf/vmlinux ] || { echo "skip: kernel without BTF"; exit 77; }
+  [ -x "$trd" ] || { echo "skip: $trd not built"; exit 77; }
 }
 # jget KEY < json: the number after "KEY":
 jget() { grep -o "\"$1\":[0-9]*" | head -n 1 | cut -d: -f2; }
