@@ -11,7 +11,7 @@ DUMP=$B/tracerec-dump
 # ids of a train file are ranked by their frequency in it, as tracerec-dump's export ranks them
 SRC=$SHARED/datasets/pts/compress-gzip/len50/train.npy
 [ -r "$SRC" ] || { echo "skip: $SRC not found"; exit 77; }
-[ -x "$DUMP" ] || { echo "skip: $DUMP not built"; exit 77; }
+[ -x "$DUMP" ] || { echo "FAIL: $DUMP not built"; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }

@@ -282,6 +282,152 @@ static void test_import_lttng_not_a_trace(void **state)
 	unlink(out);
 }
 
+/* ---- a small CTF trace written here: tid/pid/procname contexts, lttng 2.0-2.4 names
+ * (sys_X / exit_syscall), compat syscalls, an unknown compat syscall, an LTTng alias ---- */
+
+static const char ctx_metadata[] =
+	"/* CTF 1.8 */\n"
+	"typealias integer { size = 32; align = 8; signed = false; } := uint32_t;\n"
+	"typealias integer { size = 64; align = 8; signed = false; } := uint64_t;\n"
+	"typealias integer { size = 32; align = 8; signed = true; } := int32_t;\n"
+	"typealias integer { size = 64; align = 8; signed = true; } := int64_t;\n"
+	"trace { major = 1; minor = 8; byte_order = le;\n"
+	"  packet.header := struct { uint32_t magic; uint32_t stream_id; }; };\n"
+	"env { hostname = \"ctxhost\"; domain = \"kernel\"; sysname = \"Linux\";\n"
+	"  kernel_release = \"6.1.0\"; tracer_name = \"lttng-modules\"; tracer_major = 2; };\n"
+	"clock { name = \"monotonic\"; freq = 1000000000; offset = 0; };\n"
+	"typealias integer { size = 64; align = 8; signed = false; map = clock.monotonic.value; }"
+	" := uint64_clock_monotonic_t;\n"
+	"stream { id = 0;\n"
+	"  event.header := struct { uint32_t id; uint64_clock_monotonic_t timestamp; };\n"
+	"  packet.context := struct { uint32_t cpu_id; };\n"
+	"  event.context := struct { int32_t _tid; int32_t _pid;\n"
+	"    integer { size = 8; align = 8; signed = 0; encoding = UTF8; base = 10; } _procname[16]; }; };\n"
+	"event { name = \"sys_open\"; id = 0; stream_id = 0; fields := struct { int64_t _flags; }; };\n"
+	"event { name = \"exit_syscall\"; id = 1; stream_id = 0; fields := struct { int64_t _ret; }; };\n"
+	"event { name = \"compat_syscall_entry_read\"; id = 2; stream_id = 0; fields := struct { uint32_t _fd; }; };\n"
+	"event { name = \"compat_syscall_exit_read\"; id = 3; stream_id = 0; fields := struct { int64_t _ret; }; };\n"
+	"event { name = \"compat_syscall_entry_unknown\"; id = 4; stream_id = 0;\n"
+	"  fields := struct { int32_t _id; uint64_t _args[6]; }; };\n"
+	"event { name = \"syscall_entry_newfstat\"; id = 5; stream_id = 0; fields := struct { uint32_t _fd; }; };\n";
+
+static void put32(FILE *f, uint32_t v)
+{
+	fwrite(&v, sizeof(v), 1, f);
+}
+
+static void put64(FILE *f, uint64_t v)
+{
+	fwrite(&v, sizeof(v), 1, f);
+}
+
+/* Event header (id, timestamp) and context (tid, pid, procname); the payload follows. */
+static void put_event(FILE *f, uint32_t id, uint64_t ts, uint32_t tid, uint32_t pid, const char *comm)
+{
+	char c[16] = { 0 };
+
+	strncpy(c, comm, sizeof(c) - 1);
+	put32(f, id);
+	put64(f, ts);
+	put32(f, tid);
+	put32(f, pid);
+	fwrite(c, sizeof(c), 1, f);
+}
+
+static void write_ctx_trace(const char *dir)
+{
+	char path[200];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/metadata", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(ctx_metadata, f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/channel0_3", dir);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	put32(f, 0xC1FC1FC1);      /* packet header: magic, stream id */
+	put32(f, 0);
+	put32(f, 3);               /* packet context: cpu 3 */
+	put_event(f, 0, 1000, 100, 100, "proc_a");   /* sys_open */
+	put64(f, 0);
+	put_event(f, 1, 2000, 100, 100, "proc_a");   /* exit_syscall ret 3: open */
+	put64(f, 3);
+	put_event(f, 2, 3000, 101, 100, "proc_b");   /* compat read */
+	put32(f, 4);
+	put_event(f, 3, 4000, 101, 100, "proc_b");
+	put64(f, 5);
+	put_event(f, 4, 5000, 102, 102, "c");        /* compat unknown id 7 */
+	put32(f, 7);
+	for (int i = 0; i < 6; i++)
+		put64(f, 10 + (uint64_t)i);
+	put_event(f, 1, 6000, 102, 102, "c");        /* exit_syscall: the pending compat 7 */
+	put64(f, 0);
+	put_event(f, 1, 7000, 103, 103, "d");        /* exit_syscall, no entry: unnamed */
+	put64(f, 0);
+	put_event(f, 5, 8000, 100, 100, "proc_a");   /* newfstat = fstat */
+	put32(f, 1);
+	fclose(f);
+}
+
+static void test_import_lttng_contexts_and_old_names(void **state)
+{
+	static const struct { uint32_t tid, pid; int32_t nr; uint8_t dir; int64_t ret; uint64_t tseq; } want[] = {
+		{ 100, 100, 2, TRZ_ENTRY, 0, 0 },   { 100, 100, 2, TRZ_EXIT, 3, 1 },
+		{ 101, 100, 0, TRZ_ENTRY, 0, 0 },   { 101, 100, 0, TRZ_EXIT, 5, 1 },
+		{ 102, 102, IMPORT_PRIVATE_NR, TRZ_ENTRY, 0, 0 },
+		{ 102, 102, IMPORT_PRIVATE_NR, TRZ_EXIT, 0, 1 },
+		{ 100, 100, 5, TRZ_ENTRY, 0, 2 },
+	};
+	struct lttng_import_stats st;
+	struct trz_record rec;
+	struct trz_reader *r;
+	char dir[64] = "/tmp/test_import_ctx.XXXXXX";
+	char *out = tmp_trz();
+	int n = 0, named = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	write_ctx_trace(dir);
+	assert_int_equal(import_to(dir, out, &st), 0);
+	assert_int_equal(st.events_read, 8);
+	assert_int_equal(st.context_attributed, 8);
+	assert_int_equal(st.unnamed_events, 1);
+	assert_int_equal(st.syscall_events, 7);
+	assert_int_equal(st.unattributed_events, 0);
+	r = trz_reader_open(out, NULL, NULL);
+	assert_non_null(r);
+	while (trz_read_next(r, &rec) == 1) {
+		if (rec.kind == TRZ_REC_META && strcmp(rec.meta.key, "syscall_nr.100000") == 0) {
+			assert_string_equal(rec.meta.value, "compat_syscall_7");
+			named = 1;
+		}
+		if (rec.kind != TRZ_REC_EVENT)
+			continue;
+		assert_true(n < 7);
+		assert_int_equal(rec.ev.tid, want[n].tid);
+		assert_int_equal(rec.ev.pid, want[n].pid);
+		assert_int_equal(rec.ev.nr, want[n].nr);
+		assert_int_equal(rec.ev.dir, want[n].dir);
+		assert_int_equal(rec.ev.ret, want[n].ret);
+		assert_int_equal(rec.ev.tseq, want[n].tseq);
+		assert_int_equal(rec.ev.cseq, (uint64_t)n);   /* no hole for the unnamed exit */
+		assert_int_equal(rec.ev.cpu, 3);
+		assert_int_equal(rec.ev.ts_ns, n < 6 ? 1000u * (n + 1) : 8000u);
+		if (n == 4) {
+			assert_int_equal(rec.ev.nargs, 6);
+			assert_int_equal(rec.ev.args[5], 15);
+		}
+		n++;
+	}
+	trz_reader_close(r);
+	assert_int_equal(n, 7);
+	assert_true(named);
+	remove_tree(dir);
+	unlink(out);
+}
+
 /* LTTng names map to x86_64 numbers (with aliases); others get private numbers. */
 static void test_import_lttng_names(void **state)
 {
@@ -314,6 +460,7 @@ int main(void)
 		cmocka_unit_test(test_import_lttng_garbage_metadata),
 		cmocka_unit_test(test_import_lttng_not_a_trace),
 		cmocka_unit_test(test_import_lttng_names),
+		cmocka_unit_test(test_import_lttng_contexts_and_old_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

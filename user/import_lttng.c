@@ -1,8 +1,10 @@
 /* import_lttng.c - the libbabeltrace2 graph that reads an LTTng CTF trace:
  * src.ctf.fs -> flt.utils.muxer -> a simple sink handing messages to import_lttng_msg.c. */
+#define _GNU_SOURCE /* nftw() with FTW_ACTIONRETVAL */
 #include "import_lttng_int.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,32 +166,127 @@ static const char *metadata_problem(const char *dir)
 	return "metadata file is neither packetized CTF metadata nor TSDL text";
 }
 
+/* nftw() has no context argument: the directories found by the walk in progress. */
+static __thread struct {
+	char **dirs;
+	size_t n, cap;
+	int err;
+} walk;
+
+static int walk_one(const char *path, const struct stat *sb, int type, struct FTW *f)
+{
+	char *d;
+
+	if (type != FTW_F || !S_ISREG(sb->st_mode) || strcmp(path + f->base, "metadata") != 0)
+		return f->level > 8 ? FTW_SKIP_SUBTREE : FTW_CONTINUE;
+	if (walk.n == walk.cap) {
+		size_t cap = walk.cap ? 2 * walk.cap : 8;
+		char **n = realloc(walk.dirs, cap * sizeof(*n));
+
+		if (!n)
+			goto nomem;
+		walk.dirs = n;
+		walk.cap = cap;
+	}
+	d = strndup(path, (size_t)(f->base > 1 ? f->base - 1 : f->base));
+	if (!d)
+		goto nomem;
+	walk.dirs[walk.n++] = d;
+	return FTW_CONTINUE;
+nomem:
+	walk.err = -ENOMEM;
+	return FTW_STOP;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The CTF traces under dir: directories holding a "metadata" file (dir itself included),
+ * sorted, in *dirs (caller frees each and the array); dir alone when none is found
+ * (src.ctf.fs then says why).  Returns the count or -ENOMEM. */
+static long find_traces(const char *dir, char ***dirs)
+{
+	int err;
+
+	memset(&walk, 0, sizeof(walk));
+	nftw(dir, walk_one, 16, FTW_PHYS | FTW_ACTIONRETVAL); /* unreadable parts: skipped */
+	err = walk.err;
+	if (!err && walk.n == 0) {
+		walk.dirs = malloc(sizeof(*walk.dirs));
+		if (!walk.dirs || !(walk.dirs[0] = strdup(dir)))
+			err = -ENOMEM;
+		else
+			walk.n = 1;
+	}
+	if (err) {
+		for (size_t i = 0; i < walk.n; i++)
+			free(walk.dirs[i]);
+		free(walk.dirs);
+		return err;
+	}
+	qsort(walk.dirs, walk.n, sizeof(*walk.dirs), cmp_str);
+	*dirs = walk.dirs;
+	return (long)walk.n;
+}
+
 struct lt_graph {
 	bt_graph *graph;
 	const bt_plugin *ctf, *utils;
-	const bt_component_source *src;
 	const bt_component_filter *mux;
 	const bt_component_sink *sink;
-	bt_value *params;
+	uint64_t mux_ports;          /* muxer input ports connected so far */
 };
 
 static void graph_free(struct lt_graph *g)
 {
 	bt_graph_put_ref(g->graph);
-	bt_value_put_ref(g->params);
 	bt_plugin_put_ref(g->ctf);
 	bt_plugin_put_ref(g->utils);
 }
 
-/* Add src.ctf.fs reading dir (this opens the trace's metadata and indexes), the muxer and our
- * sink, and connect every source port through the muxer to the sink. */
+/* Add one src.ctf.fs component reading the trace in dir (this opens its metadata and indexes)
+ * and connect its ports to the muxer. */
+static int add_source(struct lt_graph *g, struct importer *imp, const bt_component_class_source *fs,
+		      const char *dir, int i)
+{
+	bt_logging_level lvl = imp->opts->verbose ? BT_LOGGING_LEVEL_WARNING : BT_LOGGING_LEVEL_NONE;
+	const bt_component_source *src;
+	bt_value *params = bt_value_map_create(), *inputs = NULL;
+	char name[32];
+	int err = 0;
+
+	if (!params || bt_value_map_insert_empty_array_entry(params, "inputs", &inputs) != BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK ||
+	    bt_value_array_append_string_element(inputs, dir) != BT_VALUE_ARRAY_APPEND_ELEMENT_STATUS_OK) {
+		bt_value_put_ref(params);
+		return fail(-ENOMEM, "out of memory", NULL);
+	}
+	if (imp->opts->progress)
+		query_range(imp, fs, params);
+	snprintf(name, sizeof(name), "src%d", i);
+	if (bt_graph_add_source_component(g->graph, fs, name, params, lvl, &src) != BT_GRAPH_ADD_COMPONENT_STATUS_OK)
+		err = fail(-EINVAL, metadata_problem(dir) ? metadata_problem(dir) : "not a readable CTF trace", dir);
+	bt_value_put_ref(params);
+	for (uint64_t p = 0; !err && p < bt_component_source_get_output_port_count(src); p++) {
+		const bt_port_input *in = bt_component_filter_borrow_input_port_by_index_const(g->mux, g->mux_ports++);
+
+		if (!in || bt_graph_connect_ports(g->graph, bt_component_source_borrow_output_port_by_index_const(src, p),
+						  in, NULL) != BT_GRAPH_CONNECT_PORTS_STATUS_OK)
+			err = fail(-EINVAL, "cannot connect the trace's streams", dir);
+	}
+	return err;
+}
+
+/* The graph: one src.ctf.fs per trace under dir, the muxer, and our sink. */
 static int graph_build(struct lt_graph *g, struct importer *imp, const char *dir)
 {
 	bt_logging_level lvl = imp->opts->verbose ? BT_LOGGING_LEVEL_WARNING : BT_LOGGING_LEVEL_NONE;
 	const bt_component_class_source *fs;
 	const bt_component_class_filter *muxer;
-	bt_value *inputs = NULL;
-	uint64_t nports;
+	char **dirs = NULL;
+	long n;
+	int err = 0;
 
 	if (bt_plugin_find("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &g->ctf) != BT_PLUGIN_FIND_STATUS_OK ||
 	    bt_plugin_find("utils", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &g->utils) != BT_PLUGIN_FIND_STATUS_OK)
@@ -198,33 +295,27 @@ static int graph_build(struct lt_graph *g, struct importer *imp, const char *dir
 	muxer = bt_plugin_borrow_filter_component_class_by_name_const(g->utils, "muxer");
 	if (!fs || !muxer)
 		return fail(-ENOENT, "libbabeltrace2 component classes src.ctf.fs or flt.utils.muxer missing", NULL);
-	g->params = bt_value_map_create();
 	g->graph = bt_graph_create(0);
-	if (!g->params || !g->graph ||
-	    bt_value_map_insert_empty_array_entry(g->params, "inputs", &inputs) != BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK ||
-	    bt_value_array_append_string_element(inputs, dir) != BT_VALUE_ARRAY_APPEND_ELEMENT_STATUS_OK)
+	if (!g->graph)
 		return fail(-ENOMEM, "out of memory", NULL);
-	if (imp->opts->progress)
-		query_range(imp, fs, g->params);
-	if (bt_graph_add_source_component(g->graph, fs, "src", g->params, lvl, &g->src) != BT_GRAPH_ADD_COMPONENT_STATUS_OK)
-		return fail(-EINVAL, metadata_problem(dir) ? metadata_problem(dir) : "not a readable CTF trace", dir);
 	if (bt_graph_add_filter_component(g->graph, muxer, "mux", NULL, lvl, &g->mux) != BT_GRAPH_ADD_COMPONENT_STATUS_OK ||
 	    bt_graph_add_simple_sink_component(g->graph, "tracerec", NULL, consume, NULL, imp, &g->sink) !=
 		    BT_GRAPH_ADD_COMPONENT_STATUS_OK)
 		return fail(-EINVAL, "cannot build the libbabeltrace2 graph", dir);
-	nports = bt_component_source_get_output_port_count(g->src);
-	for (uint64_t i = 0; i < nports; i++) {
-		const bt_port_input *in = bt_component_filter_borrow_input_port_by_index_const(g->mux, i);
-
-		if (!in || bt_graph_connect_ports(g->graph, bt_component_source_borrow_output_port_by_index_const(g->src, i),
-						  in, NULL) != BT_GRAPH_CONNECT_PORTS_STATUS_OK)
-			return fail(-EINVAL, "cannot connect the trace's streams", dir);
+	n = find_traces(dir, &dirs);
+	if (n < 0)
+		return fail((int)n, "out of memory", NULL);
+	for (long i = 0; i < n; i++) {
+		if (!err)
+			err = add_source(g, imp, fs, dirs[i], (int)i);
+		free(dirs[i]);
 	}
-	if (bt_graph_connect_ports(g->graph, bt_component_filter_borrow_output_port_by_index_const(g->mux, 0),
-				   bt_component_sink_borrow_input_port_by_index_const(g->sink, 0), NULL) !=
-	    BT_GRAPH_CONNECT_PORTS_STATUS_OK)
-		return fail(-EINVAL, "cannot connect the muxer to the sink", dir);
-	return 0;
+	free(dirs);
+	if (!err && bt_graph_connect_ports(g->graph, bt_component_filter_borrow_output_port_by_index_const(g->mux, 0),
+					   bt_component_sink_borrow_input_port_by_index_const(g->sink, 0), NULL) !=
+			    BT_GRAPH_CONNECT_PORTS_STATUS_OK)
+		err = fail(-EINVAL, "cannot connect the muxer to the sink", dir);
+	return err;
 }
 
 static int graph_run(struct lt_graph *g, struct importer *imp, const char *dir)

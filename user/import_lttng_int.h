@@ -75,6 +75,10 @@ struct importer {
 	int saw_statedump;
 };
 
+/* Events a CPU keeps waiting for its first sched_switch; later ones are unattributed (a trace
+ * without sched_switch events would otherwise be held in memory whole). */
+#define LT_MAX_WAITING (1u << 20)
+
 /* First pass: stop after this many events when no state dump started. */
 #define LT_PRESCAN_NO_DUMP 200000
 #define LT_PRESCAN_MAX 5000000

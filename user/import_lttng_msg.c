@@ -270,6 +270,10 @@ static int emit(struct importer *imp, struct ithread *th, struct trz_event *ev, 
 	ev->tid = th->tid;
 	ev->pid = th->pid;
 	ev->tseq = th->tseq_next++;
+	/* cseq counts the events written per CPU, so that it has no holes where nothing was lost
+	 * (a CPU's waiting events are written before its later ones) */
+	if (ev->cpu < LT_MAX_CPUS)
+		ev->cseq = imp->cpus[ev->cpu].cseq_next++;
 	if (th->nsyscalls++ == 0)
 		st->threads_with_syscalls++;
 	st->syscall_events++;
@@ -408,8 +412,6 @@ static int on_syscall(struct importer *imp, const bt_event *e, const struct lt_c
 		imp->st->unnamed_events++;
 		return 0;
 	}
-	if (cpu)
-		ev->cseq = cpu->cseq_next++;
 	th = context_thread(imp, e);
 	if (th) {
 		imp->st->context_attributed++;
@@ -421,8 +423,13 @@ static int on_syscall(struct importer *imp, const bt_event *e, const struct lt_c
 		imp->st->unattributed_events++;
 		return 0;
 	}
-	if (cpu->cur_tid < 0)
+	if (cpu->cur_tid < 0) {
+		if (cpu->nbuf >= LT_MAX_WAITING) {
+			imp->st->unattributed_events++;
+			return 0;
+		}
 		return buffer_event(cpu, ev, by_entry);
+	}
 	th = get_thread(imp, cpu->cur_tid);
 	if (!th)
 		return -ENOMEM;

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,8 +109,22 @@ struct output {
 	struct trz_writer *w;
 };
 
+/* The temporary file being written, removed if we are interrupted. */
+static const char *volatile tmp_in_progress;
+
+static void on_signal(int sig)
+{
+	const char *t = tmp_in_progress;
+
+	if (t)
+		unlink(t);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static int output_open(struct output *out, const char *path)
 {
+	struct sigaction sa = { .sa_handler = on_signal };
 	int fd, err;
 
 	if (snprintf(out->tmp, sizeof(out->tmp), "%s.XXXXXX", path) >= (int)sizeof(out->tmp))
@@ -117,11 +132,17 @@ static int output_open(struct output *out, const char *path)
 	fd = mkstemp(out->tmp); /* mode 0600 */
 	if (fd < 0)
 		return -errno;
+	tmp_in_progress = out->tmp;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	out->w = trz_writer_fdopen(fd, NULL);
 	if (!out->w) {
 		err = -errno;
 		close(fd);
 		unlink(out->tmp);
+		tmp_in_progress = NULL;
 		return err;
 	}
 	return 0;
@@ -137,13 +158,16 @@ static int output_close(struct output *out, const char *path, int keep)
 		err = -errno;
 	if (err || !keep)
 		unlink(out->tmp);
+	tmp_in_progress = NULL;
 	return err;
 }
 
-/* Progress in ms of trace time. */
+/* Progress in ms of trace time.  The reporter is created at the first report (64k events), so
+ * small traces and early failures print no progress line. */
 struct lttng_progress_ctx {
 	struct progress *p;
 	int64_t total;
+	int quiet;
 };
 
 static void lttng_progress(void *ctx, uint64_t done, uint64_t total, const struct lttng_import_stats *st)
@@ -153,6 +177,10 @@ static void lttng_progress(void *ctx, uint64_t done, uint64_t total, const struc
 
 	snprintf(status, sizeof(status), "%llu events, %llu syscall events",
 		 (unsigned long long)st->events_read, (unsigned long long)st->syscall_events);
+	if (!pc->p && !pc->quiet)
+		pc->p = progress_new("import", 0, 0);
+	if (!pc->p)
+		return;
 	if (total && (int64_t)(total / 1000000) != pc->total) {
 		pc->total = (int64_t)(total / 1000000);
 		progress_set_total(pc->p, pc->total);
@@ -193,19 +221,17 @@ static int run_lttng(const struct opts *o)
 {
 	struct lttng_import_opts io = { .verbose = o->verbose };
 	struct lttng_import_stats st = { 0 };
-	struct progress *p = progress_new("import", 0, o->quiet);
-	struct lttng_progress_ctx pc = { p, 0 };
+	struct lttng_progress_ctx pc = { NULL, 0, o->quiet };
 	struct output out;
 	char src[PATH_MAX];
 	int err, cerr;
 
 	err = output_open(&out, o->output);
 	if (err) {
-		progress_done(p);
 		p_err("cannot create %s: %s", o->output, strerror(-err));
 		return 1;
 	}
-	io.progress = p ? lttng_progress : NULL;
+	io.progress = o->quiet ? NULL : lttng_progress;
 	io.progress_ctx = &pc;
 	err = trz_write_meta(out.w, "source", realpath(o->input, src) ? src : o->input);
 	err = err ? err : trz_write_meta(out.w, "source_format", "lttng-ctf");
@@ -217,9 +243,9 @@ static int run_lttng(const struct opts *o)
 		"unattributed gaps");
 	if (!err)
 		err = lttng_import(o->input, out.w, &io, &st);
-	if (!err && p)
+	if (!err && pc.p)
 		lttng_progress(&pc, UINT64_MAX, 0, &st);
-	progress_done(p);
+	progress_done(pc.p);
 	if (err && st.syscall_events > 0) {
 		/* keep what was read before the trace became unreadable */
 		trz_write_meta(out.w, "import.incomplete", lttng_import_last_error());
