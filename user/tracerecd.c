@@ -27,6 +27,7 @@
 #include <bpf/libbpf.h>
 
 #include "recorder.h"
+#include "livefill.h"
 #include "tracee.h"
 #include "trc_collector.h"
 #include "trz.h"
@@ -58,6 +59,8 @@ struct opts {
 	uint64_t ring_bytes;
 	double duration;
 	long test_delay_us;
+	const char *fill;          /* --fill MODEL (user/livefill.c) */
+	double fill_timeout;
 	char **cmd;
 };
 
@@ -91,6 +94,11 @@ static const char usage_text[] =
 	"                           or SIGINT/SIGTERM)\n"
 	"  -A, --args               record the raw arguments of every syscall entry\n"
 	"  -s, --stats              print events/s and lost/s per CPU every second\n"
+	"      --fill=MODEL         fill gaps while tracing, with MODEL: an n-gram model or\n"
+	"                           SSSD-S4 checkpoint from tracerec-train, or a .trz of\n"
+	"                           another run (default: no live filling)\n"
+	"      --fill-timeout=SECONDS  longest wait of a gap for its right context before it\n"
+	"                           is filled anyway (default: 2)\n"
 	"      --as-root            run COMMAND as root even under sudo\n"
 	"  -q, --quiet              no summary at exit\n"
 	"  -v, --verbose            libbpf debug output and the verifier log\n"
@@ -124,7 +132,7 @@ static int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-enum { OPT_AS_ROOT = 256, OPT_TEST_DELAY };
+enum { OPT_AS_ROOT = 256, OPT_TEST_DELAY, OPT_FILL, OPT_FILL_TIMEOUT };
 
 /* Returns 0, or EX_USAGE_ after printing the problem; 1 = --help/--version done. */
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -137,6 +145,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "quiet", no_argument, 0, 'q' },	{ "verbose", no_argument, 0, 'v' },
 		{ "help", no_argument, 0, 'h' },	{ "version", no_argument, 0, 'V' },
 		{ "test-consumer-delay-us", required_argument, 0, OPT_TEST_DELAY }, /* hidden */
+		{ "fill", required_argument, 0, OPT_FILL },
+		{ "fill-timeout", required_argument, 0, OPT_FILL_TIMEOUT },
 		{ 0, 0, 0, 0 },
 	};
 	char *end;
@@ -166,6 +176,14 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->duration = strtod(optarg, &end);
 			if (*end || end == optarg || !(o->duration > 0)) {
 				p_err("invalid --duration '%s' (want seconds > 0)", optarg);
+				return EX_USAGE_;
+			}
+			break;
+		case OPT_FILL: o->fill = optarg; break;
+		case OPT_FILL_TIMEOUT:
+			o->fill_timeout = strtod(optarg, &end);
+			if (*end || end == optarg || !(o->fill_timeout > 0)) {
+				p_err("invalid --fill-timeout '%s' (want seconds > 0)", optarg);
 				return EX_USAGE_;
 			}
 			break;
@@ -441,8 +459,30 @@ static int child_status(int status)
 	return EX_FAIL;
 }
 
+/* Live filling writes its synthetic events through the recorder's one sink. */
+static int fill_sink(void *r, const struct trz_record *rec)
+{
+	return recorder_sink(r, rec);
+}
+
+static void print_fill_summary(struct livefill *lf)
+{
+	struct livefill_stats st;
+
+	livefill_get_stats(lf, &st);
+	fprintf(stderr, "%s: live fill (%s): %llu of %llu gaps filled (%llu events), %llu left "
+		"unfilled (tracerec-fill can fill them), lag median %.1f ms, max %.1f ms\n", prog,
+		st.method ? st.method : "?", (unsigned long long)st.gaps_filled,
+		(unsigned long long)st.gaps_seen, (unsigned long long)st.events_filled,
+		(unsigned long long)st.gaps_unfilled, st.lag_median_ms, st.lag_max_ms);
+	if (st.ring_dropped)
+		fprintf(stderr, "%s: live fill: %llu records not seen by the imputer (its queue was "
+			"full)\n", prog, (unsigned long long)st.ring_dropped);
+}
+
 int main(int argc, char **argv)
 {
+	struct livefill *lf = NULL;
 	struct opts o = { 0 };
 	struct trc_collector *c = NULL;
 	struct recorder *r = NULL;
@@ -503,6 +543,17 @@ int main(int argc, char **argv)
 		p_err("out of memory");
 		rc = EX_FAIL;
 		goto cleanup;
+	}
+	if (o.fill) { /* live filling: an imputation thread fed by the recorder's hook */
+		struct livefill_opts lo = { .model = o.fill, .timeout = o.fill_timeout };
+		char ferr[512];
+
+		if (!(lf = livefill_new(&lo, ferr, sizeof(ferr)))) {
+			p_err("--fill: %s", ferr);
+			rc = EX_FAIL;
+			goto cleanup;
+		}
+		recorder_set_hook(r, livefill_hook, lf);
 	}
 
 	/* Load & verify BPF programs, create the per-CPU rings */
@@ -586,6 +637,8 @@ int main(int argc, char **argv)
 		if (o.test_delay_us)
 			usleep(o.test_delay_us);
 		err = trc_collector_poll(c, POLL_MS);
+		if (lf && !recorder_error(r))
+			livefill_drain(lf, fill_sink, r); /* write errors show in recorder_error() */
 		if (recorder_error(r)) {
 			p_err("writing %s: %s", out, strerror(-recorder_error(r)));
 			rc = EX_FAIL;
@@ -632,6 +685,8 @@ stop:
 			usleep(10000);
 	}
 	err = rc == EX_FAIL && recorder_error(r) ? recorder_error(r) : recorder_finish(r, &sum);
+	if (lf && !err && rc != EX_FAIL)
+		err = livefill_finish(lf, fill_sink, r);
 	if (!err)
 		err = write_accounting(r, &sum);
 	if (err && rc != EX_FAIL) {
@@ -653,6 +708,8 @@ stop:
 			sum.bytes = stat(out, &st) == 0 ? (uint64_t)st.st_size : 0;
 			if (!o.quiet)
 				print_summary(&sum, secs, out);
+			if (lf && !o.quiet)
+				print_fill_summary(lf);
 			else if (!sum.cpu_ok || sum.threads_bad)
 				p_err("invariant recorded + lost == attempted VIOLATED");
 		}
@@ -667,6 +724,7 @@ cleanup:
 	if (child.pid > 0 && !child_done && child.go_fd >= 0)
 		tracee_abort(&child);
 	trc_collector_free(c);
+	livefill_free(lf);
 	recorder_free(r);
 	if (w) {
 		trz_writer_close(w);
