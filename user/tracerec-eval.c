@@ -42,6 +42,7 @@ struct eval_opts {
 	int steps;
 	int samples;
 	int kmax;
+	int kmax_set;               /* -k given: overrides an n-gram model file's */
 	int min_support;
 	int min_context;
 	int64_t limit;
@@ -90,7 +91,7 @@ static void usage(FILE *f)
 "  -s, --steps=N          sampling steps for sssd: DDIM with N steps, 0 = DDPM with all T\n"
 "                         (default: 50)\n"
 "      --samples=N        samples per gap for sssd, voted per position (default: 1)\n"
-"  -k, --kmax=N           longest n-gram context (default: 24)\n"
+"  -k, --kmax=N           longest n-gram context (default: 64)\n"
 "      --min-support=N    hybrid: matches a two-sided context needs to be trusted (default: 1)\n"
 "      --min-context=N    hybrid: shortest two-sided context trusted, per side (default: 4)\n"
 "  -n, --limit=N          use only the first N test windows (default: all)\n"
@@ -238,7 +239,7 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 			}
 			if (c == 's') o->steps = v;
 			else if (c == OPT_SAMPLES) o->samples = v;
-			else if (c == 'k') o->kmax = v;
+			else if (c == 'k') o->kmax = v, o->kmax_set = 1;
 			else if (c == OPT_MIN_SUPPORT) o->min_support = v;
 			else if (c == OPT_MIN_CONTEXT) o->min_context = v;
 			else if (c == 'n') o->limit = v;
@@ -367,7 +368,8 @@ static int open_method(const struct eval_opts *o, int test_max_id, struct method
 			V = me->nf.vocab.n;
 		if (me->nf.vocab.n && !me->vocab && vocab_named(&me->nf.vocab))
 			me->vocab = &me->nf.vocab;
-		me->ngram = ngram_new(me->nf.vocab.n ? &me->nf.c : &me->train.c, V, o->kmax);
+		me->ngram = ngram_new(me->nf.vocab.n ? &me->nf.c : &me->train.c, V,
+				      me->nf.vocab.n && !o->kmax_set ? me->nf.kmax : o->kmax);
 		if (!me->ngram) {
 			rc = -errno;
 			p_err("cannot index training windows %s: %s", o->train, strerror(errno));
