@@ -58,13 +58,15 @@ TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRCS))
 TEST_HELPER_OBJS := $(patsubst tests/helpers/%.c,$(B)/tests/helpers/%.o,$(wildcard tests/helpers/*.c))
 PROG_SRCS := $(wildcard tests/progs/*.c)
 PROGS := $(patsubst tests/progs/%.c,$(B)/tests/progs/%,$(PROG_SRCS))
+TTOOL_SRCS := $(wildcard tests/tools/*.c)
+TTOOLS := $(patsubst tests/tools/%.c,$(B)/tests/tools/%,$(TTOOL_SRCS))
 MANS := $(wildcard man/*.[1-8])
 
 .PHONY: all deps test check demo install clean tools tests bench
 all: $(B)/.deps-ok tools
 
 tools: $(TOOLS)
-tests: $(TESTS) $(PROGS)
+tests: $(TESTS) $(PROGS) $(TTOOLS)
 
 # Dependencies: checked on every build, installed with apt-get when root (scripts/deps.sh).
 deps:
@@ -119,6 +121,11 @@ $(B)/tracerec%: $(B)/user/tracerec%.o $(B)/libtracerec.a $(B)/libmodel.a
 $(B)/tests/test_%: $(B)/tests/test_%.o $(TEST_HELPER_OBJS) $(B)/libtracerec.a $(B)/libmodel.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $< $(TEST_HELPER_OBJS) -o $@ $(B)/libtracerec.a $(B)/libmodel.a $(B)/libtracerec.a $(LIBS) -lcmocka
+
+# Test tools (tests/tools/*.c): helpers for end-to-end tests, linked with the library
+$(B)/tests/tools/%: $(B)/tests/tools/%.o $(B)/libtracerec.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $< -o $@ $(B)/libtracerec.a $(LIBS)
 
 $(B)/tests/progs/%: tests/progs/%.c | $(B)/.deps-ok
 	$(call msg,CC,$@)

@@ -16,9 +16,6 @@
  * steps; observed positions are re-imposed at every step and in the result.
  *
  * Randomness comes only from explicit seeds: same seed, same threads -> same model.
- * STATUS: while the implementation is being written, unimplemented functions return -ENOSYS
- * (NULL for sssd_imputer_new) and sssd_last_error() says "not implemented yet".
- *
  * All int functions return 0 or -errno; on failure sssd_last_error() gives one line of words
  * (thread-local) describing the problem.  Nothing here prints or exits.
  */

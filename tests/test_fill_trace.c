@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "fill.h"
 #include "syscalls.h"
+#include "trace_eval.h"
 
 #define NTHREADS 3
 
@@ -364,6 +365,49 @@ static void test_fill_trace_bad_input(void **state)
 	unlink(path);
 }
 
+/* tracerec-eval --trace: bursts dropped from one synthetic run, n-gram trained on another. */
+static void test_trace_eval_bursts(void **state)
+{
+	(void)state;
+	static const int none[] = { 0 };
+	static const int bursts[] = { 1, 10, 40 };
+	struct synth_trace *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+	struct trace_eval_opts o = { 0 };
+	struct trace_eval_row rows[3];
+	const char *used = NULL;
+	char err[256] = "", train[80];
+
+	make_trace(a, 3000, none, 0);
+	snprintf(train, sizeof(train), "%s.train", a->path);
+	assert_int_equal(rename(a->path, train), 0);
+	make_trace(b, 4000, none, 0);
+	fill_opts_default(&o.fill);
+	o.fill.quiet = 1;
+	o.trace = b->path;
+	o.train = train;
+	o.bursts = bursts;
+	o.nbursts = 3;
+	o.per_burst = 20;
+	assert_int_equal(trace_eval_run(&o, rows, &used, err, sizeof(err)), 0);
+	assert_string_equal(used, "ngram");
+	for (int i = 0; i < 3; i++) {
+		print_message("burst %d: %lld gaps, accuracy %.3f\n", rows[i].burst,
+			      (long long)rows[i].gaps, metrics_accuracy(&rows[i].m));
+		assert_int_equal(rows[i].burst, bursts[i]);
+		assert_true(rows[i].gaps >= 20);
+		/* each burst's events are all scored, none twice */
+		assert_int_equal(rows[i].dropped, 20 * bursts[i]);
+		assert_true(metrics_accuracy(&rows[i].m) >= 0.8);
+	}
+	o.train = "/nonexistent.trz";
+	assert_true(trace_eval_run(&o, rows, &used, err, sizeof(err)) < 0);
+	assert_non_null(strstr(err, "nonexistent"));
+	unlink(train);
+	unlink(b->path);
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +415,7 @@ int main(void)
 		cmocka_unit_test(test_fill_trace_tiny_selftrain),
 		cmocka_unit_test(test_fill_trace_refill),
 		cmocka_unit_test(test_fill_trace_bad_input),
+		cmocka_unit_test(test_trace_eval_bursts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

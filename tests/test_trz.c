@@ -226,6 +226,19 @@ static void test_trz_roundtrip_extremes(void **state)
 	longv[9999] = 0;
 	assert_int_equal(trz_write_event(w, &ev), 0);
 	assert_int_equal(trz_write_event(w, &ev2), 0);
+	struct trz_thread th1 = { .ts_ns = UINT64_MAX, .pid = 0, .tid = UINT32_MAX,
+				  .ppid = UINT32_MAX, .what = TRZ_THREAD_EXIT, .comm = "0123456789abcde" };
+	struct trz_thread th2 = { .ts_ns = 0, .pid = UINT32_MAX, .tid = 0, .ppid = 0 };
+	const int64_t rets[] = { 5, 5, -2, 1ll << 40, (1ll << 40) + 8, INT64_MIN, INT64_MAX, -1,
+				 INT64_MIN, 0, 1ll << 62, -(1ll << 62), 3 };
+	const int nrets = (int)(sizeof(rets) / sizeof(rets[0]));
+	assert_int_equal(trz_write_thread(w, &th1), 0);
+	assert_int_equal(trz_write_thread(w, &th2), 0);
+	for (int i = 0; i < nrets; i++) {
+		struct trz_event e = { .ts_ns = (uint64_t)i, .tid = 9, .nr = 0, .dir = TRZ_EXIT,
+				       .ret = rets[i], .tseq = (uint64_t)i };
+		assert_int_equal(trz_write_event(w, &e), 0);
+	}
 	assert_int_equal(trz_write_meta(w, "cmdline", longv), 0);
 	assert_int_equal(trz_write_meta(w, "empty", ""), 0);
 	/* invalid records are refused without harming the file */
@@ -245,6 +258,20 @@ static void test_trz_roundtrip_extremes(void **state)
 	assert_memory_equal(&rec->ev, &ev, sizeof(ev));
 	assert_int_equal(trz_read_next(r, rec), 1);
 	assert_memory_equal(&rec->ev, &ev2, sizeof(ev2));
+	assert_int_equal(trz_read_next(r, rec), 1);
+	assert_memory_equal(&rec->th, &th1, offsetof(struct trz_thread, comm));
+	assert_string_equal(rec->th.comm, th1.comm);
+	assert_string_equal(rec->th.path, th1.path);
+	assert_int_equal(trz_read_next(r, rec), 1);
+	assert_memory_equal(&rec->th, &th2, offsetof(struct trz_thread, comm));
+	assert_string_equal(rec->th.comm, th2.comm);
+	assert_string_equal(rec->th.path, th2.path);
+	for (int i = 0; i < nrets; i++) {
+		assert_int_equal(trz_read_next(r, rec), 1);
+		assert_int_equal(rec->kind, TRZ_REC_EVENT);
+		assert_int_equal(rec->ev.ret, rets[i]);
+		assert_int_equal(rec->ev.ts_ns, (uint64_t)i);
+	}
 	assert_int_equal(trz_read_next(r, rec), 1);
 	assert_int_equal(rec->kind, TRZ_REC_META);
 	assert_int_equal(strlen(rec->meta.value), TRZ_PATH_MAX - 1);

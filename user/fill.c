@@ -19,10 +19,8 @@
 #include <unistd.h>
 #include <cblas.h>
 #include "fill.h"
-#include "hybrid.h"
 #include "ngram.h"
 #include "progress.h"
-#include "sssd.h"
 
 static const char *const method_names[] = { "ngram", "sssd", "hybrid" };
 
@@ -61,22 +59,23 @@ static double now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+struct synth_key {
+	uint64_t gap_id, tseq;
+};
+
 struct fill_run {
 	const struct fill_opts *o;
 	struct fill_report *r;
 	struct fill_ctx *ctx;
 	struct fill_corpus corpus;
-	uint64_t *synth_ids;     /* gap ids of synthetic records already in the input */
+	struct synth_key *synth_ids; /* synthetic records already in the input, sorted */
 	size_t nsynth, capsynth;
 	struct fill_gap **todo;  /* gaps to fill */
 	int ntodo;
 	uint64_t *todo_ids;      /* sorted (id << 0) with index in idx_of */
 	int *idx_of;
 	uint8_t *written;
-	struct sssd_model *model;
-	struct imputer *ngram, *sssd, *hybrid, *use;
-	struct vocab vocab;
-	struct corpus train;
+	struct fill_model fm;
 	int threads;
 };
 
@@ -89,17 +88,18 @@ static void warn_cb(void *ctx, const char *msg)
 		snprintf(r->error, sizeof(r->error), "%s", msg);
 }
 
-static int note_synth(struct fill_run *f, uint64_t gap_id)
+static int note_synth(struct fill_run *f, uint64_t gap_id, uint64_t tseq)
 {
 	if (f->nsynth == f->capsynth) {
 		size_t nc = f->capsynth ? f->capsynth * 2 : 1024;
-		uint64_t *p = realloc(f->synth_ids, nc * sizeof(*p));
+		struct synth_key *p = realloc(f->synth_ids, nc * sizeof(*p));
 		if (!p)
 			return -ENOMEM;
 		f->synth_ids = p;
 		f->capsynth = nc;
 	}
-	f->synth_ids[f->nsynth++] = gap_id;
+	f->synth_ids[f->nsynth].gap_id = gap_id;
+	f->synth_ids[f->nsynth++].tseq = tseq;
 	return 0;
 }
 
@@ -139,7 +139,7 @@ static int pass_contexts(struct fill_run *f, struct trz_reader *rd)
 			break;
 		case TRZ_REC_SYNTH:
 			r->synth_in++;
-			err = note_synth(f, rec->syn.gap_id);
+			err = note_synth(f, rec->syn.gap_id, rec->syn.ev.tseq);
 			break;
 		case TRZ_REC_THREAD:
 			if (rec->th.what == TRZ_THREAD_EXIT)
@@ -160,30 +160,47 @@ static int pass_contexts(struct fill_run *f, struct trz_reader *rd)
 	return fill_corpus_finish(&f->corpus);
 }
 
-static int cmp_u64(const void *a, const void *b)
+static int cmp_key(const void *a, const void *b)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
+	const struct synth_key *x = a, *y = b;
+
+	if (x->gap_id != y->gap_id)
+		return x->gap_id < y->gap_id ? -1 : 1;
+	return x->tseq < y->tseq ? -1 : x->tseq > y->tseq;
 }
 
-static uint64_t synth_count(const struct fill_run *f, uint64_t id)
+/* First synthetic record of the input at or after (id, tseq) in sorted order. */
+static const struct synth_key *synth_lower(const struct fill_run *f, uint64_t id, uint64_t tseq)
 {
-	const uint64_t *lo = f->synth_ids, *hi = f->synth_ids + f->nsynth;
+	const struct synth_key key = { id, tseq };
+	size_t lo = 0, hi = f->nsynth;
 
-	/* synth_ids sorted: count the run equal to id */
 	while (lo < hi) {
-		const uint64_t *mid = lo + (hi - lo) / 2;
-		if (*mid < id)
+		size_t mid = lo + (hi - lo) / 2;
+		if (cmp_key(&f->synth_ids[mid], &key) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
+	return f->synth_ids + lo;
+}
+
+/* Distinct tseqs of gap id already filled in the input. */
+static uint64_t synth_count(const struct fill_run *f, uint64_t id)
+{
+	const struct synth_key *k = synth_lower(f, id, 0), *end = f->synth_ids + f->nsynth;
 	uint64_t n = 0;
-	while (lo < f->synth_ids + f->nsynth && *lo == id) {
-		lo++;
-		n++;
-	}
+
+	for (; k < end && k->gap_id == id; k++)
+		n += k == f->synth_ids || k[-1].gap_id != id || k[-1].tseq != k->tseq;
 	return n;
+}
+
+static int synth_has(const struct fill_run *f, uint64_t id, uint64_t tseq)
+{
+	const struct synth_key *k = synth_lower(f, id, tseq);
+
+	return k < f->synth_ids + f->nsynth && k->gap_id == id && k->tseq == tseq;
 }
 
 /* Choose the gaps to fill (skip those the input already filled) and index them by id. */
@@ -192,7 +209,7 @@ static int plan_gaps(struct fill_run *f)
 	int n = fill_ctx_count(f->ctx);
 
 	if (f->nsynth)
-		qsort(f->synth_ids, f->nsynth, sizeof(uint64_t), cmp_u64);
+		qsort(f->synth_ids, f->nsynth, sizeof(*f->synth_ids), cmp_key);
 	f->todo = calloc((size_t)n + 1, sizeof(*f->todo));
 	f->todo_ids = calloc((size_t)n + 1, sizeof(uint64_t));
 	f->idx_of = calloc((size_t)n + 1, sizeof(int));
@@ -266,12 +283,15 @@ static int pass_write(struct fill_run *f, struct trz_reader *rd, const char *out
 		struct fill_gap *g = f->todo[i];
 		struct trz_synth s;
 		for (uint64_t k = 0; k < g->gap.lost && !err; k++) {
+			/* a partly filled gap: only the events still missing */
+			if (f->nsynth && synth_has(f, g->gap.id, g->gap.seq_first + k))
+				continue;
 			fill_make_synth(g, k, &s);
 			err = trz_write_synth(w, &s);
+			f->r->synth_written++;
 		}
 		f->written[i] = 1;
 		f->r->filled_gaps++;
-		f->r->synth_written += g->gap.lost;
 		f->r->fixed_positions += (uint64_t)g->nfixed;
 	}
 	free(rec);
@@ -288,112 +308,18 @@ static int pass_write(struct fill_run *f, struct trz_reader *rd, const char *out
 	return err ? err : cerr;
 }
 
-/* 1 when v names syscalls (a model trained on traces, not on anonymous paper ids). */
-static int vocab_has_syscalls(const struct vocab *v)
-{
-	for (int i = 1; i < v->n; i++)
-		if (v->nr[i] >= 0)
-			return 1;
-	return 0;
-}
-
-static int64_t long_runs(const struct corpus *c, int window)
-{
-	int64_t n = 0;
-
-	for (int64_t i = 0; i < c->n; i++)
-		n += c->starts[i + 1] - c->starts[i] >= window;
-	return n;
-}
-
-/* Train SSSD-S4 on the trace's own runs within the time budget (progress bar on stderr). */
-static int self_train(struct fill_run *f)
-{
-	const struct fill_opts *o = f->o;
-	struct sssd_config c;
-	struct sssd_train_opts to;
-	struct progress *p;
-	double t0 = now_s();
-	int err;
-
-	sssd_config_default(&c);
-	if ((err = sssd_create(&f->model, &c, &f->vocab, o->seed))) {
-		snprintf(f->r->error, sizeof(f->r->error), "cannot create model: %s",
-			 sssd_last_error());
-		return err;
-	}
-	sssd_train_opts_default(&to);
-	to.iters = 0;
-	to.time_budget = o->train_time;
-	to.threads = f->threads;
-	to.seed = o->seed;
-	p = progress_new("train", 0, o->quiet);
-	err = sssd_train(f->model, &f->train, &to, progress_cb, p);
-	progress_done(p);
-	f->r->t_train = now_s() - t0;
-	if (err)
-		snprintf(f->r->error, sizeof(f->r->error), "training failed: %s", sssd_last_error());
-	return err;
-}
-
+/* The imputer: a loaded or self-trained model, or the n-gram one (fill_model.c). */
 static int fill_build_imputer(struct fill_run *f)
 {
-	const struct fill_opts *o = f->o;
-	struct fill_report *r = f->r;
-	int method = o->method, err;
+	int err = fill_model_build(&f->fm, &f->corpus, f->o, f->threads, f->r->error,
+				   sizeof(f->r->error));
 
-	if (o->model) {
-		if ((err = sssd_load(&f->model, o->model))) {
-			snprintf(r->error, sizeof(r->error), "cannot load model %s: %s", o->model,
-				 sssd_last_error());
-			return err;
-		}
-		f->vocab = *sssd_vocab(f->model);
-		if (!vocab_has_syscalls(&f->vocab)) {
-			snprintf(r->error, sizeof(r->error),
-				 "model %s has no syscall vocabulary (trained on anonymous ids); "
-				 "train it on .trz traces", o->model);
-			return -EINVAL;
-		}
-	} else {
-		fill_corpus_vocab(&f->corpus, &f->vocab);
-	}
-	if ((err = fill_corpus_ids(&f->corpus, &f->vocab, &f->train)))
-		return err;
-	r->train_tokens = f->corpus.ntok;
-	if (method != FILL_NGRAM && !f->model) {
-		if (f->corpus.ntok >= o->min_train_tokens && long_runs(&f->train, 100) >= 4) {
-			if ((err = self_train(f)))
-				return err;
-			r->self_trained = 1;
-		} else {
-			method = FILL_NGRAM; /* too little to train on: the n-gram imputer */
-		}
-	}
-	if (method != FILL_SSSD) {
-		f->ngram = ngram_new(&f->train, f->vocab.n, o->ngram_k);
-		if (!f->ngram) {
-			snprintf(r->error, sizeof(r->error), "cannot build the n-gram imputer: %s",
-				 strerror(errno));
-			return -errno ? -errno : -ENOMEM;
-		}
-	}
-	if (method != FILL_NGRAM) {
-		f->sssd = sssd_imputer_new(f->model, o->steps, 1);
-		if (!f->sssd) {
-			snprintf(r->error, sizeof(r->error), "cannot build the SSSD-S4 imputer: %s",
-				 sssd_last_error());
-			return -errno ? -errno : -ENOMEM;
-		}
-	}
-	if (method == FILL_HYBRID) {
-		f->hybrid = hybrid_new(f->ngram, f->sssd, o->hybrid_support, o->hybrid_context);
-		if (!f->hybrid)
-			return -ENOMEM;
-	}
-	f->use = method == FILL_HYBRID ? f->hybrid : method == FILL_SSSD ? f->sssd : f->ngram;
-	r->method_used = fill_method_name(method);
-	return 0;
+	f->r->train_tokens = f->corpus.ntok;
+	f->r->method_used = f->fm.method_used;
+	f->r->self_trained = f->fm.self_trained;
+	f->r->t_train = f->fm.t_train;
+	snprintf(f->r->note, sizeof(f->r->note), "%s", f->fm.note);
+	return err;
 }
 
 static int fill_run_impute(struct fill_run *f)
@@ -401,7 +327,7 @@ static int fill_run_impute(struct fill_run *f)
 	struct fill_impute_opts io;
 	struct progress *p;
 	double t0 = now_s();
-	int err, neural = f->use != f->ngram;
+	int err, neural = f->fm.use != f->fm.ngram;
 
 	fill_impute_opts_default(&io);
 	io.threads = neural ? 1 : f->threads;
@@ -411,7 +337,7 @@ static int fill_run_impute(struct fill_run *f)
 	p = progress_new("fill", f->ntodo, f->o->quiet);
 	io.cb = progress_cb;
 	io.cb_ctx = p;
-	err = fill_impute(f->todo, f->ntodo, f->use, &f->vocab, &io);
+	err = fill_impute(f->todo, f->ntodo, f->fm.use, &f->fm.vocab, &io);
 	progress_done(p);
 	f->r->t_impute = now_s() - t0;
 	if (err)
@@ -421,10 +347,7 @@ static int fill_run_impute(struct fill_run *f)
 
 static void fill_run_free(struct fill_run *f)
 {
-	imputer_free(f->hybrid);
-	imputer_free(f->sssd);
-	imputer_free(f->ngram);
-	sssd_free(f->model);
+	fill_model_free(&f->fm);
 	fill_ctx_free(f->ctx);
 	fill_corpus_free(&f->corpus);
 	free(f->synth_ids);

@@ -7,6 +7,7 @@
  *                  record at a time (the order of a trz file or of the collector's consumer).
  *   fill_impute.c  fill_impute(): fill many gaps with an imputer in waves of batches, on threads.
  *   fill_corpus.c  training corpus and vocabulary from a trace's own intact sequences.
+ *   fill_model.c   the imputer: loaded, self-trained, n-gram or hybrid.
  *   fill.c         fill_trace(): read IN.trz twice (contexts, then copy + synthetic records).
  *
  * Tokens: an event token is (syscall number, direction) packed as nr * 2 + dir (fill_tok());
@@ -177,6 +178,30 @@ struct fill_opts {
 };
 void fill_opts_default(struct fill_opts *o);
 
+/* The imputer of a fill (fill_model.c). */
+struct sssd_model;
+struct fill_model {
+	struct sssd_model *model;           /* loaded or self-trained, or NULL */
+	struct imputer *ngram, *sssd, *hybrid;
+	struct imputer *use;                /* the one to fill with */
+	struct vocab vocab;                 /* model ids <-> tokens */
+	struct corpus train;                /* fc's runs as ids (views fc) */
+	int method;                         /* enum fill_method actually used */
+	const char *method_used;
+	int self_trained;
+	double t_train;
+	char note[256];                     /* why the method differs from the one asked, or "" */
+};
+
+/* Build the imputer o asks for: o->model (SSSD-S4 checkpoint with a syscall vocabulary) or a
+ * model trained on fc's runs for o->train_time seconds when o->method needs one, falling back to
+ * the n-gram imputer when fc holds fewer than o->min_train_tokens tokens or fewer than four runs
+ * of 100; the n-gram imputer always indexes fc.  fc must be finished and outlive fm.  On failure
+ * returns -errno with a message in err.  Free with fill_model_free(). */
+int fill_model_build(struct fill_model *fm, struct fill_corpus *fc, const struct fill_opts *o,
+		     int threads, char *err, size_t errsz);
+void fill_model_free(struct fill_model *fm);
+
 struct fill_report {
 	uint64_t records, events, synth_in;      /* read */
 	uint64_t gaps, attributed_gaps, unattributed_gaps;
@@ -188,6 +213,7 @@ struct fill_report {
 	int self_trained;                        /* 1: model trained on the trace itself */
 	int64_t train_tokens;
 	double t_read, t_train, t_impute, t_write; /* seconds */
+	char note[256];                          /* why the method used differs, or "" */
 	uint64_t ctx_bytes;
 	char error[256];                         /* words for the caller's message */
 };

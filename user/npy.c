@@ -85,7 +85,6 @@ int npy_read(const char *path, struct npy_windows *w)
 	unsigned char pre[12];
 	char *hdr = NULL;
 	uint32_t hlen;
-	size_t prelen;
 	FILE *f;
 	int err;
 
@@ -101,14 +100,12 @@ int npy_read(const char *path, struct npy_windows *w)
 	}
 	if (pre[6] == 1) {
 		hlen = pre[8] | pre[9] << 8;
-		prelen = 10;
 	} else if (pre[6] == 2 || pre[6] == 3) {
 		if (read_exact(f, pre + 10, 2)) {
 			err = fail(-EINVAL, "truncated npy header");
 			goto out;
 		}
 		hlen = pre[8] | pre[9] << 8 | (uint32_t)pre[10] << 16 | (uint32_t)pre[11] << 24;
-		prelen = 12;
 	} else {
 		err = fail(-EINVAL, "unsupported npy format version");
 		goto out;
@@ -126,7 +123,6 @@ int npy_read(const char *path, struct npy_windows *w)
 		err = fail(-EINVAL, "truncated npy header");
 		goto out;
 	}
-	(void)prelen;
 	err = parse_header(hdr, &w->n, &w->len);
 	if (err)
 		goto out;
@@ -136,7 +132,11 @@ int npy_read(const char *path, struct npy_windows *w)
 		goto out;
 	}
 	if (read_exact(f, w->data, (size_t)(w->n * w->len) * sizeof(int32_t))) {
-		err = fail(-EIO, "truncated npy data");
+		err = fail(-EIO, "truncated npy data (file shorter than its shape says)");
+		goto out;
+	}
+	if (fgetc(f) != EOF) {
+		err = fail(-EINVAL, "npy file longer than its shape says (wrong shape?)");
 		goto out;
 	}
 	err = 0;
@@ -150,10 +150,12 @@ out:
 
 int npy_write(const char *path, const int32_t *data, int64_t n, int64_t len)
 {
-	char hdr[128];
+	char hdr[256];
 	int hl, pad, fd, err = 0;
 	FILE *f;
 
+	if (n < 0 || len < 0)
+		return -EINVAL;
 	hl = snprintf(hdr, sizeof(hdr), "{'descr': '<i4', 'fortran_order': False, 'shape': (%lld, %lld, 1), }",
 		      (long long)n, (long long)len);
 	pad = 64 - (10 + hl + 1) % 64;

@@ -1,8 +1,10 @@
 /* tracerec-eval - score an imputer with the paper's protocol (../shared/datasets/README.md).
  *
- * Mode "windows" (the only one so far): mask each test window as the protocol says, fill the
- * masked span with the chosen imputer and report accuracy, perfect rate, ROUGE-L (and type
- * accuracy when the vocabulary names syscalls) per blackout size and position.
+ * Mode "windows": mask each test window as the protocol says, fill the masked span with the
+ * chosen imputer and report accuracy, perfect rate, ROUGE-L (and type accuracy when the
+ * vocabulary names syscalls) per blackout size and position.
+ * Mode "trace" (--trace, user/trace_eval.c): drop ring-buffer-like bursts from a complete trace,
+ * fill them like tracerec-fill, score each thread's gap.
  * To add a mode (e.g. --trace), add its options to struct eval_opts / parse_args() and a
  * run_<mode>() called from main().
  */
@@ -23,6 +25,7 @@
 #include "ngram.h"
 #include "progress.h"
 #include "sssd.h"
+#include "trace_eval.h"
 
 #define TOOL "tracerec-eval"
 #define EXIT_FAIL 1
@@ -34,6 +37,8 @@ struct eval_opts {
 	const char *model;           /* sssd checkpoint */
 	const char *train;           /* ngram training windows (.npy) */
 	const char *test;            /* test windows (.npy) */
+	const char *trace;           /* --trace: complete .trz to drop bursts from */
+	int per_burst;               /* --trace: bursts per size */
 	int blackouts[MAX_BLACKOUTS];
 	int nblackouts;
 	int positions[2];
@@ -77,13 +82,19 @@ static void usage(FILE *f)
 "Usage: " TOOL " --method ngram --train TRAIN.npy --test TEST.npy [OPTIONS]\n"
 "       " TOOL " --method sssd --model MODEL --test TEST.npy [OPTIONS]\n"
 "       " TOOL " --method hybrid --model MODEL --train TRAIN.npy --test TEST.npy [OPTIONS]\n"
+"       " TOOL " --trace COMPLETE.trz --train OTHER-RUN.trz [--method M] [OPTIONS]\n"
 "Score an imputer on test windows with the paper's protocol: one blackout of B events per\n"
 "window, at the centre or at the end; accuracy, perfect rate and ROUGE-L per blackout.\n"
 "\n"
 "  -m, --method=NAME      sssd, ngram or hybrid (default: sssd with --model, else ngram)\n"
 "  -M, --model=FILE       SSSD-S4 checkpoint written by tracerec-train (sssd, hybrid)\n"
 "  -t, --train=FILE       training windows .npy for the n-gram imputer (ngram, hybrid)\n"
-"  -T, --test=FILE        test windows .npy, shape (N, L[, 1]) (required)\n"
+"  -T, --test=FILE        test windows .npy, shape (N, L[, 1]) (required without --trace)\n"
+"      --trace=FILE       trace mode: drop bursts of consecutive events of a CPU from this\n"
+"                         complete .trz (as an overflowing ring buffer does), fill them like\n"
+"                         tracerec-fill and score each thread's gap; --train is then a .trz\n"
+"                         of a different run and --blackout lists the burst sizes\n"
+"      --bursts=N         trace mode: bursts dropped per size (default: 200)\n"
 "  -b, --blackout=LIST    comma-separated blackout sizes (default: 1,5,10,20,30,40)\n"
 "  -p, --position=WHERE   center, end or both (default: both)\n"
 "      --end-mode=MODE    paper (B=30 at the end masks the last 20 events, as the paper did)\n"
@@ -104,7 +115,8 @@ static void usage(FILE *f)
 "\n"
 "Examples:\n"
 "  " TOOL " --method ngram --train len100/train.npy --test len200/test.npy\n"
-"  " TOOL " --model gzip.sssd --test len200/test.npy --blackout 10 --position center --json\n");
+"  " TOOL " --model gzip.sssd --test len200/test.npy --blackout 10 --position center --json\n"
+"  " TOOL " --trace gzip-2.trz --train gzip-1.trz --method ngram --blackout 1,10,40\n");
 }
 
 static int parse_int(const char *s, long long lo, long long hi, long long *out)
@@ -137,7 +149,7 @@ static int parse_blackouts(struct eval_opts *o, const char *s)
 }
 
 enum { OPT_END_MODE = 256, OPT_SAMPLES, OPT_MIN_SUPPORT, OPT_MIN_CONTEXT, OPT_BATCH, OPT_SEED,
-       OPT_JSON };
+       OPT_JSON, OPT_TRACE, OPT_BURSTS };
 
 /* Options: parse_args() returns 0, or EXIT_USAGE after printing the problem; -1 after --help. */
 static const struct option longopts[] = {
@@ -158,6 +170,8 @@ static const struct option longopts[] = {
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "threads", required_argument, NULL, 'j' },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "trace", required_argument, NULL, OPT_TRACE },
+		{ "bursts", required_argument, NULL, OPT_BURSTS },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -190,6 +204,7 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 	o->min_context = 4;
 	o->batch = 50;
 	o->seed = 1;
+	o->per_burst = 200;
 	while ((c = getopt_long(argc, argv, "m:M:t:T:b:p:s:k:n:j:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -202,6 +217,7 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 		case 'M': o->model = optarg; break;
 		case 't': o->train = optarg; break;
 		case 'T': o->test = optarg; break;
+		case OPT_TRACE: o->trace = optarg; break;
 		case 'b':
 			if (parse_blackouts(o, optarg)) {
 				p_err("bad --blackout '%s' (want sizes >= 1 separated by commas, e.g. 1,5,10)",
@@ -228,8 +244,9 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 			o->end_mode = mask_end_mode_parse(optarg);
 			break;
 		case 's': case OPT_SAMPLES: case 'k': case OPT_MIN_SUPPORT: case OPT_MIN_CONTEXT:
-		case 'n': case OPT_BATCH: case OPT_SEED: case 'j': {
-			long long lo = c == OPT_SAMPLES || c == 'k' || c == 'n' || c == OPT_BATCH ? 1 : 0;
+		case 'n': case OPT_BATCH: case OPT_SEED: case 'j': case OPT_BURSTS: {
+			long long lo = c == OPT_SAMPLES || c == 'k' || c == 'n' || c == OPT_BATCH ||
+				       c == OPT_BURSTS ? 1 : 0;
 			long long hi = c == 'k' ? NGRAM_KMAX_LIMIT : c == OPT_SEED ? INT64_MAX : 1 << 30;
 
 			if (parse_int(optarg, lo, hi, &v)) {
@@ -245,6 +262,7 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 			else if (c == 'n') o->limit = v;
 			else if (c == OPT_BATCH) o->batch = v;
 			else if (c == OPT_SEED) o->seed = v;
+			else if (c == OPT_BURSTS) o->per_burst = v;
 			else o->threads = v;
 			break;
 		}
@@ -275,6 +293,14 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 	}
 	if (!o->method)
 		o->method = o->model ? "sssd" : "ngram";
+	if (o->trace) {
+		if (!o->train && strcmp(o->method, "sssd")) {
+			p_err("--trace with --method %s needs --train OTHER-RUN.trz (a different run)",
+			      o->method);
+			return EXIT_USAGE;
+		}
+		return 0;
+	}
 	if (!o->test) {
 		p_err("no test windows: give --test TEST.npy");
 		return EXIT_USAGE;
@@ -509,6 +535,64 @@ static int run_windows(const struct eval_opts *o)
 	return rc ? EXIT_FAIL : 0;
 }
 
+/* Mode "trace": ring-buffer-like bursts dropped from a complete trace (user/trace_eval.c). */
+static int run_trace(const struct eval_opts *o)
+{
+	struct trace_eval_opts to = { 0 };
+	struct trace_eval_row rows[MAX_BLACKOUTS];
+	const char *used = o->method;
+	char err[512] = "";
+	int rc;
+
+	fill_opts_default(&to.fill);
+	to.fill.method = fill_method_parse(o->method);
+	to.fill.model = o->model;
+	to.fill.steps = o->steps;
+	to.fill.ngram_k = o->kmax;
+	to.fill.hybrid_support = o->min_support;
+	to.fill.hybrid_context = o->min_context;
+	to.fill.seed = o->seed;
+	to.fill.threads = o->threads;
+	to.fill.quiet = o->quiet;
+	to.trace = o->trace;
+	to.train = o->train;
+	to.bursts = o->blackouts;
+	to.nbursts = o->nblackouts;
+	to.per_burst = o->per_burst;
+	rc = trace_eval_run(&to, rows, &used, err, sizeof(err));
+	if (rc) {
+		p_err("%s", err[0] ? err : strerror(-rc));
+		return EXIT_FAIL;
+	}
+	if (o->json)
+		printf("[");
+	else
+		printf("%-8s %6s %6s %9s %9s %9s %9s %10s\n", "burst", "gaps", "events", "accuracy",
+		       "perfect", "rouge_l", "type_acc", "gaps/s");
+	for (int i = 0; i < o->nblackouts; i++) {
+		const struct trace_eval_row *r = &rows[i];
+		double gps = r->fill_s > 0 ? r->gaps / r->fill_s : 0;
+		if (o->json)
+			printf("%s\n  {\"method\": \"%s\", \"blackout\": %d, \"position\": \"trace\", "
+			       "\"accuracy\": %.6f, \"perfect_rate\": %.6f, \"rouge_l\": %.6f, "
+			       "\"type_accuracy\": %.6f, \"n\": %lld, \"events\": %lld, "
+			       "\"gaps_per_s\": %.1f}", i ? "," : "", used, r->burst,
+			       metrics_accuracy(&r->m), metrics_perfect_rate(&r->m),
+			       metrics_rouge_l(&r->m), metrics_type_accuracy(&r->m),
+			       (long long)r->gaps, (long long)r->dropped, gps);
+		else
+			printf("%-8d %6lld %6lld %9.4f %9.4f %9.4f %9.4f %10.1f\n", r->burst,
+			       (long long)r->gaps, (long long)r->dropped, metrics_accuracy(&r->m),
+			       metrics_perfect_rate(&r->m), metrics_rouge_l(&r->m),
+			       metrics_type_accuracy(&r->m), gps);
+	}
+	if (o->json)
+		printf("\n]\n");
+	else
+		fprintf(stderr, TOOL ": method %s\n", used);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct eval_opts o;
@@ -519,5 +603,5 @@ int main(int argc, char **argv)
 	/* OpenBLAS threads for the SSSD model */
 	if (o.threads > 0)
 		openblas_set_num_threads(o.threads);
-	return run_windows(&o);
+	return o.trace ? run_trace(&o) : run_windows(&o);
 }

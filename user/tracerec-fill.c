@@ -54,6 +54,8 @@ static void summary(const struct fill_report *r, const char *out)
 		(unsigned long long)r->filled_gaps, (unsigned long long)r->synth_written,
 		r->method_used ? r->method_used : "none", r->self_trained ? ", self-trained" : "",
 		(long long)r->train_tokens, (unsigned long long)r->fixed_positions);
+	if (r->note[0])
+		fprintf(stderr, TOOL ": note: %s\n", r->note);
 	if (r->prefilled_gaps)
 		fprintf(stderr, TOOL ": %llu gaps were already filled in the input (kept)\n",
 			(unsigned long long)r->prefilled_gaps);

@@ -150,6 +150,7 @@ static void map_clear(struct trz_map *m)
 void trz_bstate_reset(struct trz_bstate *s)
 {
 	s->prev_ts = 0;
+	s->prev_thr_tid = 0;
 	s->ntid = 0;
 	s->ntok = 0;
 	map_clear(&s->tidmap);

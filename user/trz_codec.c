@@ -79,6 +79,33 @@ static int enc_str(struct trz_buf *col, const char *str, size_t max)
 	return trz_buf_put(col, str, n);
 }
 
+/* Timestamps: zigzag delta from the previous timestamped record, split into its low byte
+ * (TS, nearly random) and the rest (TSHI, small), which compress far better apart. */
+static int enc_ts(struct trz_bstate *s, struct trz_buf *col, uint64_t ts)
+{
+	uint64_t z = trz_zigzag((int64_t)(ts - s->prev_ts));
+	uint8_t lo = (uint8_t)z;
+
+	s->prev_ts = ts;
+	TRY(trz_buf_put(&col[TRZ_COL_TS], &lo, 1));
+	return trz_buf_varint(&col[TRZ_COL_TSHI], z >> 8);
+}
+
+/* Return values: the smaller of a direct and a delta code (TRZ_RET_* in trz_format.h). */
+static int enc_ret(struct trz_buf *col, int64_t ret, int64_t last)
+{
+	uint64_t raw = trz_zigzag(ret), delta = trz_zigzag((int64_t)((uint64_t)ret - (uint64_t)last));
+
+	if (ret == last)
+		return trz_buf_varint(col, TRZ_RET_SAME);
+	if (raw < TRZ_RET_DIRECT_MAX && (raw <= delta || delta >= TRZ_RET_DIRECT_MAX))
+		return trz_buf_varint(col, 1 + 2 * raw);
+	if (delta < TRZ_RET_DIRECT_MAX)
+		return trz_buf_varint(col, 2 + 2 * delta);
+	TRY(trz_buf_varint(col, TRZ_RET_ESCAPE));
+	return trz_buf_varint(col, raw);
+}
+
 /* Thread reference of an event: 0 = the slot's last thread, i + 1 = dictionary entry i,
  * ntid + 1 = new entry (literal tid, pid in TIDLIT).  Returns the index or -errno. */
 static int enc_tid(struct trz_bstate *s, struct trz_buf *col, const struct trz_event *ev)
@@ -132,8 +159,7 @@ int trz_enc_event(struct trz_bstate *s, struct trz_buf *col, enum trz_rec_kind k
 		    (ev->dir == TRZ_ENTRY && ev->ret ? TRZ_KF_ENTRY_RET : 0);
 	TRY(trz_buf_put(&col[TRZ_COL_KIND], &k, 1));
 	TRY(trz_buf_varint(&col[TRZ_COL_CPU], ev->cpu == TRZ_NO_CPU ? 0 : (uint64_t)ev->cpu + 1));
-	TRY(trz_buf_varint(&col[TRZ_COL_TS], trz_zigzag((int64_t)(ev->ts_ns - s->prev_ts))));
-	s->prev_ts = ev->ts_ns;
+	TRY(enc_ts(s, col, ev->ts_ns));
 
 	int ti = enc_tid(s, col, ev);
 	if (ti < 0)
@@ -152,8 +178,7 @@ int trz_enc_event(struct trz_bstate *s, struct trz_buf *col, enum trz_rec_kind k
 	TRY(trz_buf_varint(&col[TRZ_COL_CSEQ], trz_zigzag((int64_t)(ev->cseq - c->next_cseq))));
 	c->next_cseq = ev->cseq + 1;
 	if (ev->dir == TRZ_EXIT || ev->ret) {
-		TRY(trz_buf_varint(&col[TRZ_COL_RET],
-				   trz_zigzag((int64_t)((uint64_t)ev->ret - (uint64_t)tk->last_ret))));
+		TRY(enc_ret(&col[TRZ_COL_RET], ev->ret, tk->last_ret));
 		tk->last_ret = ev->ret;
 	}
 	for (int i = 0; ev->nargs && i < TRZ_MAX_ARGS; i++) {
@@ -190,12 +215,15 @@ int trz_enc_gap(struct trz_bstate *s, struct trz_buf *col, const struct trz_gap 
 int trz_enc_thread(struct trz_bstate *s, struct trz_buf *col, const struct trz_thread *th)
 {
 	uint8_t k = TRZ_REC_THREAD;
-	const uint64_t v[] = { th->ts_ns, th->pid, th->tid, th->ppid, th->what };
+	const uint64_t v[] = { trz_zigzag((int64_t)th->tid - (int64_t)s->prev_thr_tid),
+			       trz_zigzag((int64_t)th->pid - (int64_t)th->tid),
+			       trz_zigzag((int64_t)th->ppid - (int64_t)th->pid), th->what };
 
-	(void)s;
 	if (th->what > TRZ_THREAD_EXIT)
 		return -EINVAL;
 	TRY(trz_buf_put(&col[TRZ_COL_KIND], &k, 1));
+	TRY(enc_ts(s, col, th->ts_ns));
+	s->prev_thr_tid = th->tid;
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
 		TRY(trz_buf_varint(&col[TRZ_COL_MISC], v[i]));
 	TRY(enc_str(&col[TRZ_COL_STR], th->comm, TRZ_COMM_LEN));
@@ -232,6 +260,19 @@ static int dec_u32(struct trz_cur *c, uint32_t *out)
 	return 0;
 }
 
+/* A u32 stored as zigzag(value - base). */
+static int dec_u32_delta(struct trz_cur *c, uint32_t base, uint32_t *out)
+{
+	uint64_t v;
+
+	TRY(trz_cur_varint(c, &v));
+	BAD(v > 1ull << 34);
+	int64_t x = (int64_t)base + trz_unzigzag(v);
+	BAD(x < 0 || x > UINT32_MAX);
+	*out = (uint32_t)x;
+	return 0;
+}
+
 static int dec_str(struct trz_cur *c, char *dst, size_t max)
 {
 	uint64_t n;
@@ -241,6 +282,37 @@ static int dec_str(struct trz_cur *c, char *dst, size_t max)
 	TRY(trz_cur_bytes(c, dst, (size_t)n));
 	BAD(memchr(dst, 0, (size_t)n) != NULL);
 	dst[n] = '\0';
+	return 0;
+}
+
+static int dec_ts(struct trz_bstate *s, struct trz_cur *cur, uint64_t *ts)
+{
+	uint8_t lo;
+	uint64_t hi;
+
+	TRY(trz_cur_bytes(&cur[TRZ_COL_TS], &lo, 1));
+	TRY(trz_cur_varint(&cur[TRZ_COL_TSHI], &hi));
+	BAD(hi >> 56);
+	*ts = s->prev_ts + (uint64_t)trz_unzigzag(hi << 8 | lo);
+	s->prev_ts = *ts;
+	return 0;
+}
+
+static int dec_ret(struct trz_cur *c, int64_t last, int64_t *ret)
+{
+	uint64_t code, raw;
+
+	TRY(trz_cur_varint(c, &code));
+	if (code == TRZ_RET_SAME) {
+		*ret = last;
+	} else if (code & 1) {
+		*ret = trz_unzigzag((code - 1) / 2);
+	} else if (code == TRZ_RET_ESCAPE) {
+		TRY(trz_cur_varint(c, &raw));
+		*ret = trz_unzigzag(raw);
+	} else {
+		*ret = (int64_t)((uint64_t)last + (uint64_t)trz_unzigzag((code - 2) / 2));
+	}
 	return 0;
 }
 
@@ -310,9 +382,7 @@ static int dec_event(struct trz_bstate *s, struct trz_cur *cur, uint8_t k, struc
 	TRY(trz_cur_varint(&cur[TRZ_COL_CPU], &v));
 	BAD(v > 0xffff);
 	ev->cpu = v ? (uint16_t)(v - 1) : TRZ_NO_CPU;
-	TRY(trz_cur_varint(&cur[TRZ_COL_TS], &v));
-	ev->ts_ns = s->prev_ts + (uint64_t)trz_unzigzag(v);
-	s->prev_ts = ev->ts_ns;
+	TRY(dec_ts(s, cur, &ev->ts_ns));
 
 	int ti = dec_tid(s, cur, ev, maxdict);
 	if (ti < 0)
@@ -334,8 +404,7 @@ static int dec_event(struct trz_bstate *s, struct trz_cur *cur, uint8_t k, struc
 	ev->cseq = c->next_cseq + (uint64_t)trz_unzigzag(v);
 	c->next_cseq = ev->cseq + 1;
 	if (ev->dir == TRZ_EXIT || (k & TRZ_KF_ENTRY_RET)) {
-		TRY(trz_cur_varint(&cur[TRZ_COL_RET], &v));
-		ev->ret = (int64_t)((uint64_t)tk->last_ret + (uint64_t)trz_unzigzag(v));
+		TRY(dec_ret(&cur[TRZ_COL_RET], tk->last_ret, &ev->ret));
 		BAD((k & TRZ_KF_ENTRY_RET) && ev->ret == 0);
 		tk->last_ret = ev->ret;
 	}
@@ -378,18 +447,19 @@ static int dec_gap(struct trz_cur *cur, struct trz_gap *g)
 	return 0;
 }
 
-static int dec_thread(struct trz_cur *cur, struct trz_thread *th)
+static int dec_thread(struct trz_bstate *s, struct trz_cur *cur, struct trz_thread *th)
 {
 	uint64_t what;
 
 	memset(th, 0, offsetof(struct trz_thread, comm));
-	TRY(trz_cur_varint(&cur[TRZ_COL_MISC], &th->ts_ns));
-	TRY(dec_u32(&cur[TRZ_COL_MISC], &th->pid));
-	TRY(dec_u32(&cur[TRZ_COL_MISC], &th->tid));
-	TRY(dec_u32(&cur[TRZ_COL_MISC], &th->ppid));
+	TRY(dec_ts(s, cur, &th->ts_ns));
+	TRY(dec_u32_delta(&cur[TRZ_COL_MISC], s->prev_thr_tid, &th->tid));
+	TRY(dec_u32_delta(&cur[TRZ_COL_MISC], th->tid, &th->pid));
+	TRY(dec_u32_delta(&cur[TRZ_COL_MISC], th->pid, &th->ppid));
 	TRY(trz_cur_varint(&cur[TRZ_COL_MISC], &what));
 	BAD(what > TRZ_THREAD_EXIT);
 	th->what = (uint8_t)what;
+	s->prev_thr_tid = th->tid;
 	TRY(dec_str(&cur[TRZ_COL_STR], th->comm, TRZ_COMM_LEN));
 	return dec_str(&cur[TRZ_COL_STR], th->path, TRZ_PATH_MAX);
 }
@@ -413,7 +483,7 @@ int trz_dec_record(struct trz_bstate *s, struct trz_cur *cur, struct trz_record 
 	case TRZ_REC_GAP:
 		return dec_gap(cur, &rec->gap);
 	case TRZ_REC_THREAD:
-		return dec_thread(cur, &rec->th);
+		return dec_thread(s, cur, &rec->th);
 	case TRZ_REC_META:
 		TRY(dec_str(&cur[TRZ_COL_STR], rec->meta.key, TRZ_KEY_MAX));
 		BAD(!rec->meta.key[0]);

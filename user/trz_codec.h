@@ -75,7 +75,8 @@ struct trz_cpu_state {
 
 /* Per-block prediction state shared by encoder and decoder. */
 struct trz_bstate {
-	uint64_t prev_ts;
+	uint64_t prev_ts;       /* timestamp of the last event, synth or thread record */
+	uint32_t prev_thr_tid;  /* tid of the last thread record */
 	struct trz_tid_state *tids;
 	uint32_t ntid, captid;
 	struct trz_tok_state *toks;

@@ -56,16 +56,17 @@
 enum trz_col {
 	TRZ_COL_KIND,    /* 1 byte per record: kind | flags */
 	TRZ_COL_CPU,     /* event/synth: varint (0 = TRZ_NO_CPU, else cpu + 1) */
-	TRZ_COL_TS,      /* event/synth: zigzag varint of ts - previous event/synth ts */
+	TRZ_COL_TS,      /* event/synth/thread: low byte of zigzag(ts - previous ts) */
+	TRZ_COL_TSHI,    /* event/synth/thread: varint of zigzag(ts - previous ts) >> 8 */
 	TRZ_COL_TID,     /* event/synth: varint thread reference */
 	TRZ_COL_TIDLIT,  /* new thread dictionary entries: varint tid, varint pid */
 	TRZ_COL_TOK,     /* event/synth: varint token reference */
 	TRZ_COL_TOKLIT,  /* new token dictionary entries: zigzag varint nr, varint dir */
 	TRZ_COL_TSEQ,    /* event/synth: zigzag varint of tseq - predicted tseq */
 	TRZ_COL_CSEQ,    /* event/synth: zigzag varint of cseq - predicted cseq */
-	TRZ_COL_RET,     /* exit (or flagged entry): zigzag varint of ret - token's last ret */
+	TRZ_COL_RET,     /* exit (or flagged entry): varint ret code (see trz_enc_ret) */
 	TRZ_COL_ARGS,    /* flagged: 6 zigzag varints of arg - token's last arg */
-	TRZ_COL_MISC,    /* gap, thread fields; synth gap id and confidence */
+	TRZ_COL_MISC,    /* gap and thread fields; synth gap id and confidence */
 	TRZ_COL_STR,     /* strings: varint length + bytes (comm, path, meta key, value) */
 	TRZ_NCOLS
 };
@@ -77,6 +78,12 @@ enum trz_col {
 #define TRZ_KF_ALL (TRZ_KIND_MASK | TRZ_KF_ARGS | TRZ_KF_ENTRY_RET)
 
 #define TRZ_VARINT_MAX 10 /* bytes of a 64-bit LEB128 varint */
+
+/* Return value codes (RET column): 0 = same as the token's last ret, odd = 1 + 2 * zigzag(ret),
+ * even >= 4 = 2 + 2 * zigzag(ret - last ret), 2 = escape: a varint zigzag(ret) follows. */
+#define TRZ_RET_SAME 0
+#define TRZ_RET_ESCAPE 2
+#define TRZ_RET_DIRECT_MAX (1ull << 62) /* raw/delta codes only below this */
 
 static inline void trz_put16(uint8_t *p, uint16_t v)
 {

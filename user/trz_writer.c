@@ -136,27 +136,58 @@ static int build_payload(struct trz_writer *w)
 	return err;
 }
 
+/* One zlib stream per block; every column ends a deflate block (Z_BLOCK), so each column gets
+ * Huffman codes fitted to its own statistics.  Readers just inflate the whole stream. */
+static int deflate_columns(struct trz_writer *w, uint8_t *dst, size_t cap, size_t *zlen)
+{
+	z_stream z = { 0 };
+	size_t dirlen = w->raw.len;
+	int err = 0;
+
+	for (int i = 0; i < TRZ_NCOLS; i++)
+		dirlen -= w->col[i].len;
+	if (deflateInit2(&z, w->zlevel, Z_DEFLATED, 15, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+		return -ENOMEM;
+	z.next_out = dst;
+	z.avail_out = (uInt)cap;
+	z.next_in = w->raw.p;
+	z.avail_in = (uInt)dirlen;
+	for (int i = 0; i <= TRZ_NCOLS && !err; i++) {
+		if (i > 0)
+			z.avail_in = (uInt)w->col[i - 1].len;
+		int flush = i == TRZ_NCOLS ? Z_FINISH : Z_BLOCK;
+		if (flush == Z_BLOCK && !z.avail_in)
+			continue;
+		int rc = deflate(&z, flush);
+		if (rc != (flush == Z_FINISH ? Z_STREAM_END : Z_OK) || z.avail_in)
+			err = -EIO;
+	}
+	*zlen = z.total_out;
+	deflateEnd(&z);
+	return err;
+}
+
 static int compress_block(struct trz_writer *w)
 {
-	uLongf zlen = compressBound(w->raw.len);
+	size_t cap = compressBound(w->raw.len) + 64 * (TRZ_NCOLS + 1), zlen = 0;
 	uint8_t *h;
 	int err;
 
 	w->out.len = 0;
-	err = trz_buf_put(&w->out, NULL, TRZ_BLOCK_HDR_LEN + zlen);
+	err = trz_buf_put(&w->out, NULL, TRZ_BLOCK_HDR_LEN + cap);
 	if (err)
 		return err;
 	h = w->out.p;
-	if (compress2(h + TRZ_BLOCK_HDR_LEN, &zlen, w->raw.p, w->raw.len, w->zlevel) != Z_OK)
-		return -EIO;
+	err = deflate_columns(w, h + TRZ_BLOCK_HDR_LEN, cap, &zlen);
+	if (err)
+		return err;
 	memcpy(h, TRZ_BLOCK_MAGIC, TRZ_BLOCK_MAGIC_LEN);
 	trz_put32(h + TRZ_BH_COMP_LEN, (uint32_t)zlen);
 	trz_put32(h + TRZ_BH_RAW_LEN, (uint32_t)w->raw.len);
 	trz_put32(h + TRZ_BH_NREC, w->nrec);
 	trz_put64(h + TRZ_BH_TS_MIN, w->ts_min);
 	trz_put64(h + TRZ_BH_TS_MAX, w->ts_max);
-	trz_put32(h + TRZ_BH_PAYLOAD_CRC,
-		  (uint32_t)crc32(0, h + TRZ_BLOCK_HDR_LEN, (uInt)zlen));
+	trz_put32(h + TRZ_BH_PAYLOAD_CRC, (uint32_t)crc32(0, h + TRZ_BLOCK_HDR_LEN, (uInt)zlen));
 	trz_put32(h + TRZ_BH_HEADER_CRC, (uint32_t)crc32(0, h, TRZ_BH_HEADER_CRC));
 	w->out.len = TRZ_BLOCK_HDR_LEN + zlen;
 	return 0;

@@ -1,0 +1,185 @@
+/* test_npy.c - user/npy.c: .npy round trips and the malformed files it must reject. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "npy.h"
+
+static char *tmp_path(void)
+{
+	static char path[64];
+	int fd;
+
+	strcpy(path, "/tmp/test_npy.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	return path;
+}
+
+/* A hand-made .npy: magic, version, header dict (padded to 64 with '\n'), ndata int32s. */
+static void write_raw(const char *path, int version, const char *dict, long ndata)
+{
+	char hdr[512];
+	int hl = (int)strlen(dict), pre = version == 1 ? 10 : 12, pad;
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	pad = 64 - (pre + hl + 1) % 64;
+	if (pad == 64)
+		pad = 0;
+	memcpy(hdr, dict, (size_t)hl);
+	memset(hdr + hl, ' ', (size_t)pad);
+	hl += pad;
+	hdr[hl++] = '\n';
+	fwrite("\x93NUMPY", 1, 6, f);
+	fputc(version, f);
+	fputc(0, f);
+	fputc(hl & 0xff, f);
+	fputc(hl >> 8, f);
+	if (version != 1) {
+		fputc(0, f);
+		fputc(0, f);
+	}
+	fwrite(hdr, 1, (size_t)hl, f);
+	for (long i = 0; i < ndata; i++) {
+		int32_t v = (int32_t)(i % 61 + 1);
+
+		fwrite(&v, sizeof(v), 1, f);
+	}
+	fclose(f);
+}
+
+static void test_npy_round_trip(void **state)
+{
+	int32_t data[3 * 5];
+	struct npy_windows w;
+	struct stat st;
+	char *path = tmp_path();
+
+	(void)state;
+	for (int i = 0; i < 15; i++)
+		data[i] = i * 7 - 3;
+	assert_int_equal(npy_write(path, data, 3, 5), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(st.st_size % 64, (15 * 4) % 64); /* header padded to 64 bytes */
+	assert_int_equal(npy_read(path, &w), 0);
+	assert_int_equal(w.n, 3);
+	assert_int_equal(w.len, 5);
+	assert_memory_equal(w.data, data, sizeof(data));
+	npy_free(&w);
+	assert_null(w.data);
+	unlink(path);
+}
+
+static void test_npy_shapes_and_versions(void **state)
+{
+	struct npy_windows w;
+	char *path = tmp_path();
+
+	(void)state;
+	write_raw(path, 1, "{'descr': '<i4', 'fortran_order': False, 'shape': (4, 6), }", 24);
+	assert_int_equal(npy_read(path, &w), 0);
+	assert_int_equal(w.n, 4);
+	assert_int_equal(w.len, 6);
+	assert_int_equal(w.data[23], 23 % 61 + 1);
+	npy_free(&w);
+	write_raw(path, 2, "{'descr':'<i4','fortran_order':False,'shape':(2,3,1)}", 6);
+	assert_int_equal(npy_read(path, &w), 0);
+	assert_int_equal(w.n, 2);
+	assert_int_equal(w.len, 3);
+	npy_free(&w);
+	write_raw(path, 1, "{'descr': '<i4', 'fortran_order': False, 'shape': (0, 200, 1), }", 0);
+	assert_int_equal(npy_read(path, &w), 0);
+	assert_int_equal(w.n, 0);
+	npy_free(&w);
+	unlink(path);
+}
+
+/* Each malformed file: the error and a word the message must contain. */
+static void expect_reject(const char *path, int err, const char *word)
+{
+	struct npy_windows w;
+
+	assert_int_equal(npy_read(path, &w), err);
+	assert_null(w.data);
+	if (!strstr(npy_last_error(), word))
+		fail_msg("message '%s' lacks '%s'", npy_last_error(), word);
+}
+
+static void test_npy_malformed_headers(void **state)
+{
+	static const struct { const char *dict; const char *word; } bad[] = {
+		{ "{'descr': '<i8', 'fortran_order': False, 'shape': (2, 3, 1), }", "dtype" },
+		{ "{'descr': '>i4', 'fortran_order': False, 'shape': (2, 3, 1), }", "dtype" },
+		{ "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3, 1), }", "dtype" },
+		{ "{'descr': '<i4', 'fortran_order': True, 'shape': (2, 3, 1), }", "fortran" },
+		{ "{'descr': '<i4', 'fortran_order': False, 'shape': (6,), }", "shape" },
+		{ "{'descr': '<i4', 'fortran_order': False, 'shape': (1, 2, 3), }", "shape" },
+		{ "{'descr': '<i4', 'fortran_order': False, 'shape': (1, 2, 1, 1), }", "shape" },
+		{ "{'descr': '<i4', 'fortran_order': False, 'shape': (-1, 6), }", "shape" },
+		{ "{'descr': '<i4', 'fortran_order': False, 'shape': 6, }", "shape" },
+		{ "{'descr': '<i4', 'fortran_order': False, }", "missing" },
+		{ "{'descr': '<i4', 'fortran_order': False, 'shape': (99999999999, 99999999999), }", "large" },
+	};
+	char *path = tmp_path();
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		write_raw(path, 1, bad[i].dict, 6);
+		expect_reject(path, -EINVAL, bad[i].word);
+	}
+	unlink(path);
+}
+
+static void test_npy_truncated_and_garbage(void **state)
+{
+	char *path = tmp_path();
+	FILE *f;
+
+	(void)state;
+	/* data shorter, then longer, than the shape says */
+	write_raw(path, 1, "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3, 1), }", 5);
+	expect_reject(path, -EIO, "truncated");
+	write_raw(path, 1, "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3, 1), }", 7);
+	expect_reject(path, -EINVAL, "longer");
+	/* header cut short */
+	write_raw(path, 1, "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3, 1), }", 6);
+	assert_int_equal(truncate(path, 40), 0);
+	expect_reject(path, -EINVAL, "truncated");
+	assert_int_equal(truncate(path, 7), 0);
+	expect_reject(path, -EINVAL, "magic");
+	/* not npy at all, unknown version, empty */
+	f = fopen(path, "w");
+	fputs("3,4,3,4\n", f);
+	fclose(f);
+	expect_reject(path, -EINVAL, "magic");
+	write_raw(path, 9, "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3, 1), }", 6);
+	expect_reject(path, -EINVAL, "version");
+	assert_int_equal(truncate(path, 0), 0);
+	expect_reject(path, -EINVAL, "magic");
+	unlink(path);
+	expect_reject(path, -ENOENT, "No such file");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_npy_round_trip),
+		cmocka_unit_test(test_npy_shapes_and_versions),
+		cmocka_unit_test(test_npy_malformed_headers),
+		cmocka_unit_test(test_npy_truncated_and_garbage),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

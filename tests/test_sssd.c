@@ -1,0 +1,227 @@
+/* test_sssd.c - the SSSD-S4 imputer end to end at toy size: overfit a periodic dataset and
+ * reconstruct its gaps exactly, determinism under the seed, checkpoint round trip, and
+ * corrupt / truncated / foreign checkpoints rejected with a clear error. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "sssd.h"
+
+#define NSEQ 32
+#define SEQL 24
+#define PERIOD 5
+
+static int32_t ids[NSEQ * SEQL];
+static int64_t starts[NSEQ + 1];
+static struct corpus corp = { ids, starts, NSEQ };
+static char dir[] = "/tmp/test_sssd.XXXXXX";
+
+static void make_corpus(void)
+{
+	for (int s = 0; s < NSEQ; s++) {
+		starts[s] = (int64_t)s * SEQL;
+		for (int l = 0; l < SEQL; l++)   /* period-5 pattern with a phase per sequence */
+			ids[s * SEQL + l] = 1 + (l + s) % PERIOD;
+	}
+	starts[NSEQ] = NSEQ * SEQL;
+}
+
+static struct sssd_model *train_toy(int objective, uint64_t seed, int iters)
+{
+	struct sssd_config c;
+	struct sssd_train_opts o;
+	struct vocab v;
+	struct sssd_model *m;
+
+	make_corpus();
+	sssd_config_default(&c);
+	c.blocks = 2, c.channels = 16, c.skip_channels = 16, c.state = 8, c.T = 50;
+	c.embed_in = 16, c.embed_mid = 32, c.embed_out = 32, c.objective = objective;
+	c.beta1 = 0.2f;   /* reach pure noise at t = T-1 (see BENCHMARKS.md) */
+	memset(&v, 0, sizeof(v));
+	v.n = PERIOD + 1;
+	for (int i = 0; i < v.n; i++)
+		v.nr[i] = 100 + i, v.dir[i] = i % 2, v.count[i] = 10 * i;
+	assert_int_equal(sssd_create(&m, &c, &v, seed), 0);
+	sssd_train_opts_default(&o);
+	o.iters = iters, o.batch = 8, o.window = 16, o.lr = 3e-3f, o.warmup = 10, o.ema = 0.9f;
+	o.seed = seed, o.heldout = 0, o.eval_every = 0, o.max_blackout = 4, o.threads = 1;
+	assert_int_equal(sssd_train(m, &corp, &o, NULL, NULL), 0);
+	return m;
+}
+
+/* fill a centre blackout of 3 and an end blackout of 2 in 8 windows of 16 events */
+static int gaps_correct(struct sssd_model *m, int steps, int samples, float *minconf)
+{
+	enum { NW = 8, WL = 16 };
+	int32_t seq[NW * WL];
+	uint8_t known[NW * WL];
+	float conf[NW * WL];
+	struct imputer *im = sssd_imputer_new(m, steps, samples);
+	int ok = 0;
+
+	assert_non_null(im);
+	for (int w = 0; w < NW; w++)
+		for (int l = 0; l < WL; l++) {
+			seq[w * WL + l] = (l >= 7 && l < 10) || l >= 14 ? 0 : 1 + (l + w) % PERIOD;
+			known[w * WL + l] = seq[w * WL + l] != 0;
+		}
+	assert_int_equal(imputer_fill(im, seq, known, conf, NW, WL, 42), 0);
+	*minconf = 1;
+	for (int w = 0; w < NW; w++)
+		for (int l = 0; l < WL; l++) {
+			ok += seq[w * WL + l] == 1 + (l + w) % PERIOD;
+			if (!known[w * WL + l] && conf[w * WL + l] < *minconf)
+				*minconf = conf[w * WL + l];
+		}
+	imputer_free(im);
+	if (ok != NW * WL)
+		print_message("%d of %d events right\n", ok, NW * WL);
+	return ok == NW * WL;
+}
+
+static void test_sssd_overfit_x0ce(void **state)
+{
+	struct sssd_model *m = train_toy(SSSD_OBJ_X0CE, 1, 300);
+	float mc;
+
+	(void)state;
+	assert_true(gaps_correct(m, 10, 1, &mc));
+	assert_true(mc > 0.5f && mc <= 1.0f);
+	assert_true(gaps_correct(m, 0, 3, &mc));   /* DDPM, 3 samples voting */
+	sssd_free(m);
+}
+
+static void test_sssd_deterministic(void **state)
+{
+	struct sssd_model *a = train_toy(SSSD_OBJ_EPS, 9, 20), *b = train_toy(SSSD_OBJ_EPS, 9, 20);
+	char pa[64], pb[64];
+	FILE *fa, *fb;
+	char ba[1 << 16], bb[1 << 16];
+	size_t na, nb;
+
+	(void)state;
+	snprintf(pa, sizeof(pa), "%s/a.sssd", dir);
+	snprintf(pb, sizeof(pb), "%s/b.sssd", dir);
+	assert_int_equal(sssd_save(a, pa), 0);
+	assert_int_equal(sssd_save(b, pb), 0);
+	fa = fopen(pa, "rb"), fb = fopen(pb, "rb");
+	na = fread(ba, 1, sizeof(ba), fa), nb = fread(bb, 1, sizeof(bb), fb);
+	fclose(fa), fclose(fb);
+	assert_true(na > 0 && na < sizeof(ba));
+	assert_int_equal(na, nb);
+	assert_memory_equal(ba, bb, na);
+	sssd_free(a), sssd_free(b);
+}
+
+static void test_sssd_checkpoint_roundtrip(void **state)
+{
+	struct sssd_model *m = train_toy(SSSD_OBJ_X0CE, 1, 300), *l;
+	char p[64];
+	struct stat st;
+	float mc;
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s/m.sssd", dir);
+	assert_int_equal(sssd_save(m, p), 0);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(sssd_load(&l, p), 0);
+	assert_int_equal(sssd_num_params(l), sssd_num_params(m));
+	assert_memory_equal(sssd_get_config(l), sssd_get_config(m), sizeof(struct sssd_config));
+	assert_int_equal(sssd_vocab(l)->n, PERIOD + 1);
+	assert_int_equal(sssd_vocab(l)->nr[3], 103);
+	assert_int_equal(sssd_vocab(l)->dir[3], 1);
+	assert_true(sssd_vocab(l)->count[5] == 50);
+	assert_true(gaps_correct(l, 10, 1, &mc));
+	sssd_free(l);
+	sssd_free(m);
+}
+
+static int load_err(const char *p, const char *want)
+{
+	struct sssd_model *l = (struct sssd_model *)1;
+	int err = sssd_load(&l, p);
+
+	assert_null(l);
+	if (!strstr(sssd_last_error(), want)) {
+		print_error("error '%s' does not mention '%s'\n", sssd_last_error(), want);
+		fail();
+	}
+	return err;
+}
+
+static void test_sssd_checkpoint_rejects(void **state)
+{
+	struct sssd_model *m = train_toy(SSSD_OBJ_EPS, 2, 1);
+	char p[64], q[64];
+	FILE *f;
+	static unsigned char buf[1 << 16];
+	size_t n;
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s/g.sssd", dir);
+	snprintf(q, sizeof(q), "%s/bad.sssd", dir);
+	assert_int_equal(sssd_save(m, p), 0);
+	f = fopen(p, "rb");
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	/* one flipped bit in the weights */
+	buf[n / 2] ^= 0x10;
+	f = fopen(q, "wb"), fwrite(buf, 1, n, f), fclose(f);
+	assert_int_equal(load_err(q, "checksum"), -EINVAL);
+	buf[n / 2] ^= 0x10;
+	/* truncated */
+	f = fopen(q, "wb"), fwrite(buf, 1, n - 100, f), fclose(f);
+	assert_int_equal(load_err(q, "truncated"), -EIO);
+	f = fopen(q, "wb"), fwrite(buf, 1, 40, f), fclose(f);
+	assert_int_equal(load_err(q, "truncated"), -EIO);
+	/* foreign file */
+	f = fopen(q, "wb"), fputs("\x93NUMPY this is not a model at all, sorry", f), fclose(f);
+	assert_int_equal(load_err(q, "not an SSSD-S4 model"), -EINVAL);
+	/* future version */
+	buf[8] = 9;
+	f = fopen(q, "wb"), fwrite(buf, 1, n, f), fclose(f);
+	assert_int_equal(load_err(q, "version"), -EINVAL);
+	buf[8] = 1;
+	/* trailing garbage */
+	f = fopen(q, "wb"), fwrite(buf, 1, n, f), fputs("xx", f), fclose(f);
+	assert_int_equal(load_err(q, "trailing"), -EINVAL);
+	/* missing file */
+	assert_int_equal(load_err("/nonexistent/m.sssd", "cannot open"), -ENOENT);
+	sssd_free(m);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[96];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sssd_overfit_x0ce),
+		cmocka_unit_test(test_sssd_deterministic),
+		cmocka_unit_test(test_sssd_checkpoint_roundtrip),
+		cmocka_unit_test(test_sssd_checkpoint_rejects),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
