@@ -27,6 +27,7 @@ grep -q "10000 sequences, 1000000 events" "$tmp/out" || { cat "$tmp/out"; fail "
 [ "$(stat -c %a "$tmp/m.ngram")" = 600 ] || fail "model file mode"
 a=$($EVAL -q --model "$tmp/m.ngram" --test "$D/len200/test.npy" --limit 50 -b 5,20 --json) || fail "eval model"
 b=$($EVAL -q --train "$D/len100/train.npy" --test "$D/len200/test.npy" --limit 50 -b 5,20 --json) || fail "eval npy"
+a=$(echo "$a" | sed 's/, "fill_seconds.*}/}/'); b=$(echo "$b" | sed 's/, "fill_seconds.*}/}/')
 [ "$a" = "$b" ] || { echo "$a"; echo "$b"; fail "n-gram model file scores differ from the .npy's"; }
 echo "$a" | awk '/"accuracy"/ { n++; match($0, /"accuracy": [0-9.]+/); if (substr($0, RSTART + 12, RLENGTH - 12) + 0 <= 0.9) bad = 1 }
   END { exit bad || n != 4 }' || { echo "$a"; fail "n-gram accuracy"; }
