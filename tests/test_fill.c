@@ -270,6 +270,35 @@ static void test_fill_context_exit_and_holes(void **state)
 	fill_ctx_free(c);
 }
 
+/* tracerecd writes the gap at the end of a thread's life after its exit record: the gap still
+ * gets the thread's last events as left context and is complete at once. */
+static void test_fill_context_gap_after_exit(void **state)
+{
+	(void)state;
+	struct fill_ctx *c = fill_ctx_new(4);
+	struct trz_gap g = mkgap(1, 7, 10, 3);
+	int idx[2];
+
+	for (uint64_t s = 0; s < 10; s++)
+		fill_ctx_event(c, 7, s, (int32_t)s);
+	assert_int_equal(fill_ctx_thread_exit(c, 7, 900), 0);
+	assert_int_equal(fill_ctx_gap(c, &g), 0);
+	assert_int_equal(fill_ctx_take_complete(c, idx, 2), 1);
+	struct fill_gap *fg = fill_ctx_get(c, 0);
+	assert_int_equal(fill_gap_left_run(fg), 4);
+	assert_int_equal(fg->left[3], 9);
+	assert_true(fg->t_exit == 900);
+	/* many exited threads later, the oldest rings are dropped, the newest kept */
+	for (uint32_t t = 100; t < 100 + 1100; t++) {
+		fill_ctx_event(c, t, 0, 1);
+		fill_ctx_thread_exit(c, t, 1000 + t);
+	}
+	struct trz_gap late = mkgap(2, 100 + 1099, 1, 2);
+	int gi = fill_ctx_gap(c, &late);
+	assert_int_equal(fill_gap_left_run(fill_ctx_get(c, gi)), 1);
+	fill_ctx_free(c);
+}
+
 /* ---- fill_impute with a transparent imputer ------------------------------------------- */
 
 /* Fills each missing position with the id two positions earlier (a period-2 copier) and
@@ -422,6 +451,7 @@ int main(void)
 		cmocka_unit_test(test_fill_context_basic),
 		cmocka_unit_test(test_fill_context_late_record),
 		cmocka_unit_test(test_fill_context_exit_and_holes),
+		cmocka_unit_test(test_fill_context_gap_after_exit),
 		cmocka_unit_test(test_fill_impute_windows_and_chunks),
 		cmocka_unit_test(test_fill_make_synth_times),
 		cmocka_unit_test(test_fill_corpus_runs_and_vocab),

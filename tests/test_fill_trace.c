@@ -15,6 +15,7 @@
 #include "fill.h"
 #include "syscalls.h"
 #include "trace_eval.h"
+#include "livefill.h"
 
 #define NTHREADS 3
 
@@ -408,6 +409,93 @@ static void test_trace_eval_bursts(void **state)
 	free(b);
 }
 
+static int write_rec(void *w, const struct trz_record *rec)
+{
+	return trz_write_record(w, rec);
+}
+
+/* Live filling fed like tracerecd's recorder feeds it: every record written, then hooked; drains
+ * between "polls"; the model is a complete trace of another run. */
+static void test_livefill_stream(void **state)
+{
+	(void)state;
+	static const int none[] = { 0 };
+	static const int sizes[] = { 1, 4, 10, 25, 40 };
+	struct synth_trace *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+	struct livefill_opts lo = { 0 };
+	struct livefill_stats ls;
+	struct trz_record *rec = malloc(sizeof(*rec));
+	char train[80], out[80], err[256] = "";
+	uint64_t per_gap[256] = { 0 }, right = 0, total = 0;
+
+	make_trace(a, 3000, none, 0);
+	snprintf(train, sizeof(train), "%s.train", a->path);
+	assert_int_equal(rename(a->path, train), 0);
+	make_trace(b, 3000, sizes, 5);
+	snprintf(out, sizeof(out), "%s.live", b->path);
+	lo.model = train;
+	lo.timeout = 0.5;
+	struct livefill *lf = livefill_new(&lo, err, sizeof(err));
+	assert_non_null(lf);
+	struct trz_reader *rd = trz_reader_open(b->path, NULL, NULL);
+	struct trz_writer *w = trz_writer_open(out, NULL);
+	assert_non_null(rd);
+	assert_non_null(w);
+	int n = 0;
+	while (trz_read_next(rd, rec) == 1) {
+		assert_int_equal(trz_write_record(w, rec), 0);
+		livefill_hook(lf, rec);
+		if (++n % 500 == 0) {
+			usleep(1000);
+			assert_int_equal(livefill_drain(lf, write_rec, w), 0);
+		}
+	}
+	trz_reader_close(rd);
+	assert_int_equal(livefill_finish(lf, write_rec, w), 0);
+	livefill_get_stats(lf, &ls);
+	livefill_free(lf);
+	assert_int_equal(trz_writer_close(w), 0);
+	assert_int_equal(ls.gaps_seen, (uint64_t)b->ngaps);
+	assert_int_equal(ls.gaps_filled, (uint64_t)b->ngaps);
+	assert_int_equal(ls.gaps_unfilled, 0);
+	assert_int_equal(ls.ring_dropped, 0);
+	assert_string_equal(ls.method, "ngram");
+	assert_true(ls.lag_max_ms >= ls.lag_median_ms && ls.lag_median_ms >= 0);
+	/* every gap got exactly its events, with its tseqs, matching the truth mostly */
+	rd = trz_reader_open(out, NULL, NULL);
+	assert_non_null(rd);
+	while (trz_read_next(rd, rec) == 1) {
+		if (rec->kind != TRZ_REC_SYNTH)
+			continue;
+		const struct truth *tr = find_truth(b, rec->syn.gap_id);
+		assert_non_null(tr);
+		uint64_t k = rec->syn.ev.tseq - tr->first;
+		assert_true(k < tr->lost);
+		per_gap[tr - b->t]++;
+		if (tr->lost <= 40) {
+			right += fill_tok(rec->syn.ev.nr, rec->syn.ev.dir) == tr->tok[k];
+			total++;
+		}
+	}
+	trz_reader_close(rd);
+	for (int i = 0; i < b->ngaps; i++)
+		assert_int_equal(per_gap[i], b->t[i].lost);
+	print_message("live fill: %llu gaps, accuracy %.3f, lag median %.1f ms\n",
+		      (unsigned long long)ls.gaps_filled, (double)right / (double)total,
+		      ls.lag_median_ms);
+	assert_true((double)right / (double)total >= 0.9);
+	/* a model that does not exist: one clear error */
+	lo.model = "/nonexistent.model";
+	assert_null(livefill_new(&lo, err, sizeof(err)));
+	assert_non_null(strstr(err, "/nonexistent.model"));
+	unlink(train);
+	unlink(out);
+	unlink(b->path);
+	free(rec);
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -416,6 +504,7 @@ int main(void)
 		cmocka_unit_test(test_fill_trace_refill),
 		cmocka_unit_test(test_fill_trace_bad_input),
 		cmocka_unit_test(test_trace_eval_bursts),
+		cmocka_unit_test(test_livefill_stream),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -331,6 +331,7 @@ static int fill_run_impute(struct fill_run *f)
 
 	fill_impute_opts_default(&io);
 	io.threads = neural ? 1 : f->threads;
+	io.window = neural ? 100 : FILL_NGRAM_WINDOW;
 	io.seed = f->o->seed;
 	if (neural)
 		openblas_set_num_threads(f->threads);

@@ -23,6 +23,10 @@
 #include "trz.h"
 
 #define FILL_TOK_NONE (-1)
+/* Window given to the n-gram imputer: long gaps are filled in chunks of 40% of it */
+#ifndef FILL_NGRAM_WINDOW
+#define FILL_NGRAM_WINDOW 256
+#endif
 
 static inline int32_t fill_tok(int32_t nr, uint8_t dir)
 {
@@ -64,6 +68,7 @@ struct fill_gap {
 	int32_t *left;           /* W slots; left[W-1] = tseq seq_first-1, left[W-1-k] = -1-k */
 	int32_t *right;          /* W slots; right[k] = tseq seq_last+1+k */
 	uint64_t t_exit;         /* thread exit time when seen (end-of-life gaps), else 0 */
+	uint64_t born_ns;        /* when the gap became known (live filling's clock), else 0 */
 	int nright;              /* right slots filled */
 	uint8_t complete;        /* right context gathered (or thread gone / end of input) */
 	uint8_t filled;          /* out[] holds the answer */
@@ -85,6 +90,9 @@ int fill_ctx_event(struct fill_ctx *c, uint32_t tid, uint64_t tseq, int32_t tok)
 int fill_ctx_gap(struct fill_ctx *c, const struct trz_gap *g);
 /* The thread exited at ts: its open gaps are complete (end of life: left context only). */
 int fill_ctx_thread_exit(struct fill_ctx *c, uint32_t tid, uint64_t ts);
+/* Close every open gap born (born_ns) before now_ns - timeout_ns: its right context is not
+ * coming soon enough (live filling).  Returns how many were closed. */
+int fill_ctx_expire(struct fill_ctx *c, uint64_t now_ns, uint64_t timeout_ns);
 /* Close every open gap (end of input). */
 void fill_ctx_finish(struct fill_ctx *c);
 /* Gaps added so far, in the order added; pointers stay valid until fill_ctx_free() (or
@@ -185,7 +193,9 @@ struct fill_model {
 	struct imputer *ngram, *sssd, *hybrid;
 	struct imputer *use;                /* the one to fill with */
 	struct vocab vocab;                 /* model ids <-> tokens */
-	struct corpus train;                /* fc's runs as ids (views fc) */
+	struct corpus train;                /* fc's runs as ids (views fc or cat_*) */
+	int32_t *cat_ids;                   /* n-gram model file + trace runs, when loaded */
+	int64_t *cat_starts;
 	int method;                         /* enum fill_method actually used */
 	const char *method_used;
 	int self_trained;
@@ -193,7 +203,8 @@ struct fill_model {
 	char note[256];                     /* why the method differs from the one asked, or "" */
 };
 
-/* Build the imputer o asks for: o->model (SSSD-S4 checkpoint with a syscall vocabulary) or a
+/* Build the imputer o asks for: o->model (an n-gram model file from tracerec-train, whose
+ * sequences join fc's runs in the n-gram index; or an SSSD-S4 checkpoint), or a
  * model trained on fc's runs for o->train_time seconds when o->method needs one, falling back to
  * the n-gram imputer when fc holds fewer than o->min_train_tokens tokens or fewer than four runs
  * of 100; the n-gram imputer always indexes fc.  fc must be finished and outlive fm.  On failure

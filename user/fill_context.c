@@ -20,7 +20,10 @@ struct fctx_thread {
 	int32_t *rtok;
 	int *open;               /* indices of this thread's open gaps */
 	int nopen, capopen;
+	uint64_t exit_ts;        /* exited at (0 = alive) */
 };
+
+#define FCTX_KEEP_EXITED 1024    /* exited threads whose rings are kept for late gap records */
 
 struct fill_ctx {
 	int W, R;
@@ -32,6 +35,8 @@ struct fill_ctx {
 	int ndone, capdone, taken;
 	int nopen;
 	uint64_t bytes;
+	uint32_t exited[FCTX_KEEP_EXITED]; /* FIFO of exited tids still holding a ring */
+	int nexited, exited_head;
 };
 
 struct fill_ctx *fill_ctx_new(int W)
@@ -60,8 +65,6 @@ static void gap_free_bufs(struct fill_ctx *c, struct fill_gap *g)
 {
 	if (g->left)
 		c->bytes -= (uint64_t)g->W * 2 * sizeof(int32_t);
-	if (g->out)
-		c->bytes -= g->gap.lost * (sizeof(int32_t) + sizeof(float));
 	free(g->left); /* right shares the allocation */
 	free(g->out);
 	free(g->conf);
@@ -190,6 +193,7 @@ int fill_ctx_event(struct fill_ctx *c, uint32_t tid, uint64_t tseq, int32_t tok)
 
 	if (!t)
 		return -ENOMEM;
+	t->exit_ts = 0; /* events: alive (or a reused tid) */
 	if (!t->rseq) {
 		t->rseq = malloc(sizeof(uint64_t) * (size_t)c->R);
 		t->rtok = malloc(sizeof(int32_t) * (size_t)c->R);
@@ -259,11 +263,28 @@ int fill_ctx_gap(struct fill_ctx *c, const struct trz_gap *gr)
 	if ((err = push_int(&t->open, &t->nopen, &t->capopen, gi)))
 		return err;
 	c->nopen++;
+	if (t->exit_ts) { /* the record of a gap at the end of an exited thread's life */
+		g->t_exit = t->exit_ts;
+		done = 1;
+	}
 	if (done && (err = gap_complete(c, t, t->nopen - 1)))
 		return err;
 	return gi;
 }
 
+static void th_drop_ring(struct fill_ctx *c, struct fctx_thread *t)
+{
+	if (t->rseq)
+		c->bytes -= (uint64_t)c->R * 12;
+	free(t->rseq);
+	free(t->rtok);
+	t->rseq = NULL;
+	t->rtok = NULL;
+	t->rlen = t->rhead = 0;
+}
+
+/* The thread's open gaps are complete; its ring is kept (the last FCTX_KEEP_EXITED exited
+ * threads) because the record of a gap at the end of its life may come after its exit. */
 int fill_ctx_thread_exit(struct fill_ctx *c, uint32_t tid, uint64_t ts)
 {
 	struct fctx_thread *t = th_get(c, tid, 0);
@@ -276,14 +297,41 @@ int fill_ctx_thread_exit(struct fill_ctx *c, uint32_t tid, uint64_t ts)
 		if ((err = gap_complete(c, t, 0)))
 			return err;
 	}
-	if (t->rseq)
-		c->bytes -= (uint64_t)c->R * 12;
-	free(t->rseq);
-	free(t->rtok);
-	t->rseq = NULL;
-	t->rtok = NULL;
-	t->rlen = t->rhead = 0;
+	if (t->exit_ts)
+		return 0;
+	t->exit_ts = ts ? ts : 1;
+	if (c->nexited == FCTX_KEEP_EXITED) {
+		struct fctx_thread *old = th_get(c, c->exited[c->exited_head], 0);
+		if (old && old->exit_ts)
+			th_drop_ring(c, old);
+		c->exited[c->exited_head] = tid;
+		c->exited_head = (c->exited_head + 1) % FCTX_KEEP_EXITED;
+	} else {
+		c->exited[(c->exited_head + c->nexited++) % FCTX_KEEP_EXITED] = tid;
+	}
 	return 0;
+}
+
+int fill_ctx_expire(struct fill_ctx *c, uint64_t now_ns, uint64_t timeout_ns)
+{
+	int n = 0;
+
+	if (c->nopen == 0)
+		return 0;
+	for (int i = 0; i < c->capth; i++) {
+		struct fctx_thread *t = &c->th[i];
+		for (int k = 0; t->used && k < t->nopen;) {
+			struct fill_gap *g = c->gaps[t->open[k]];
+			if (g->born_ns + timeout_ns <= now_ns) {
+				if (gap_complete(c, t, k))
+					return n;
+				n++;
+				continue;
+			}
+			k++;
+		}
+	}
+	return n;
 }
 
 void fill_ctx_finish(struct fill_ctx *c)

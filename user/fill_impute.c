@@ -193,6 +193,9 @@ static int run_wave(struct fwork *w, struct fjob *jobs, int nj, int batch, int t
 	int nb = 0;
 
 	qsort(jobs, (size_t)nj, sizeof(*jobs), cmp_job_L);
+	/* few windows: smaller batches, so that every worker gets some */
+	if (threads > 1 && (nj + threads - 1) / threads < batch)
+		batch = (nj + threads - 1) / threads;
 	for (int i = 0; i < nj;) {
 		int k = i;
 		while (k < nj && k - i < batch && jobs[k].L == jobs[i].L)

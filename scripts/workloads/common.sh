@@ -30,6 +30,10 @@ wl_need() {
   command -v "$1" >/dev/null 2>&1 || wl_die "needs $1 (Debian package $2): sudo apt-get install $2"
 }
 
+# The system's python3 (a user's pyenv or venv shims would add their own syscalls).
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+
 # wl_text FILE MIB: deterministic, compressible text-like data (log lines from a fixed LCG).
 wl_text() {
   awk -v mib="$2" 'BEGIN {
@@ -48,7 +52,7 @@ wl_text() {
 
 # wl_wav FILE SECONDS: deterministic 16-bit stereo 44.1 kHz WAV (sine chords plus an LCG hiss).
 wl_wav() {
-  python3 - "$1" "$2" <<'PY'
+  "$PY" - "$1" "$2" <<'PY'
 import math, struct, sys, wave
 path, secs = sys.argv[1], float(sys.argv[2])
 rate = 44100; n = int(rate * secs); x = 1

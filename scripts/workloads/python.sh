@@ -5,7 +5,7 @@
 . "$(dirname "$0")/common.sh"
 size=${wl_size:-40}
 wl_need python3 python3
-python3 - "$wl_dir" "$size" <<'PY'
+"$PY" - "$wl_dir" "$size" <<'PY'
 import json, os, re, subprocess, sys
 d, n = sys.argv[1], int(sys.argv[2])
 words = ("alpha beta gamma delta epsilon zeta eta theta iota kappa " * 50).split()

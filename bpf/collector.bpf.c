@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* collector.bpf.c - tracerecd's kernel side: syscall entry/exit of the traced processes into
+ * per-CPU ring buffers, with per-thread and per-CPU sequence counters (see collector.h). */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "collector.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Knobs, set by the loader before load. */
+const volatile __u32 targ_all = 0;        /* trace every process but targ_own_tgid */
+const volatile __u32 targ_args = 0;       /* capture raw syscall arguments on entry */
+const volatile __u32 targ_own_tgid = 0;   /* tracerecd itself, never traced */
+const volatile __u64 targ_wake_bytes = 0; /* wake the consumer once a ring holds this much */
+
+/* Per-CPU counters; user space reads them through the mmap'ed .bss. */
+struct trc_cpu_stats cpu_stats[TRC_MAX_CPUS];
+
+/* Per-thread state in task-local storage. */
+struct tstate {
+	__u64 tseq;         /* last tseq attempted */
+	__u64 lost_total;   /* events lost so far */
+	__u64 lost_pending; /* events lost since the last recorded one */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct tstate);
+} tstore SEC(".maps");
+
+/* Traced set (unused with targ_all): one bit per tgid, in .bss so that the test is a plain
+ * load and user space sets bits through the mmap'ed .bss with atomic ors. */
+__u64 traced_bits[TRC_PID_LIMIT / 64];
+
+#define TRACED_WORD(tgid) traced_bits[((tgid) / 64) & (TRC_PID_LIMIT / 64 - 1)]
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, TRC_MAX_LOSS_THREADS);
+	__type(key, __u32);
+	__type(value, struct trc_thread_loss);
+} thread_loss SEC(".maps");
+
+/* One event ring per CPU; the loader creates them and sizes the outer map to the cpu count. */
+struct trc_ring {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 16);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, TRC_MAX_CPUS);
+	__type(key, __u32);
+	__array(values, struct trc_ring);
+} rings SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} ctl SEC(".maps");
+
+static __always_inline int is_traced(__u32 tgid)
+{
+	if (tgid == targ_own_tgid)
+		return 0;
+	if (targ_all)
+		return 1;
+	/* tgid < PID_MAX_LIMIT == TRC_PID_LIMIT; the mask in TRACED_WORD bounds the index */
+	return (TRACED_WORD(tgid) >> (tgid % 64)) & 1;
+}
+
+static __always_inline struct trc_cpu_stats *this_cpu_stats(__u32 *cpup)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+
+	*cpup = cpu;
+	if (cpu >= TRC_MAX_CPUS)
+		return NULL;
+	return &cpu_stats[cpu & (TRC_MAX_CPUS - 1)];
+}
+
+/* A reservation failed: count it per CPU, per thread, and remember it in thread_loss. */
+static __always_inline void note_loss(struct trc_cpu_stats *cs, struct tstate *st, __u32 cpu,
+				      __u64 id, __u64 tseq)
+{
+	__u32 tid = (__u32)id;
+	struct trc_thread_loss *tl;
+
+	__sync_fetch_and_add(&cs->drops, 1);
+	st->lost_total++;
+	st->lost_pending++;
+	tl = bpf_map_lookup_elem(&thread_loss, &tid);
+	if (!tl) {
+		struct trc_thread_loss z = {};
+
+		bpf_map_update_elem(&thread_loss, &tid, &z, BPF_NOEXIST);
+		tl = bpf_map_lookup_elem(&thread_loss, &tid);
+		if (!tl) {
+			__sync_fetch_and_add(&cs->loss_map_full, 1);
+			return;
+		}
+	}
+	tl->lost_total = st->lost_total;
+	tl->last_lost_tseq = tseq;
+	tl->last_lost_ns = bpf_ktime_get_ns();
+	tl->pid = id >> 32;
+	tl->last_cpu = cpu;
+}
+
+/* Adaptive wake-ups: none while the ring is below the mark (the consumer polls with a
+ * timeout), one when it crosses the mark, none again until it has been drained below it. */
+static __always_inline __u64 wake_flags(void *rb, struct trc_cpu_stats *cs)
+{
+	if (bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) < targ_wake_bytes) {
+		if (cs->woken)
+			cs->woken = 0;
+		return BPF_RB_NO_WAKEUP;
+	}
+	if (cs->woken)
+		return BPF_RB_NO_WAKEUP;
+	cs->woken = 1;
+	return BPF_RB_FORCE_WAKEUP;
+}
+
+static __always_inline void fill_args(struct trc_event_args *ea, struct pt_regs *regs)
+{
+	/* regs is a BTF pointer (tp_btf): direct, CO-RE relocated loads, no helper calls */
+#if defined(__TARGET_ARCH_x86)
+	ea->args[0] = regs->di;
+	ea->args[1] = regs->si;
+	ea->args[2] = regs->dx;
+	ea->args[3] = regs->r10;
+	ea->args[4] = regs->r8;
+	ea->args[5] = regs->r9;
+#else
+	ea->args[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	ea->args[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
+	ea->args[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	ea->args[3] = PT_REGS_PARM4_CORE_SYSCALL(regs);
+	ea->args[4] = PT_REGS_PARM5_CORE_SYSCALL(regs);
+#endif
+}
+
+/* The one syscall handler: filter, count, reserve, fill, submit. */
+static __always_inline int record_sys(struct pt_regs *regs, long nr, long ret, __u8 kind)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct trc_cpu_stats *cs;
+	struct trc_event *e;
+	struct tstate *st;
+	__u64 tseq, cseq;
+	__u32 cpu;
+	void *rb;
+	int with_args = targ_args && kind == TRC_EV_ENTER;
+
+	if (!is_traced(id >> 32))
+		return 0;
+	cs = this_cpu_stats(&cpu);
+	if (!cs)
+		return 0;
+	st = bpf_task_storage_get(&tstore, bpf_get_current_task_btf(), 0,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!st) {
+		__sync_fetch_and_add(&cs->no_storage, 1);
+		return 0;
+	}
+	tseq = ++st->tseq;
+	cseq = __sync_fetch_and_add(&cs->attempts, 1) + 1;
+	rb = bpf_map_lookup_elem(&rings, &cpu);
+	if (!rb) {
+		note_loss(cs, st, cpu, id, tseq);
+		return 0;
+	}
+	if (with_args) {
+		struct trc_event_args *ea = bpf_ringbuf_reserve(rb, sizeof(*ea), 0);
+
+		if (!ea) {
+			note_loss(cs, st, cpu, id, tseq);
+			return 0;
+		}
+		fill_args(ea, regs);
+		e = &ea->ev;
+	} else {
+		e = bpf_ringbuf_reserve(rb, sizeof(*e), 0);
+		if (!e) {
+			note_loss(cs, st, cpu, id, tseq);
+			return 0;
+		}
+	}
+	e->ts_ns = bpf_ktime_get_ns();
+	e->tseq = tseq;
+	e->cseq = cseq;
+	e->ret = ret;
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	e->lost_before = st->lost_pending;
+	e->nr = nr;
+	e->kind = kind;
+	e->nargs = with_args ? TRC_NARGS : 0;
+	st->lost_pending = 0;
+	bpf_ringbuf_submit(e, wake_flags(rb, cs));
+	return 0;
+}
+
+static __always_inline long syscall_nr(struct pt_regs *regs)
+{
+#if defined(__TARGET_ARCH_x86)
+	return regs->orig_ax; /* direct load from the BTF pointer */
+#elif defined(__TARGET_ARCH_arm64)
+	return BPF_CORE_READ((struct user_pt_regs *)regs, regs[8]);
+#else
+	return -1;
+#endif
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(trc_sys_enter, struct pt_regs *regs, long id)
+{
+	return record_sys(regs, id, 0, TRC_EV_ENTER);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(trc_sys_exit, struct pt_regs *regs, long ret)
+{
+	return record_sys(regs, syscall_nr(regs), ret, TRC_EV_EXIT);
+}
+
+/* ---- process records (ctl ring) ---- */
+
+static __always_inline struct trc_task_rec *ctl_reserve(__u8 kind)
+{
+	struct trc_task_rec *r;
+	struct trc_cpu_stats *cs;
+	__u32 cpu;
+
+	cs = this_cpu_stats(&cpu);
+	if (!cs)
+		return NULL;
+	__sync_fetch_and_add(&cs->ctl_attempts, 1);
+	r = bpf_ringbuf_reserve(&ctl, sizeof(*r), 0);
+	if (!r) {
+		__sync_fetch_and_add(&cs->ctl_drops, 1);
+		return NULL;
+	}
+	__builtin_memset(r, 0, sizeof(*r));
+	r->ts_ns = bpf_ktime_get_ns();
+	r->kind = kind;
+	r->cpu = cpu;
+	return r;
+}
+
+static __always_inline int on_fork(struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = BPF_CORE_READ(parent, tgid), ctgid = BPF_CORE_READ(child, tgid);
+	struct trc_task_rec *r;
+	if (!is_traced(ptgid) || ctgid == targ_own_tgid)
+		return 0;
+	if (!targ_all && ctgid != ptgid) {
+		if (ctgid < TRC_PID_LIMIT) {
+			__sync_fetch_and_or(&TRACED_WORD(ctgid), 1ull << (ctgid % 64));
+		} else {
+			__u32 cpu;
+			struct trc_cpu_stats *cs = this_cpu_stats(&cpu);
+
+			if (cs)
+				__sync_fetch_and_add(&cs->traced_full, 1);
+		}
+	}
+	r = ctl_reserve(TRC_TASK_FORK);
+	if (!r)
+		return 0;
+	r->pid = ctgid;
+	r->tid = BPF_CORE_READ(child, pid);
+	r->ppid = ptgid;
+	r->ptid = BPF_CORE_READ(parent, pid);
+	BPF_CORE_READ_STR_INTO(&r->comm, child, comm);
+	bpf_ringbuf_submit(r, 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(trc_fork, struct task_struct *parent, struct task_struct *child)
+{
+	return on_fork(parent, child);
+}
+
+/* A non-leader thread that execs takes over the leader's tid: its counters restart. */
+static __always_inline int on_exec(struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct trc_task_rec *r;
+	struct tstate *st;
+	const char *fn;
+
+	if (!is_traced(id >> 32))
+		return 0;
+	r = ctl_reserve(TRC_TASK_EXEC);
+	if (!r)
+		return 0;
+	r->pid = id >> 32;
+	r->tid = (__u32)id;
+	r->old_tid = old_pid;
+	st = bpf_task_storage_get(&tstore, bpf_get_current_task_btf(), 0, 0);
+	if (st && (__u32)old_pid != (__u32)id) {
+		r->final_tseq = st->tseq;
+		r->lost_total = st->lost_total;
+		r->lost_pending = st->lost_pending;
+		st->tseq = 0;
+		st->lost_total = 0;
+		st->lost_pending = 0;
+	}
+	bpf_get_current_comm(&r->comm, sizeof(r->comm));
+	fn = BPF_CORE_READ(bprm, filename);
+	bpf_probe_read_kernel_str(&r->path, sizeof(r->path), fn);
+	bpf_ringbuf_submit(r, 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(trc_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	return on_exec(p, old_pid, bprm);
+}
+
+static __always_inline int on_exit(__u8 group_dead)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = id >> 32;
+	struct trc_task_rec *r;
+	struct tstate *st;
+
+	if (!is_traced(tgid))
+		return 0;
+	if (group_dead && !targ_all && tgid < TRC_PID_LIMIT)
+		__sync_fetch_and_and(&TRACED_WORD(tgid), ~(1ull << (tgid % 64)));
+	r = ctl_reserve(TRC_TASK_EXIT);
+	if (!r)
+		return 0;
+	r->pid = tgid;
+	r->tid = (__u32)id;
+	r->group_dead = group_dead;
+	st = bpf_task_storage_get(&tstore, bpf_get_current_task_btf(), 0, 0);
+	if (st) {
+		r->final_tseq = st->tseq;
+		r->lost_total = st->lost_total;
+		r->lost_pending = st->lost_pending;
+	}
+	bpf_get_current_comm(&r->comm, sizeof(r->comm));
+	bpf_ringbuf_submit(r, 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(trc_exit, struct task_struct *p, bool group_dead)
+{
+	return on_exit(group_dead);
+}

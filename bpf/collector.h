@@ -1,0 +1,114 @@
+/* collector.h - kernel/user ABI of the tracerecd syscall collector (bpf/collector.bpf.c).
+ *
+ * Included by the BPF program and by user space: fixed-width types only, explicit padding,
+ * sizes pinned with _Static_assert.  No kernel or libc headers here.
+ *
+ * Two kinds of ring buffers carry records:
+ *   - one BPF ring buffer per CPU (an ARRAY_OF_MAPS indexed by cpu) carries syscall events
+ *     (struct trc_event, or struct trc_event_args with --args); the ring a record came from
+ *     tells its cpu.
+ *   - one shared "ctl" ring buffer carries the rare process records (struct trc_task_rec:
+ *     fork, exec, exit).
+ *
+ * Loss accounting (exact):
+ *   tseq         per-thread counter (task-local storage), +1 for every event attempt of the
+ *                thread, starting at 1; written into every event.
+ *   cseq         per-CPU attempt counter, +1 before every ring-buffer reservation on that cpu.
+ *   lost_before  how many events of this thread were lost right before this one (tseq
+ *                lost_before..tseq-1), so gaps are known without guessing.
+ *   trc_cpu_stats  per-CPU attempts / drops counters, read by user space at any time.
+ *   thread_loss  hash tid -> struct trc_thread_loss, written only when a reservation fails;
+ *                tells the trailing losses of threads that never record another event.
+ */
+#ifndef TRC_COLLECTOR_H
+#define TRC_COLLECTOR_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h> /* __u64 & co. (the BPF side gets them from vmlinux.h) */
+#endif
+
+#define TRC_MAX_CPUS 256             /* power of two: cpu index is masked with TRC_MAX_CPUS-1 */
+#define TRC_NARGS 6
+#define TRC_COMM_LEN 16
+#define TRC_PATH_LEN 256             /* exec path kept by the kernel side (longer: cut) */
+#define TRC_PID_LIMIT (1u << 22)     /* PID_MAX_LIMIT on 64-bit: bits in the traced-set bitmap */
+#define TRC_MAX_LOSS_THREADS 65536   /* threads with losses remembered in thread_loss */
+
+enum trc_ev_kind {
+	TRC_EV_ENTER = 0,
+	TRC_EV_EXIT = 1,
+};
+
+/* A syscall entry or exit (48 bytes). */
+struct trc_event {
+	__u64 ts_ns;       /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u64 tseq;        /* per-thread attempt sequence, 1-based */
+	__u64 cseq;        /* per-CPU attempt sequence, 1-based */
+	__s64 ret;         /* return value (exit), 0 on entry */
+	__u32 pid;         /* tgid */
+	__u32 tid;
+	__u32 lost_before; /* events of this thread lost right before this one */
+	__u16 nr;          /* syscall number */
+	__u8 kind;         /* enum trc_ev_kind */
+	__u8 nargs;        /* 0, or TRC_NARGS when the record is a struct trc_event_args */
+};
+
+/* An entry with its raw arguments (--args). */
+struct trc_event_args {
+	struct trc_event ev;
+	__u64 args[TRC_NARGS];
+};
+
+enum trc_task_kind {
+	TRC_TASK_FORK = 1, /* new process or thread: tid/pid = child, ppid/ptid = creator */
+	TRC_TASK_EXEC = 2, /* exec: comm and path of the new image; old_tid = tid before exec */
+	TRC_TASK_EXIT = 3, /* thread exit: final tseq and loss counts of the thread */
+};
+
+/* A process record on the ctl ring (fork / exec / exit), 328 bytes. */
+struct trc_task_rec {
+	__u64 ts_ns;
+	__u64 final_tseq;   /* EXIT (and EXEC with old_tid != tid): last tseq the thread attempted */
+	__u64 lost_total;   /* EXIT: events of the thread lost in total */
+	__u64 lost_pending; /* EXIT: events lost after its last recorded event (trailing) */
+	__u32 pid;
+	__u32 tid;
+	__u32 ppid;         /* FORK: creator's tgid */
+	__u32 ptid;         /* FORK: creating thread */
+	__u32 old_tid;      /* EXEC: thread id before exec (differs when a non-leader thread execs) */
+	__u8 kind;          /* enum trc_task_kind */
+	__u8 group_dead;    /* EXIT: last thread of its process */
+	__u16 cpu;
+	char comm[TRC_COMM_LEN];
+	char path[TRC_PATH_LEN]; /* EXEC: filename given to execve */
+};
+
+/* Per-CPU counters (one cache line each, in the program's .bss, read by user space via mmap). */
+struct trc_cpu_stats {
+	__u64 attempts;     /* event reservations attempted on this cpu (== last cseq) */
+	__u64 drops;        /* event reservations that failed (ring full) */
+	__u64 ctl_attempts; /* process records attempted on this cpu */
+	__u64 ctl_drops;    /* process records lost (ctl ring full) */
+	__u64 no_storage;   /* events not attempted: task storage unavailable (no tseq) */
+	__u64 traced_full;  /* new processes not followed: traced set full */
+	__u64 loss_map_full;/* losses not remembered in thread_loss (map full) */
+	__u64 woken;        /* 1 while this cpu's ring is above the wake-up mark (one wake-up sent) */
+};
+
+/* Per-thread losses, written only on failed reservations. */
+struct trc_thread_loss {
+	__u64 lost_total;     /* events of this thread lost */
+	__u64 last_lost_tseq; /* tseq of its most recent lost event */
+	__u64 last_lost_ns;   /* when it was lost */
+	__u32 pid;
+	__u16 last_cpu;
+	__u16 _pad;
+};
+
+_Static_assert(sizeof(struct trc_event) == 48, "trc_event ABI");
+_Static_assert(sizeof(struct trc_event_args) == 96, "trc_event_args ABI");
+_Static_assert(sizeof(struct trc_task_rec) == 328, "trc_task_rec ABI");
+_Static_assert(sizeof(struct trc_cpu_stats) == 64, "trc_cpu_stats ABI");
+_Static_assert(sizeof(struct trc_thread_loss) == 32, "trc_thread_loss ABI");
+
+#endif /* TRC_COLLECTOR_H */

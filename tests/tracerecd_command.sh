@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# tracerecd -- CMD on tests/progs/syscall_pattern (a known syscall sequence in 2 threads and a
+# child process): the recorded per-thread sequences equal the expected ones exactly, threads
+# and child included, no gaps; file mode 0600; process records; the command's exit status.
+set -u
+. "$(dirname "$0")/lib/tracerecd.bash"
+need_root_btf
+d=$(mktemp -d)
+trap 'rm -rf "$d"' EXIT
+N=25
+
+"$trd" -o "$d/p.trz" -- "$progs/syscall_pattern" $N >"$d/out" 2>"$d/err"
+rc=$?
+check "tracerecd -- syscall_pattern exits 0" $rc "exit $rc: $(cat "$d/err")"
+"$dump" --format csv "$d/p.trz" >"$d/p.csv"
+check "tracerec-dump reads the trace" $? ""
+check_pattern_actors "$d/out" "$d/p.csv"
+
+json=$("$dump" --stats --json "$d/p.trz")
+for kv in gaps:0 lost_events:0 blocks_bad:0 truncated:false; do
+  echo "$json" | grep -q "\"${kv%%:*}\":${kv#*:}[,}]"
+  check "stats ${kv%%:*} = ${kv#*:}" $? "$json"
+done
+# process records: the child process and both threads were seen being created
+main=$(awk -F, '$1 == "thread" && $20 ~ /^exec/ { print $4; exit }' "$d/p.csv")
+for tid in $(cut -d' ' -f1 "$d/out"); do
+  grep -q "^thread,[0-9]*,,[0-9]*,$tid,.*,fork ppid=$main " "$d/p.csv"
+  check "fork record for $tid (creator pid $main)" $? "$(grep '^thread' "$d/p.csv" | head)"
+done
+check "file mode 0600" $([ "$(stat -c %a "$d/p.trz")" = 600 ]; echo $?) "$(stat -c %a "$d/p.trz")"
+grep -q "invariant recorded + lost == attempted: holds per cpu, holds per thread" "$d/err"
+check "summary: invariant holds" $? "$(cat "$d/err")"
+grep -q "^meta,.*cpu_accounting=cpu0 attempted=" "$d/p.csv"
+check "per-cpu accounting in the trace" $? ""
+
+# the command's exit status is tracerecd's
+"$trd" -q -o "$d/f.trz" -- /bin/sh -c 'exit 7' 2>"$d/err"
+rc=$?
+check "exit status of the command propagated (7)" $([ $rc -eq 7 ]; echo $?) "exit $rc: $(cat "$d/err")"
+
+# under sudo (SUDO_UID/SUDO_GID set) the command runs as the invoking user and the trace is
+# theirs; --as-root keeps root
+SUDO_UID=65534 SUDO_GID=65534 "$trd" -q -o "$d/s.trz" -- id -u >"$d/id" 2>"$d/err"
+check "under sudo the command runs as SUDO_UID" $([ "$(cat "$d/id")" = 65534 ]; echo $?) \
+  "id -u: $(cat "$d/id"), $(cat "$d/err")"
+check "under sudo the trace belongs to SUDO_UID" $([ "$(stat -c %u:%a "$d/s.trz")" = 65534:600 ]; echo $?) \
+  "$(stat -c %u:%a "$d/s.trz")"
+SUDO_UID=65534 SUDO_GID=65534 "$trd" -q --as-root -o "$d/r.trz" -- id -u >"$d/id" 2>"$d/err"
+check "--as-root runs the command as root" $([ "$(cat "$d/id")" = 0 ]; echo $?) "$(cat "$d/id")"
+exit $fail
