@@ -32,13 +32,11 @@ struct {
 	__type(value, struct tstate);
 } tstore SEC(".maps");
 
-/* Traced set: tgids (unused with targ_all). */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, TRC_MAX_TRACED);
-	__type(key, __u32);
-	__type(value, __u8);
-} traced SEC(".maps");
+/* Traced set (unused with targ_all): one bit per tgid, in .bss so that the test is a plain
+ * load and user space sets bits through the mmap'ed .bss with atomic ors. */
+__u64 traced_bits[TRC_PID_LIMIT / 64];
+
+#define TRACED_WORD(tgid) traced_bits[((tgid) / 64) & (TRC_PID_LIMIT / 64 - 1)]
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -72,7 +70,8 @@ static __always_inline int is_traced(__u32 tgid)
 		return 0;
 	if (targ_all)
 		return 1;
-	return bpf_map_lookup_elem(&traced, &tgid) != NULL;
+	/* tgid < PID_MAX_LIMIT == TRC_PID_LIMIT; the mask in TRACED_WORD bounds the index */
+	return (TRACED_WORD(tgid) >> (tgid % 64)) & 1;
 }
 
 static __always_inline struct trc_cpu_stats *this_cpu_stats(__u32 *cpup)
@@ -259,16 +258,18 @@ static __always_inline int on_fork(struct task_struct *parent, struct task_struc
 {
 	__u32 ptgid = BPF_CORE_READ(parent, tgid), ctgid = BPF_CORE_READ(child, tgid);
 	struct trc_task_rec *r;
-	__u8 one = 1;
-
 	if (!is_traced(ptgid) || ctgid == targ_own_tgid)
 		return 0;
-	if (!targ_all && ctgid != ptgid && bpf_map_update_elem(&traced, &ctgid, &one, BPF_ANY)) {
-		__u32 cpu;
-		struct trc_cpu_stats *cs = this_cpu_stats(&cpu);
+	if (!targ_all && ctgid != ptgid) {
+		if (ctgid < TRC_PID_LIMIT) {
+			__sync_fetch_and_or(&TRACED_WORD(ctgid), 1ull << (ctgid % 64));
+		} else {
+			__u32 cpu;
+			struct trc_cpu_stats *cs = this_cpu_stats(&cpu);
 
-		if (cs)
-			__sync_fetch_and_add(&cs->traced_full, 1);
+			if (cs)
+				__sync_fetch_and_add(&cs->traced_full, 1);
+		}
 	}
 	r = ctl_reserve(TRC_TASK_FORK);
 	if (!r)
@@ -335,8 +336,8 @@ static __always_inline int on_exit(__u8 group_dead)
 
 	if (!is_traced(tgid))
 		return 0;
-	if (group_dead && !targ_all)
-		bpf_map_delete_elem(&traced, &tgid);
+	if (group_dead && !targ_all && tgid < TRC_PID_LIMIT)
+		__sync_fetch_and_and(&TRACED_WORD(tgid), ~(1ull << (tgid % 64)));
 	r = ctl_reserve(TRC_TASK_EXIT);
 	if (!r)
 		return 0;

@@ -31,7 +31,7 @@
 #define TRC_NARGS 6
 #define TRC_COMM_LEN 16
 #define TRC_PATH_LEN 256             /* exec path kept by the kernel side (longer: cut) */
-#define TRC_MAX_TRACED 65536         /* traced processes (tgids) */
+#define TRC_PID_LIMIT (1u << 22)     /* PID_MAX_LIMIT on 64-bit: bits in the traced-set bitmap */
 #define TRC_MAX_LOSS_THREADS 65536   /* threads with losses remembered in thread_loss */
 
 enum trc_ev_kind {

@@ -15,8 +15,13 @@ struct hybrid {
 
 static int trusted(const struct hybrid *h, const struct ngram_info *in)
 {
-	return in->how == NGRAM_SPAN2 && in->kl >= h->min_context && in->kr >= h->min_context &&
-	       in->support >= (uint32_t)h->min_support;
+	if (in->support < (uint32_t)h->min_support)
+		return 0;
+	if (in->how == NGRAM_SPAN2)
+		return in->kl >= h->min_context && in->kr >= h->min_context;
+	/* a gap at a window edge: one side, twice as long */
+	return in->how == NGRAM_SPAN1 && in->kl + in->kr >= 2 * h->min_context &&
+	       (in->kl == 0 || in->kr == 0);
 }
 
 /* Rows with an untrusted position go through the other imputer, compacted into one batch. */

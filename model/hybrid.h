@@ -1,9 +1,10 @@
 /* hybrid.h - exact retrieval where the context is trusted, another imputer elsewhere.
  *
  * Each gap is first filled by the n-gram imputer (model/ngram.h).  Its answer is kept when it
- * came from a two-sided span match with at least min_context ids matched on each side and at
- * least min_support matches; every other gap is filled by the other imputer (typically SSSD-S4),
- * which sees the original observed positions.  Without another imputer the n-gram answer is
+ * came from at least min_support matches of a span match with at least min_context ids matched
+ * on each side, or, for a gap at a window edge (one side only), at least 2 * min_context ids on
+ * that side; every other gap is filled by the other imputer (typically SSSD-S4), which sees the
+ * original observed positions.  Without another imputer the n-gram answer is
  * kept everywhere.
  */
 #ifndef TRC_HYBRID_H

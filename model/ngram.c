@@ -14,6 +14,7 @@ struct ngram {
 	int32_t *sa;         /* positions of non-break ids, sorted on their next kmax ids: (nsa) */
 	int64_t nsa;
 	int kmax;
+	int64_t maxlen;      /* longest training sequence: longer patterns cannot match */
 	int32_t top;         /* most frequent id */
 };
 
@@ -158,6 +159,8 @@ static int load_text(struct ngram *ng, const struct corpus *c, int V)
 			free(cnt);
 			return -EINVAL;
 		}
+		if (c->starts[i + 1] - c->starts[i] > ng->maxlen)
+			ng->maxlen = c->starts[i + 1] - c->starts[i];
 		for (int64_t j = c->starts[i]; j < c->starts[i + 1]; j++) {
 			int32_t id = c->ids[j];
 
@@ -425,6 +428,8 @@ static void fill_gap(const struct ngram *ng, struct scratch *sc, int32_t *row, u
 		for (int k = al > ar ? al : ar; k > 0; k--) {
 			int kl = k < al ? k : al, kr = k < ar ? k : ar;
 
+			if (kl + G + kr > ng->maxlen)
+				continue;
 			find_spans(ng, row + a - kl, kl, row + b, kr, G, m);
 			if (m->n > 0) {
 				emit_span(ng, m, vote_span(ng, m, G), G, row + a, conf ? conf + a : NULL,
@@ -437,6 +442,8 @@ static void fill_gap(const struct ngram *ng, struct scratch *sc, int32_t *row, u
 		int avail = side == 0 ? al : ar;
 
 		for (int k = avail; k > 0; k--) {
+			if (k + G > ng->maxlen)
+				continue;
 			find_spans(ng, side == 0 ? row + a - k : NULL, side == 0 ? k : 0,
 				   side == 1 ? row + b : NULL, side == 1 ? k : 0, G, m);
 			if (m->n > 0) {

@@ -20,8 +20,8 @@
 #include "imputer.h"
 #include "vocab.h"
 
-#define NGRAM_KMAX_DEFAULT 24
-#define NGRAM_KMAX_LIMIT 64
+#define NGRAM_KMAX_DEFAULT 64
+#define NGRAM_KMAX_LIMIT 128
 
 /* How a position was filled (ngram_fill_detail()). */
 enum ngram_how {

@@ -208,28 +208,31 @@ static void test_ngram_hybrid_routes_gaps(void **state)
 	static const struct imputer_ops ops = { "const", const_fill, const_free };
 	struct imputer other = { &ops, 17 };
 	struct imputer *im = toy(8), *hy;
-	/* row 0: two-sided context of 3 (trusted with min_context 3); row 1: gap at the end
-	 * (one-sided: other imputer); row 2: two-sided but only 1 id of left context */
-	int32_t seq[3][9] = { { 5, 6, 7, 0, 0, 0, 8, 9, 10 }, { 5, 6, 7, 1, 2, 3, 8, 0, 0 },
-			      { 16, 16, 7, 0, 0, 0, 8, 9, 10 } };
-	uint8_t known[3][9];
-	float conf[3][9];
+	/* row 0: two-sided context of 3 (trusted with min_context 3); row 1: gap at the end after
+	 * a one-sided context of 2 (< 2 * 3: other imputer); row 2: two-sided but only 1 id of
+	 * left context; row 3: gap at the end after 7 matching ids (>= 6: trusted) */
+	int32_t seq[4][9] = { { 5, 6, 7, 0, 0, 0, 8, 9, 10 }, { 16, 16, 16, 16, 16, 1, 2, 0, 0 },
+			      { 16, 16, 7, 0, 0, 0, 8, 9, 10 }, { 5, 6, 7, 1, 2, 3, 8, 0, 0 } };
+	uint8_t known[4][9];
+	float conf[4][9];
 
 	(void)state;
-	for (int r = 0; r < 3; r++)
+	for (int r = 0; r < 4; r++)
 		for (int i = 0; i < 9; i++)
 			known[r][i] = seq[r][i] != 0;
 	known[2][3] = known[2][4] = known[2][5] = 0;
 	hy = hybrid_new(im, &other, 1, 3);
 	assert_non_null(hy);
-	assert_int_equal(imputer_fill(hy, &seq[0][0], &known[0][0], &conf[0][0], 3, 9, 7), 0);
+	assert_int_equal(imputer_fill(hy, &seq[0][0], &known[0][0], &conf[0][0], 4, 9, 7), 0);
 	assert_int_equal(seq[0][4], 2);
 	assert_float_equal(conf[0][4], 0.75, 1e-6);
 	assert_int_equal(seq[1][7], 16);
 	assert_int_equal(seq[1][8], 16);
 	assert_float_equal(conf[1][8], 0.5, 1e-6);
-	assert_int_equal(seq[1][6], 8);  /* observed ids untouched */
+	assert_int_equal(seq[1][6], 2);  /* observed ids untouched */
 	assert_int_equal(seq[2][3], 16);
+	assert_int_equal(seq[3][7], 9);
+	assert_int_equal(seq[3][8], 10);
 	imputer_free(hy);
 	imputer_free(im);
 }

@@ -55,4 +55,11 @@ n=$(echo "$json" | sed 's/.*"events":\([0-9]*\).*/\1/')
 check "--all recorded the storm (>= 2000 events: $n)" $([ "${n:-0}" -ge 2000 ]; echo $?) "$json"
 "$dump" --format csv "$d/all.trz" | awk -F, -v p=$trc '$1 == "event" && $4 == p { f = 1 } END { exit f }'
 check "--all never traces tracerecd itself" $? ""
+
+# --duration stops by itself
+start=$SECONDS
+timeout 20 "$trd" -q --all --duration 1 -o "$d/dur.trz" 2>"$d/err3"
+rc=$?
+check "--duration 1 stops by itself, exit 0" $([ $rc -eq 0 ] && [ $((SECONDS - start)) -le 10 ]; echo $?) \
+  "exit $rc after $((SECONDS - start)) s: $(cat "$d/err3")"
 exit $fail

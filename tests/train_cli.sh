@@ -27,9 +27,10 @@ grep -q "10000 sequences, 1000000 events" "$tmp/out" || { cat "$tmp/out"; fail "
 [ "$(stat -c %a "$tmp/m.ngram")" = 600 ] || fail "model file mode"
 a=$($EVAL -q --model "$tmp/m.ngram" --test "$D/len200/test.npy" --limit 50 -b 5,20 --json) || fail "eval model"
 b=$($EVAL -q --train "$D/len100/train.npy" --test "$D/len200/test.npy" --limit 50 -b 5,20 --json) || fail "eval npy"
+a=$(echo "$a" | sed 's/, "fill_seconds.*}/}/'); b=$(echo "$b" | sed 's/, "fill_seconds.*}/}/')
 [ "$a" = "$b" ] || { echo "$a"; echo "$b"; fail "n-gram model file scores differ from the .npy's"; }
-echo "$a" | python3 -c 'import json,sys; r=json.load(sys.stdin); assert all(x["accuracy"] > 0.9 for x in r), r'\
-  || fail "n-gram accuracy"
+echo "$a" | awk '/"accuracy"/ { n++; match($0, /"accuracy": [0-9.]+/); if (substr($0, RSTART + 12, RLENGTH - 12) + 0 <= 0.9) bad = 1 }
+  END { exit bad || n != 4 }' || { echo "$a"; fail "n-gram accuracy"; }
 
 # 2. a tiny SSSD-S4 training run (seconds), then its checkpoint in tracerec-eval
 if $TRAIN -q --npy "$D/len50/train.npy" -o "$tmp/m.sssd" --iters 3 --batch 2 --blocks 1 \

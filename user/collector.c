@@ -143,25 +143,22 @@ fail:
 
 int trc_collector_trace_pid(struct trc_collector *c, uint32_t tgid)
 {
-	__u8 one = 1;
-
-	if (bpf_map_update_elem(bpf_map__fd(c->skel->maps.traced), &tgid, &one, BPF_ANY))
-		return -errno;
+	if (tgid >= TRC_PID_LIMIT)
+		return -ERANGE;
+	__atomic_fetch_or(&c->skel->bss->traced_bits[tgid / 64], 1ull << (tgid % 64),
+			  __ATOMIC_SEQ_CST);
 	return 0;
 }
 
 int trc_collector_traced_count(struct trc_collector *c)
 {
-	int fd = bpf_map__fd(c->skel->maps.traced), n = 0;
-	__u32 key, next;
-	int err = bpf_map_get_next_key(fd, NULL, &next);
+	const volatile __u64 *b = c->skel->bss->traced_bits;
+	int n = 0;
 
-	while (!err) {
-		n++;
-		key = next;
-		err = bpf_map_get_next_key(fd, &key, &next);
-	}
-	return errno == ENOENT ? n : -errno;
+	for (uint32_t i = 0; i < TRC_PID_LIMIT / 64; i++)
+		if (b[i])
+			n += __builtin_popcountll(b[i]);
+	return n;
 }
 
 int trc_collector_attach(struct trc_collector *c)

@@ -3,8 +3,10 @@
  * Each thread keeps `done`: every tseq <= done has been written (event) or declared lost (gap).
  * An arriving event announces two things: tseq-lost_before .. tseq-1 were lost, tseq was
  * recorded.  Announcements that start at done+1 are written at once (the usual case); others
- * wait, sorted, in the thread's pending list until the announcements before them arrive from
- * the other rings.
+ * wait until the announcements before them arrive from the other rings.  A thread's events
+ * from one ring come in tseq order, so waiting events sit in one FIFO per source cpu and the
+ * next one to write is at the head of one of them (a thread rarely has more than 2 or 3);
+ * announcements without an event (trailing losses) wait in a small min-heap.
  */
 #include "gapdetect.h"
 
@@ -12,11 +14,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A waiting announcement: an event (tseq == last) with the losses right before it
+ * (first .. last-1), or a gap alone (first .. last). */
 struct item {
 	uint64_t first, last; /* tseq range */
-	uint64_t t_end;       /* gap: time of the event after it (UINT64_MAX: none) */
+	uint64_t t_end;       /* gap alone: time of the event after it (UINT64_MAX: none) */
 	int is_event;
 	struct trz_event ev;
+};
+
+/* The waiting events of a thread that came from one cpu's ring (tseq increasing). */
+struct evq {
+	struct item *v;       /* circular, cap entries */
+	uint32_t head, n, cap;
+	uint16_t cpu;
 };
 
 struct thr {
@@ -27,8 +38,11 @@ struct thr {
 	uint64_t final;       /* kernel: tseq attempted in all (valid with has_final) */
 	uint64_t klost;       /* kernel: events lost in all (valid with has_klost) */
 	int has_final, has_klost;
-	struct item *pend;
-	uint32_t npend, cap;
+	uint64_t npend;       /* items waiting in all queues and the heap */
+	struct item *pend;    /* min-heap on first: gaps alone, out-of-order fallbacks */
+	uint32_t nheap, cap;
+	struct evq *qs;
+	uint32_t nq;
 };
 
 struct gd {
@@ -66,6 +80,9 @@ struct gd *gd_new(gd_emit_fn emit, void *ctx)
 static void thr_free(struct thr *t)
 {
 	if (t) {
+		for (uint32_t i = 0; i < t->nq; i++)
+			free(t->qs[i].v);
+		free(t->qs);
 		free(t->pend);
 		free(t);
 	}
@@ -262,7 +279,8 @@ static void retire(struct gd *g, struct thr *t)
 
 /* ---- ordering ---- */
 
-/* The pending list is a binary min-heap on item.first. */
+/* ---- waiting items: heap + per-cpu FIFOs ---- */
+
 static void heap_swap(struct item *a, struct item *b)
 {
 	struct item t = *a;
@@ -271,12 +289,12 @@ static void heap_swap(struct item *a, struct item *b)
 	*b = t;
 }
 
-static int pend_insert(struct thr *t, const struct item *it)
+static int heap_push(struct thr *t, const struct item *it)
 {
 	uint32_t i;
 
-	if (t->npend == t->cap) {
-		uint32_t cap = t->cap ? t->cap * 2 : 8;
+	if (t->nheap == t->cap) {
+		uint32_t cap = t->cap ? t->cap * 2 : 4;
 		struct item *p = realloc(t->pend, cap * sizeof(*p));
 
 		if (!p)
@@ -284,19 +302,19 @@ static int pend_insert(struct thr *t, const struct item *it)
 		t->pend = p;
 		t->cap = cap;
 	}
-	i = t->npend++;
+	i = t->nheap++;
 	t->pend[i] = *it;
 	while (i > 0 && t->pend[(i - 1) / 2].first > t->pend[i].first) {
 		heap_swap(&t->pend[(i - 1) / 2], &t->pend[i]);
 		i = (i - 1) / 2;
 	}
+	t->npend++;
 	return 0;
 }
 
-/* Remove the smallest item into *out. */
-static void pend_pop(struct thr *t, struct item *out)
+static void heap_pop(struct thr *t, struct item *out)
 {
-	uint32_t i = 0, n = --t->npend;
+	uint32_t i = 0, n = --t->nheap;
 
 	*out = t->pend[0];
 	t->pend[0] = t->pend[n];
@@ -312,15 +330,110 @@ static void pend_pop(struct thr *t, struct item *out)
 		heap_swap(&t->pend[i], &t->pend[m]);
 		i = m;
 	}
-	if (!n && t->cap > 64) { /* a burst is over: give the memory back */
-		free(t->pend);
-		t->pend = NULL;
-		t->cap = 0;
+	t->npend--;
+}
+
+static struct item *q_at(const struct evq *q, uint32_t i)
+{
+	return &q->v[(q->head + i) & (q->cap - 1)];
+}
+
+static int q_grow(struct evq *q)
+{
+	uint32_t cap = q->cap ? q->cap * 2 : 16;
+	struct item *v = malloc(cap * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < q->n; i++)
+		v[i] = *q_at(q, i);
+	free(q->v);
+	q->v = v;
+	q->head = 0;
+	q->cap = cap;
+	return 0;
+}
+
+/* Queue an event that came from cpu's ring; falls back to the heap if it is not in order. */
+static int wait_event(struct thr *t, const struct item *it)
+{
+	struct evq *q = NULL;
+	int err;
+
+	for (uint32_t i = 0; i < t->nq; i++)
+		if (t->qs[i].cpu == it->ev.cpu)
+			q = &t->qs[i];
+	if (!q) {
+		struct evq *qs = realloc(t->qs, (t->nq + 1) * sizeof(*qs));
+
+		if (!qs)
+			return -ENOMEM;
+		t->qs = qs;
+		q = &qs[t->nq++];
+		memset(q, 0, sizeof(*q));
+		q->cpu = it->ev.cpu;
 	}
+	if (q->n && q_at(q, q->n - 1)->first > it->first)
+		return heap_push(t, it);
+	if (q->n == q->cap && (err = q_grow(q)))
+		return err;
+	*q_at(q, q->n++) = *it;
+	t->npend++;
+	return 0;
+}
+
+/* The waiting item with the smallest first; *src = queue index, or -1 for the heap. */
+static struct item *wait_min(const struct thr *t, int *src)
+{
+	struct item *best = t->nheap ? &t->pend[0] : NULL;
+
+	*src = -1;
+	for (uint32_t i = 0; i < t->nq; i++)
+		if (t->qs[i].n && (!best || q_at(&t->qs[i], 0)->first < best->first)) {
+			best = q_at(&t->qs[i], 0);
+			*src = i;
+		}
+	return best;
+}
+
+static void wait_take(struct thr *t, int src, struct item *out)
+{
+	struct evq *q;
+
+	if (src < 0) {
+		heap_pop(t, out);
+		return;
+	}
+	q = &t->qs[src];
+	*out = *q_at(q, 0);
+	q->head = (q->head + 1) & (q->cap - 1);
+	q->n--;
+	t->npend--;
+	if (!q->n && q->cap > 1024) { /* a burst is over: give the memory back */
+		free(q->v);
+		q->v = NULL;
+		q->cap = q->head = 0;
+	}
+}
+
+/* Highest tseq written or announced for t. */
+static uint64_t thr_known(const struct thr *t)
+{
+	uint64_t m = t->done;
+
+	for (uint32_t i = 0; i < t->nheap; i++)
+		if (t->pend[i].last > m)
+			m = t->pend[i].last;
+	for (uint32_t i = 0; i < t->nq; i++)
+		if (t->qs[i].n && q_at(&t->qs[i], t->qs[i].n - 1)->last > m)
+			m = q_at(&t->qs[i], t->qs[i].n - 1)->last;
+	return m;
 }
 
 static int run_item(struct gd *g, struct thr *t, struct item *it)
 {
+	int err;
+
 	if (it->last <= t->done) { /* already covered: a duplicate */
 		if (it->is_event) {
 			g->st.duplicates++;
@@ -332,20 +445,26 @@ static int run_item(struct gd *g, struct thr *t, struct item *it)
 		}
 		return 0;
 	}
-	if (it->is_event)
-		return emit_event(g, t, &it->ev);
-	return emit_gap(g, t, it->first > t->done ? it->first : t->done + 1, it->last, it->t_end);
+	if (!it->is_event)
+		return emit_gap(g, t, it->first > t->done ? it->first : t->done + 1, it->last, it->t_end);
+	if (it->first < it->last && it->last - 1 > t->done) {
+		err = emit_gap(g, t, it->first > t->done ? it->first : t->done + 1, it->last - 1,
+			       it->ev.ts_ns);
+		if (err)
+			return err;
+	}
+	return emit_event(g, t, &it->ev);
 }
 
-/* Write the pending items that continue done; forget the thread when it is complete.
+/* Write the waiting items that continue done; forget the thread when it is complete.
  * Returns 1 when t was retired (freed), 0, or -errno. */
 static int advance(struct gd *g, struct thr *t)
 {
-	struct item it;
-	int err = 0;
+	struct item it, *m;
+	int err = 0, src;
 
-	while (!err && t->npend && t->pend[0].first <= t->done + 1) {
-		pend_pop(t, &it);
+	while (!err && t->npend && (m = wait_min(t, &src)) && m->first <= t->done + 1) {
+		wait_take(t, src, &it);
 		err = run_item(g, t, &it);
 	}
 	if (!err && t->has_final && t->done >= t->final && !t->npend) {
@@ -412,27 +531,11 @@ int gd_event(struct gd *g, const struct trz_event *ev, uint64_t lost_before)
 			retire(g, t);
 		return 0;
 	}
-	if (lost_before) {
-		it = (struct item){ .first = first, .last = ev->tseq - 1, .t_end = ev->ts_ns };
-		if ((err = pend_insert(t, &it)))
-			return err;
-	}
-	it = (struct item){ .first = ev->tseq, .last = ev->tseq, .is_event = 1, .ev = *ev };
-	if ((err = pend_insert(t, &it)))
+	it = (struct item){ .first = first, .last = ev->tseq, .is_event = 1, .ev = *ev };
+	if ((err = wait_event(t, &it)))
 		return err;
 	err = advance(g, t);
 	return err < 0 ? err : 0;
-}
-
-/* Highest tseq written or announced for t. */
-static uint64_t thr_known(const struct thr *t)
-{
-	uint64_t m = t->done;
-
-	for (uint32_t i = 0; i < t->npend; i++)
-		if (t->pend[i].last > m)
-			m = t->pend[i].last;
-	return m;
 }
 
 int gd_thread_final(struct gd *g, uint32_t pid, uint32_t tid, uint64_t final_tseq,
@@ -455,7 +558,7 @@ int gd_thread_final(struct gd *g, uint32_t pid, uint32_t tid, uint64_t final_tse
 	if (lost_pending && final_tseq - lost_pending + 1 > thr_known(t)) {
 		it = (struct item){ .first = final_tseq - lost_pending + 1, .last = final_tseq,
 				    .t_end = UINT64_MAX };
-		if ((err = pend_insert(t, &it)))
+		if ((err = heap_push(t, &it)))
 			return err;
 	}
 	err = advance(g, t);
@@ -477,7 +580,7 @@ int gd_thread_losses(struct gd *g, uint32_t pid, uint32_t tid, uint64_t last_los
 	known = thr_known(t);
 	if (last_lost_tseq > known) {
 		it = (struct item){ .first = known + 1, .last = last_lost_tseq, .t_end = UINT64_MAX };
-		if ((err = pend_insert(t, &it)))
+		if ((err = heap_push(t, &it)))
 			return err;
 	}
 	err = advance(g, t);
@@ -490,10 +593,11 @@ static int flush_thread(struct gd *g, struct thr *t)
 	int err;
 
 	while (t->npend) {
-		if (t->pend[0].first > t->done + 1) {
-			g->st.unexplained += t->pend[0].first - t->done - 1;
-			struct item *nx = &t->pend[0];
+		int src;
+		struct item *nx = wait_min(t, &src);
 
+		if (nx->first > t->done + 1) {
+			g->st.unexplained += nx->first - t->done - 1;
 			err = emit_gap(g, t, t->done + 1, nx->first - 1, nx->is_event ? nx->ev.ts_ns : nx->t_end);
 			if (err)
 				return err;

@@ -246,19 +246,25 @@ static void graph_free(struct lt_graph *g)
 	bt_plugin_put_ref(g->utils);
 }
 
-/* Add one src.ctf.fs component reading the trace in dir (this opens its metadata and indexes)
- * and connect its ports to the muxer. */
+/* Add one src.ctf.fs component reading the trace in dirs (the pieces of one trace, e.g. the
+ * chunks of a rotated LTTng session; this opens their metadata and indexes) and connect its
+ * ports to the muxer. */
 static int add_source(struct lt_graph *g, struct importer *imp, const bt_component_class_source *fs,
-		      const char *dir, int i)
+		      const char *const *dirs, size_t ndirs, int i)
 {
+	const char *dir = dirs[0];
 	bt_logging_level lvl = imp->opts->verbose ? BT_LOGGING_LEVEL_WARNING : BT_LOGGING_LEVEL_NONE;
 	const bt_component_source *src;
 	bt_value *params = bt_value_map_create(), *inputs = NULL;
 	char name[32];
 	int err = 0;
 
-	if (!params || bt_value_map_insert_empty_array_entry(params, "inputs", &inputs) != BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK ||
-	    bt_value_array_append_string_element(inputs, dir) != BT_VALUE_ARRAY_APPEND_ELEMENT_STATUS_OK) {
+	if (!params || bt_value_map_insert_empty_array_entry(params, "inputs", &inputs) != BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK)
+		err = -ENOMEM;
+	for (size_t k = 0; k < ndirs && !err; k++)
+		if (bt_value_array_append_string_element(inputs, dirs[k]) != BT_VALUE_ARRAY_APPEND_ELEMENT_STATUS_OK)
+			err = -ENOMEM;
+	if (err) {
 		bt_value_put_ref(params);
 		return fail(-ENOMEM, "out of memory", NULL);
 	}
@@ -275,6 +281,66 @@ static int add_source(struct lt_graph *g, struct importer *imp, const bt_compone
 						  in, NULL) != BT_GRAPH_CONNECT_PORTS_STATUS_OK)
 			err = fail(-EINVAL, "cannot connect the trace's streams", dir);
 	}
+	return err;
+}
+
+/* The trace UUID of the trace in dir, as src.ctf.fs groups traces (its babeltrace.support-info
+ * query), or NULL when it has none.  Caller frees. */
+static char *trace_group(const bt_component_class_source *fs, const char *dir)
+{
+	bt_value *params = bt_value_map_create();
+	const bt_value *res = NULL, *grp;
+	bt_query_executor *q = NULL;
+	char *out = NULL;
+
+	if (params && bt_value_map_insert_string_entry(params, "input", dir) == BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK &&
+	    bt_value_map_insert_string_entry(params, "type", "directory") == BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK)
+		q = bt_query_executor_create(bt_component_class_source_as_component_class_const(fs),
+					     "babeltrace.support-info", params);
+	if (q && bt_query_executor_query(q, &res) == BT_QUERY_EXECUTOR_QUERY_STATUS_OK && bt_value_is_map(res)) {
+		grp = bt_value_map_borrow_entry_value_const(res, "group");
+		if (grp && bt_value_is_string(grp))
+			out = strdup(bt_value_string_get(grp));
+	}
+	bt_value_put_ref(res);
+	bt_query_executor_put_ref(q);
+	bt_value_put_ref(params);
+	bt_current_thread_clear_error();
+	return out;
+}
+
+/* One source per trace: directories with the same trace UUID go to the same component, as
+ * src.ctf.fs requires for the pieces of one trace. */
+static int add_sources(struct lt_graph *g, struct importer *imp, const bt_component_class_source *fs,
+		       char **dirs, size_t n)
+{
+	char **grp = calloc(n, sizeof(*grp));
+	const char **set = calloc(n, sizeof(*set));
+	uint8_t *done = calloc(n, 1);
+	int err = 0, nsrc = 0;
+
+	if (!grp || !set || !done)
+		err = fail(-ENOMEM, "out of memory", NULL);
+	for (size_t i = 0; i < n && !err; i++)
+		grp[i] = trace_group(fs, dirs[i]);
+	for (size_t i = 0; i < n && !err; i++) {
+		size_t k = 0;
+
+		if (done[i])
+			continue;
+		for (size_t j = i; j < n; j++) {
+			if (j == i || (grp[i] && grp[j] && !done[j] && strcmp(grp[i], grp[j]) == 0)) {
+				set[k++] = dirs[j];
+				done[j] = 1;
+			}
+		}
+		err = add_source(g, imp, fs, set, k, nsrc++);
+	}
+	for (size_t i = 0; grp && i < n; i++)
+		free(grp[i]);
+	free(grp);
+	free(set);
+	free(done);
 	return err;
 }
 
@@ -305,11 +371,9 @@ static int graph_build(struct lt_graph *g, struct importer *imp, const char *dir
 	n = find_traces(dir, &dirs);
 	if (n < 0)
 		return fail((int)n, "out of memory", NULL);
-	for (long i = 0; i < n; i++) {
-		if (!err)
-			err = add_source(g, imp, fs, dirs[i], (int)i);
+	err = add_sources(g, imp, fs, dirs, (size_t)n);
+	for (long i = 0; i < n; i++)
 		free(dirs[i]);
-	}
 	free(dirs);
 	if (!err && bt_graph_connect_ports(g->graph, bt_component_filter_borrow_output_port_by_index_const(g->mux, 0),
 					   bt_component_sink_borrow_input_port_by_index_const(g->sink, 0), NULL) !=

@@ -1,4 +1,5 @@
-/* import_lttng_int.h - state shared by import_lttng.c (graph) and import_lttng_msg.c (messages).
+/* import_lttng_int.h - state shared by import_lttng.c (graph), import_lttng_msg.c (messages),
+ * import_lttng_class.c (event classes) and import_lttng_sys.c (syscalls and threads).
  * Not a public interface. */
 #ifndef TRC_IMPORT_LTTNG_INT_H
 #define TRC_IMPORT_LTTNG_INT_H
@@ -83,6 +84,30 @@ struct importer {
 #define LT_PRESCAN_NO_DUMP 200000
 #define LT_PRESCAN_MAX 5000000
 
+/* ---- import_lttng_class.c ---- */
+/* Member name of struct field s, or NULL. */
+const bt_field *lt_field(const bt_field *s, const char *name);
+/* Integer member of s in *v: 0, or -1 when absent or not an integer. */
+int lt_get_int(const bt_field *s, const char *name, int64_t *v);
+/* String member of s, or NULL. */
+const char *lt_get_str(const bt_field *s, const char *name);
+/* What ec is (decided on first sight and cached), or NULL on ENOMEM. */
+struct lt_class *lt_class_of(struct importer *imp, const bt_event_class *ec);
+/* First event of a syscall class: count its syscall name among the distinct names. */
+int lt_count_name(struct importer *imp, const bt_event_class *ec, struct lt_class *c);
+
+/* ---- import_lttng_sys.c ---- */
+/* Thread tid (created when new), NULL with errno EINVAL (impossible tid) or ENOMEM. */
+struct ithread *lt_get_thread(struct importer *imp, int64_t tid);
+/* Write the events of c that waited for a thread as tid's (tid < 1: count them unattributed). */
+int lt_flush_cpu(struct importer *imp, struct lt_cpu *c, int64_t tid);
+/* A syscall entry/exit event; ev has ts and cpu set. */
+int lt_on_syscall(struct importer *imp, const bt_event *e, const struct lt_class *c, struct trz_event *ev);
+int lt_on_sched_switch(struct importer *imp, const bt_field *pl, uint16_t cpu);
+/* lttng_statedump_process_state, sched_process_fork/exec/exit. */
+int lt_on_process(struct importer *imp, const struct lt_class *c, const bt_field *pl, uint64_t ts);
+
+/* ---- import_lttng_msg.c ---- */
 /* Handle one message; returns 0 or -errno (writer errors). */
 int lt_handle_message(struct importer *imp, const bt_message *msg);
 /* End of trace: flush CPUs' waiting events (unattributed), count open entries, write the

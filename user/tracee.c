@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -203,8 +204,8 @@ int tracee_resolve(const char *cmd, char *buf, size_t size)
 }
 
 /* In the child: become the invoking user, wait for the go byte, exec. Never returns. */
-static void child_run(int go, int errw, const char *path, char *const argv[], uid_t uid,
-		      gid_t gid, const char *user)
+static void child_run(int go, int errw, const char *path, char *const argv[], int nice_value,
+		      uid_t uid, gid_t gid, const char *user)
 {
 	sigset_t none;
 	char c;
@@ -215,6 +216,7 @@ static void child_run(int go, int errw, const char *path, char *const argv[], ui
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
+	setpriority(PRIO_PROCESS, 0, nice_value); /* tracerecd's consumer runs at a higher priority */
 	if (uid != (uid_t)-1) {
 		if ((user && initgroups(user, gid)) || (!user && setgroups(0, NULL)) || setgid(gid) ||
 		    setuid(uid))
@@ -232,8 +234,8 @@ static void child_run(int go, int errw, const char *path, char *const argv[], ui
 	_exit(127);
 }
 
-int tracee_spawn(struct tracee_child *ch, const char *path, char *const argv[], uid_t uid,
-		 gid_t gid, const char *user)
+int tracee_spawn(struct tracee_child *ch, const char *path, char *const argv[], int nice_value,
+		 uid_t uid, gid_t gid, const char *user)
 {
 	int go[2], er[2];
 
@@ -259,7 +261,7 @@ int tracee_spawn(struct tracee_child *ch, const char *path, char *const argv[], 
 	if (ch->pid == 0) {
 		close(go[1]);
 		close(er[0]);
-		child_run(go[0], er[1], path, argv, uid, gid, user);
+		child_run(go[0], er[1], path, argv, nice_value, uid, gid, user);
 	}
 	close(go[0]);
 	close(er[1]);

@@ -30,11 +30,11 @@ struct tracee_child {
 	int err_fd;  /* read end: the child's exec errno, or EOF when exec succeeded */
 };
 
-/* Fork a child that waits (blocked on a pipe) before exec'ing path with argv.  With uid/gid not
- * (uid_t)-1 the child first switches to that user (supplementary groups of user name).
- * Returns 0 or -errno. */
-int tracee_spawn(struct tracee_child *ch, const char *path, char *const argv[], uid_t uid,
-		 gid_t gid, const char *user);
+/* Fork a child that waits (blocked on a pipe) before exec'ing path with argv.  The child
+ * first sets its nice value to nice_value, and, with uid/gid not (uid_t)-1, switches to that
+ * user (supplementary groups of user name).  Returns 0 or -errno. */
+int tracee_spawn(struct tracee_child *ch, const char *path, char *const argv[], int nice_value,
+		 uid_t uid, gid_t gid, const char *user);
 
 /* Let the child exec.  Returns 0 once exec succeeded, or the exec error as -errno. */
 int tracee_release(struct tracee_child *ch);

@@ -86,6 +86,20 @@ static int parse_u64(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+static int parse_format(const char *s, enum dump_format *fmt)
+{
+	static const char *const names[] = { [DUMP_TEXT] = "text", [DUMP_CSV] = "csv",
+					     [DUMP_JSONL] = "jsonl" };
+
+	for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++) {
+		if (!strcmp(s, names[i])) {
+			*fmt = (enum dump_format)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
 /* Returns -1 to continue, or an exit status. */
 static int parse_args(int argc, char **argv, struct opts *o)
 {
@@ -104,13 +118,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	while ((c = getopt_long(argc, argv, ":f:t:sje:w:o:qhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (!strcmp(optarg, "text"))
-				o->fmt = DUMP_TEXT;
-			else if (!strcmp(optarg, "csv"))
-				o->fmt = DUMP_CSV;
-			else if (!strcmp(optarg, "jsonl"))
-				o->fmt = DUMP_JSONL;
-			else
+			if (parse_format(optarg, &o->fmt))
 				return usage_error("unknown format '%s' (text, csv or jsonl)", optarg);
 			break;
 		case 't':

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cblas.h>
 
@@ -47,6 +48,7 @@ struct eval_opts {
 	int steps;
 	int samples;
 	int kmax;
+	int kmax_set;               /* -k given: overrides an n-gram model file's */
 	int min_support;
 	int min_context;
 	int64_t limit;
@@ -61,7 +63,16 @@ struct eval_opts {
 struct eval_row {
 	int blackout, position, masked;
 	struct metrics m;
+	double fill_s;               /* wall time spent in the imputer */
 };
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
 
 static void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void p_err(const char *fmt, ...)
@@ -101,9 +112,10 @@ static void usage(FILE *f)
 "  -s, --steps=N          sampling steps for sssd: DDIM with N steps, 0 = DDPM with all T\n"
 "                         (default: 50)\n"
 "      --samples=N        samples per gap for sssd, voted per position (default: 1)\n"
-"  -k, --kmax=N           longest n-gram context (default: 24)\n"
+"  -k, --kmax=N           longest n-gram context (default: 64)\n"
 "      --min-support=N    hybrid: matches a two-sided context needs to be trusted (default: 1)\n"
-"      --min-context=N    hybrid: shortest two-sided context trusted, per side (default: 4)\n"
+"      --min-context=N    hybrid: shortest context trusted, per side (twice that for a\n"
+"                         gap at a window edge) (default: 4)\n"
 "  -n, --limit=N          use only the first N test windows (default: all)\n"
 "      --batch=N          windows per imputer call (default: 50)\n"
 "      --seed=N           sampling seed (default: 1)\n"
@@ -255,7 +267,7 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 			}
 			if (c == 's') o->steps = v;
 			else if (c == OPT_SAMPLES) o->samples = v;
-			else if (c == 'k') o->kmax = v;
+			else if (c == 'k') o->kmax = v, o->kmax_set = 1;
 			else if (c == OPT_MIN_SUPPORT) o->min_support = v;
 			else if (c == OPT_MIN_CONTEXT) o->min_context = v;
 			else if (c == 'n') o->limit = v;
@@ -393,7 +405,8 @@ static int open_method(const struct eval_opts *o, int test_max_id, struct method
 			V = me->nf.vocab.n;
 		if (me->nf.vocab.n && !me->vocab && vocab_named(&me->nf.vocab))
 			me->vocab = &me->nf.vocab;
-		me->ngram = ngram_new(me->nf.vocab.n ? &me->nf.c : &me->train.c, V, o->kmax);
+		me->ngram = ngram_new(me->nf.vocab.n ? &me->nf.c : &me->train.c, V,
+				      me->nf.vocab.n && !o->kmax_set ? me->nf.kmax : o->kmax);
 		if (!me->ngram) {
 			rc = -errno;
 			p_err("cannot index training windows %s: %s", o->train, strerror(errno));
@@ -418,6 +431,7 @@ static int eval_one(const struct eval_opts *o, struct method *me, const struct c
 		    int64_t total)
 {
 	int L = (int)test->len, first, count, rc;
+	double t0;
 	int32_t *seq = malloc((size_t)o->batch * L * sizeof(*seq));
 	uint8_t *known = malloc((size_t)o->batch * L);
 	char status[96];
@@ -431,8 +445,10 @@ static int eval_one(const struct eval_opts *o, struct method *me, const struct c
 		memcpy(seq, test->ids + w0 * L, (size_t)nb * L * sizeof(*seq));
 		for (int i = 0; i < nb; i++)
 			mask_fill(known + (size_t)i * L, L, row->blackout, row->position, o->end_mode);
+		t0 = now_s();
 		rc = imputer_fill(me->im, seq, known, NULL, nb, L,
 				  o->seed + 1000003ull * row->blackout + w0);
+		row->fill_s += now_s() - t0;
 		for (int i = 0; !rc && i < nb; i++)
 			rc = metrics_add(&row->m, test->ids + (w0 + i) * L + first,
 					 seq + (size_t)i * L + first, count, me->vocab);
@@ -461,7 +477,9 @@ static void print_rows(const struct eval_opts *o, const struct eval_row *rows, i
 			       metrics_accuracy(m), metrics_perfect_rate(m), metrics_rouge_l(m));
 			if (metrics_type_accuracy(m) >= 0)
 				printf(", \"type_accuracy\": %.6f", metrics_type_accuracy(m));
-			printf(", \"n\": %lld}", (long long)m->n);
+			printf(", \"n\": %lld, \"fill_seconds\": %.4f, \"gaps_per_s\": %.2f}",
+			       (long long)m->n, rows[i].fill_s,
+			       rows[i].fill_s > 0 ? m->n / rows[i].fill_s : 0);
 		}
 		printf("\n]\n");
 		return;

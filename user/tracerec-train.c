@@ -87,7 +87,7 @@ static void usage(FILE *f)
 "      --seed=N           seed of all randomness (default: 1)\n"
 "  -j, --threads=N        OpenBLAS threads (default: OpenBLAS's own)\n"
 "n-gram:\n"
-"  -k, --kmax=N           longest context recorded in the model file (default: 24)\n"
+"  -k, --kmax=N           longest context recorded in the model file (default: 64)\n"
 "  -q, --quiet            no progress on stderr\n"
 "  -h, --help             this help\n"
 "\n"

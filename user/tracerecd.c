@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <linux/capability.h>
 #include <pwd.h>
 #include <signal.h>
@@ -34,6 +35,7 @@
 #define TRACERECD_VERSION "0.1.0"
 #define DEFAULT_RING_BYTES (8ull << 20)
 #define POLL_MS 100
+#define CONSUMER_NICE (-10) /* the consumer must not be starved by the workload it traces */
 
 enum {
 	EX_OK_ = 0,
@@ -492,7 +494,10 @@ int main(int argc, char **argv)
 	const char *stage = "";
 	pid_t *pids = NULL;
 	uint64_t *prev_drops = NULL, prev_ev = 0, t0 = now_ns(CLOCK_MONOTONIC), next_tick;
-	int npids = 0, rc = EX_OK_, err, status = 0, child_done = 0;
+	int npids = 0, rc = EX_OK_, err, status = 0, child_done = 0, nice0, started = 0;
+
+	/* Big buffers (events waiting for another ring) go back to the system when freed */
+	mallopt(M_MMAP_THRESHOLD, 256 << 10);
 
 	/* Options and preconditions */
 	rc = parse_opts(argc, argv, &o);
@@ -516,6 +521,12 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	libbpf_set_print(libbpf_print);
+	errno = 0;
+	nice0 = getpriority(PRIO_PROCESS, 0);
+	if (errno)
+		nice0 = 0;
+	if (nice0 > CONSUMER_NICE)
+		setpriority(PRIO_PROCESS, 0, CONSUMER_NICE);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
@@ -574,7 +585,7 @@ int main(int argc, char **argv)
 		if (!o.as_root)
 			sudo_user(&uid, &gid);
 		pw = uid != (uid_t)-1 ? getpwuid(uid) : NULL;
-		if ((err = tracee_spawn(&child, cmdpath, o.cmd, uid, gid, pw ? pw->pw_name : NULL))) {
+		if ((err = tracee_spawn(&child, cmdpath, o.cmd, nice0, uid, gid, pw ? pw->pw_name : NULL))) {
 			p_err("cannot start %s: %s", o.cmd[0], strerror(-err));
 			rc = EX_FAIL;
 			goto cleanup;
@@ -594,6 +605,7 @@ int main(int argc, char **argv)
 		rc = EX_FAIL;
 		goto cleanup;
 	}
+	started = 1;
 	if (o.pids && (err = trace_existing(c, r, pids, npids))) {
 		p_err("cannot set up tracing of --pid %s: %s", o.pids, strerror(-err));
 		rc = EX_FAIL;
@@ -665,6 +677,13 @@ int main(int argc, char **argv)
 stop:
 	/* Detach, drain, account, close the file */
 	trc_collector_detach(c);
+	for (int i = 0; child.pid > 0 && !child_done && child.go_fd < 0 && i < 30; i++) {
+		/* stopped by a signal: the command usually got it too (same terminal) */
+		if (waitpid(child.pid, &status, WNOHANG) == child.pid)
+			child_done = 1;
+		else
+			usleep(10000);
+	}
 	err = rc == EX_FAIL && recorder_error(r) ? recorder_error(r) : recorder_finish(r, &sum);
 	if (lf && !err && rc != EX_FAIL)
 		err = livefill_finish(lf, fill_sink, r);
@@ -707,7 +726,11 @@ cleanup:
 	trc_collector_free(c);
 	livefill_free(lf);
 	recorder_free(r);
-	trz_writer_close(w);
+	if (w) {
+		trz_writer_close(w);
+		if (!started)
+			unlink(out); /* failed before tracing started: leave no empty trace behind */
+	}
 	free(prev_drops);
 	free(pids);
 	return rc;

@@ -1,5 +1,4 @@
-/* trz_buf.c - byte buffers, varint cursors, the index map and the per-block prediction state
- * used by the trz column codec. */
+/* trz_buf.c - byte buffers, varint cursors and the index map used by the trz column codec. */
 #include "trz_codec.h"
 
 #include <errno.h>
@@ -140,34 +139,9 @@ int trz_map_put(struct trz_map *m, uint64_t key, int32_t val)
 	return 0;
 }
 
-static void map_clear(struct trz_map *m)
+void trz_map_clear(struct trz_map *m)
 {
 	if (m->cap)
 		memset(m->vals, 0xff, m->cap * sizeof(*m->vals));
 	m->n = 0;
-}
-
-void trz_bstate_reset(struct trz_bstate *s)
-{
-	s->prev_ts = 0;
-	s->prev_thr_tid = 0;
-	s->ntid = 0;
-	s->ntok = 0;
-	map_clear(&s->tidmap);
-	map_clear(&s->tokmap);
-	for (int i = 0; i <= TRZ_CPU_SLOTS; i++) {
-		s->cpus[i].tid_idx = -1;
-		s->cpus[i].next_cseq = 0;
-	}
-}
-
-void trz_bstate_free(struct trz_bstate *s)
-{
-	free(s->tids);
-	free(s->toks);
-	free(s->tidmap.keys);
-	free(s->tidmap.vals);
-	free(s->tokmap.keys);
-	free(s->tokmap.vals);
-	memset(s, 0, sizeof(*s));
 }

@@ -13,6 +13,14 @@
 #include "trz.h"
 #include "trz_format.h"
 
+/* Return from the calling function when x (0 or -errno) fails. */
+#define TRZ_TRY(x)                                                                                \
+	do {                                                                                      \
+		int err_ = (x);                                                                   \
+		if (err_)                                                                         \
+			return err_;                                                              \
+	} while (0)
+
 /* Growable byte buffer. */
 struct trz_buf {
 	uint8_t *p;
@@ -53,6 +61,8 @@ struct trz_map {
 int32_t trz_map_get(const struct trz_map *m, uint64_t key);
 /* Store key -> val (key must be absent).  Returns 0 or -ENOMEM. */
 int trz_map_put(struct trz_map *m, uint64_t key, int32_t val);
+/* Remove every key (keeps the allocation). */
+void trz_map_clear(struct trz_map *m);
 
 struct trz_tid_state {
 	uint32_t tid, pid;
@@ -84,6 +94,15 @@ struct trz_bstate {
 	struct trz_map tidmap, tokmap;
 	struct trz_cpu_state cpus[TRZ_CPU_SLOTS + 1];
 };
+
+/* Dictionary helpers (trz_state.c): CPU slot of a cpu, dictionary keys, appending entries
+ * (return the new index or -ENOMEM), and lookup-or-append of a token. */
+uint32_t trz_cpu_slot(uint16_t cpu);
+uint64_t trz_tid_key(uint32_t tid, uint32_t pid);
+uint64_t trz_tok_key(int32_t nr, uint8_t dir);
+int trz_tid_add(struct trz_bstate *s, uint32_t tid, uint32_t pid);
+int trz_tok_add(struct trz_bstate *s, int32_t nr, uint8_t dir);
+int trz_tok_find_or_add(struct trz_bstate *s, int32_t nr, uint8_t dir);
 
 /* Reset s for a new block (keeps allocations).  */
 void trz_bstate_reset(struct trz_bstate *s);

@@ -1,11 +1,12 @@
 /* syscall_storm - THREADS threads each calling getppid() COUNT times, as fast as possible.
  * Usage: syscall_storm THREADS COUNT     (tracerecd overflow test, scripts/bench-collector.sh)
- * Prints the elapsed wall time in seconds on stdout. */
+ * Prints the elapsed wall time and the process's CPU time (user + system), in seconds. */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,6 +42,10 @@ int main(int argc, char **argv)
 			pthread_join(th[i], NULL);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	printf("%.6f\n", (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9);
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	printf("%.6f %.6f\n", (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9,
+	       ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
 	return 0;
 }
