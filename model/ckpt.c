@@ -4,13 +4,13 @@
  *   offset  size          field
  *   0       8             magic "TRCSSSD\n"
  *   8       4   u32       version (1)
- *   12      4   u32       header size in bytes (84)
- *   16      11 x i32      blocks, channels, skip_channels, state, T, repr, objective,
- *                         embed_in, embed_mid, embed_out, V
- *   60      2 x f32       beta0, beta1
- *   68      8   u64       number of float32 weights P (must match the configuration)
- *   76      8   u64       Adam steps the weights were trained for
- *   84      V x 16        vocabulary: i32 syscall nr (-1 unknown), u8 direction (0 entry,
+ *   12      4   u32       header size in bytes (88)
+ *   16      12 x i32      blocks, channels, skip_channels, state, T, repr, objective,
+ *                         embed_in, embed_mid, embed_out, V, window
+ *   64      2 x f32       beta0, beta1
+ *   72      8   u64       number of float32 weights P (must match the configuration)
+ *   80      8   u64       Adam steps the weights were trained for
+ *   88      V x 16        vocabulary: i32 syscall nr (-1 unknown), u8 direction (0 entry,
  *                         1 exit), 3 zero bytes, u64 count
  *   ...     P x 4  f32    weights (the EMA weights used for sampling), in the order of
  *                         layout() in sssd.c
@@ -30,7 +30,7 @@
 
 #define CKPT_MAGIC "TRCSSSD\n"
 #define CKPT_VERSION 1u
-#define CKPT_HEADER 84u
+#define CKPT_HEADER 88u
 #define CKPT_VOCAB_ENTRY 16u
 #define CKPT_MAX_BYTES (4ULL << 30)
 
@@ -83,18 +83,18 @@ static size_t ckpt_size(int V, size_t np)
 static void encode(unsigned char *b, const struct sssd_model *m)
 {
 	const struct sssd_config *c = &m->c;
-	int32_t f[11] = { c->blocks, c->channels, c->skip_channels, c->state, c->T, c->repr,
-			  c->objective, c->embed_in, c->embed_mid, c->embed_out, c->V };
+	int32_t f[12] = { c->blocks, c->channels, c->skip_channels, c->state, c->T, c->repr,
+			  c->objective, c->embed_in, c->embed_mid, c->embed_out, c->V, c->window };
 	unsigned char *p = b + CKPT_HEADER;
 
 	memcpy(b, CKPT_MAGIC, 8);
 	put32(b + 8, CKPT_VERSION);
 	put32(b + 12, CKPT_HEADER);
 	memcpy(b + 16, f, sizeof(f));
-	memcpy(b + 60, &c->beta0, 4);
-	memcpy(b + 64, &c->beta1, 4);
-	put64(b + 68, m->np);
-	put64(b + 76, (uint64_t)m->step);
+	memcpy(b + 64, &c->beta0, 4);
+	memcpy(b + 68, &c->beta1, 4);
+	put64(b + 72, m->np);
+	put64(b + 80, (uint64_t)m->step);
 	for (int i = 0; i < c->V; i++, p += CKPT_VOCAB_ENTRY) {
 		memset(p, 0, CKPT_VOCAB_ENTRY);
 		put32(p, (uint32_t)m->v.nr[i]);
@@ -207,7 +207,7 @@ out:
 static int decode_header(const unsigned char *b, size_t n, const char *path,
 			 struct sssd_config *c, uint64_t *np)
 {
-	int32_t f[11];
+	int32_t f[12];
 
 	if (n < 8 || memcmp(b, CKPT_MAGIC, 8)) {
 		sssd_set_error("%s: not an SSSD-S4 model (bad magic)", path);
@@ -226,10 +226,10 @@ static int decode_header(const unsigned char *b, size_t n, const char *path,
 	memset(c, 0, sizeof(*c));
 	c->blocks = f[0], c->channels = f[1], c->skip_channels = f[2], c->state = f[3];
 	c->T = f[4], c->repr = f[5], c->objective = f[6], c->embed_in = f[7];
-	c->embed_mid = f[8], c->embed_out = f[9], c->V = f[10];
-	memcpy(&c->beta0, b + 60, 4);
-	memcpy(&c->beta1, b + 64, 4);
-	*np = get64(b + 68);
+	c->embed_mid = f[8], c->embed_out = f[9], c->V = f[10], c->window = f[11];
+	memcpy(&c->beta0, b + 64, 4);
+	memcpy(&c->beta1, b + 68, 4);
+	*np = get64(b + 72);
 	return 0;
 }
 
@@ -295,7 +295,7 @@ int sssd_load(struct sssd_model **mp, const char *path)
 			goto out;
 		}
 	memcpy((*mp)->ema, (*mp)->params, np * 4);
-	(*mp)->step = (int64_t)get64(b + 76);
+	(*mp)->step = (int64_t)get64(b + 80);
 out:
 	if (err) {
 		sssd_free(*mp);

@@ -27,15 +27,15 @@ const char *sssd_last_error(void)
 void sssd_config_default(struct sssd_config *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->blocks = 6;
-	c->channels = 64;
-	c->skip_channels = 64;
+	c->blocks = 4;
+	c->channels = 48;
+	c->skip_channels = 48;
 	c->state = 64;
 	c->T = 200;
 	c->beta0 = 1e-4f;
-	c->beta1 = 0.02f;
+	c->beta1 = 0.0f;        /* auto */
 	c->repr = SSSD_REPR_ONEHOT;
-	c->objective = SSSD_OBJ_X0CE;
+	c->objective = SSSD_OBJ_AUTO;
 	c->embed_in = 128;
 	c->embed_mid = 512;
 	c->embed_out = 512;
@@ -44,15 +44,16 @@ void sssd_config_default(struct sssd_config *c)
 void sssd_train_opts_default(struct sssd_train_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->iters = 2000;
+	o->iters = 0;
+	o->time_budget = 540;
 	o->batch = 16;
-	o->lr = 1e-3f;
-	o->warmup = 100;
+	o->lr = 2e-3f;
+	o->warmup = 20;
 	o->ema = 0.999f;
 	o->seed = 1;
 	o->window = 100;
 	o->heldout = 0.02f;
-	o->eval_every = 250;
+	o->eval_every = 200;
 	o->eval_steps = 10;
 	o->max_blackout = 40;
 }
@@ -73,6 +74,8 @@ const char *sssd_repr_name(int repr)
 
 int sssd_objective_parse(const char *s)
 {
+	if (!strcmp(s, "auto"))
+		return SSSD_OBJ_AUTO;
 	if (!strcmp(s, "eps"))
 		return SSSD_OBJ_EPS;
 	if (!strcmp(s, "x0ce"))
@@ -82,7 +85,8 @@ int sssd_objective_parse(const char *s)
 
 const char *sssd_objective_name(int obj)
 {
-	return obj == SSSD_OBJ_EPS ? "eps" : obj == SSSD_OBJ_X0CE ? "x0ce" : "?";
+	return obj == SSSD_OBJ_EPS ? "eps" : obj == SSSD_OBJ_X0CE ? "x0ce"
+	       : obj == SSSD_OBJ_AUTO ? "auto" : "?";
 }
 
 /* ---- parameter layout: one walk assigns the named pointers into a flat block ---- */
@@ -164,7 +168,8 @@ static int config_check(const struct sssd_config *c)
 	    c->state % 2 || c->T < 2 || c->T > 100000 || !(c->beta0 > 0) ||
 	    !(c->beta1 >= c->beta0) || !(c->beta1 < 1) || c->embed_in < 2 || c->embed_in % 2 ||
 	    c->embed_in > 65536 || c->embed_mid < 1 || c->embed_mid > 65536 ||
-	    c->embed_out < 1 || c->embed_out > 65536 || c->V < 2 || c->V > VOCAB_MAX) {
+	    c->embed_out < 1 || c->embed_out > 65536 || c->V < 2 || c->V > VOCAB_MAX ||
+	    c->window < 0 || c->window > 1000000) {
 		sssd_set_error("invalid model configuration (sizes out of range)");
 		return -EINVAL;
 	}
@@ -312,6 +317,10 @@ int sssd_create(struct sssd_model **mp, const struct sssd_config *c, const struc
 	int err;
 
 	cc.V = v->n;
+	if (cc.objective == SSSD_OBJ_AUTO)
+		cc.objective = cc.repr == SSSD_REPR_ONEHOT ? SSSD_OBJ_X0CE : SSSD_OBJ_EPS;
+	if (cc.beta1 == 0.0f)
+		cc.beta1 = cc.objective == SSSD_OBJ_X0CE ? SSSD_X0CE_BETA1 : 0.02f;
 	if ((err = sssd_alloc(mp, &cc, v)))
 		return err;
 	init_params(*mp, seed);

@@ -32,35 +32,43 @@ enum sssd_repr {
 };
 
 enum sssd_objective {
+	SSSD_OBJ_AUTO = -1,     /* x0ce for onehot, eps for scalar (resolved by sssd_create) */
 	SSSD_OBJ_EPS = 0,       /* reference epsilon-prediction MSE */
 	SSSD_OBJ_X0CE = 1,      /* x0 logits + cross-entropy (one-hot only) */
 };
 
+#define SSSD_X0CE_BETA1 0.05f
+
 struct sssd_config {
-	int blocks;             /* residual blocks Nl.  Default 6 */
-	int channels;           /* residual channels C (S4 width H = 2C).  Default 64 */
+	int blocks;             /* residual blocks Nl.  Default 4 */
+	int channels;           /* residual channels C (S4 width H = 2C).  Default 48 */
 	int skip_channels;      /* skip channels S.  Default = channels */
 	int state;              /* S4 state size N (M = N/2 complex modes).  Default 64 */
 	int T;                  /* diffusion steps.  Default 200 */
-	float beta0, beta1;     /* linear beta schedule.  Default 1e-4, 0.02 */
+	float beta0, beta1;     /* linear beta schedule.  Default 1e-4 and 0 = auto: the reference
+				 * 0.02 for eps, SSSD_X0CE_BETA1 for x0ce (alpha_bar_{T-1} near 0) */
 	int repr;               /* enum sssd_repr.  Default SSSD_REPR_ONEHOT */
-	int objective;          /* enum sssd_objective.  Default chosen by measurement */
+	int objective;          /* enum sssd_objective.  Default SSSD_OBJ_AUTO */
 	int embed_in, embed_mid, embed_out; /* step embedding 128 -> 512 -> 512 */
 	int V;                  /* ids 0..V-1; set from the vocabulary by sssd_create() */
+	int window;             /* training window length, set by sssd_train(); the imputer fills
+				 * longer sequences through windows of this length around each gap
+				 * (0: whole sequences) */
 };
 
 struct sssd_train_opts {
-	int64_t iters;          /* iterations (0 = until time budget).  Default 2000 */
-	double time_budget;     /* seconds (0 = none); training stops when either limit is hit */
+	int64_t iters;          /* iterations (0 = until time budget).  Default 0 */
+	double time_budget;     /* seconds (0 = none); training stops when either limit is hit.
+				 * Default 540 (9 minutes) */
 	int batch;              /* windows per iteration.  Default 16 */
-	float lr;               /* Adam learning rate.  Default 1e-3 */
-	int warmup;             /* linear LR warm-up iterations.  Default 100 */
+	float lr;               /* Adam learning rate.  Default 2e-3 */
+	int warmup;             /* linear LR warm-up iterations.  Default 20 */
 	float ema;              /* EMA decay of weights used for sampling.  Default 0.999 */
 	uint64_t seed;          /* all training randomness.  Default 1 */
 	int threads;            /* OpenBLAS threads (0 = leave as is).  Default 0 */
 	int window;             /* training window length L (cut from corpus sequences).  Default 100 */
 	float heldout;          /* fraction of sequences held out for accuracy.  Default 0.02 */
-	int eval_every;         /* iterations between held-out evaluations (0 = never).  Default 250 */
+	int eval_every;         /* iterations between held-out evaluations (0 = never).  Default 200 */
 	int eval_steps;         /* DDIM steps used by those evaluations.  Default 10 */
 	int max_blackout;       /* largest blackout drawn in training masks.  Default 40 */
 };
@@ -68,7 +76,8 @@ struct sssd_train_opts {
 /* Fill in the defaults listed above. */
 void sssd_config_default(struct sssd_config *c);
 void sssd_train_opts_default(struct sssd_train_opts *o);
-/* "onehot"/"scalar" and "eps"/"x0ce" <-> enums; parse returns -EINVAL for unknown words. */
+/* "onehot"/"scalar" and "auto"/"eps"/"x0ce" <-> enums; parse returns -EINVAL for unknown
+ * words. */
 int sssd_repr_parse(const char *s);
 const char *sssd_repr_name(int repr);
 int sssd_objective_parse(const char *s);

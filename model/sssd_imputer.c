@@ -1,12 +1,18 @@
-/* sssd_imputer.c - struct imputer adapter for the SSSD-S4 model: batched sampling with the EMA
- * weights, several samples per gap with a per-position majority vote, and a confidence that is
- * the share of agreeing samples (samples > 1) or the decoded probability (samples == 1). */
+/* sssd_imputer.c - struct imputer adapter for the SSSD-S4 model.
+ *
+ * Sequences no longer than the training window are sampled whole.  Longer ones are filled
+ * through windows of the training length W (the model never saw lags beyond W): each gap gets
+ * a window centred on it; a gap longer than W/2 is filled W/2 events at a time, left to right,
+ * each piece then counting as observed for the next.  All windows of a round are sampled in
+ * batches with the EMA weights; with several samples per gap the answer is the per-position
+ * majority and the confidence the share of agreeing samples, with one sample it is the decoded
+ * probability. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "sssd_net.h"
 
-#define FILL_COLUMNS 3200   /* windows per chunk = FILL_COLUMNS / L */
+#define FILL_COLUMNS 3200   /* windows per batch = FILL_COLUMNS / W */
 
 struct sssd_imp {
 	struct imputer base;
@@ -14,64 +20,147 @@ struct sssd_imp {
 	int steps, samples;
 };
 
-static void vote(int32_t *seq, float *conf, const int32_t *draws, const float *dconf,
-		 const uint8_t *known, size_t n, int S)
+struct job {
+	int b, s;       /* sequence, window start */
+	int g0, g1;     /* target positions [g0, g1) */
+};
+
+struct fillstate {
+	int32_t *cur;   /* (B, L) ids being filled */
+	uint8_t *done;  /* (B, L) observed or filled */
+	float *conf;
+	int B, L, W;
+};
+
+static void vote(int32_t *out, float *conf, const int32_t *draws, const float *dconf, size_t j,
+		 size_t n, int S)
 {
-	for (size_t j = 0; j < n; j++) {
-		int best = 0, bestc = 0;
+	int best = 0, bestc = 0;
 
-		if (known[j])
-			continue;
-		for (int s = 0; s < S; s++) {
-			int c = 0;
+	for (int s = 0; s < S; s++) {
+		int c = 0;
 
-			for (int r = 0; r < S; r++)
-				c += draws[(size_t)r * n + j] == draws[(size_t)s * n + j];
-			if (c > bestc)
-				bestc = c, best = s;
-		}
-		seq[j] = draws[(size_t)best * n + j];
-		if (conf)
-			conf[j] = S > 1 ? (float)bestc / S : dconf[j];
+		for (int r = 0; r < S; r++)
+			c += draws[(size_t)r * n + j] == draws[(size_t)s * n + j];
+		if (c > bestc)
+			bestc = c, best = s;
 	}
+	*out = draws[(size_t)best * n + j];
+	*conf = S > 1 ? (float)bestc / S : dconf[j];
 }
 
-static int sssd_fill(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf, int B,
-		     int L, uint64_t seed)
+/* Jobs of one round: every gap of length <= W/2 whole, the first W/2 of longer ones. */
+static int plan(struct job *jobs, const struct fillstate *f)
 {
-	struct sssd_imp *s = (struct sssd_imp *)im;
-	int chunk = L > 0 && FILL_COLUMNS / L > 0 ? FILL_COLUMNS / L : 1, S = s->samples, err = 0;
-	size_t cn = (size_t)chunk * L;
+	int nj = 0, half = f->W / 2 > 0 ? f->W / 2 : 1;
+
+	for (int b = 0; b < f->B; b++) {
+		const uint8_t *d = f->done + (size_t)b * f->L;
+
+		if (f->W >= f->L) {
+			for (int l = 0; l < f->L; l++)
+				if (!d[l]) {
+					jobs[nj++] = (struct job){ b, 0, 0, f->L };
+					break;
+				}
+			continue;
+		}
+		for (int l = 0; l < f->L;) {
+			if (d[l]) {
+				l++;
+				continue;
+			}
+			int g0 = l, g1 = l;
+
+			while (g1 < f->L && !d[g1])
+				g1++;
+			l = g1;
+			if (g1 - g0 > half)
+				g1 = g0 + half;
+			int s = (g0 + g1) / 2 - f->W / 2;
+
+			s = s < 0 ? 0 : s > f->L - f->W ? f->L - f->W : s;
+			jobs[nj++] = (struct job){ b, s, g0, g1 };
+		}
+	}
+	return nj;
+}
+
+static int run_jobs(struct sssd_imp *im, struct fillstate *f, const struct job *jobs, int nj,
+		    uint64_t seed)
+{
+	int W = f->W < f->L ? f->W : f->L, S = im->samples, err = 0;
+	int chunk = FILL_COLUMNS / W > 0 ? FILL_COLUMNS / W : 1;
+	size_t cn = (size_t)chunk * W;
 	int32_t *draws = malloc(S * cn * sizeof(int32_t));
+	uint8_t *kn = malloc(cn);
 	float *dconf = malloc(cn * sizeof(float));
 
-	if (B < 0 || L < 1) {
-		free(draws);
-		free(dconf);
-		return -EINVAL;
-	}
-	if (!draws || !dconf) {
+	if (!draws || !kn || !dconf) {
 		err = -ENOMEM;
 		goto out;
 	}
-	for (int b0 = 0; b0 < B && !err; b0 += chunk) {
-		int nb = B - b0 < chunk ? B - b0 : chunk;
-		size_t off = (size_t)b0 * L, n = (size_t)nb * L;
+	for (int j0 = 0; j0 < nj && !err; j0 += chunk) {
+		int nb = nj - j0 < chunk ? nj - j0 : chunk;
+		size_t n = (size_t)nb * W;
 
 		for (int r = 0; r < S && !err; r++) {
-			uint64_t rng = seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(b0 + 1)) ^
+			uint64_t rng = seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(j0 + 1)) ^
 				       ((uint64_t)r << 48);
 
-			memcpy(draws + r * n, seq + off, n * sizeof(int32_t));
-			err = sssd_sample(s->m, &s->m->e, draws + r * n, known + off, dconf, nb, L,
-					  s->steps, &rng);
+			for (int k = 0; k < nb; k++) {
+				const struct job *jb = &jobs[j0 + k];
+				size_t src = (size_t)jb->b * f->L + jb->s;
+
+				memcpy(draws + r * n + (size_t)k * W, f->cur + src, W * sizeof(int32_t));
+				memcpy(kn + (size_t)k * W, f->done + src, W);
+			}
+			err = sssd_sample(im->m, &im->m->e, draws + r * n, kn, dconf, nb, W, im->steps,
+					  &rng);
 		}
-		if (!err)
-			vote(seq + off, conf ? conf + off : NULL, draws, dconf, known + off, n, S);
+		for (int k = 0; k < nb && !err; k++) {
+			const struct job *jb = &jobs[j0 + k];
+
+			for (int l = jb->g0; l < jb->g1; l++) {
+				size_t dst = (size_t)jb->b * f->L + l;
+				float c;
+
+				vote(&f->cur[dst], &c, draws, dconf, (size_t)k * W + (l - jb->s), n, S);
+				if (f->conf)
+					f->conf[dst] = c;
+				f->done[dst] = 1;
+			}
+		}
 	}
 out:
 	free(draws);
+	free(kn);
 	free(dconf);
+	return err;
+}
+
+static int sssd_fill(struct imputer *imp, int32_t *seq, const uint8_t *known, float *conf, int B,
+		     int L, uint64_t seed)
+{
+	struct sssd_imp *im = (struct sssd_imp *)imp;
+	struct fillstate f = { seq, NULL, conf, B, L, im->m->c.window > 0 ? im->m->c.window : L };
+	struct job *jobs;
+	int err = 0, nj;
+
+	if (B < 0 || L < 1)
+		return -EINVAL;
+	f.done = malloc((size_t)B * L);
+	jobs = malloc(((size_t)B * (L / 2 + 1) + 1) * sizeof(*jobs));
+	if (!f.done || !jobs) {
+		err = -ENOMEM;
+		goto out;
+	}
+	memcpy(f.done, known, (size_t)B * L);
+	for (int round = 0; !err && (nj = plan(jobs, &f)) > 0; round++)
+		err = run_jobs(im, &f, jobs, nj, seed + 0x632be59bd9b4e019ULL * (uint64_t)round);
+out:
+	free(f.done);
+	free(jobs);
 	return err;
 }
 

@@ -298,6 +298,7 @@ int sssd_train(struct sssd_model *m, const struct corpus *train, const struct ss
 		openblas_set_num_threads(o->threads);
 	if ((err = trainer_init(&tr, &rng)))
 		goto out;
+	m->c.window = o->window;
 	for (int64_t it = 1; o->iters == 0 || it <= o->iters; it++) {
 		double acc, el = now_s() - t0, lr = o->lr;
 		int64_t total = o->iters;

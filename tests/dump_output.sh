@@ -33,16 +33,31 @@ check "stats json is one line" $? "$json"
 
 # text: strace-like lines
 "$dump" "$d/t.trz" >"$d/txt"
-grep -q '<<< lost 6 events of tid 502 >>>' "$d/txt"; check "text attributed gap" $? ""
-grep -q '<<< lost 3 events on cpu 1 (unattributed) >>>' "$d/txt"; check "text unattributed gap" $? ""
-[ "$(grep -c '~ .*\[synthetic gap 1 conf 0.87\]' "$d/txt")" -eq 4 ]; check "text synthetic x4" $? ""
-grep -qE '^ +1\.[0-9]{9} +501 worker1 +-> read\(3, 0x7ffd12340000, 4096, 0, 0, 0\)$' "$d/txt"
-check "text entry with args" $? "$(grep -m1 'read(' "$d/txt")"
-grep -qE ' <- openat = -1 ENOENT \(No such file or directory\)$' "$d/txt"; check "text errno exit" $? ""
-grep -qE ' <- read = 4096$' "$d/txt"; check "text exit" $? ""
-grep -q '^# host: testhost$' "$d/txt"; check "text meta" $? ""
-n=$(grep -cE ' (->|<-) ' "$d/txt")
+grep -aq '<<< lost 6 events of tid 502 >>>' "$d/txt"; check "text attributed gap" $? ""
+grep -aq '<<< lost 3 events on cpu 1 (unattributed) >>>' "$d/txt"; check "text unattributed gap" $? ""
+[ "$(grep -ac '~ .*\[synthetic gap 1 conf 0.87\]' "$d/txt")" -eq 4 ]; check "text synthetic x4" $? ""
+grep -aqE '^ +1\.[0-9]{9} +501 worker1 +-> read\(3, 0x7ffd12340000, 4096, 0, 0, 0\)$' "$d/txt"
+check "text entry with args" $? "$(grep -am1 'read(' "$d/txt")"
+grep -aqE ' <- openat = -1 ENOENT \(No such file or directory\)$' "$d/txt"; check "text errno exit" $? ""
+grep -aqE ' <- read = 4096$' "$d/txt"; check "text exit" $? ""
+grep -aq '^# host: testhost$' "$d/txt"; check "text meta" $? ""
+n=$(grep -acE ' (->|<-) ' "$d/txt")
 check "text has every event" $([ "$n" -eq 2004 ]; echo $?) "$n event lines (2000 + 4 synthetic)"
+
+# strings with control characters stay on one line, escaped; JSON stays valid
+grep -aqF 'bad\ncomm\x01' "$d/txt"; check "text escapes comm" $? "$(grep -an 'bad' "$d/txt")"
+grep -aqF '# note: line1\nline2\t"q" \\ ' "$d/txt"; check "text escapes meta" $? "$(grep -an note "$d/txt")"
+! grep -aq '^comm\|^line2' "$d/txt"; check "text one line per record" $? ""
+if command -v python3 >/dev/null; then
+  "$dump" --format jsonl "$d/t.trz" | python3 -c '
+import json, sys
+for line in sys.stdin:
+    o = json.loads(line)
+    if o.get("comm") == "bad\ncomm\x01": print("comm ok")
+    if o.get("key") == "note" and o["value"] == "line1\nline2\t\"q\" \\ \u00ff\u00fe caf\u00e9": print("note ok")
+' >"$d/py" 2>&1
+  [ "$(grep -c ok "$d/py")" -eq 2 ]; check "jsonl valid JSON, strings exact" $? "$(cat "$d/py")"
+fi
 
 # --tid keeps only that thread
 "$dump" --tid 501 "$d/t.trz" | grep -E ' (->|<-|<<<|\+\+\+) ' | grep -vc ' 501 worker1 ' >"$d/n"
@@ -52,8 +67,10 @@ check "--tid 501 filters" $([ "$(cat "$d/n")" -eq 0 ]; echo $?) "$(cat "$d/n") f
 "$dump" --format csv "$d/t.trz" >"$d/csv"
 head -n 1 "$d/csv" | grep -q '^kind,ts_ns,cpu,pid,tid,comm,syscall,nr,dir,ret,tseq,cseq,args,gap_id,confidence,lost,seq_first,seq_last,t_end_ns,info$'
 check "csv header" $? "$(head -n 1 "$d/csv")"
-bad=$(awk -F, 'NF != 20' "$d/csv" | wc -l)
+bad=$(grep -av '"' "$d/csv" | awk -F, 'NF != 20' | wc -l)
 check "csv 20 fields per line" "$bad" "$bad lines"
+grep -aqF 'thread,1000000000,,600,600,bad\ncomm\x01,,,,,,,,,,,,,,"snapshot ppid=1 path=/tmp/we ird,""path"""' "$d/csv"
+check "csv quoting and escapes" $? "$(grep -a ',600,' "$d/csv")"
 [ "$(grep -c '^event,' "$d/csv")" -eq 2000 ]; check "csv events" $? ""
 
 # jsonl: one object per record

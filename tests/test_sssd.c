@@ -87,6 +87,32 @@ static int gaps_correct(struct sssd_model *m, int steps, int samples, float *min
 	return ok == NW * WL;
 }
 
+/* sequences longer than the training window (16): gaps are filled through windows, a gap
+ * longer than half a window in pieces */
+static int long_gaps_correct(struct sssd_model *m)
+{
+	enum { NW = 4, WL = 48 };
+	int32_t seq[NW * WL];
+	uint8_t known[NW * WL];
+	int ok = 0;
+	struct imputer *im = sssd_imputer_new(m, 10, 1);
+
+	for (int w = 0; w < NW; w++)
+		for (int l = 0; l < WL; l++) {
+			int miss = (l >= 20 && l < 30) || l == 5 || l >= 45;
+
+			seq[w * WL + l] = miss ? 0 : 1 + (l + w) % PERIOD;
+			known[w * WL + l] = !miss;
+		}
+	assert_int_equal(imputer_fill(im, seq, known, NULL, NW, WL, 3), 0);
+	for (int j = 0; j < NW * WL; j++)
+		ok += seq[j] == 1 + (j % WL + j / WL) % PERIOD;
+	imputer_free(im);
+	if (ok != NW * WL)
+		print_message("long sequences: %d of %d events right\n", ok, NW * WL);
+	return ok == NW * WL;
+}
+
 static void test_sssd_overfit_x0ce(void **state)
 {
 	struct sssd_model *m = train_toy(SSSD_OBJ_X0CE, 1, 300);
@@ -96,6 +122,8 @@ static void test_sssd_overfit_x0ce(void **state)
 	assert_true(gaps_correct(m, 10, 1, &mc));
 	assert_true(mc > 0.5f && mc <= 1.0f);
 	assert_true(gaps_correct(m, 0, 3, &mc));   /* DDPM, 3 samples voting */
+	assert_int_equal(sssd_get_config(m)->window, 16);
+	assert_true(long_gaps_correct(m));
 	sssd_free(m);
 }
 

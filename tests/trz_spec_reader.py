@@ -57,7 +57,9 @@ class Col:
         s = self.bytes(n)
         if b"\0" in s:
             raise Corrupt("NUL in string")
-        return s.decode("utf-8", "backslashreplace")
+        # bytes that are not UTF-8 are read as Latin-1, as tracerec-dump's JSON does
+        t = s.decode("utf-8", "surrogateescape")
+        return "".join(chr(ord(ch) - 0xDC00) if 0xDC80 <= ord(ch) <= 0xDCFF else ch for ch in t)
 
 
 def unzz(z):
@@ -328,8 +330,9 @@ def canon(kind, r):
             r["cpu"], r["attributed"], who)
     if kind == "thread":
         return "thread ts=%d pid=%d tid=%d ppid=%d what=%d comm=%s path=%s" % (
-            r["ts"], r["pid"], r["tid"], r["ppid"], r["what"], r["comm"], r["path"])
-    return "meta %s=%s" % (r["key"], r["value"])
+            r["ts"], r["pid"], r["tid"], r["ppid"], r["what"], json.dumps(r["comm"]),
+            json.dumps(r["path"]))
+    return "meta %s=%s" % (json.dumps(r["key"]), json.dumps(r["value"]))
 
 
 def from_jsonl(line):

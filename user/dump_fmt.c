@@ -14,6 +14,23 @@ static const char *what_name(uint8_t w)
 	return w <= TRZ_THREAD_EXIT ? thread_what[w] : "?";
 }
 
+/* Strings from a trace are arbitrary bytes: in text output, control characters become C-style
+ * escapes so that every record stays on one line.  Returns buf. */
+static const char *text_safe(const char *in, char *buf, size_t size)
+{
+	size_t o = 0;
+
+	for (const unsigned char *p = (const unsigned char *)in; *p && o + 5 < size; p++) {
+		if (*p == '\\' || *p < 0x20 || *p == 0x7f)
+			o += (size_t)snprintf(buf + o, size - o, *p == '\\' ? "\\\\" : *p == '\n' ? "\\n"
+					      : *p == '\t' ? "\\t" : "\\x%02x", *p);
+		else
+			buf[o++] = (char)*p;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 static void print_time(FILE *out, uint64_t ts)
 {
 	fprintf(out, "%6" PRIu64 ".%09" PRIu64, ts / 1000000000u, ts % 1000000000u);
@@ -62,6 +79,9 @@ static void text_syscall(FILE *out, const struct trz_event *ev)
 
 static void text_prefix(FILE *out, uint64_t ts, int has_tid, uint32_t tid, const char *comm)
 {
+	char safe[4 * TRZ_COMM_LEN + 8];
+
+	comm = text_safe(comm, safe, sizeof(safe));
 	if (ts)
 		print_time(out, ts);
 	else
@@ -101,6 +121,7 @@ static void text_gap(FILE *out, const struct trz_gap *g)
 
 static void print_text(FILE *out, const struct trz_record *rec, const struct dump_comms *c)
 {
+	static char big[4 * TRZ_PATH_MAX + 8];
 	const struct trz_thread *th = &rec->th;
 
 	switch (rec->kind) {
@@ -125,19 +146,25 @@ static void print_text(FILE *out, const struct trz_record *rec, const struct dum
 	case TRZ_REC_THREAD:
 		text_prefix(out, th->ts_ns, 1, th->tid, th->comm[0] ? th->comm : "?");
 		fprintf(out, "+++ %s pid %u ppid %u%s%s +++\n", what_name(th->what), th->pid,
-			th->ppid, th->path[0] ? " " : "", th->path);
+			th->ppid, th->path[0] ? " " : "", text_safe(th->path, big, sizeof(big)));
 		break;
 	case TRZ_REC_META:
-		fprintf(out, "# %s: %s\n", rec->meta.key, rec->meta.value);
+		fprintf(out, "# %s: ", text_safe(rec->meta.key, big, sizeof(big)));
+		fprintf(out, "%s\n", text_safe(rec->meta.value, big, sizeof(big)));
 		break;
 	}
 }
 
 /* ---- CSV ---- */
 
+/* A CSV field: control characters escaped as in text (one line per record), quoted as in
+ * RFC 4180 when it holds a comma or a quote. */
 static void csv_str(FILE *out, const char *s)
 {
-	if (!strpbrk(s, ",\"\n\r")) {
+	static char safe[4 * (TRZ_KEY_MAX + TRZ_PATH_MAX) + 8];
+
+	s = text_safe(s, safe, sizeof(safe));
+	if (!strpbrk(s, ",\"")) {
 		fputs(s, out);
 		return;
 	}
@@ -207,8 +234,13 @@ static void print_csv(FILE *out, const struct trz_record *rec, const struct dump
 	case TRZ_REC_THREAD:
 		fprintf(out, "thread,%" PRIu64 ",,%u,%u,", th->ts_ns, th->pid, th->tid);
 		csv_str(out, th->comm);
-		fprintf(out, ",,,,,,,,,,,,,,%s ppid=%u path=", what_name(th->what), th->ppid);
-		csv_str(out, th->path);
+		fputs(",,,,,,,,,,,,,,", out);
+		{
+			char info[TRZ_PATH_MAX + 64];
+			snprintf(info, sizeof(info), "%s ppid=%u path=%s", what_name(th->what),
+				 th->ppid, th->path);
+			csv_str(out, info);
+		}
 		fputc('\n', out);
 		break;
 	case TRZ_REC_META:
@@ -227,16 +259,32 @@ static void print_csv(FILE *out, const struct trz_record *rec, const struct dump
 
 /* ---- JSON lines ---- */
 
+/* Length of the valid UTF-8 sequence at p (1..4), or 0 when p does not start one. */
+static int utf8_len(const unsigned char *p)
+{
+	int n = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
+
+	if (p[0] >= 0xf8)
+		return 0;
+	for (int i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
 void dump_json_str(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		int n = *p >= 0x80 ? utf8_len(p) : 1;
 		if (*p == '"' || *p == '\\')
 			fprintf(out, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(out, "\\u%04x", *p);
-		else
-			fputc(*p, out);
+		else if (*p < 0x20 || *p == 0x7f || n == 0)
+			fprintf(out, "\\u%04x", *p); /* invalid UTF-8 bytes read as Latin-1 */
+		else {
+			fwrite(p, 1, (size_t)n, out);
+			p += n - 1;
+		}
 	}
 	fputc('"', out);
 }

@@ -43,6 +43,11 @@ int main(int argc, char **argv)
 	}
 	err |= trz_write_meta(w, "host", "testhost");
 	err |= trz_write_meta(w, "tool", "trzgen");
+	/* strings are arbitrary bytes: newline, tab, quote, backslash, bad and good UTF-8 */
+	err |= trz_write_meta(w, "note", "line1\nline2\t\"q\" \\ \xff\xfe caf\xc3\xa9");
+	struct trz_thread odd = { .ts_ns = ts, .pid = 600, .tid = 600, .ppid = 1,
+				  .comm = "bad\ncomm\x01", .path = "/tmp/we ird,\"path\"" };
+	err |= trz_write_thread(w, &odd);
 	for (int t = 0; t < nthreads; t++) {
 		struct trz_thread th = { .ts_ns = ts, .pid = 500, .tid = 500 + t, .ppid = 1,
 					 .what = t ? TRZ_THREAD_FORK : TRZ_THREAD_EXEC };
