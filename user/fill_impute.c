@@ -192,8 +192,7 @@ static int run_wave(struct fwork *w, struct fjob *jobs, int nj, int batch, int t
 {
 	int nb = 0;
 
-	qsort(jobs, (size_t)nj, sizeof(*jobs), cmp_job_L);
-	/* few windows: smaller batches, so that every worker gets some */
+	/* jobs come sorted by L; few windows: smaller batches, so that every worker gets some */
 	if (threads > 1 && (nj + threads - 1) / threads < batch)
 		batch = (nj + threads - 1) / threads;
 	for (int i = 0; i < nj;) {
@@ -229,9 +228,135 @@ static int run_wave(struct fwork *w, struct fjob *jobs, int nj, int batch, int t
 	return w->err;
 }
 
+/* Memo of answered windows: traces repeat themselves (loops), and the windows of long gaps in
+ * a loop repeat exactly, so a window identical to one already answered (same left context,
+ * missing length and right context) gets the same answer without asking the imputer again. */
+#define MEMO_SLOTS 8192
+
+struct memo_ent {
+	uint64_t key;
+	int m;
+	int32_t *tok;
+	float *conf;
+};
+
+static uint64_t job_key(const struct fjob *j)
+{
+	uint64_t h = 1469598103934665603ull;
+
+#define MIX(x) (h = (h ^ (uint64_t)(uint32_t)(x)) * 1099511628211ull)
+	MIX(j->la);
+	MIX(j->m);
+	MIX(j->rb);
+	for (int i = 0; i < j->la; i++)
+		MIX(left_tok(j, i));
+	for (int i = 0; i < j->rb; i++)
+		MIX(j->g->right[i]);
+#undef MIX
+	return h | 1;
+}
+
+static void job_copy_from(struct fjob *j, const int32_t *tok, const float *conf)
+{
+	memcpy(j->g->out + j->done, tok, sizeof(int32_t) * (size_t)j->m);
+	memcpy(j->g->conf + j->done, conf, sizeof(float) * (size_t)j->m);
+}
+
+static void memo_put(struct memo_ent *memo, uint64_t key, const struct fjob *j)
+{
+	struct memo_ent *e = &memo[key % MEMO_SLOTS];
+
+	if (e->m != j->m) {
+		free(e->tok);
+		free(e->conf);
+		e->tok = malloc(sizeof(int32_t) * (size_t)j->m);
+		e->conf = malloc(sizeof(float) * (size_t)j->m);
+		e->key = 0;
+		e->m = j->m;
+		if (!e->tok || !e->conf) {
+			free(e->tok);
+			free(e->conf);
+			e->tok = NULL;
+			e->conf = NULL;
+			e->m = 0;
+			return;
+		}
+	}
+	memcpy(e->tok, j->g->out + j->done, sizeof(int32_t) * (size_t)j->m);
+	memcpy(e->conf, j->g->conf + j->done, sizeof(float) * (size_t)j->m);
+	e->key = key;
+}
+
+static void memo_free(struct memo_ent *memo)
+{
+	for (int i = 0; memo && i < MEMO_SLOTS; i++) {
+		free(memo[i].tok);
+		free(memo[i].conf);
+	}
+	free(memo);
+}
+
+/* run_wave() on the windows not answered yet: memo hits are copied, windows repeated within
+ * the wave are imputed once. */
+static int run_wave_memo(struct fwork *w, struct fjob *jobs, int nj, int batch, int threads,
+			 struct memo_ent *memo)
+{
+	uint64_t *key = malloc(sizeof(uint64_t) * (size_t)nj);
+	int *lead_of = malloc(sizeof(int) * (size_t)nj);
+	struct fjob *lead = malloc(sizeof(*lead) * (size_t)nj);
+	uint64_t *lkey = malloc(sizeof(uint64_t) * (size_t)nj);
+	int tsize = 1, nl = 0, err = -ENOMEM;
+	int *table = NULL;
+
+	while (tsize < 2 * nj)
+		tsize *= 2;
+	table = malloc(sizeof(int) * (size_t)tsize);
+	if (!key || !lead_of || !lead || !lkey || !table)
+		goto out;
+	for (int i = 0; i < tsize; i++)
+		table[i] = -1;
+	/* sorted by L, so the leaders are too (run_wave() batches equal L) */
+	qsort(jobs, (size_t)nj, sizeof(*jobs), cmp_job_L);
+	for (int i = 0; i < nj; i++) {
+		struct memo_ent *e = &memo[(key[i] = job_key(&jobs[i])) % MEMO_SLOTS];
+		lead_of[i] = -1;
+		if (e->key == key[i] && e->m == jobs[i].m) {
+			job_copy_from(&jobs[i], e->tok, e->conf);
+			continue;
+		}
+		uint32_t h = (uint32_t)(key[i] >> 32) & (uint32_t)(tsize - 1);
+		while (table[h] >= 0 && (lkey[table[h]] != key[i] || lead[table[h]].m != jobs[i].m))
+			h = (h + 1) & (uint32_t)(tsize - 1);
+		if (table[h] < 0) {
+			table[h] = nl;
+			lkey[nl] = key[i];
+			lead[nl++] = jobs[i];
+		}
+		lead_of[i] = table[h];
+	}
+	err = nl ? run_wave(w, lead, nl, batch, threads) : 0;
+	if (err)
+		goto out;
+	for (int k = 0; k < nl; k++)
+		memo_put(memo, lkey[k], &lead[k]);
+	for (int i = 0; i < nj; i++) {
+		const struct fjob *l = lead_of[i] >= 0 ? &lead[lead_of[i]] : NULL;
+		if (l && (l->g != jobs[i].g || l->done != jobs[i].done))
+			job_copy_from(&jobs[i], l->g->out + l->done, l->g->conf + l->done);
+	}
+out:
+	free(key);
+	free(lead_of);
+	free(lead);
+	free(lkey);
+	free(table);
+	return err;
+}
+
 int fill_impute(struct fill_gap **gaps, int n, struct imputer *im, const struct vocab *v,
 		const struct fill_impute_opts *o)
 {
+	struct memo_ent *memo = calloc(MEMO_SLOTS, sizeof(*memo));
 	struct fwork w = { .im = im, .v = v, .seed = o->seed };
 	uint64_t *done = calloc((size_t)n + 1, sizeof(*done));
 	int *a = calloc((size_t)n + 1, sizeof(int)), *b = calloc((size_t)n + 1, sizeof(int));
@@ -241,7 +366,7 @@ int fill_impute(struct fill_gap **gaps, int n, struct imputer *im, const struct 
 
 	w.batches = calloc((size_t)n + 1, sizeof(*w.batches));
 	pthread_mutex_init(&w.lock, NULL);
-	if (!done || !a || !b || !jobs || !w.batches)
+	if (!done || !a || !b || !jobs || !w.batches || !memo)
 		goto out;
 	for (int i = 0; i < n; i++) {
 		struct fill_gap *g = gaps[i];
@@ -259,8 +384,8 @@ int fill_impute(struct fill_gap **gaps, int n, struct imputer *im, const struct 
 		if (nj == 0)
 			break;
 		w.seed = o->seed + (uint64_t)wave * 1000003;
-		if ((err = run_wave(&w, jobs, nj, o->batch > 0 ? o->batch : 32,
-				    o->threads > 0 ? o->threads : 1)))
+		if ((err = run_wave_memo(&w, jobs, nj, o->batch > 0 ? o->batch : 32,
+					 o->threads > 0 ? o->threads : 1, memo)))
 			goto out;
 		for (int i = 0; i < nj; i++)
 			finished += jobs[i].last;
@@ -282,6 +407,7 @@ int fill_impute(struct fill_gap **gaps, int n, struct imputer *im, const struct 
 	err = 0;
 out:
 	pthread_mutex_destroy(&w.lock);
+	memo_free(memo);
 	free(done);
 	free(a);
 	free(b);
