@@ -611,6 +611,11 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	started = 1;
+	if (o.all && (err = tracee_snapshot_all(getpid(), now_ns(CLOCK_MONOTONIC), recorder_thread, r))) {
+		p_err("writing %s: %s", out, strerror(-err));
+		rc = EX_FAIL;
+		goto stop;
+	}
 	if (o.pids && (err = trace_existing(c, r, pids, npids))) {
 		p_err("cannot set up tracing of --pid %s: %s", o.pids, strerror(-err));
 		rc = EX_FAIL;
