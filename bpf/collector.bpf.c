@@ -114,8 +114,10 @@ static __always_inline void note_loss(struct trc_cpu_stats *cs, struct tstate *s
 
 /* Adaptive wake-ups: none while the ring is below the mark (the consumer polls with a
  * timeout), one when it crosses the mark, none again until it has been drained below it. */
-static __always_inline __u64 wake_flags(void *rb, struct trc_cpu_stats *cs)
+static __always_inline __u64 wake_flags(void *rb, struct trc_cpu_stats *cs, __u64 cseq)
 {
+	if (cseq & 15) /* look at the fill level every 16th event only */
+		return BPF_RB_NO_WAKEUP;
 	if (bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) < targ_wake_bytes) {
 		if (cs->woken)
 			cs->woken = 0;
@@ -149,7 +151,9 @@ static __always_inline void fill_args(struct trc_event_args *ea, struct pt_regs 
 /* The one syscall handler: filter, count, reserve, fill, submit. */
 static __always_inline int record_sys(struct pt_regs *regs, long nr, long ret, __u8 kind)
 {
-	__u64 id = bpf_get_current_pid_tgid();
+	struct task_struct *task = bpf_get_current_task_btf();
+	/* direct loads of the global pid/tgid: what bpf_get_current_pid_tgid() returns, cheaper */
+	__u64 id = (__u64)task->tgid << 32 | (__u32)task->pid;
 	struct trc_cpu_stats *cs;
 	struct trc_event *e;
 	struct tstate *st;
@@ -163,8 +167,7 @@ static __always_inline int record_sys(struct pt_regs *regs, long nr, long ret, _
 	cs = this_cpu_stats(&cpu);
 	if (!cs)
 		return 0;
-	st = bpf_task_storage_get(&tstore, bpf_get_current_task_btf(), 0,
-				  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	st = bpf_task_storage_get(&tstore, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!st) {
 		__sync_fetch_and_add(&cs->no_storage, 1);
 		return 0;
@@ -203,7 +206,7 @@ static __always_inline int record_sys(struct pt_regs *regs, long nr, long ret, _
 	e->kind = kind;
 	e->nargs = with_args ? TRC_NARGS : 0;
 	st->lost_pending = 0;
-	bpf_ringbuf_submit(e, wake_flags(rb, cs));
+	bpf_ringbuf_submit(e, wake_flags(rb, cs, cseq));
 	return 0;
 }
 

@@ -159,7 +159,8 @@ $rate_rows
 Best rate with zero loss in every run: $best_rate events/s (goal >= 4,000,000: $(verdict "$best_rate" 4000000 ge)).
 Bytes/event of the default-settings getppid trace: $tbpe (goal <= 2: $(verdict "${tbpe:-99}" 2 le)).
 
-Realistic workloads (wall seconds, medians of 3, measured by /usr/bin/time inside the traced run):
+Realistic workloads (wall seconds, medians of 3, measured by /usr/bin/time inside the traced run;
+on this shared machine differences of about 10% are within run-to-run noise):
 
 | workload | untraced s | traced s | overhead | events | lost (max) |
 |---|---|---|---|---|---|

@@ -30,7 +30,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 {
   echo "## .trz format: bytes per event (scripts/bench-format.sh)"
   echo
-  echo "Run $(date -u +%Y-%m-%dT%H:%MZ) on $(uname -r), $(nproc) CPUs; git $(git -C "$TOP" rev-parse --short HEAD)."
+  echo "Run $(date -u +%Y-%m-%dT%H:%MZ) on $(uname -r), $(nproc) CPUs, load average $(cut -d" " -f1-3 /proc/loadavg) at start; git $(git -C "$TOP" rev-parse --short HEAD)."
+  echo "Timestamps dominate the size of a dense trace, and their jitter (so the size) grows with machine load."
   echo "bytes/event = whole .trz file (header, metadata, thread records, gaps included) / recorded"
   echo "syscall events (entries + exits).  Default writer: zlib level 6, 65536 records per block."
   echo
@@ -95,12 +96,26 @@ if [ -x "$B/tracerecd" ] && [ "$(id -u)" -eq 0 ] && [ -r /sys/kernel/btf/vmlinux
       printf "| %s | %s | %s | %s | **%.3f** |\n", n, f[2], f[3], f[4], f[1] }' >>"$out"
   }
   run_wl "dd bs=1 count=200000 (read/write loop)" "" -- dd if=/dev/zero of=/dev/null bs=1 count=200000 status=none
+  # speed of the library on the first (dense) trace: read alone, and read + re-encode
+  cp "$tmp/w.trz" "$tmp/dense.trz"
   run_wl "same, with --args" "--args" -- dd if=/dev/zero of=/dev/null bs=1 count=200000 status=none
   [ -x "$TOP/scripts/workloads/dd-io.sh" ] && run_wl "scripts/workloads/dd-io.sh 16" "" -- "$TOP/scripts/workloads/dd-io.sh" 16
   [ -x "$TOP/scripts/workloads/gzip.sh" ] && run_wl "scripts/workloads/gzip.sh 8" "" -- "$TOP/scripts/workloads/gzip.sh" 8
   run_wl "find + xargs cat of 3000 files in /usr/share (many processes)" "" -- \
     sh -c 'find /usr/share -type f -print0 2>/dev/null | head -z -n 3000 | xargs -0 -n 100 cat >/dev/null 2>&1; true'
   echo >>"$out"
+  if [ -f "$tmp/dense.trz" ]; then
+    ev=$(json_field "$("$dump" --stats --json "$tmp/dense.trz")" events)
+    for i in $(seq 1 "$RUNS"); do
+      t0=$(date +%s%N); "$dump" --stats "$tmp/dense.trz" >/dev/null; t1=$(date +%s%N)
+      "$B/tests/tools/trzcopy" "$tmp/dense.trz" "$tmp/copy.trz"; t2=$(date +%s%N)
+      echo "$(( (t1 - t0) / 1000 )) $(( (t2 - t1) / 1000 ))"
+    done >"$tmp/speed"
+    rd=$(cut -d' ' -f1 "$tmp/speed" | median) rw=$(cut -d' ' -f2 "$tmp/speed" | median)
+    printf 'Library speed on the dd trace (%s events, median of %s): read + decode + count %s ms (%.1f M events/s); read + decode + encode + write %s ms (%.1f M events/s).\n\n' \
+      "$ev" "$RUNS" "$((rd / 1000))" "$(awk -v e="$ev" -v t="$rd" 'BEGIN { print e / t }')" \
+      "$((rw / 1000))" "$(awk -v e="$ev" -v t="$rw" 'BEGIN { print e / t }')" >>"$out"
+  fi
   have=1
 else
   echo "tracerecd traces: skipped (needs $B/tracerecd, root and BTF)." >>"$out"; echo >>"$out"

@@ -28,6 +28,13 @@ expect_eq gaps "$(jget gaps < "$tmp/w.json")" 0
 "$DUMP" --format jsonl "$tmp/w.trz" | grep '"ids"' | grep -q '"dataset"' || fail "no ids=dataset metadata"
 "$DUMP" --export npy --window 50 -o "$tmp/back.npy" "$tmp/w.trz" || fail "export"
 cmp "$SRC" "$tmp/back.npy" || fail "npy round trip differs"
+# a test file's ids are not ranked by its own frequencies: they must come back unchanged too
+TEST200=$SHARED/datasets/pts/ffmpeg/len200/test.npy
+if [ -r "$TEST200" ]; then
+	"$IMPORT" npy "$TEST200" -o "$tmp/t.trz" -q || fail "import test npy"
+	"$DUMP" --export npy --window 200 -o "$tmp/tback.npy" "$tmp/t.trz" || fail "export test"
+	cmp "$TEST200" "$tmp/tback.npy" || fail "npy round trip of a test file differs"
+fi
 
 # 2. the comma-separated form of the same windows gives the same trace events and windows
 tail -c +129 "$SRC" | od -An -v -td4 -w200 | awk '{ $1 = $1; gsub(/ /, ","); print }' > "$tmp/w.csv"

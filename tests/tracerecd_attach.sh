@@ -62,4 +62,17 @@ timeout 20 "$trd" -q --all --duration 1 -o "$d/dur.trz" 2>"$d/err3"
 rc=$?
 check "--duration 1 stops by itself, exit 0" $([ $rc -eq 0 ] && [ $((SECONDS - start)) -le 10 ]; echo $?) \
   "exit $rc after $((SECONDS - start)) s: $(cat "$d/err3")"
+
+# SIGKILL: blocks are flushed at least every second, so what came before stays readable
+"$trd" -o "$d/k.trz" -- "$progs/syscall_storm" 1 100000000 >/dev/null 2>"$d/err4" &
+trc=$!
+pids+=($trc)
+sleep 2.5
+storm_pid=$(pgrep -P $trc)
+kill -9 $trc
+wait $trc 2>/dev/null
+[ -n "$storm_pid" ] && kill -9 "$storm_pid" 2>/dev/null
+json=$("$dump" -q --stats --json "$d/k.trz" 2>&1)
+n=$(echo "$json" | sed -n 's/.*"events":\([0-9]*\).*/\1/p')
+check "after SIGKILL the flushed blocks are readable (${n:-0} events)" $([ "${n:-0}" -gt 1000 ]; echo $?) "$json"
 exit $fail

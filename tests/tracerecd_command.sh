@@ -38,6 +38,18 @@ check "per-cpu accounting in the trace" $? ""
 rc=$?
 check "exit status of the command propagated (7)" $([ $rc -eq 7 ]; echo $?) "exit $rc: $(cat "$d/err")"
 
+# --args: raw arguments of entries (openat(AT_FDCWD, "/dev/zero", O_RDONLY|O_CLOEXEC) here;
+# AT_FDCWD is passed by syscall() as an int, so only its low 32 bits are certain)
+"$trd" -q --args -o "$d/a.trz" -- "$progs/syscall_pattern" 2 >"$d/out" 2>"$d/err"
+"$dump" --format csv "$d/a.trz" >"$d/a.csv"
+tid=$(head -1 "$d/out" | cut -d' ' -f1)
+args=$(awk -F, -v t="$tid" '$1 == "event" && $5 == t && $7 == "openat" && $9 == "entry" { print $13; exit }' "$d/a.csv")
+set -- $args
+[ $# -eq 6 ] && [ "${1%ffffff9c}" != "$1" ] && [ "$3" = 0x80000 ] && [ "$2" != 0 ]
+check "--args: openat entry carries (AT_FDCWD, path, O_RDONLY|O_CLOEXEC, ...)" $? "args: '$args'"
+awk -F, '$1 == "event" && $9 == "exit" && $13 != "" { bad = 1 } END { exit bad }' "$d/a.csv"
+check "--args: exits carry no arguments" $? ""
+
 # under sudo (SUDO_UID/SUDO_GID set) the command runs as the invoking user and the trace is
 # theirs; --as-root keeps root
 SUDO_UID=65534 SUDO_GID=65534 "$trd" -q -o "$d/s.trz" -- id -u >"$d/id" 2>"$d/err"

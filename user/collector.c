@@ -122,7 +122,7 @@ int trc_collector_open(struct trc_collector **out, const struct trc_collector_op
 	c->skel->rodata->targ_all = !!o->all;
 	c->skel->rodata->targ_args = !!o->args;
 	c->skel->rodata->targ_own_tgid = o->own_tgid;
-	c->skel->rodata->targ_wake_bytes = c->ring_bytes / 2;
+	c->skel->rodata->targ_wake_bytes = c->ring_bytes / 4; /* wake early: 3/4 of the ring left */
 	bpf_map__set_max_entries(c->skel->maps.rings, c->ncpus);
 	bpf_map__set_max_entries(c->skel->maps.ctl, ring_size(o->ctl_bytes ? o->ctl_bytes : 1u << 20));
 

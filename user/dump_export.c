@@ -1,6 +1,9 @@
 /* dump_export.c - tracerec-dump --export npy: recorded events of each thread as model ids
  * (model/vocab.h: ranked by frequency, 1 = most frequent), cut into non-overlapping windows.
  *
+ * A trace imported from a dataset (metadata ids=dataset) keeps its ids as they are, so that
+ * import then export gives back the same windows.
+ *
  * A thread's sequence is split at each attributed gap of that thread, so no window spans
  * lost events; synthetic events are left out.  Windows are written as an (N, L, 1) int32 .npy
  * (user/npy.h) and the vocabulary as PATH.vocab, a TSV of id, syscall, entry|exit, count.
@@ -23,6 +26,7 @@ struct dump_export {
 	int64_t n, cap;
 	struct dump_map cur_seg; /* tid -> current segment + 1 */
 	uint32_t nseg;
+	int dataset_ids;    /* metadata ids=dataset: nr already holds the dataset's ids */
 };
 
 struct dump_export *dump_export_new(void)
@@ -59,6 +63,8 @@ int dump_export_add(struct dump_export *x, const struct trz_record *rec)
 			*s = 0; /* the thread's next event starts a new segment */
 		return 0;
 	}
+	if (rec->kind == TRZ_REC_META && strcmp(rec->meta.key, "ids") == 0)
+		x->dataset_ids = strcmp(rec->meta.value, "dataset") == 0;
 	if (rec->kind != TRZ_REC_EVENT)
 		return 0;
 	if (x->n == x->cap && grow(x))
@@ -122,7 +128,7 @@ static int group_by_segment(const struct dump_export *x, const struct vocab *v, 
 	}
 	memcpy(pos, st, (x->nseg + 1) * sizeof(*pos));
 	for (int64_t i = 0; i < x->n; i++)
-		out[pos[x->seg[i]]++] = vocab_id(v, x->nr[i], x->dir[i]);
+		out[pos[x->seg[i]]++] = x->dataset_ids ? x->nr[i] : vocab_id(v, x->nr[i], x->dir[i]);
 	free(pos);
 	*ids = out;
 	*start = st;

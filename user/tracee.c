@@ -170,6 +170,27 @@ int tracee_snapshot(pid_t pid, uint64_t ts_ns, int (*fn)(void *ctx, const struct
 	return err;
 }
 
+int tracee_snapshot_all(pid_t skip, uint64_t ts_ns,
+			int (*fn)(void *ctx, const struct trz_thread *th), void *ctx)
+{
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+	int err = 0;
+
+	if (!d)
+		return -errno;
+	while (!err && (de = readdir(d))) {
+		pid_t pid = atoi(de->d_name);
+
+		if (pid <= 0 || pid == skip)
+			continue;
+		if ((err = tracee_snapshot(pid, ts_ns, fn, ctx)) == -ESRCH)
+			err = 0;
+	}
+	closedir(d);
+	return err;
+}
+
 int tracee_resolve(const char *cmd, char *buf, size_t size)
 {
 	const char *path = getenv("PATH"), *p, *e;

@@ -20,6 +20,11 @@ int tracee_descendants(const pid_t *roots, int n, pid_t **out);
 int tracee_snapshot(pid_t pid, uint64_t ts_ns, int (*fn)(void *ctx, const struct trz_thread *th),
 		    void *ctx);
 
+/* tracee_snapshot() of every process in /proc but skip (tracerecd itself).  Processes that
+ * vanish meanwhile are skipped.  Returns 0 or fn's error. */
+int tracee_snapshot_all(pid_t skip, uint64_t ts_ns,
+			int (*fn)(void *ctx, const struct trz_thread *th), void *ctx);
+
 /* Find cmd like execvp would: a path with '/' is taken as is, else searched in $PATH.
  * Returns 0 with the path in buf, -ENOENT (not found) or -EACCES (not executable). */
 int tracee_resolve(const char *cmd, char *buf, size_t size);

@@ -283,7 +283,12 @@ static int open_output(struct opts *o, char *name, size_t size, struct trz_write
 	sudo_user(&uid, &gid);
 	if (uid != (uid_t)-1 && fchown(fd, uid, gid) && verbose)
 		p_err("cannot give %s to uid %d: %s", name, (int)uid, strerror(errno));
-	*w = trz_writer_fdopen(fd, NULL);
+	{
+		/* zlib level 1: a quarter less consumer CPU than the default 6, ~15% larger files */
+		struct trz_writer_opts wo = { .zlevel = 1 };
+
+		*w = trz_writer_fdopen(fd, &wo);
+	}
 	if (!*w) {
 		int e = -errno;
 
@@ -606,6 +611,11 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	started = 1;
+	if (o.all && (err = tracee_snapshot_all(getpid(), now_ns(CLOCK_MONOTONIC), recorder_thread, r))) {
+		p_err("writing %s: %s", out, strerror(-err));
+		rc = EX_FAIL;
+		goto stop;
+	}
 	if (o.pids && (err = trace_existing(c, r, pids, npids))) {
 		p_err("cannot set up tracing of --pid %s: %s", o.pids, strerror(-err));
 		rc = EX_FAIL;
