@@ -384,7 +384,7 @@ static size_t ws_layout(struct sssd_model *m, float *base, int B, int L, int tra
 		a->a0 = take(&w, C * BL), a->col = take(&w, 3 * C * BL);
 		a->a1 = take(&w, 2 * C * BL), a->a2 = take(&w, 2 * C * BL);
 		a->a3 = take(&w, 2 * C * BL), a->a4 = take(&w, 2 * C * BL);
-		a->g = take(&w, C * BL);
+		a->g = take(&w, C * BL), a->cc = take(&w, 2 * C * BL);
 		for (int j = 0; j < 2; j++) {
 			float *mem = take(&w, s4_cache_floats(H, B, L));
 
@@ -479,9 +479,10 @@ static void block_forward(struct sssd_model *m, const struct sssd_params *P, int
 	conv3_forward(a->a1, a->col, a->a0, w->W3, b->b3, 2 * C, C, B, L);   /* step 2 */
 	s4_forward(a->a2, &a->s4c[0], a->a1, &b->s4[0], m->scratch, H, m->M, B, L,
 		   m->reuse_kernels);
-	matmul_forward(a->a3, m->cond, w->Wc, b->bc, 2 * C, m->Kc, (int)BL); /* step 4 */
+	if (!m->reuse_kernels)                                                /* step 4 */
+		matmul_forward(a->cc, m->cond, w->Wc, b->bc, 2 * C, m->Kc, (int)BL);
 	for (size_t j = 0; j < 2 * C * BL; j++)
-		a->a3[j] += a->a2[j];
+		a->a3[j] = a->a2[j] + a->cc[j];
 	s4_forward(a->a4, &a->s4c[1], a->a3, &b->s4[1], m->scratch, H, m->M, B, L,
 		   m->reuse_kernels);
 	gate_forward(a->g, a->a4, C * BL);                                    /* step 6 */

@@ -36,6 +36,7 @@ struct sssd_eff {
 struct block_act {
 	float *tau;              /* (C, B) */
 	float *a0, *col, *a1, *a2, *a3, *a4, *g; /* (C|3C|2C|2C|2C|2C|C, BL) */
+	float *cc;               /* (2C, BL) conditioner conv output (constant while sampling) */
 	struct s4_cache s4c[2];
 };
 
@@ -64,7 +65,8 @@ struct sssd_model {
 	float *dfr, *df, *dskip, *dh, *dhn, *dres, *dg, *da4, *da3, *da1, *da0, *dcol;
 	float *dtau, *de, *de2p, *de1, *de1p, *dhin;
 	int64_t step;                    /* Adam steps taken */
-	int reuse_kernels;               /* forward: S4 kernels in the caches are current */
+	int reuse_kernels;               /* forward: S4 kernels and conditioner convs in the
+					  * caches are current (sampling) */
 };
 
 void sssd_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
