@@ -2,6 +2,7 @@
 #include "trc_collector.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -152,12 +153,23 @@ int trc_collector_trace_pid(struct trc_collector *c, uint32_t tgid)
 
 int trc_collector_traced_count(struct trc_collector *c)
 {
-	const volatile __u64 *b = c->skel->bss->traced_bits;
+	volatile __u64 *b = c->skel->bss->traced_bits;
 	int n = 0;
 
-	for (uint32_t i = 0; i < TRC_PID_LIMIT / 64; i++)
-		if (b[i])
-			n += __builtin_popcountll(b[i]);
+	for (uint32_t i = 0; i < TRC_PID_LIMIT / 64; i++) {
+		__u64 w = b[i];
+
+		while (w) {
+			int bit = __builtin_ctzll(w);
+			pid_t pid = i * 64 + bit;
+
+			w &= w - 1;
+			if (kill(pid, 0) && errno == ESRCH) /* exited before its exit was seen */
+				__atomic_fetch_and(&b[i], ~(1ull << bit), __ATOMIC_SEQ_CST);
+			else
+				n++;
+		}
+	}
 	return n;
 }
 

@@ -8,7 +8,7 @@
  * next one to write is at the head of one of them (a thread rarely has more than 2 or 3);
  * announcements without an event (trailing losses) wait in a small min-heap.
  */
-#include "gapdetect.h"
+#include "gapdetect_int.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -16,48 +16,6 @@
 
 /* A waiting announcement: an event (tseq == last) with the losses right before it
  * (first .. last-1), or a gap alone (first .. last). */
-struct item {
-	uint64_t first, last; /* tseq range */
-	uint64_t t_end;       /* gap alone: time of the event after it (UINT64_MAX: none) */
-	int is_event;
-	struct trz_event ev;
-};
-
-/* The waiting events of a thread that came from one cpu's ring (tseq increasing). */
-struct evq {
-	struct item *v;       /* circular, cap entries */
-	uint32_t head, n, cap;
-	uint16_t cpu;
-};
-
-struct thr {
-	uint32_t pid, tid;
-	uint64_t done;        /* every tseq <= done is written or declared lost */
-	uint64_t last_ts;     /* time of the last recorded event written (0: none yet) */
-	uint64_t recorded, lost;
-	uint64_t final;       /* kernel: tseq attempted in all (valid with has_final) */
-	uint64_t klost;       /* kernel: events lost in all (valid with has_klost) */
-	int has_final, has_klost;
-	uint64_t npend;       /* items waiting in all queues and the heap */
-	struct item *pend;    /* min-heap on first: gaps alone, out-of-order fallbacks */
-	uint32_t nheap, cap;
-	struct evq *qs;
-	uint32_t nq;
-};
-
-struct gd {
-	gd_emit_fn emit;
-	void *ctx;
-	struct thr **slots;   /* open addressing on tid, linear probing */
-	uint64_t nslots, nthr;
-	struct gd_cpu *cpus;
-	uint64_t *cpu_last_ts;
-	unsigned ncpus;
-	uint64_t next_gap_id;
-	struct gd_stats st;
-	struct trz_record rec; /* reused output record */
-};
-
 struct gd *gd_new(gd_emit_fn emit, void *ctx)
 {
 	struct gd *g = calloc(1, sizeof(*g));
@@ -77,111 +35,17 @@ struct gd *gd_new(gd_emit_fn emit, void *ctx)
 	return g;
 }
 
-static void thr_free(struct thr *t)
-{
-	if (t) {
-		for (uint32_t i = 0; i < t->nq; i++)
-			free(t->qs[i].v);
-		free(t->qs);
-		free(t->pend);
-		free(t);
-	}
-}
 
 void gd_free(struct gd *g)
 {
 	if (!g)
 		return;
 	for (uint64_t i = 0; i < g->nslots; i++)
-		thr_free(g->slots[i]);
+		gd_thr_free(g->slots[i]);
 	free(g->slots);
 	free(g->cpus);
 	free(g->cpu_last_ts);
 	free(g);
-}
-
-/* ---- thread table ---- */
-
-static uint64_t slot_of(const struct gd *g, uint32_t tid)
-{
-	return ((uint64_t)tid * 0x9E3779B97F4A7C15ull >> 20) & (g->nslots - 1);
-}
-
-static struct thr *thr_find(const struct gd *g, uint32_t tid)
-{
-	for (uint64_t i = slot_of(g, tid);; i = (i + 1) & (g->nslots - 1)) {
-		if (!g->slots[i])
-			return NULL;
-		if (g->slots[i]->tid == tid)
-			return g->slots[i];
-	}
-}
-
-static void thr_put(struct gd *g, struct thr *t)
-{
-	uint64_t i = slot_of(g, t->tid);
-
-	while (g->slots[i])
-		i = (i + 1) & (g->nslots - 1);
-	g->slots[i] = t;
-}
-
-static int table_grow(struct gd *g)
-{
-	struct thr **old = g->slots;
-	uint64_t n = g->nslots;
-
-	g->slots = calloc(n * 2, sizeof(*g->slots));
-	if (!g->slots) {
-		g->slots = old;
-		return -ENOMEM;
-	}
-	g->nslots = n * 2;
-	for (uint64_t i = 0; i < n; i++)
-		if (old[i])
-			thr_put(g, old[i]);
-	free(old);
-	return 0;
-}
-
-/* Remove t from the table (backward-shift deletion) and free it. */
-static void thr_remove(struct gd *g, struct thr *t)
-{
-	uint64_t mask = g->nslots - 1, i = slot_of(g, t->tid), j, k;
-
-	while (g->slots[i] != t)
-		i = (i + 1) & mask;
-	g->slots[i] = NULL;
-	for (j = (i + 1) & mask; g->slots[j]; j = (j + 1) & mask) {
-		k = slot_of(g, g->slots[j]->tid);
-		/* move j back to i unless its home k lies cyclically in (i, j] */
-		if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j))) {
-			g->slots[i] = g->slots[j];
-			g->slots[j] = NULL;
-			i = j;
-		}
-	}
-	g->nthr--;
-	thr_free(t);
-}
-
-static struct thr *thr_get(struct gd *g, uint32_t pid, uint32_t tid)
-{
-	struct thr *t = thr_find(g, tid);
-
-	if (t)
-		return t;
-	if ((g->nthr + 1) * 2 > g->nslots && table_grow(g))
-		return NULL;
-	t = calloc(1, sizeof(*t));
-	if (!t)
-		return NULL;
-	t->pid = pid;
-	t->tid = tid;
-	thr_put(g, t);
-	g->nthr++;
-	g->st.threads++;
-	return t;
 }
 
 /* ---- output ---- */
@@ -274,161 +138,10 @@ static void retire(struct gd *g, struct thr *t)
 	if (!ok)
 		g->st.threads_bad++;
 	top_insert(g, t);
-	thr_remove(g, t);
+	gd_thr_remove(g, t);
 }
 
 /* ---- ordering ---- */
-
-/* ---- waiting items: heap + per-cpu FIFOs ---- */
-
-static void heap_swap(struct item *a, struct item *b)
-{
-	struct item t = *a;
-
-	*a = *b;
-	*b = t;
-}
-
-static int heap_push(struct thr *t, const struct item *it)
-{
-	uint32_t i;
-
-	if (t->nheap == t->cap) {
-		uint32_t cap = t->cap ? t->cap * 2 : 4;
-		struct item *p = realloc(t->pend, cap * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		t->pend = p;
-		t->cap = cap;
-	}
-	i = t->nheap++;
-	t->pend[i] = *it;
-	while (i > 0 && t->pend[(i - 1) / 2].first > t->pend[i].first) {
-		heap_swap(&t->pend[(i - 1) / 2], &t->pend[i]);
-		i = (i - 1) / 2;
-	}
-	t->npend++;
-	return 0;
-}
-
-static void heap_pop(struct thr *t, struct item *out)
-{
-	uint32_t i = 0, n = --t->nheap;
-
-	*out = t->pend[0];
-	t->pend[0] = t->pend[n];
-	for (;;) {
-		uint32_t l = 2 * i + 1, r = l + 1, m = i;
-
-		if (l < n && t->pend[l].first < t->pend[m].first)
-			m = l;
-		if (r < n && t->pend[r].first < t->pend[m].first)
-			m = r;
-		if (m == i)
-			break;
-		heap_swap(&t->pend[i], &t->pend[m]);
-		i = m;
-	}
-	t->npend--;
-}
-
-static struct item *q_at(const struct evq *q, uint32_t i)
-{
-	return &q->v[(q->head + i) & (q->cap - 1)];
-}
-
-static int q_grow(struct evq *q)
-{
-	uint32_t cap = q->cap ? q->cap * 2 : 16;
-	struct item *v = malloc(cap * sizeof(*v));
-
-	if (!v)
-		return -ENOMEM;
-	for (uint32_t i = 0; i < q->n; i++)
-		v[i] = *q_at(q, i);
-	free(q->v);
-	q->v = v;
-	q->head = 0;
-	q->cap = cap;
-	return 0;
-}
-
-/* Queue an event that came from cpu's ring; falls back to the heap if it is not in order. */
-static int wait_event(struct thr *t, const struct item *it)
-{
-	struct evq *q = NULL;
-	int err;
-
-	for (uint32_t i = 0; i < t->nq; i++)
-		if (t->qs[i].cpu == it->ev.cpu)
-			q = &t->qs[i];
-	if (!q) {
-		struct evq *qs = realloc(t->qs, (t->nq + 1) * sizeof(*qs));
-
-		if (!qs)
-			return -ENOMEM;
-		t->qs = qs;
-		q = &qs[t->nq++];
-		memset(q, 0, sizeof(*q));
-		q->cpu = it->ev.cpu;
-	}
-	if (q->n && q_at(q, q->n - 1)->first > it->first)
-		return heap_push(t, it);
-	if (q->n == q->cap && (err = q_grow(q)))
-		return err;
-	*q_at(q, q->n++) = *it;
-	t->npend++;
-	return 0;
-}
-
-/* The waiting item with the smallest first; *src = queue index, or -1 for the heap. */
-static struct item *wait_min(const struct thr *t, int *src)
-{
-	struct item *best = t->nheap ? &t->pend[0] : NULL;
-
-	*src = -1;
-	for (uint32_t i = 0; i < t->nq; i++)
-		if (t->qs[i].n && (!best || q_at(&t->qs[i], 0)->first < best->first)) {
-			best = q_at(&t->qs[i], 0);
-			*src = i;
-		}
-	return best;
-}
-
-static void wait_take(struct thr *t, int src, struct item *out)
-{
-	struct evq *q;
-
-	if (src < 0) {
-		heap_pop(t, out);
-		return;
-	}
-	q = &t->qs[src];
-	*out = *q_at(q, 0);
-	q->head = (q->head + 1) & (q->cap - 1);
-	q->n--;
-	t->npend--;
-	if (!q->n && q->cap > 1024) { /* a burst is over: give the memory back */
-		free(q->v);
-		q->v = NULL;
-		q->cap = q->head = 0;
-	}
-}
-
-/* Highest tseq written or announced for t. */
-static uint64_t thr_known(const struct thr *t)
-{
-	uint64_t m = t->done;
-
-	for (uint32_t i = 0; i < t->nheap; i++)
-		if (t->pend[i].last > m)
-			m = t->pend[i].last;
-	for (uint32_t i = 0; i < t->nq; i++)
-		if (t->qs[i].n && q_at(&t->qs[i], t->qs[i].n - 1)->last > m)
-			m = q_at(&t->qs[i], t->qs[i].n - 1)->last;
-	return m;
-}
 
 static int run_item(struct gd *g, struct thr *t, struct item *it)
 {
@@ -463,8 +176,8 @@ static int advance(struct gd *g, struct thr *t)
 	struct item it, *m;
 	int err = 0, src;
 
-	while (!err && t->npend && (m = wait_min(t, &src)) && m->first <= t->done + 1) {
-		wait_take(t, src, &it);
+	while (!err && t->npend && (m = gd_wait_min(t, &src)) && m->first <= t->done + 1) {
+		gd_wait_take(t, src, &it);
 		err = run_item(g, t, &it);
 	}
 	if (!err && t->has_final && t->done >= t->final && !t->npend) {
@@ -516,7 +229,7 @@ int gd_event(struct gd *g, const struct trz_event *ev, uint64_t lost_before)
 	int err;
 
 	cpu_account(g, ev);
-	t = thr_get(g, ev->pid, ev->tid);
+	t = gd_thr_get(g, ev->pid, ev->tid);
 	if (!t)
 		return -ENOMEM;
 	if (lost_before >= ev->tseq) /* impossible; keep the range inside 1..tseq-1 */
@@ -532,7 +245,7 @@ int gd_event(struct gd *g, const struct trz_event *ev, uint64_t lost_before)
 		return 0;
 	}
 	it = (struct item){ .first = first, .last = ev->tseq, .is_event = 1, .ev = *ev };
-	if ((err = wait_event(t, &it)))
+	if ((err = gd_wait_event(t, &it)))
 		return err;
 	err = advance(g, t);
 	return err < 0 ? err : 0;
@@ -541,13 +254,13 @@ int gd_event(struct gd *g, const struct trz_event *ev, uint64_t lost_before)
 int gd_thread_final(struct gd *g, uint32_t pid, uint32_t tid, uint64_t final_tseq,
 		    uint64_t lost_pending, uint64_t lost_total)
 {
-	struct thr *t = thr_find(g, tid);
+	struct thr *t = gd_thr_find(g, tid);
 	struct item it;
 	int err;
 
 	if (!t && !final_tseq)
 		return 0; /* never attempted an event */
-	if (!t && !(t = thr_get(g, pid, tid)))
+	if (!t && !(t = gd_thr_get(g, pid, tid)))
 		return -ENOMEM;
 	t->final = final_tseq;
 	t->has_final = 1;
@@ -555,10 +268,10 @@ int gd_thread_final(struct gd *g, uint32_t pid, uint32_t tid, uint64_t final_tse
 	t->has_klost = 1;
 	if (lost_pending > final_tseq)
 		lost_pending = final_tseq;
-	if (lost_pending && final_tseq - lost_pending + 1 > thr_known(t)) {
+	if (lost_pending && final_tseq - lost_pending + 1 > gd_thr_known(t)) {
 		it = (struct item){ .first = final_tseq - lost_pending + 1, .last = final_tseq,
 				    .t_end = UINT64_MAX };
-		if ((err = heap_push(t, &it)))
+		if ((err = gd_wait_gap(t, &it)))
 			return err;
 	}
 	err = advance(g, t);
@@ -568,7 +281,7 @@ int gd_thread_final(struct gd *g, uint32_t pid, uint32_t tid, uint64_t final_tse
 int gd_thread_losses(struct gd *g, uint32_t pid, uint32_t tid, uint64_t last_lost_tseq,
 		     uint64_t lost_total)
 {
-	struct thr *t = thr_get(g, pid, tid);
+	struct thr *t = gd_thr_get(g, pid, tid);
 	struct item it;
 	uint64_t known;
 	int err;
@@ -577,10 +290,10 @@ int gd_thread_losses(struct gd *g, uint32_t pid, uint32_t tid, uint64_t last_los
 		return -ENOMEM;
 	t->klost = lost_total;
 	t->has_klost = 1;
-	known = thr_known(t);
+	known = gd_thr_known(t);
 	if (last_lost_tseq > known) {
 		it = (struct item){ .first = known + 1, .last = last_lost_tseq, .t_end = UINT64_MAX };
-		if ((err = heap_push(t, &it)))
+		if ((err = gd_wait_gap(t, &it)))
 			return err;
 	}
 	err = advance(g, t);
@@ -594,7 +307,7 @@ static int flush_thread(struct gd *g, struct thr *t)
 
 	while (t->npend) {
 		int src;
-		struct item *nx = wait_min(t, &src);
+		struct item *nx = gd_wait_min(t, &src);
 
 		if (nx->first > t->done + 1) {
 			g->st.unexplained += nx->first - t->done - 1;

@@ -38,7 +38,8 @@ int trc_collector_open(struct trc_collector **out, const struct trc_collector_op
 /* Add a process (tgid) to the traced set. */
 int trc_collector_trace_pid(struct trc_collector *c, uint32_t tgid);
 
-/* Number of processes in the traced set (0 once every traced process exited), or -errno. */
+/* Number of processes in the traced set (0 once every traced process exited); processes that
+ * no longer exist are dropped from it. */
 int trc_collector_traced_count(struct trc_collector *c);
 
 /* Attach the programs: events start flowing. */

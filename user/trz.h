@@ -126,12 +126,19 @@ struct trz_writer_opts {
 	int append;              /* 1: open an existing trz file and append blocks (live fill) */
 };
 
-/* Create (mode 0600, truncating) or, with opts->append, reopen path.  opts may be NULL.
- * The caller frees with trz_writer_close(). */
+/* Create (mode 0600, truncating) or, with opts->append, reopen path (created when missing;
+ * an existing file must be a trz file: EINVAL otherwise).  opts may be NULL.  NULL with errno
+ * set on failure (trz_last_error() has the message).  The caller frees with trz_writer_close(). */
 struct trz_writer *trz_writer_open(const char *path, const struct trz_writer_opts *opts);
 /* Same on an already open file descriptor (ownership passes to the writer). */
 struct trz_writer *trz_writer_fdopen(int fd, const struct trz_writer_opts *opts);
 
+/* Append one record to the current block; a full block (block_events records, or 4 MiB of
+ * encoded data) is flushed.  -EINVAL (nothing written) for a record the format cannot hold:
+ * dir > 1, nargs other than 0 or 6, a synthetic event with gap_id 0 or a confidence outside
+ * [0, 1] (or NaN), a gap with id 0 or attributed > 1, a thread with what > 3, an empty or NULL
+ * metadata key.  Strings longer than their field are cut.  Other errors (-ENOMEM, -EIO, write
+ * errors) are sticky: every later call returns them. */
 int trz_write_event(struct trz_writer *w, const struct trz_event *ev);
 int trz_write_gap(struct trz_writer *w, const struct trz_gap *gap);
 int trz_write_synth(struct trz_writer *w, const struct trz_synth *syn);
@@ -155,8 +162,8 @@ struct trz_reader;
  * msg names the problem and the file offset. */
 typedef void (*trz_warn_fn)(void *ctx, const char *msg);
 
-/* Open path; fails with -EINVAL (errno) on a file that is not a trz file or has a future
- * version (see trz_strerror for the message).  warn may be NULL.  Caller frees with
+/* Open path; fails with EINVAL (errno) on an empty file, a file that is not a trz file or has
+ * a future version, with the open(2) errno otherwise (trz_last_error() has the message).  warn may be NULL.  Caller frees with
  * trz_reader_close(). */
 struct trz_reader *trz_reader_open(const char *path, trz_warn_fn warn, void *ctx);
 
