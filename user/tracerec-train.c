@@ -50,8 +50,14 @@ static void p_err(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* The help text; the SSSD-S4 defaults come from the model itself. */
 static void usage(FILE *f)
 {
+	struct sssd_config c;
+	struct sssd_train_opts t;
+
+	sssd_config_default(&c);
+	sssd_train_opts_default(&t);
 	fprintf(f,
 "Usage: " TOOL " --npy TRAIN.npy -o MODEL [OPTIONS]\n"
 "       " TOOL " TRACE.trz... -o MODEL [OPTIONS]\n"
@@ -64,36 +70,45 @@ static void usage(FILE *f)
 "      --npy=FILE         training windows .npy, shape (N, L[, 1]) (instead of traces)\n"
 "      --min-len=N        .trz: drop thread sequences shorter than N events (default: the\n"
 "                         window length for sssd, 2 for ngram)\n"
-"SSSD-S4 training:\n"
-"  -i, --iters=N          training iterations, 0 = until --time-budget (default: 2000)\n"
-"      --time-budget=SEC  stop after SEC seconds, 0 = no limit (default: 0)\n"
-"      --batch=N          windows per iteration (default: 16)\n"
-"      --lr=F             Adam learning rate (default: 0.001)\n"
-"      --warmup=N         learning-rate warm-up iterations (default: 100)\n"
-"      --ema=F            EMA decay of the sampling weights (default: 0.999)\n"
-"      --window=N         training window length (default: 100)\n"
-"      --heldout=F        share of sequences held out for the accuracy shown (default: 0.02)\n"
-"      --eval-every=N     iterations between held-out evaluations, 0 = never (default: 250)\n"
-"      --eval-steps=N     DDIM steps of those evaluations (default: 10)\n"
-"      --max-blackout=N   largest blackout drawn in training masks (default: 40)\n"
-"      --blocks=N         residual blocks (default: 6)\n"
-"      --channels=N       residual channels (default: 64)\n"
-"      --state=N          S4 state size (default: 64)\n"
-"      --diffusion-steps=N  diffusion steps T (default: 200)\n"
+"SSSD-S4 training:\n");
+	fprintf(f,
+"  -i, --iters=N          training iterations, 0 = until --time-budget (default: %lld)\n"
+"      --time-budget=SEC  stop after SEC seconds, 0 = no limit (default: %g)\n"
+"      --batch=N          windows per iteration (default: %d)\n"
+"      --lr=F             Adam learning rate (default: %g)\n"
+"      --warmup=N         learning-rate warm-up iterations (default: %d)\n"
+"      --ema=F            EMA decay of the sampling weights (default: %g)\n"
+"      --window=N         training window length (default: %d)\n"
+"      --heldout=F        share of sequences held out for the accuracy shown (default: %g)\n"
+"      --eval-every=N     iterations between held-out evaluations, 0 = never (default: %d)\n"
+"      --eval-steps=N     DDIM steps of those evaluations (default: %d)\n"
+"      --max-blackout=N   largest blackout drawn in training masks (default: %d)\n",
+		(long long)t.iters, t.time_budget, t.batch, t.lr, t.warmup, t.ema, t.window,
+		t.heldout, t.eval_every, t.eval_steps, t.max_blackout);
+	fprintf(f,
+"      --blocks=N         residual blocks (default: %d)\n"
+"      --channels=N       residual channels (default: %d)\n"
+"      --state=N          S4 state size (default: %d)\n"
+"      --diffusion-steps=N  diffusion steps T (default: %d)\n"
 "      --repr=NAME        onehot (argmax decoding) or scalar (the paper's one channel)\n"
-"                         (default: onehot)\n"
-"      --objective=NAME   eps (epsilon MSE, the reference) or x0ce (x0 logits +\n"
-"                         cross-entropy) (default: x0ce)\n"
-"      --seed=N           seed of all randomness (default: 1)\n"
-"  -j, --threads=N        OpenBLAS threads (default: OpenBLAS's own)\n"
+"                         (default: %s)\n"
+"      --objective=NAME   eps (epsilon MSE, the reference), x0ce (x0 logits +\n"
+"                         cross-entropy, onehot only) or auto (x0ce for onehot, eps for\n"
+"                         scalar) (default: %s)\n"
+"      --seed=N           seed of all randomness (default: %llu)\n"
+"  -j, --threads=N        OpenBLAS threads (default: OpenBLAS's own)\n",
+		c.blocks, c.channels, c.state, c.T, sssd_repr_name(c.repr),
+		c.objective == SSSD_OBJ_AUTO ? "auto" : sssd_objective_name(c.objective),
+		(unsigned long long)t.seed);
+	fprintf(f,
 "n-gram:\n"
-"  -k, --kmax=N           longest context recorded in the model file (default: 64)\n"
+"  -k, --kmax=N           longest context recorded in the model file (default: %d)\n"
 "  -q, --quiet            no progress on stderr\n"
 "  -h, --help             this help\n"
 "\n"
 "Examples:\n"
 "  " TOOL " --npy len100/train.npy -o gzip.sssd --time-budget 600 --threads 2\n"
-"  " TOOL " --method ngram make.trz -o make.ngram\n");
+"  " TOOL " --method ngram make.trz -o make.ngram\n", NGRAM_KMAX_DEFAULT);
 }
 
 enum { OPT_NPY = 256, OPT_MIN_LEN, OPT_BUDGET, OPT_BATCH, OPT_LR, OPT_WARMUP, OPT_EMA,
@@ -234,7 +249,7 @@ static int parse_args(int argc, char **argv, struct train_opts *o)
 			break;
 		case OPT_OBJECTIVE:
 			if (sssd_objective_parse(optarg) < 0) {
-				p_err("bad --objective '%s' (want eps or x0ce)", optarg);
+				p_err("bad --objective '%s' (want auto, eps or x0ce)", optarg);
 				return EXIT_USAGE;
 			}
 			o->cfg.objective = sssd_objective_parse(optarg);
