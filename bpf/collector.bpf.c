@@ -15,6 +15,10 @@ const volatile __u32 targ_args = 0;       /* capture raw syscall arguments on en
 const volatile __u32 targ_own_tgid = 0;   /* tracerecd itself, never traced */
 const volatile __u64 targ_wake_bytes = 0; /* wake the consumer once a ring holds this much */
 
+/* Set by the loader once every program is attached (and cleared before detaching), so that
+ * no thread records an entry whose exit program is not attached yet. */
+__u32 trc_on;
+
 /* Per-CPU counters; user space reads them through the mmap'ed .bss. */
 struct trc_cpu_stats cpu_stats[TRC_MAX_CPUS];
 
@@ -23,6 +27,7 @@ struct tstate {
 	__u64 tseq;         /* last tseq attempted */
 	__u64 lost_total;   /* events lost so far */
 	__u64 lost_pending; /* events lost since the last recorded one */
+	__s64 entry_nr;     /* syscall of the last entry (-1: none yet) */
 };
 
 struct {
@@ -66,7 +71,7 @@ struct {
 
 static __always_inline int is_traced(__u32 tgid)
 {
-	if (tgid == targ_own_tgid)
+	if (!trc_on || tgid == targ_own_tgid)
 		return 0;
 	if (targ_all)
 		return 1;
@@ -172,6 +177,14 @@ static __always_inline int record_sys(struct pt_regs *regs, long nr, long ret, _
 		__sync_fetch_and_add(&cs->no_storage, 1);
 		return 0;
 	}
+	/* rt_sigreturn (and syscalls skipped by seccomp) leave orig_ax == -1 at exit: the exit
+	 * belongs to the thread's last entry */
+	if (!st->tseq)
+		st->entry_nr = -1;
+	if (kind == TRC_EV_ENTER)
+		st->entry_nr = nr;
+	else if (nr == -1)
+		nr = st->entry_nr;
 	tseq = ++st->tseq;
 	cseq = __sync_fetch_and_add(&cs->attempts, 1) + 1;
 	rb = bpf_map_lookup_elem(&rings, &cpu);

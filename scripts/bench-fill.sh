@@ -10,7 +10,7 @@
 # Env: B (build dir), BENCH_WORKLOADS (default "unpack python dd-io build"), BENCH_BURSTS
 # (bursts per size for ngram, default 200), BENCH_SSSD_BURSTS (for sssd and hybrid, default
 # 25), BENCH_TRAIN_TIME (SSSD-S4 training seconds per workload, default 60), BENCH_BIG_LOOPS
-# (fill_pattern iterations per thread of the big trace, default 450000), BENCH_SKIP (words:
+# (fill_pattern iterations per thread of the big trace, default 520000), BENCH_SKIP (words:
 # sssd, big, live).
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,7 +20,7 @@ WORKLOADS=${BENCH_WORKLOADS:-unpack python dd-io build}
 BURSTS=${BENCH_BURSTS:-200}
 SSSD_BURSTS=${BENCH_SSSD_BURSTS:-25}
 TRAIN_TIME=${BENCH_TRAIN_TIME:-60}
-BIG_LOOPS=${BENCH_BIG_LOOPS:-450000}
+BIG_LOOPS=${BENCH_BIG_LOOPS:-520000}
 SKIP=" ${BENCH_SKIP:-} "
 SIZES=1,5,10,20,30,40
 SSSD_SIZES=1,10,20,40

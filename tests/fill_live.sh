@@ -4,6 +4,8 @@
 # consumer, filling gaps live.  When the imputer keeps up (it does here), no attributed gap is
 # left unfilled: synthetic_events == attributed_lost_events, unfilled_gaps 0, each gap exactly
 # its count, entry/exit consistent, the pattern recovered; the summary reports the live fill.
+# (--fill-timeout 30: under ASan a gap could otherwise time out before its right context came,
+# and a span filled without its right neighbour may end in the wrong entry/exit state.)
 set -u
 . "$(dirname "$0")/lib/fill.bash"
 need_root_btf
@@ -16,7 +18,7 @@ check "training run traced" $rc "exit $rc: $(cat "$d/err")"
 lost=$("$dump" --stats --json "$d/train.trz" | jget lost_events)
 check "training run complete (no loss)" $([ "$lost" = 0 ]; echo $?) "$lost lost"
 
-"$trd" --fill "$d/train.trz" -b 16384 --test-consumer-delay-us 500 -o "$d/live.trz" -- \
+"$trd" --fill "$d/train.trz" --fill-timeout 30 -b 16384 --test-consumer-delay-us 500 -o "$d/live.trz" -- \
   "$progs/fill_pattern" 2 8000 >"$d/tids" 2>"$d/err"
 rc=$?
 check "tracerecd --fill exits 0" $rc "exit $rc: $(cat "$d/err")"

@@ -232,17 +232,19 @@ static void test_fill_context_exit_and_holes(void **state)
 	struct trz_gap a = mkgap(1, 5, 10, 3), b = mkgap(2, 5, 15, 2), e = mkgap(3, 6, 4, 9);
 	int idx[8];
 
+	e.t_end_ns = UINT64_MAX; /* no event after it: end of life */
+
 	for (uint64_t s = 0; s < 10; s++)
 		fill_ctx_event(c, 5, s, (int32_t)s);
 	for (uint64_t s = 0; s < 4; s++)
 		fill_ctx_event(c, 6, s, (int32_t)s);
 	assert_int_equal(fill_ctx_gap(c, &a), 0);
+	/* thread 6 exits; then the record of its end-of-life gap: left context only */
+	assert_int_equal(fill_ctx_thread_exit(c, 6, 5000), 0);
 	assert_int_equal(fill_ctx_gap(c, &e), 1);
 	fill_ctx_event(c, 5, 13, 13);
 	fill_ctx_event(c, 5, 14, 14);
 	assert_int_equal(fill_ctx_gap(c, &b), 2);
-	/* thread 6 exits after its gap: end of life, left context only */
-	assert_int_equal(fill_ctx_thread_exit(c, 6, 5000), 0);
 	assert_int_equal(fill_ctx_take_complete(c, idx, 8), 1);
 	assert_int_equal(idx[0], 1);
 	struct fill_gap *fe = fill_ctx_get(c, 1);
@@ -279,6 +281,7 @@ static void test_fill_context_gap_after_exit(void **state)
 	struct trz_gap g = mkgap(1, 7, 10, 3);
 	int idx[2];
 
+	g.t_end_ns = UINT64_MAX;
 	for (uint64_t s = 0; s < 10; s++)
 		fill_ctx_event(c, 7, s, (int32_t)s);
 	assert_int_equal(fill_ctx_thread_exit(c, 7, 900), 0);
@@ -294,8 +297,33 @@ static void test_fill_context_gap_after_exit(void **state)
 		fill_ctx_thread_exit(c, t, 1000 + t);
 	}
 	struct trz_gap late = mkgap(2, 100 + 1099, 1, 2);
+	late.t_end_ns = UINT64_MAX;
 	int gi = fill_ctx_gap(c, &late);
 	assert_int_equal(fill_gap_left_run(fill_ctx_get(c, gi)), 1);
+	fill_ctx_free(c);
+}
+
+/* tracerecd writes a thread's exit record before the events its gap detector still holds: a
+ * gap followed by events must wait for them even when the exit came first. */
+static void test_fill_context_exit_before_right(void **state)
+{
+	(void)state;
+	struct fill_ctx *c = fill_ctx_new(4);
+	struct trz_gap g = mkgap(1, 7, 10, 2);
+	int idx[2];
+
+	for (uint64_t s = 0; s < 10; s++)
+		fill_ctx_event(c, 7, s, (int32_t)s);
+	assert_int_equal(fill_ctx_thread_exit(c, 7, 900), 0);
+	assert_int_equal(fill_ctx_gap(c, &g), 0);
+	assert_int_equal(fill_ctx_take_complete(c, idx, 2), 0);
+	for (uint64_t s = 12; s < 14; s++)
+		fill_ctx_event(c, 7, s, (int32_t)s);
+	fill_ctx_finish(c);
+	assert_int_equal(fill_ctx_take_complete(c, idx, 2), 1);
+	struct fill_gap *fg = fill_ctx_get(c, 0);
+	assert_int_equal(fill_gap_right_run(fg), 2);
+	assert_int_equal(fg->right[0], 12);
 	fill_ctx_free(c);
 }
 
@@ -452,6 +480,7 @@ int main(void)
 		cmocka_unit_test(test_fill_context_late_record),
 		cmocka_unit_test(test_fill_context_exit_and_holes),
 		cmocka_unit_test(test_fill_context_gap_after_exit),
+		cmocka_unit_test(test_fill_context_exit_before_right),
 		cmocka_unit_test(test_fill_impute_windows_and_chunks),
 		cmocka_unit_test(test_fill_make_synth_times),
 		cmocka_unit_test(test_fill_corpus_runs_and_vocab),

@@ -38,6 +38,22 @@ check "per-cpu accounting in the trace" $? ""
 rc=$?
 check "exit status of the command propagated (7)" $([ $rc -eq 7 ]; echo $?) "exit $rc: $(cat "$d/err")"
 
+# consecutive recorded events of a thread pair up (entry -> exit of the same syscall, exit ->
+# entry), signal handlers included: rt_sigreturn's exit is reported as rt_sigreturn
+"$trd" -q -o "$d/sig.trz" -- /bin/sh -c 'trap ":" USR1; kill -USR1 $$; kill -USR1 $$; ls / >/dev/null' \
+  >/dev/null 2>"$d/err"
+"$dump" --format csv "$d/sig.trz" >"$d/sig.csv"
+res=$(awk -F, '$1 == "event" { print $5, $11, $7, $9 }' "$d/sig.csv" | sort -k1,1n -k2,2n |
+  awk '{ if ($1 == tid && $2 == seq + 1) { pairs++
+           if (dir == "entry" && ($4 != "exit" || $3 != sc) && sc != "exit_group" && sc != "exit") bad++
+           if (dir == "exit" && $4 != "entry") bad++ }
+         tid = $1; seq = $2; sc = $3; dir = $4 }
+       END { print pairs + 0, bad + 0 }')
+set -- $res
+check "recorded entry/exit pairs consistent ($1 pairs)" $([ "$1" -gt 100 ] && [ "$2" -eq 0 ]; echo $?) "$2 bad"
+grep -q "^event,.*,rt_sigreturn,15,exit," "$d/sig.csv"
+check "rt_sigreturn exit recorded as rt_sigreturn" $? "$(grep -c rt_sigreturn "$d/sig.csv") rt_sigreturn events"
+
 # --args: raw arguments of entries (openat(AT_FDCWD, "/dev/zero", O_RDONLY|O_CLOEXEC) here;
 # AT_FDCWD is passed by syscall() as an int, so only its low 32 bits are certain)
 "$trd" -q --args -o "$d/a.trz" -- "$progs/syscall_pattern" 2 >"$d/out" 2>"$d/err"

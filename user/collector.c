@@ -175,11 +175,16 @@ int trc_collector_traced_count(struct trc_collector *c)
 
 int trc_collector_attach(struct trc_collector *c)
 {
-	return collector_bpf__attach(c->skel);
+	int err = collector_bpf__attach(c->skel);
+
+	if (!err) /* every program is in place: start recording */
+		__atomic_store_n(&c->skel->bss->trc_on, 1, __ATOMIC_SEQ_CST);
+	return err;
 }
 
 void trc_collector_detach(struct trc_collector *c)
 {
+	__atomic_store_n(&c->skel->bss->trc_on, 0, __ATOMIC_SEQ_CST);
 	collector_bpf__detach(c->skel);
 }
 

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <cblas.h>
 #include "fill.h"
 #include "ngram.h"
@@ -400,6 +401,9 @@ int fill_trace(const char *in_path, const char *out_path, const struct fill_opts
 	t0 = now_s();
 	if ((err = trz_reader_rewind(rd)) || (err = pass_write(&f, rd, out_path))) {
 		snprintf(r->error, sizeof(r->error), "writing %s: %s", out_path, strerror(-err));
+		struct stat st; /* no half-written repair (a regular file only: not /dev/...) */
+		if (!stat(out_path, &st) && S_ISREG(st.st_mode))
+			unlink(out_path);
 		goto out;
 	}
 	r->t_write = now_s() - t0;

@@ -88,7 +88,8 @@ int fill_ctx_event(struct fill_ctx *c, uint32_t tid, uint64_t tseq, int32_t tok)
 /* Add a gap to fill (attributed, lost > 0): its left context comes from the thread's recent
  * events, its right context from the events that follow.  Returns the gap's index (>= 0). */
 int fill_ctx_gap(struct fill_ctx *c, const struct trz_gap *g);
-/* The thread exited at ts: its open gaps are complete (end of life: left context only). */
+/* The thread exited at ts: its gaps (open or recorded later) learn the exit time, which bounds
+ * the timestamps of an end-of-life gap.  Gaps stay open: their right context may still come. */
 int fill_ctx_thread_exit(struct fill_ctx *c, uint32_t tid, uint64_t ts);
 /* Close every open gap born (born_ns) before now_ns - timeout_ns: its right context is not
  * coming soon enough (live filling).  Returns how many were closed. */

@@ -4,8 +4,9 @@
  * (tseq, token) pairs, enough to find the left context of a gap whose record arrives a little
  * after the events around it.  Each open gap has W slots per side, filled by tseq, so events
  * that arrive out of per-thread order still land in their place.  A gap is complete when its W
- * right slots are full, when an event W or more past its end arrives (what is still missing was
- * lost too), when its thread exits, or at the end of the input.
+ * right slots are full, when an event more than W past its end arrives (what is still missing
+ * was lost too), at once when its record says no event follows (t_end_ns == UINT64_MAX: the end
+ * of the thread's life), when it expires (live filling), or at the end of the input.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -263,10 +264,10 @@ int fill_ctx_gap(struct fill_ctx *c, const struct trz_gap *gr)
 	if ((err = push_int(&t->open, &t->nopen, &t->capopen, gi)))
 		return err;
 	c->nopen++;
-	if (t->exit_ts) { /* the record of a gap at the end of an exited thread's life */
+	if (t->exit_ts) /* recorded after its thread's exit record */
 		g->t_exit = t->exit_ts;
+	if (gr->t_end_ns == UINT64_MAX) /* no event after it: the end of the thread's life */
 		done = 1;
-	}
 	if (done && (err = gap_complete(c, t, t->nopen - 1)))
 		return err;
 	return gi;
@@ -283,20 +284,19 @@ static void th_drop_ring(struct fill_ctx *c, struct fctx_thread *t)
 	t->rlen = t->rhead = 0;
 }
 
-/* The thread's open gaps are complete; its ring is kept (the last FCTX_KEEP_EXITED exited
- * threads) because the record of a gap at the end of its life may come after its exit. */
+/* The thread exited: its gaps learn the exit time.  They are not closed: the collector writes
+ * a thread's exit record before the events its gap detector still holds, so the right context
+ * of a gap may come after the exit (a gap with no event after it says so itself: t_end_ns ==
+ * UINT64_MAX).  The ring is kept (for the last FCTX_KEEP_EXITED exited threads) because the
+ * record of a gap at the end of a thread's life may come after its exit too. */
 int fill_ctx_thread_exit(struct fill_ctx *c, uint32_t tid, uint64_t ts)
 {
 	struct fctx_thread *t = th_get(c, tid, 0);
-	int err;
 
 	if (!t)
 		return 0;
-	while (t->nopen > 0) {
-		c->gaps[t->open[0]]->t_exit = ts;
-		if ((err = gap_complete(c, t, 0)))
-			return err;
-	}
+	for (int k = 0; k < t->nopen; k++)
+		c->gaps[t->open[k]]->t_exit = ts;
 	if (t->exit_ts)
 		return 0;
 	t->exit_ts = ts ? ts : 1;

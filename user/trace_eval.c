@@ -312,6 +312,17 @@ static void te_score(struct te_gaps *G, struct trace_eval_row *row)
 
 		if (metrics_add(&row->m, truth, g->out, B, NULL))
 			continue;
+		if (getenv("TRACE_EVAL_DEBUG")) { /* diagnostics: each gap's truth and answer */
+			int ok = 0;
+			for (int k = 0; k < B; k++)
+				ok += truth[k] == g->out[k];
+			fprintf(stderr, "gap tid %u B %d right %d left-run %d right-run %d\n",
+				g->gap.tid, B, ok, fill_gap_left_run(g), fill_gap_right_run(g));
+			for (int k = 0; k < B && ok < B; k++)
+				fprintf(stderr, "  %c %4d/%d %4d/%d\n", truth[k] == g->out[k] ? ' ' : '*',
+					fill_tok_nr(truth[k]), fill_tok_dir(truth[k]),
+					fill_tok_nr(g->out[k]), fill_tok_dir(g->out[k]));
+		}
 		for (int k = 0; k < B; k++)
 			same += fill_tok_nr(truth[k]) == fill_tok_nr(g->out[k]);
 		row->m.sum_type += (double)same / B;
@@ -321,17 +332,31 @@ static void te_score(struct te_gaps *G, struct trace_eval_row *row)
 	}
 }
 
+static int te_self_model(const struct te_trace *train, const struct te_trace *t,
+			 const uint8_t *dropped, const struct fill_opts *fo, struct fill_corpus *fc,
+			 struct fill_model *fm, char *err, size_t errsz);
+
 static int te_one_size(const struct te_trace *t, struct fill_model *fm, const struct fill_opts *fo,
-		       int B, int per_burst, uint8_t *dropped, struct trace_eval_row *row)
+		       int B, int per_burst, uint8_t *dropped, struct trace_eval_row *row,
+		       const struct te_trace *self_train)
 {
 	struct te_gaps G = { 0 };
 	struct fill_gap **gaps = NULL;
 	struct fill_impute_opts io;
+	struct fill_corpus sfc;
+	struct fill_model sfm = { 0 };
+	char serr[256];
 	int rc, n;
 
 	memset(row, 0, sizeof(*row));
 	row->burst = B;
+	fill_corpus_init(&sfc, 0);
 	te_drop(t, dropped, B, per_burst, fo->seed);
+	if (self_train) {
+		if ((rc = te_self_model(self_train, t, dropped, fo, &sfc, &sfm, serr, sizeof(serr))))
+			goto out;
+		fm = &sfm;
+	}
 	if ((rc = te_build_gaps(t, dropped, fo->context, &G)))
 		goto out;
 	n = fill_ctx_count(G.ctx);
@@ -351,11 +376,33 @@ static int te_one_size(const struct te_trace *t, struct fill_model *fm, const st
 	row->fill_s = now_s() - t0;
 	te_score(&G, row);
 out:
+	fill_model_free(&sfm);
+	fill_corpus_free(&sfc);
 	free(gaps);
 	fill_ctx_free(G.ctx);
 	free(G.truth);
 	free(G.toff);
 	return rc;
+}
+
+/* --self: the other run's runs plus the test trace's own runs without the dropped events, as
+ * tracerec-fill indexes a trace's own intact sequences (threads of the other run are kept apart
+ * by a high bit in their key). */
+static int te_self_model(const struct te_trace *train, const struct te_trace *t,
+			 const uint8_t *dropped, const struct fill_opts *fo, struct fill_corpus *fc,
+			 struct fill_model *fm, char *err, size_t errsz)
+{
+	int rc = 0;
+
+	fill_corpus_init(fc, 0);
+	for (int64_t i = 0; !rc && i < train->n; i++)
+		rc = fill_corpus_event(fc, train->tid[i] | 0x80000000u, train->tseq[i], train->tok[i]);
+	for (int64_t i = 0; !rc && i < t->n; i++)
+		if (!dropped[i])
+			rc = fill_corpus_event(fc, t->tid[i], t->tseq[i], t->tok[i]);
+	if (!rc)
+		rc = fill_corpus_finish(fc);
+	return rc ? rc : fill_model_build(fm, fc, fo, fo->threads, err, errsz);
 }
 
 /* The training corpus: every recorded run of the other trace. */
@@ -395,7 +442,7 @@ static int te_corpus(const char *path, struct fill_corpus *fc, char *err, size_t
 int trace_eval_run(const struct trace_eval_opts *o, struct trace_eval_row *rows,
 		   const char **method_used, char *err, size_t errsz)
 {
-	struct te_trace t;
+	struct te_trace t, tt = { 0 };
 	struct fill_corpus fc;
 	struct fill_model fm = { 0 };
 	struct fill_opts fo = o->fill;
@@ -412,6 +459,14 @@ int trace_eval_run(const struct trace_eval_opts *o, struct trace_eval_row *rows,
 		goto out_corpus;
 	if ((rc = fill_model_build(&fm, &fc, &fo, fo.threads, err, errsz)))
 		goto out;
+	if (o->self && fm.method != FILL_NGRAM) {
+		snprintf(err, errsz, "--self indexes the test trace for the n-gram imputer: use it "
+			 "with --method ngram");
+		rc = -EINVAL;
+		goto out;
+	}
+	if (o->self && o->train && (rc = te_load(&tt, o->train, err, errsz)))
+		goto out;
 	*method_used = fm.method_used;
 	dropped = malloc((size_t)t.n);
 	if (!dropped) {
@@ -419,7 +474,8 @@ int trace_eval_run(const struct trace_eval_opts *o, struct trace_eval_row *rows,
 		goto out;
 	}
 	for (int b = 0; b < o->nbursts; b++) {
-		if ((rc = te_one_size(&t, &fm, &fo, o->bursts[b], o->per_burst, dropped, &rows[b]))) {
+		if ((rc = te_one_size(&t, &fm, &fo, o->bursts[b], o->per_burst, dropped, &rows[b],
+				      o->self ? &tt : NULL))) {
 			snprintf(err, errsz, "filling bursts of %d failed: %s", o->bursts[b],
 				 strerror(-rc));
 			break;
@@ -427,6 +483,7 @@ int trace_eval_run(const struct trace_eval_opts *o, struct trace_eval_row *rows,
 	}
 out:
 	free(dropped);
+	te_free(&tt);
 	fill_model_free(&fm);
 out_corpus:
 	fill_corpus_free(&fc);

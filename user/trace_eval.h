@@ -26,6 +26,8 @@ struct trace_eval_opts {
 	const int *bursts;       /* burst sizes */
 	int nbursts;
 	int per_burst;           /* bursts dropped per size */
+	int self;                /* n-gram also indexes the test trace's own runs minus the drops,
+				  * as tracerec-fill does with a trace's intact sequences */
 };
 
 struct trace_eval_row {

@@ -40,6 +40,7 @@ struct eval_opts {
 	const char *test;            /* test windows (.npy) */
 	const char *trace;           /* --trace: complete .trz to drop bursts from */
 	int per_burst;               /* --trace: bursts per size */
+	int self;                    /* --trace --self */
 	int blackouts[MAX_BLACKOUTS];
 	int nblackouts;
 	int positions[2];
@@ -105,6 +106,8 @@ static void usage(FILE *f)
 "                         tracerec-fill and score each thread's gap; --train is then a .trz\n"
 "                         of a different run and --blackout lists the burst sizes\n"
 "      --bursts=N         trace mode: bursts dropped per size (default: 200)\n"
+"      --self             trace mode, ngram: also index the test trace's own recorded runs\n"
+"                         minus the dropped events, as tracerec-fill does (default: off)\n"
 "  -b, --blackout=LIST    comma-separated blackout sizes (default: 1,5,10,20,30,40)\n"
 "  -p, --position=WHERE   center, end or both (default: both)\n"
 "      --end-mode=MODE    paper (B=30 at the end masks the last 20 events, as the paper did)\n"
@@ -160,7 +163,7 @@ static int parse_blackouts(struct eval_opts *o, const char *s)
 }
 
 enum { OPT_END_MODE = 256, OPT_SAMPLES, OPT_MIN_SUPPORT, OPT_MIN_CONTEXT, OPT_BATCH, OPT_SEED,
-       OPT_JSON, OPT_TRACE, OPT_BURSTS };
+       OPT_JSON, OPT_TRACE, OPT_BURSTS, OPT_SELF };
 
 /* Options: parse_args() returns 0, or EXIT_USAGE after printing the problem; -1 after --help. */
 static const struct option longopts[] = {
@@ -183,6 +186,7 @@ static const struct option longopts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "trace", required_argument, NULL, OPT_TRACE },
 		{ "bursts", required_argument, NULL, OPT_BURSTS },
+		{ "self", no_argument, NULL, OPT_SELF },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -229,6 +233,7 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 		case 't': o->train = optarg; break;
 		case 'T': o->test = optarg; break;
 		case OPT_TRACE: o->trace = optarg; break;
+		case OPT_SELF: o->self = 1; break;
 		case 'b':
 			if (parse_blackouts(o, optarg)) {
 				p_err("bad --blackout '%s' (want sizes >= 1 separated by commas, e.g. 1,5,10)",
@@ -575,6 +580,7 @@ static int run_trace(const struct eval_opts *o)
 	to.bursts = o->blackouts;
 	to.nbursts = o->nblackouts;
 	to.per_burst = o->per_burst;
+	to.self = o->self;
 	rc = trace_eval_run(&to, rows, &used, err, sizeof(err));
 	if (rc) {
 		p_err("%s", err[0] ? err : strerror(-rc));
