@@ -107,7 +107,8 @@ const char *sssd_last_error(void);
 const struct vocab *sssd_vocab(const struct sssd_model *m);
 const struct sssd_config *sssd_get_config(const struct sssd_model *m);
 int64_t sssd_num_params(const struct sssd_model *m);
-/* An imputer using m (borrowed: m must outlive it).  steps: DDIM steps (<= 0 or >= T: DDPM
+/* An imputer using m (borrowed: m must outlive it).  The model holds the sampling workspace, so
+ * use one model from one thread at a time (load a second copy for a second thread).  steps: DDIM steps (<= 0 or >= T: DDPM
  * with all T steps); samples: independent samples per gap (>= 1); the answer is the per-position
  * vote, and conf is the share of samples agreeing (samples > 1) or the decoded probability. */
 struct imputer *sssd_imputer_new(struct sssd_model *m, int steps, int samples);

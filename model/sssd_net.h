@@ -69,6 +69,20 @@ struct sssd_model {
 					  * caches are current (sampling) */
 };
 
+/* Flat-memory walker: take() hands out consecutive slices of base (NULL base: just counts). */
+struct walker {
+	float *base;
+	size_t off;
+};
+
+static inline float *take(struct walker *w, size_t n)
+{
+	float *p = w->base ? w->base + w->off : NULL;
+
+	w->off += n;
+	return p;
+}
+
 void sssd_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* (Re)size the activation buffers for (B, L); train = also backward buffers.  0 or -ENOMEM. */
 int sssd_workspace(struct sssd_model *m, int B, int L, int train);
@@ -86,7 +100,7 @@ int sssd_sample(struct sssd_model *m, const struct sssd_params *P, int32_t *ids,
 		const uint8_t *known, float *conf, int B, int L, int steps, uint64_t *rng);
 /* Loss of one batch (train.c): ids, known (B, L), t (B), eps (K, BL).  backward != 0 also
  * accumulates gradients into m->g.  *acc (may be NULL): argmax accuracy of the x0 prediction
- * at the missing positions.  Returns NAN when out of memory. */
+ * at the missing positions.  Returns -1 when out of memory (sssd_last_error() says so). */
 double sssd_batch_loss(struct sssd_model *m, const int32_t *ids, const uint8_t *known,
 		       const int *t, const float *eps, int B, int L, int backward, double *acc);
 /* Allocate a model for config c (validated), params uninitialised.  0 or -errno. */

@@ -25,7 +25,7 @@ static double now_s(void)
 /* Training/eval loss of one batch.  ids, known: (B, L); t: (B); eps: (K, BL) noise.
  * Forms x_t = known ? x0 : sqrt(ab) x0 + sqrt(1-ab) eps (design note 2.3), runs the network
  * with the training weights and returns the loss; with backward != 0 also accumulates the
- * gradients into m->g.  *acc (may be NULL) gets the argmax accuracy of the x0 prediction at the
+ * gradients into m->g; -1 when out of memory.  *acc (may be NULL) gets the argmax accuracy of the x0 prediction at the
  * missing positions (x0ce), or of the one-step x0 estimate (eps). */
 double sssd_batch_loss(struct sssd_model *m, const int32_t *ids, const uint8_t *known,
 		       const int *t, const float *eps, int B, int L, int backward, double *acc)
@@ -37,7 +37,8 @@ double sssd_batch_loss(struct sssd_model *m, const int32_t *ids, const uint8_t *
 
 	if (!x0 || sssd_workspace(m, B, L, backward)) {
 		free(x0);
-		return NAN;
+		sssd_set_error("out of memory for a batch of %d windows of %d", B, L);
+		return -1.0;
 	}
 	sssd_encode(m, x0, ids, known, B, L);
 	for (size_t j = 0; j < BL; j++) {
@@ -311,6 +312,10 @@ int sssd_train(struct sssd_model *m, const struct corpus *train, const struct ss
 		memset(m->grads, 0, m->np * sizeof(float));
 		double loss = sssd_batch_loss(m, tr.ids, tr.known, tr.t, tr.eps, o->batch, o->window,
 					      1, &acc);
+		if (loss < 0) {
+			err = -ENOMEM;
+			goto out;
+		}
 		if (!isfinite(loss)) {
 			sssd_set_error("training diverged at iteration %lld (loss %g)",
 				       (long long)it, loss);

@@ -55,7 +55,8 @@ static void print_ret(FILE *out, int64_t ret)
 		print_arg(out, (uint64_t)ret);
 }
 
-static void text_syscall(FILE *out, const struct trz_event *ev)
+/* synthetic: the imputer predicts syscalls, not return values, so exits show "= ?". */
+static void text_syscall(FILE *out, const struct trz_event *ev, int synthetic)
 {
 	char buf[32];
 	const char *name = syscall_name_buf(ev->nr, buf, sizeof(buf));
@@ -73,7 +74,10 @@ static void text_syscall(FILE *out, const struct trz_event *ev)
 		}
 	} else {
 		fprintf(out, "<- %s = ", name);
-		print_ret(out, ev->ret);
+		if (synthetic)
+			fputc('?', out);
+		else
+			print_ret(out, ev->ret);
 	}
 }
 
@@ -127,14 +131,14 @@ static void print_text(FILE *out, const struct trz_record *rec, const struct dum
 	switch (rec->kind) {
 	case TRZ_REC_EVENT:
 		text_prefix(out, rec->ev.ts_ns, 1, rec->ev.tid, dump_comms_get(c, rec->ev.tid));
-		text_syscall(out, &rec->ev);
+		text_syscall(out, &rec->ev, 0);
 		fputc('\n', out);
 		break;
 	case TRZ_REC_SYNTH:
 		text_prefix(out, rec->syn.ev.ts_ns, 1, rec->syn.ev.tid,
 			    dump_comms_get(c, rec->syn.ev.tid));
 		fputs("~ ", out);
-		text_syscall(out, &rec->syn.ev);
+		text_syscall(out, &rec->syn.ev, 1);
 		fprintf(out, " [synthetic gap %" PRIu64 " conf %.2f]\n", rec->syn.gap_id,
 			rec->syn.confidence);
 		break;
