@@ -174,6 +174,7 @@ report() {
         printf "| %s | %.4f | %.4f | %s | %s |\n", m, acc[m, "center"] / cnt[m, "center"], acc[m, "end"] / cnt[m, "end"],
           m == "paper" ? "-" : w["center"] "/" t["center"], m == "paper" ? "-" : w["end"] "/" t["end"] } }' "$tmp/all"
   echo
+  [ "$SSSD" = 1 ] && [ "$SLIMIT" -lt 500 ] && echo "SSSD-S4 and hybrid rows: first $SLIMIT test windows only; paper and n-gram: all 500." && echo
   echo "### Cost: training, sampling throughput (B=10 at the centre, L=200), peak memory"
   echo
   echo "| dataset | n-gram index s | n-gram gaps/s | n-gram peak MiB | SSSD-S4 train s (threads) | train peak MiB | SSSD-S4 gaps/s ($STEPS steps) | sampling peak MiB |"

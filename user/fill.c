@@ -129,7 +129,10 @@ static int pass_contexts(struct fill_run *f, struct trz_reader *rd)
 			if (rec->gap.attributed) {
 				r->attributed_gaps++;
 				r->attributed_lost += rec->gap.lost;
-				if (rec->gap.lost == 0)
+				/* unknown count, or one no trace can hold (a damaged record): left
+				 * as it is, counted as unfilled */
+				if (rec->gap.lost == 0 || rec->gap.lost > FILL_MAX_LOST ||
+				    rec->gap.seq_last - rec->gap.seq_first + 1 != rec->gap.lost)
 					r->unfilled_gaps++;
 				else if ((rc = fill_ctx_gap(f->ctx, &rec->gap)) < 0)
 					err = rc;

@@ -23,6 +23,8 @@
 #include "trz.h"
 
 #define FILL_TOK_NONE (-1)
+/* Larger gaps are left unfilled (a damaged record, or nothing left to learn from) */
+#define FILL_MAX_LOST (1ull << 28)
 /* Window given to the n-gram imputer: long gaps are filled in chunks of 40% of it */
 #ifndef FILL_NGRAM_WINDOW
 #define FILL_NGRAM_WINDOW 256
@@ -219,7 +221,8 @@ struct fill_report {
 	uint64_t gaps, attributed_gaps, unattributed_gaps;
 	uint64_t attributed_lost, unattributed_lost;
 	uint64_t filled_gaps, synth_written, fixed_positions;
-	uint64_t unfilled_gaps;                  /* attributed gaps left (count unknown) */
+	uint64_t unfilled_gaps;                  /* attributed gaps left: count unknown, above
+						  * FILL_MAX_LOST or disagreeing with its range */
 	uint64_t prefilled_gaps;                 /* already filled in the input */
 	const char *method_used;                 /* "ngram", "sssd", "hybrid" */
 	int self_trained;                        /* 1: model trained on the trace itself */

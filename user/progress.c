@@ -107,17 +107,18 @@ static void format_line(struct progress *p, char *buf, size_t size, int bar, int
 	} else if (n < size) {
 		n += snprintf(buf + n, size - n, " %lld", (long long)p->done);
 	}
-	if (p->status[0] && n < size)
-		n += snprintf(buf + n, size - n, " %s", p->status);
 	if (n >= size)
 		return;
+	/* times before the status, so that a narrow terminal cuts the status, not the ETA */
 	if (final)
-		snprintf(buf + n, size - n, " in %s", fmt_secs(t1, sizeof(t1), el));
+		n += snprintf(buf + n, size - n, " in %s", fmt_secs(t1, sizeof(t1), el));
 	else if (p->total > 0 && p->done > 0 && p->done < p->total)
-		snprintf(buf + n, size - n, " %s ETA %s", fmt_secs(t1, sizeof(t1), el),
-			 fmt_secs(t2, sizeof(t2), el * (p->total - p->done) / p->done));
+		n += snprintf(buf + n, size - n, " %s ETA %s", fmt_secs(t1, sizeof(t1), el),
+			      fmt_secs(t2, sizeof(t2), el * (p->total - p->done) / p->done));
 	else
-		snprintf(buf + n, size - n, " %s", fmt_secs(t1, sizeof(t1), el));
+		n += snprintf(buf + n, size - n, " %s", fmt_secs(t1, sizeof(t1), el));
+	if (p->status[0] && n < size)
+		snprintf(buf + n, size - n, "  %s", p->status);
 }
 
 static void draw(struct progress *p, int final)

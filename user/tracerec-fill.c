@@ -60,7 +60,8 @@ static void summary(const struct fill_report *r, const char *out)
 		fprintf(stderr, TOOL ": %llu gaps were already filled in the input (kept)\n",
 			(unsigned long long)r->prefilled_gaps);
 	if (r->unfilled_gaps)
-		fprintf(stderr, TOOL ": %llu attributed gaps of unknown size left unfilled\n",
+		fprintf(stderr, TOOL ": %llu attributed gaps of unknown or implausible size left "
+			"unfilled\n",
 			(unsigned long long)r->unfilled_gaps);
 	if (r->unattributed_gaps)
 		fprintf(stderr,
