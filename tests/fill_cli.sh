@@ -57,5 +57,10 @@ expect "no output" 2 "no output given" -- "$fill" "$d/syn.trz"
 expect "unknown method" 2 "unknown method 'magic'" -- "$fill" "$d/syn.trz" -o "$d/o3.trz" --method magic
 expect "output = input" 2 "would overwrite the input" -- "$fill" "$d/syn.trz" -o "$d/syn.trz"
 expect "missing model" 1 "cannot load model $d/none.model" -- "$fill" "$d/syn.trz" -o "$d/o4.trz" --model "$d/none.model" --method sssd
+# a truncated input: everything readable is repaired and written, the damage is named, exit 3
+sz=$(stat -c %s "$d/syn.trz")
+head -c $((sz - 7)) "$d/syn.trz" > "$d/trunc.trz"
+expect "truncated input" 3 "^tracerec-fill: warning: .*trunc" -- "$fill" -q "$d/trunc.trz" -o "$d/o5.trz"
+check "truncated input: output written" $([ -s "$d/o5.trz" ] && "$dump" --stats --json "$d/o5.trz" >/dev/null; echo $?) "$(ls -l "$d")"
 check "no output left by the failures" $([ ! -e "$d/o1.trz" ] && [ ! -e "$d/o2.trz" ] && [ ! -e "$d/o3.trz" ]; echo $?) "$(ls "$d")"
 exit $fail

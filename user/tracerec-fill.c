@@ -176,10 +176,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, TOOL ": %s\n", r.error[0] ? r.error : strerror(-err));
 		return 1;
 	}
-	if (!o.quiet) {
-		if (r.error[0]) /* a problem the reader survived */
-			fprintf(stderr, TOOL ": warning: %s\n", r.error);
+	if (r.error[0]) /* a problem the reader survived: shown even with -q */
+		fprintf(stderr, TOOL ": warning: %s\n", r.error);
+	if (!o.quiet)
 		summary(&r, out);
-	}
-	return 0;
+	return r.error[0] ? 3 : 0;
 }
