@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <cblas.h>
 #include "fill.h"
+#include "monotime.h"
 #include "ngram.h"
 #include "progress.h"
 
@@ -50,14 +51,6 @@ void fill_opts_default(struct fill_opts *o)
 	o->steps = 20;
 	o->min_train_tokens = 20000;
 	o->seed = 1;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 struct synth_key {
@@ -330,7 +323,7 @@ static int fill_run_impute(struct fill_run *f)
 {
 	struct fill_impute_opts io;
 	struct progress *p;
-	double t0 = now_s();
+	double t0 = monotonic_s();
 	int err, neural = f->fm.use != f->fm.ngram;
 
 	fill_impute_opts_default(&io);
@@ -344,7 +337,7 @@ static int fill_run_impute(struct fill_run *f)
 	io.cb_ctx = p;
 	err = fill_impute(f->todo, f->ntodo, f->fm.use, &f->fm.vocab, &io);
 	progress_done(p);
-	f->r->t_impute = now_s() - t0;
+	f->r->t_impute = monotonic_s() - t0;
 	if (err)
 		snprintf(f->r->error, sizeof(f->r->error), "imputation failed: %s", strerror(-err));
 	return err;
@@ -367,7 +360,7 @@ int fill_trace(const char *in_path, const char *out_path, const struct fill_opts
 {
 	struct fill_run f = { .o = o, .r = r };
 	struct trz_reader *rd;
-	double t0 = now_s();
+	double t0 = monotonic_s();
 	int err;
 
 	memset(r, 0, sizeof(*r));
@@ -392,7 +385,7 @@ int fill_trace(const char *in_path, const char *out_path, const struct fill_opts
 		goto out;
 	}
 	r->ctx_bytes = fill_ctx_bytes(f.ctx);
-	r->t_read = now_s() - t0;
+	r->t_read = monotonic_s() - t0;
 	if ((err = plan_gaps(&f)))
 		goto out;
 	if (f.ntodo > 0) {
@@ -401,7 +394,7 @@ int fill_trace(const char *in_path, const char *out_path, const struct fill_opts
 		if ((err = fill_run_impute(&f)))
 			goto out;
 	}
-	t0 = now_s();
+	t0 = monotonic_s();
 	if ((err = trz_reader_rewind(rd)) || (err = pass_write(&f, rd, out_path))) {
 		snprintf(r->error, sizeof(r->error), "writing %s: %s", out_path, strerror(-err));
 		struct stat st; /* no half-written repair (a regular file only: not /dev/...) */
@@ -409,7 +402,7 @@ int fill_trace(const char *in_path, const char *out_path, const struct fill_opts
 			unlink(out_path);
 		goto out;
 	}
-	r->t_write = now_s() - t0;
+	r->t_write = monotonic_s() - t0;
 out:
 	fill_run_free(&f);
 	trz_reader_close(rd);

@@ -8,18 +8,11 @@
 #include <string.h>
 #include <time.h>
 #include "fill.h"
+#include "monotime.h"
 #include "hybrid.h"
 #include "ngram.h"
 #include "progress.h"
 #include "sssd.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 /* 1 when v names syscalls (a model trained on traces, not on anonymous paper ids). */
 static int vocab_has_syscalls(const struct vocab *v)
@@ -46,7 +39,7 @@ static int self_train(struct fill_model *fm, const struct fill_opts *o, int thre
 	struct sssd_config c;
 	struct sssd_train_opts to;
 	struct progress *p;
-	double t0 = now_s();
+	double t0 = monotonic_s();
 	int rc;
 
 	sssd_config_default(&c);
@@ -62,7 +55,7 @@ static int self_train(struct fill_model *fm, const struct fill_opts *o, int thre
 	p = progress_new("train", 0, o->quiet);
 	rc = sssd_train(fm->model, &fm->train, &to, progress_cb, p);
 	progress_done(p);
-	fm->t_train = now_s() - t0;
+	fm->t_train = monotonic_s() - t0;
 	if (rc)
 		snprintf(err, errsz, "training failed: %s", sssd_last_error());
 	return rc;

@@ -1,5 +1,6 @@
 /* progress.c - progress bar / periodic progress lines on stderr (see progress.h). */
 #include "progress.h"
+#include "monotime.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -24,14 +25,6 @@ struct progress {
 	char label[48];
 	char status[PROGRESS_STATUS_MAX];
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 /* "42s", "3m07s", "2h05m" into buf. */
 static const char *fmt_secs(char *buf, size_t size, double s)
@@ -58,7 +51,7 @@ struct progress *progress_new_stream(const char *label, int64_t total, int quiet
 	p->quiet = quiet;
 	p->tty = tty;
 	p->total = total;
-	p->t0 = now_s();
+	p->t0 = monotonic_s();
 	p->last = p->t0;
 	snprintf(p->label, sizeof(p->label), "%s", label ? label : "");
 	return p;
@@ -81,7 +74,7 @@ static int term_width(struct progress *p)
 /* "label [#####.....] done/total pct status ETA x" (bar only when tty and total known). */
 static void format_line(struct progress *p, char *buf, size_t size, int bar, int final)
 {
-	double el = now_s() - p->t0;
+	double el = monotonic_s() - p->t0;
 	char t1[32], t2[32];
 	size_t n = 0;
 
@@ -138,7 +131,7 @@ static void draw(struct progress *p, int final)
 		fprintf(p->out, "%s\n", line);
 	}
 	fflush(p->out);
-	p->last = now_s();
+	p->last = monotonic_s();
 }
 
 void progress_update(struct progress *p, int64_t done, const char *status)
@@ -152,7 +145,7 @@ void progress_update(struct progress *p, int64_t done, const char *status)
 		snprintf(p->status, sizeof(p->status), "%s", status);
 	if (p->quiet)
 		return;
-	t = now_s();
+	t = monotonic_s();
 	if (p->tty ? (!p->drawn || t - p->last >= PROGRESS_TTY_PERIOD)
 		   : t - p->last >= PROGRESS_PLAIN_PERIOD)
 		draw(p, 0);

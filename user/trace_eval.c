@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "trace_eval.h"
+#include "monotime.h"
 
 #define TE_MARGIN 64   /* events kept between bursts on a CPU */
 
@@ -21,14 +22,6 @@ struct te_trace {
 	int ncpu;
 	int *cpu_of;            /* event -> CPU slot */
 };
-
-static double now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + t.tv_nsec * 1e-9;
-}
 
 static void te_free(struct te_trace *t)
 {
@@ -370,10 +363,10 @@ static int te_one_size(const struct te_trace *t, struct fill_model *fm, const st
 	fill_impute_opts_default(&io);
 	io.threads = fm->use == fm->ngram ? fo->threads : 1;
 	io.seed = fo->seed;
-	double t0 = now_s();
+	double t0 = monotonic_s();
 	if ((rc = fill_impute(gaps, n, fm->use, &fm->vocab, &io)))
 		goto out;
-	row->fill_s = now_s() - t0;
+	row->fill_s = monotonic_s() - t0;
 	te_score(&G, row);
 out:
 	fill_model_free(&sfm);

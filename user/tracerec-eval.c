@@ -19,6 +19,7 @@
 #include <cblas.h>
 
 #include "corpus.h"
+#include "monotime.h"
 #include "hybrid.h"
 #include "imputer.h"
 #include "masks.h"
@@ -66,14 +67,6 @@ struct eval_row {
 	struct metrics m;
 	double fill_s;               /* wall time spent in the imputer */
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void p_err(const char *fmt, ...)
@@ -450,10 +443,10 @@ static int eval_one(const struct eval_opts *o, struct method *me, const struct c
 		memcpy(seq, test->ids + w0 * L, (size_t)nb * L * sizeof(*seq));
 		for (int i = 0; i < nb; i++)
 			mask_fill(known + (size_t)i * L, L, row->blackout, row->position, o->end_mode);
-		t0 = now_s();
+		t0 = monotonic_s();
 		rc = imputer_fill(me->im, seq, known, NULL, nb, L,
 				  o->seed + 1000003ull * row->blackout + w0);
-		row->fill_s += now_s() - t0;
+		row->fill_s += monotonic_s() - t0;
 		for (int i = 0; !rc && i < nb; i++)
 			rc = metrics_add(&row->m, test->ids + (w0 + i) * L + first,
 					 seq + (size_t)i * L + first, count, me->vocab);

@@ -16,6 +16,7 @@
 #include <cblas.h>
 
 #include "corpus.h"
+#include "monotime.h"
 #include "ngram.h"
 #include "progress.h"
 #include "sssd.h"
@@ -301,14 +302,6 @@ static int train_progress(void *ctx, int64_t done, int64_t total, const char *st
 	return stop_requested;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static int load_data(struct train_opts *o, struct corpus_buf *cb)
 {
 	char err[512];
@@ -335,7 +328,7 @@ static int train_sssd(struct train_opts *o, struct corpus_buf *cb)
 	struct sssd_model *m = NULL;
 	struct progress *pg;
 	struct sigaction sa = { .sa_handler = on_signal };
-	double t0 = now_s(), dt;
+	double t0 = monotonic_s(), dt;
 	int rc;
 
 	rc = sssd_create(&m, &o->cfg, &cb->vocab, o->t.seed);
@@ -348,7 +341,7 @@ static int train_sssd(struct train_opts *o, struct corpus_buf *cb)
 	pg = progress_new(TOOL, o->t.iters, o->quiet);
 	rc = sssd_train(m, &cb->c, &o->t, train_progress, pg);
 	progress_done(pg);
-	dt = now_s() - t0;
+	dt = monotonic_s() - t0;
 	if (rc) {
 		p_err("training failed: %s", sssd_last_error());
 		sssd_free(m);
