@@ -19,6 +19,7 @@
 #include <cblas.h>
 
 #include "corpus.h"
+#include "cli.h"
 #include "monotime.h"
 #include "hybrid.h"
 #include "imputer.h"
@@ -185,14 +186,6 @@ static const struct option longopts[] = {
 		{ 0 },
 };
 
-static const char *opt_name(int c)
-{
-	for (const struct option *l = longopts; l->name; l++)
-		if (l->val == c)
-			return l->name;
-	return "?";
-}
-
 static int parse_args(int argc, char **argv, struct eval_opts *o)
 {
 	int c;
@@ -260,7 +253,7 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 
 			if (parse_int(optarg, lo, hi, &v)) {
 				p_err("bad value '%s' for --%s (want an integer in %lld..%lld)", optarg,
-				      opt_name(c), lo, hi);
+				      cli_long_name(longopts, c), lo, hi);
 				return EXIT_USAGE;
 			}
 			if (c == 's') o->steps = v;
@@ -279,8 +272,8 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 		case 'q': o->quiet = 1; break;
 		case 'h': usage(stdout); return -1;
 		default:
-			if (optopt && strcmp(opt_name(optopt), "?"))
-				p_err("option --%s needs a value", opt_name(optopt));
+			if (optopt && strcmp(cli_long_name(longopts, optopt), "?"))
+				p_err("option --%s needs a value", cli_long_name(longopts, optopt));
 			else if (optopt)
 				p_err("unknown option '-%c'", optopt);
 			else

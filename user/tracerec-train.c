@@ -16,6 +16,7 @@
 #include <cblas.h>
 
 #include "corpus.h"
+#include "cli.h"
 #include "monotime.h"
 #include "ngram.h"
 #include "progress.h"
@@ -146,14 +147,6 @@ static const struct option longopts[] = {
 	{ 0 },
 };
 
-static const char *opt_name(int c)
-{
-	for (const struct option *l = longopts; l->name; l++)
-		if (l->val == c)
-			return l->name;
-	return "?";
-}
-
 static int parse_num(int c, const char *s, double lo, double hi, int integer, double *out)
 {
 	char *end;
@@ -164,9 +157,9 @@ static int parse_num(int c, const char *s, double lo, double hi, int integer, do
 	if (errno || end == s || *end || v < lo || v > hi || (integer && v != (long long)v)) {
 		if (integer)
 			p_err("bad value '%s' for --%s (want an integer in %.0f..%.0f)", s,
-			      opt_name(c), lo, hi);
+			      cli_long_name(longopts, c), lo, hi);
 		else
-			p_err("bad value '%s' for --%s (want a number in %g..%g)", s, opt_name(c),
+			p_err("bad value '%s' for --%s (want a number in %g..%g)", s, cli_long_name(longopts, c),
 			      lo, hi);
 		return EXIT_USAGE;
 	}
@@ -258,8 +251,8 @@ static int parse_args(int argc, char **argv, struct train_opts *o)
 		case 'q': o->quiet = 1; break;
 		case 'h': usage(stdout); return -1;
 		case '?':
-			if (optopt && strcmp(opt_name(optopt), "?"))
-				p_err("option --%s needs a value", opt_name(optopt));
+			if (optopt && strcmp(cli_long_name(longopts, optopt), "?"))
+				p_err("option --%s needs a value", cli_long_name(longopts, optopt));
 			else if (optopt)
 				p_err("unknown option '-%c'", optopt);
 			else

@@ -1,19 +1,7 @@
-# Shared by the gap-repair end-to-end tests (sourced, not run).
-B=${B:-build}
-TOP=${TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-trd=$B/tracerecd
-dump=$B/tracerec-dump
+# Shared by the gap-repair end-to-end tests (sourced, not run): the tracerecd tests' helpers
+# (B, TOP, trd, dump, progs, fail, check, need_root_btf) plus the ones below.
+. "$(dirname "${BASH_SOURCE[0]}")/tracerecd.bash"
 fill=$B/tracerec-fill
-progs=$B/tests/progs
-fail=0
-check() { # NAME STATUS(0 = ok) DETAIL
-  if [ "$2" -eq 0 ]; then echo "ok   $1"; else echo "FAIL $1: $3"; fail=1; fi
-}
-need_root_btf() {
-  [ "$(id -u)" -eq 0 ] || { echo "skip: needs root (real eBPF)"; exit 77; }
-  [ -r /sys/kernel/btf/vmlinux ] || { echo "skip: kernel without BTF"; exit 77; }
-  [ -x "$trd" ] || { echo "skip: $trd not built"; exit 77; }
-}
 # jget KEY < json: the number after "KEY":
 jget() { grep -o "\"$1\":[0-9]*" | head -n 1 | cut -d: -f2; }
 

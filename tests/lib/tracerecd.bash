@@ -11,6 +11,7 @@ check() { # NAME STATUS(0 = ok) DETAIL
 need_root_btf() {
   [ "$(id -u)" -eq 0 ] || { echo "skip: needs root (real eBPF)"; exit 77; }
   [ -r /sys/kernel/btf/vmlinux ] || { echo "skip: kernel without BTF"; exit 77; }
+  [ -x "$trd" ] || { echo "skip: $trd not built"; exit 77; }
 }
 # Per-thread event sequence of TID from a csv dump, in tseq order: "syscall:dir:ret" lines.
 thread_seq() { # CSV TID
