@@ -1,9 +1,11 @@
 # tracerec top-level Makefile.  `make` builds everything into build/ (build/san with SAN=1).
 # Sources are discovered by convention, so adding a file rarely means editing this file:
 #   bpf/NAME.bpf.c           -> $(B)/NAME.bpf.o -> $(B)/NAME.skel.h
-#   user/tracerec*.c         -> one tool each ($(B)/tracerec-dump, ...)
-#   user/*.c (other)         -> $(B)/libtracerec.a (trace library, collector, importers, ...)
-#   model/*.c                -> $(B)/libmodel.a (the imputers; no I/O beyond the checkpoint)
+#   tools/NAME.c             -> one tool each ($(B)/tracerec-dump, ...): only the six mains
+#   user/AREA/*.c            -> $(B)/libtracerec.a (common, trz, collect, import, dump, corpus,
+#                               fill, eval: one folder per subsystem, see docs/architecture.md)
+#   model/*.c model/AREA/*.c -> $(B)/libmodel.a (the imputers; no I/O beyond the checkpoint)
+# Includes are written from the roots user/, model/ and bpf/ ("trz/trz.h", "nn/model.h").
 #   tests/test_*.c           -> $(B)/tests/test_* (CMocka), linked with tests/helpers/*.c
 #   tests/progs/*.c          -> $(B)/tests/progs/* (programs the end-to-end tests trace)
 #   tests/*.sh               -> run by `make test` after the CMocka suites
@@ -47,11 +49,11 @@ BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Ivmlinu
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 SKELS := $(patsubst bpf/%.bpf.c,$(B)/%.skel.h,$(BPF_SRCS))
-TOOL_SRCS := $(wildcard user/tracerec*.c)
-TOOLS := $(patsubst user/%.c,$(B)/%,$(TOOL_SRCS))
-LIB_SRCS := $(filter-out $(TOOL_SRCS),$(wildcard user/*.c))
+TOOL_SRCS := $(wildcard tools/*.c)
+TOOLS := $(patsubst tools/%.c,$(B)/%,$(TOOL_SRCS))
+LIB_SRCS := $(wildcard user/*.c user/*/*.c)
 LIB_OBJS := $(patsubst user/%.c,$(B)/user/%.o,$(LIB_SRCS)) $(B)/gen/syscall_table.o
-MODEL_SRCS := $(wildcard model/*.c)
+MODEL_SRCS := $(wildcard model/*.c model/*/*.c)
 MODEL_OBJS := $(patsubst model/%.c,$(B)/model/%.o,$(MODEL_SRCS))
 TEST_SRCS := $(wildcard tests/test_*.c)
 TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRCS))
@@ -95,6 +97,10 @@ $(B)/user/%.o: user/%.c | $(SKELS) $(B)/.deps-ok
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+$(B)/tools/%.o: tools/%.c | $(SKELS) $(B)/.deps-ok
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 $(B)/gen/%.o: $(B)/gen/%.c
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
@@ -114,7 +120,7 @@ $(B)/libmodel.a: $(MODEL_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $(if $^,$^,)
 
-$(B)/tracerec%: $(B)/user/tracerec%.o $(B)/libtracerec.a $(B)/libmodel.a
+$(B)/tracerec%: $(B)/tools/tracerec%.o $(B)/libtracerec.a $(B)/libmodel.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $< -o $@ $(B)/libtracerec.a $(B)/libmodel.a $(B)/libtracerec.a $(LIBS)
 

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <math.h>
-#include "model.h"
+#include "nn/model.h"
 #include "helpers/tensor_check.h"
 
 static void test_adam_by_hand(void **state)

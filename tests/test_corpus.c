@@ -14,9 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "corpus.h"
-#include "ngram.h"
-#include "trz.h"
+#include "corpus/corpus.h"
+#include "ngram/ngram.h"
+#include "trz/trz.h"
 
 static char *tmp_path(const char *suffix)
 {

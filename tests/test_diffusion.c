@@ -9,7 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "sssd_net.h"
+#include "sssd/sssd_net.h"
 #include "helpers/tensor_check.h"
 
 static void test_schedule_reference(void **state)

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dump.h"
-#include "npy.h"
+#include "dump/dump.h"
+#include "common/npy.h"
 
 static void test_dump_map_many_keys(void **state)
 {

@@ -7,8 +7,8 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
-#include "fill.h"
-#include "syscalls.h"
+#include "fill/fill.h"
+#include "common/syscalls.h"
 
 #define EN(nr) fill_tok((nr), TRZ_ENTRY)
 #define EX(nr) fill_tok((nr), TRZ_EXIT)

@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "fill.h"
-#include "syscalls.h"
-#include "trace_eval.h"
-#include "livefill.h"
+#include "fill/fill.h"
+#include "common/syscalls.h"
+#include "eval/trace_eval.h"
+#include "fill/livefill.h"
 
 #define NTHREADS 3
 

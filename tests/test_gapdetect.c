@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gapdetect.h"
+#include "collect/gapdetect.h"
 
 #define MAXREC 256
 

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <math.h>
-#include "model.h"
+#include "nn/model.h"
 #include "helpers/tensor_check.h"
 
 #define N 64   /* C = 4, B = 2, L = 8 */

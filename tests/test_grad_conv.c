@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <string.h>
-#include "model.h"
+#include "nn/model.h"
 #include "helpers/tensor_check.h"
 
 #define B 2

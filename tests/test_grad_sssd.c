@@ -7,7 +7,7 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
-#include "sssd_net.h"
+#include "sssd/sssd_net.h"
 #include "helpers/tensor_check.h"
 
 #define B 2

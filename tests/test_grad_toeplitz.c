@@ -8,7 +8,7 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
-#include "model.h"
+#include "nn/model.h"
 #include "helpers/tensor_check.h"
 
 #define H 4

@@ -13,10 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "import_lttng.h"
-#include "import_names.h"
-#include "syscalls.h"
-#include "trz.h"
+#include "import/import_lttng.h"
+#include "import/import_names.h"
+#include "common/syscalls.h"
+#include "trz/trz.h"
 
 static char trace_root[4096];
 

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "import_npy.h"
-#include "trz.h"
+#include "import/import_npy.h"
+#include "trz/trz.h"
 
 static char *tmp_path(void)
 {

@@ -7,7 +7,7 @@
 
 #include <errno.h>
 
-#include "masks.h"
+#include "metrics/masks.h"
 
 static void span_is(int L, int B, int pos, int mode, int first, int last)
 {

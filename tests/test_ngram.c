@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hybrid.h"
-#include "ngram.h"
+#include "ngram/hybrid.h"
+#include "ngram/ngram.h"
 
 /* Corpus: three copies of A = 5 6 7 1 2 3 8 9 10 and one of A' = 5 6 7 1 4 3 8 9 10,
  * then two short sequences 11 12 13 / 14 15 16. */

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "npy.h"
+#include "common/npy.h"
 
 static char *tmp_path(void)
 {

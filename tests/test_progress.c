@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "progress.h"
+#include "common/progress.h"
 
 static void test_progress_tty_bar(void **state)
 {

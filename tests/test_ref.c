@@ -6,7 +6,7 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
-#include "model.h"
+#include "nn/model.h"
 #include "helpers/tensor_check.h"
 
 static void test_matmul_vs_naive(void **state)

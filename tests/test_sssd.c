@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "sssd.h"
+#include "sssd/sssd.h"
 
 #define NSEQ 32
 #define SEQL 24

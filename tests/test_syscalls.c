@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "syscalls.h"
+#include "common/syscalls.h"
 
 static void test_syscalls_known_numbers(void **state)
 {

@@ -16,8 +16,8 @@
 
 #include <zlib.h>
 
-#include "trz.h"
-#include "trz_format.h"
+#include "trz/trz.h"
+#include "trz/trz_format.h"
 
 static uint64_t rng_next(uint64_t *s)
 {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""An independent .trz reader written from man/trz.5 alone (not from user/trz_*.c).
+"""An independent .trz reader written from man/trz.5 alone (not from user/trz/*.c).
 
   trz_spec_reader.py FILE.trz        one canonical line per record
   trz_spec_reader.py --jsonl < X     the same canonical lines from `tracerec-dump --format jsonl`

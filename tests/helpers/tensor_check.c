@@ -8,7 +8,7 @@
 #include <float.h>
 #include <stdio.h>
 #include "tensor_check.h"
-#include "model.h"
+#include "nn/model.h"
 
 #define GRAD_ATOL 1e-4
 

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "trz.h"
+#include "trz/trz.h"
 
 int main(int argc, char **argv)
 {

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trz.h"
+#include "trz/trz.h"
 
 static uint64_t rng(uint64_t *s)
 {

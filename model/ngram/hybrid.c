@@ -1,0 +1,128 @@
+/* hybrid.c - n-gram span retrieval where trusted, another imputer elsewhere (see hybrid.h). */
+#include "ngram/hybrid.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ngram/ngram.h"
+
+struct hybrid {
+	struct imputer base;
+	struct imputer *ngram, *other;
+	int min_support, min_context;
+};
+
+static int trusted(const struct hybrid *h, const struct ngram_info *in)
+{
+	if (in->support < (uint32_t)h->min_support)
+		return 0;
+	if (in->how == NGRAM_SPAN2)
+		return in->kl >= h->min_context && in->kr >= h->min_context;
+	/* a gap at a window edge: one side, twice as long */
+	return in->how == NGRAM_SPAN1 && in->kl + in->kr >= 2 * h->min_context &&
+	       (in->kl == 0 || in->kr == 0);
+}
+
+/* Rows with an untrusted position go through the other imputer, compacted into one batch. */
+static int fill_other(struct hybrid *h, int32_t *seq, const uint8_t *known, float *conf,
+		      int B, int L, const struct ngram_info *info, const int32_t *orig,
+		      uint64_t seed)
+{
+	int32_t *s2 = malloc((size_t)B * L * sizeof(*s2));
+	uint8_t *k2 = malloc((size_t)B * L);
+	float *c2 = conf ? malloc((size_t)B * L * sizeof(*c2)) : NULL;
+	int *rows = malloc(B * sizeof(*rows)), n = 0, err = 0;
+
+	if (!s2 || !k2 || !rows || (conf && !c2)) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (int r = 0; r < B; r++) {
+		const size_t o = (size_t)r * L;
+		int need = 0;
+
+		for (int i = 0; i < L && !need; i++)
+			need = !known[o + i] && !trusted(h, &info[o + i]);
+		if (!need)
+			continue;
+		memcpy(s2 + (size_t)n * L, orig + o, L * sizeof(*s2));
+		memcpy(k2 + (size_t)n * L, known + o, L);
+		rows[n++] = r;
+	}
+	if (n)
+		err = imputer_fill(h->other, s2, k2, c2, n, L, seed);
+	for (int j = 0; !err && j < n; j++) {
+		const size_t o = (size_t)rows[j] * L, o2 = (size_t)j * L;
+
+		for (int i = 0; i < L; i++) {
+			if (known[o + i] || trusted(h, &info[o + i]))
+				continue;
+			seq[o + i] = s2[o2 + i];
+			if (conf)
+				conf[o + i] = c2[o2 + i];
+		}
+	}
+out:
+	free(s2);
+	free(k2);
+	free(c2);
+	free(rows);
+	return err;
+}
+
+static int hybrid_fill(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf,
+		       int B, int L, uint64_t seed)
+{
+	struct hybrid *h = (struct hybrid *)im;
+	struct ngram_info *info = malloc((size_t)B * L * sizeof(*info) + 1);
+	int32_t *orig = malloc((size_t)B * L * sizeof(*orig) + 1);
+	int err;
+
+	if (!info || !orig) {
+		err = -ENOMEM;
+		goto out;
+	}
+	memcpy(orig, seq, (size_t)B * L * sizeof(*orig));
+	err = ngram_fill_detail(h->ngram, seq, known, conf, B, L, info);
+	if (!err && h->other)
+		err = fill_other(h, seq, known, conf, B, L, info, orig, seed);
+out:
+	free(info);
+	free(orig);
+	return err;
+}
+
+static void hybrid_free(struct imputer *im)
+{
+	free(im);
+}
+
+static const struct imputer_ops hybrid_ops = {
+	.name = "hybrid",
+	.fill = hybrid_fill,
+	.free = hybrid_free,
+};
+
+struct imputer *hybrid_new(struct imputer *ngram, struct imputer *other, int min_support,
+			   int min_context)
+{
+	struct hybrid *h;
+
+	if (!ngram || (other && other->V > ngram->V)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	h = calloc(1, sizeof(*h));
+	if (!h) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	h->base.ops = &hybrid_ops;
+	h->base.V = ngram->V;
+	h->ngram = ngram;
+	h->other = other;
+	h->min_support = min_support;
+	h->min_context = min_context;
+	return &h->base;
+}

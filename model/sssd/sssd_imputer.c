@@ -1,0 +1,195 @@
+/* sssd_imputer.c - struct imputer adapter for the SSSD-S4 model.
+ *
+ * Sequences no longer than the training window are sampled whole.  Longer ones are filled
+ * through windows of the training length W (the model never saw lags beyond W): each gap gets
+ * a window centred on it; a gap longer than W/2 is filled W/2 events at a time, left to right,
+ * each piece then counting as observed for the next.  All windows of a round are sampled in
+ * batches with the EMA weights; with several samples per gap the answer is the per-position
+ * majority and the confidence the share of agreeing samples, with one sample it is the decoded
+ * probability. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sssd/sssd_net.h"
+
+#define FILL_COLUMNS 3200   /* windows per batch = FILL_COLUMNS / W */
+
+struct sssd_imp {
+	struct imputer base;
+	struct sssd_model *m;
+	int steps, samples;
+};
+
+struct job {
+	int b, s;       /* sequence, window start */
+	int g0, g1;     /* target positions [g0, g1) */
+};
+
+struct fillstate {
+	int32_t *cur;   /* (B, L) ids being filled */
+	uint8_t *done;  /* (B, L) observed or filled */
+	float *conf;
+	int B, L, W;
+};
+
+static void vote(int32_t *out, float *conf, const int32_t *draws, const float *dconf, size_t j,
+		 size_t n, int S)
+{
+	int best = 0, bestc = 0;
+
+	for (int s = 0; s < S; s++) {
+		int c = 0;
+
+		for (int r = 0; r < S; r++)
+			c += draws[(size_t)r * n + j] == draws[(size_t)s * n + j];
+		if (c > bestc)
+			bestc = c, best = s;
+	}
+	*out = draws[(size_t)best * n + j];
+	*conf = S > 1 ? (float)bestc / S : dconf[j];
+}
+
+/* Jobs of one round: every gap of length <= W/2 whole, the first W/2 of longer ones. */
+static int plan(struct job *jobs, const struct fillstate *f)
+{
+	int nj = 0, half = f->W / 2 > 0 ? f->W / 2 : 1;
+
+	for (int b = 0; b < f->B; b++) {
+		const uint8_t *d = f->done + (size_t)b * f->L;
+
+		if (f->W >= f->L) {
+			for (int l = 0; l < f->L; l++)
+				if (!d[l]) {
+					jobs[nj++] = (struct job){ b, 0, 0, f->L };
+					break;
+				}
+			continue;
+		}
+		for (int l = 0; l < f->L;) {
+			if (d[l]) {
+				l++;
+				continue;
+			}
+			int g0 = l, g1 = l;
+
+			while (g1 < f->L && !d[g1])
+				g1++;
+			l = g1;
+			if (g1 - g0 > half)
+				g1 = g0 + half;
+			int s = (g0 + g1) / 2 - f->W / 2;
+
+			s = s < 0 ? 0 : s > f->L - f->W ? f->L - f->W : s;
+			jobs[nj++] = (struct job){ b, s, g0, g1 };
+		}
+	}
+	return nj;
+}
+
+static int run_jobs(struct sssd_imp *im, struct fillstate *f, const struct job *jobs, int nj,
+		    uint64_t seed)
+{
+	int W = f->W < f->L ? f->W : f->L, S = im->samples, err = 0;
+	int chunk = FILL_COLUMNS / W > 0 ? FILL_COLUMNS / W : 1;
+	size_t cn = (size_t)chunk * W;
+	int32_t *draws = malloc(S * cn * sizeof(int32_t));
+	uint8_t *kn = malloc(cn);
+	float *dconf = malloc(cn * sizeof(float));
+
+	if (!draws || !kn || !dconf) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (int j0 = 0; j0 < nj && !err; j0 += chunk) {
+		int nb = nj - j0 < chunk ? nj - j0 : chunk;
+		size_t n = (size_t)nb * W;
+
+		for (int r = 0; r < S && !err; r++) {
+			uint64_t rng = seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(j0 + 1)) ^
+				       ((uint64_t)r << 48);
+
+			for (int k = 0; k < nb; k++) {
+				const struct job *jb = &jobs[j0 + k];
+				size_t src = (size_t)jb->b * f->L + jb->s;
+
+				memcpy(draws + r * n + (size_t)k * W, f->cur + src, W * sizeof(int32_t));
+				memcpy(kn + (size_t)k * W, f->done + src, W);
+			}
+			err = sssd_sample(im->m, &im->m->e, draws + r * n, kn, dconf, nb, W, im->steps,
+					  &rng);
+		}
+		for (int k = 0; k < nb && !err; k++) {
+			const struct job *jb = &jobs[j0 + k];
+
+			for (int l = jb->g0; l < jb->g1; l++) {
+				size_t dst = (size_t)jb->b * f->L + l;
+				float c;
+
+				vote(&f->cur[dst], &c, draws, dconf, (size_t)k * W + (l - jb->s), n, S);
+				if (f->conf)
+					f->conf[dst] = c;
+				f->done[dst] = 1;
+			}
+		}
+	}
+out:
+	free(draws);
+	free(kn);
+	free(dconf);
+	return err;
+}
+
+static int sssd_fill(struct imputer *imp, int32_t *seq, const uint8_t *known, float *conf, int B,
+		     int L, uint64_t seed)
+{
+	struct sssd_imp *im = (struct sssd_imp *)imp;
+	struct fillstate f = { seq, NULL, conf, B, L, im->m->c.window > 0 ? im->m->c.window : L };
+	struct job *jobs;
+	int err = 0, nj;
+
+	if (B < 0 || L < 1)
+		return -EINVAL;
+	f.done = malloc((size_t)B * L);
+	jobs = malloc(((size_t)B * (L / 2 + 1) + 1) * sizeof(*jobs));
+	if (!f.done || !jobs) {
+		err = -ENOMEM;
+		goto out;
+	}
+	memcpy(f.done, known, (size_t)B * L);
+	for (int round = 0; !err && (nj = plan(jobs, &f)) > 0; round++)
+		err = run_jobs(im, &f, jobs, nj, seed + 0x632be59bd9b4e019ULL * (uint64_t)round);
+out:
+	free(f.done);
+	free(jobs);
+	return err;
+}
+
+static void sssd_imp_free(struct imputer *im)
+{
+	free(im);
+}
+
+static const struct imputer_ops sssd_ops = {
+	.name = "sssd",
+	.fill = sssd_fill,
+	.free = sssd_imp_free,
+};
+
+struct imputer *sssd_imputer_new(struct sssd_model *m, int steps, int samples)
+{
+	struct sssd_imp *s;
+
+	if (!m || samples < 1 || samples > 1024) {
+		errno = EINVAL;
+		return NULL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->base.ops = &sssd_ops;
+	s->base.V = m->c.V;
+	s->m = m;
+	s->steps = steps;
+	s->samples = samples;
+	return &s->base;
+}

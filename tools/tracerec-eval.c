@@ -1,0 +1,615 @@
+/* tracerec-eval - score an imputer with the paper's protocol (../shared/datasets/README.md).
+ *
+ * Mode "windows": mask each test window as the protocol says, fill the masked span with the
+ * chosen imputer and report accuracy, perfect rate, ROUGE-L (and type accuracy when the
+ * vocabulary names syscalls) per blackout size and position.
+ * Mode "trace" (--trace, user/trace_eval.c): drop ring-buffer-like bursts from a complete trace,
+ * fill them like tracerec-fill, score each thread's gap.
+ * To add a mode (e.g. --trace), add its options to struct eval_opts / parse_args() and a
+ * run_<mode>() called from main().
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cblas.h>
+
+#include "corpus/corpus.h"
+#include "common/cli.h"
+#include "common/monotime.h"
+#include "ngram/hybrid.h"
+#include "imputer.h"
+#include "metrics/masks.h"
+#include "metrics/metrics.h"
+#include "ngram/ngram.h"
+#include "common/progress.h"
+#include "sssd/sssd.h"
+#include "eval/trace_eval.h"
+
+#define TOOL "tracerec-eval"
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+#define MAX_BLACKOUTS 64
+
+struct eval_opts {
+	const char *method;          /* sssd | ngram | hybrid */
+	const char *model;           /* sssd checkpoint */
+	const char *train;           /* ngram training windows (.npy) */
+	const char *test;            /* test windows (.npy) */
+	const char *trace;           /* --trace: complete .trz to drop bursts from */
+	int per_burst;               /* --trace: bursts per size */
+	int self;                    /* --trace --self */
+	int blackouts[MAX_BLACKOUTS];
+	int nblackouts;
+	int positions[2];
+	int npositions;
+	int end_mode;
+	int steps;
+	int samples;
+	int kmax;
+	int kmax_set;               /* -k given: overrides an n-gram model file's */
+	int min_support;
+	int min_context;
+	int64_t limit;
+	int batch;
+	uint64_t seed;
+	int threads;
+	int json;
+	int quiet;
+};
+
+/* A row of results. */
+struct eval_row {
+	int blackout, position, masked;
+	struct metrics m;
+	double fill_s;               /* wall time spent in the imputer */
+};
+
+static void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void p_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, TOOL ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: " TOOL " --method ngram --train TRAIN.npy --test TEST.npy [OPTIONS]\n"
+"       " TOOL " --method sssd --model MODEL --test TEST.npy [OPTIONS]\n"
+"       " TOOL " --method hybrid --model MODEL --train TRAIN.npy --test TEST.npy [OPTIONS]\n"
+"       " TOOL " --trace COMPLETE.trz --train OTHER-RUN.trz [--method M] [OPTIONS]\n"
+"Score an imputer on test windows with the paper's protocol: one blackout of B events per\n"
+"window, at the centre or at the end; accuracy, perfect rate and ROUGE-L per blackout.\n"
+"\n"
+"  -m, --method=NAME      sssd, ngram or hybrid (default: sssd with --model, else ngram)\n"
+"  -M, --model=FILE       SSSD-S4 checkpoint written by tracerec-train (sssd, hybrid)\n"
+"  -t, --train=FILE       training windows .npy for the n-gram imputer (ngram, hybrid)\n"
+"  -T, --test=FILE        test windows .npy, shape (N, L[, 1]) (required without --trace)\n"
+"      --trace=FILE       trace mode: drop bursts of consecutive events of a CPU from this\n"
+"                         complete .trz (as an overflowing ring buffer does), fill them like\n"
+"                         tracerec-fill and score each thread's gap; --train is then a .trz\n"
+"                         of a different run and --blackout lists the burst sizes\n"
+"      --bursts=N         trace mode: bursts dropped per size (default: 200)\n"
+"      --self             trace mode, ngram: also index the test trace's own recorded runs\n"
+"                         minus the dropped events, as tracerec-fill does (default: off)\n"
+"  -b, --blackout=LIST    comma-separated blackout sizes (default: 1,5,10,20,30,40)\n"
+"  -p, --position=WHERE   center, end or both (default: both)\n"
+"      --end-mode=MODE    paper (B=30 at the end masks the last 20 events, as the paper did)\n"
+"                         or exact (always the last B) (default: paper)\n"
+"  -s, --steps=N          sampling steps for sssd: DDIM with N steps, 0 = DDPM with all T\n"
+"                         (default: 50)\n"
+"      --samples=N        samples per gap for sssd, voted per position (default: 1)\n"
+"  -k, --kmax=N           longest n-gram context (default: 64)\n"
+"      --min-support=N    hybrid: matches a two-sided context needs to be trusted (default: 1)\n"
+"      --min-context=N    hybrid: shortest context trusted, per side (twice that for a\n"
+"                         gap at a window edge) (default: 4)\n"
+"  -n, --limit=N          use only the first N test windows (default: all)\n"
+"      --batch=N          windows per imputer call (default: 50)\n"
+"      --seed=N           sampling seed (default: 1)\n"
+"  -j, --threads=N        OpenBLAS threads for sssd (default: OpenBLAS's own)\n"
+"      --json             print a JSON list of result objects instead of a table\n"
+"  -q, --quiet            no progress on stderr\n"
+"  -h, --help             this help\n"
+"\n"
+"Examples:\n"
+"  " TOOL " --method ngram --train len100/train.npy --test len200/test.npy\n"
+"  " TOOL " --model gzip.sssd --test len200/test.npy --blackout 10 --position center --json\n"
+"  " TOOL " --trace gzip-2.trz --train gzip-1.trz --method ngram --blackout 1,10,40\n");
+}
+
+static int parse_int(const char *s, long long lo, long long hi, long long *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_blackouts(struct eval_opts *o, const char *s)
+{
+	char buf[512], *save = NULL, *tok;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	o->nblackouts = 0;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		long long v;
+
+		if (parse_int(tok, 1, 100000, &v) || o->nblackouts == MAX_BLACKOUTS)
+			return -EINVAL;
+		o->blackouts[o->nblackouts++] = (int)v;
+	}
+	return o->nblackouts ? 0 : -EINVAL;
+}
+
+enum { OPT_END_MODE = 256, OPT_SAMPLES, OPT_MIN_SUPPORT, OPT_MIN_CONTEXT, OPT_BATCH, OPT_SEED,
+       OPT_JSON, OPT_TRACE, OPT_BURSTS, OPT_SELF };
+
+/* Options: parse_args() returns 0, or EXIT_USAGE after printing the problem; -1 after --help. */
+static const struct option longopts[] = {
+		{ "method", required_argument, NULL, 'm' },
+		{ "model", required_argument, NULL, 'M' },
+		{ "train", required_argument, NULL, 't' },
+		{ "test", required_argument, NULL, 'T' },
+		{ "blackout", required_argument, NULL, 'b' },
+		{ "position", required_argument, NULL, 'p' },
+		{ "end-mode", required_argument, NULL, OPT_END_MODE },
+		{ "steps", required_argument, NULL, 's' },
+		{ "samples", required_argument, NULL, OPT_SAMPLES },
+		{ "kmax", required_argument, NULL, 'k' },
+		{ "min-support", required_argument, NULL, OPT_MIN_SUPPORT },
+		{ "min-context", required_argument, NULL, OPT_MIN_CONTEXT },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "batch", required_argument, NULL, OPT_BATCH },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "threads", required_argument, NULL, 'j' },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "trace", required_argument, NULL, OPT_TRACE },
+		{ "bursts", required_argument, NULL, OPT_BURSTS },
+		{ "self", no_argument, NULL, OPT_SELF },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+};
+
+static int parse_args(int argc, char **argv, struct eval_opts *o)
+{
+	int c;
+	long long v;
+
+	memset(o, 0, sizeof(*o));
+	opterr = 0;
+	parse_blackouts(o, "1,5,10,20,30,40");
+	o->positions[0] = MASK_CENTER;
+	o->positions[1] = MASK_END;
+	o->npositions = 2;
+	o->end_mode = MASK_END_PAPER;
+	o->steps = 50;
+	o->samples = 1;
+	o->kmax = NGRAM_KMAX_DEFAULT;
+	o->min_support = 1;
+	o->min_context = 4;
+	o->batch = 50;
+	o->seed = 1;
+	o->per_burst = 200;
+	while ((c = getopt_long(argc, argv, "m:M:t:T:b:p:s:k:n:j:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (strcmp(optarg, "sssd") && strcmp(optarg, "ngram") && strcmp(optarg, "hybrid")) {
+				p_err("unknown --method '%s' (want sssd, ngram or hybrid)", optarg);
+				return EXIT_USAGE;
+			}
+			o->method = optarg;
+			break;
+		case 'M': o->model = optarg; break;
+		case 't': o->train = optarg; break;
+		case 'T': o->test = optarg; break;
+		case OPT_TRACE: o->trace = optarg; break;
+		case OPT_SELF: o->self = 1; break;
+		case 'b':
+			if (parse_blackouts(o, optarg)) {
+				p_err("bad --blackout '%s' (want sizes >= 1 separated by commas, e.g. 1,5,10)",
+				      optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'p':
+			if (!strcmp(optarg, "both")) {
+				o->npositions = 2;
+			} else if (mask_position_parse(optarg) >= 0) {
+				o->positions[0] = mask_position_parse(optarg);
+				o->npositions = 1;
+			} else {
+				p_err("bad --position '%s' (want center, end or both)", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_END_MODE:
+			if (mask_end_mode_parse(optarg) < 0) {
+				p_err("bad --end-mode '%s' (want paper or exact)", optarg);
+				return EXIT_USAGE;
+			}
+			o->end_mode = mask_end_mode_parse(optarg);
+			break;
+		case 's': case OPT_SAMPLES: case 'k': case OPT_MIN_SUPPORT: case OPT_MIN_CONTEXT:
+		case 'n': case OPT_BATCH: case OPT_SEED: case 'j': case OPT_BURSTS: {
+			long long lo = c == OPT_SAMPLES || c == 'k' || c == 'n' || c == OPT_BATCH ||
+				       c == OPT_BURSTS ? 1 : 0;
+			long long hi = c == 'k' ? NGRAM_KMAX_LIMIT : c == OPT_SEED ? INT64_MAX : 1 << 30;
+
+			if (parse_int(optarg, lo, hi, &v)) {
+				p_err("bad value '%s' for --%s (want an integer in %lld..%lld)", optarg,
+				      cli_long_name(longopts, c), lo, hi);
+				return EXIT_USAGE;
+			}
+			if (c == 's') o->steps = v;
+			else if (c == OPT_SAMPLES) o->samples = v;
+			else if (c == 'k') o->kmax = v, o->kmax_set = 1;
+			else if (c == OPT_MIN_SUPPORT) o->min_support = v;
+			else if (c == OPT_MIN_CONTEXT) o->min_context = v;
+			else if (c == 'n') o->limit = v;
+			else if (c == OPT_BATCH) o->batch = v;
+			else if (c == OPT_SEED) o->seed = v;
+			else if (c == OPT_BURSTS) o->per_burst = v;
+			else o->threads = v;
+			break;
+		}
+		case OPT_JSON: o->json = 1; break;
+		case 'q': o->quiet = 1; break;
+		case 'h': usage(stdout); return -1;
+		default:
+			if (optopt && strcmp(cli_long_name(longopts, optopt), "?"))
+				p_err("option --%s needs a value", cli_long_name(longopts, optopt));
+			else if (optopt)
+				p_err("unknown option '-%c'", optopt);
+			else
+				p_err("unknown option '%s'", argv[optind - 1]);
+			fprintf(stderr, "Try '" TOOL " --help' for more information.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		p_err("unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	/* an n-gram model file given as --model is the n-gram's corpus */
+	if (o->model && ngram_file_probe(o->model) == 1 && !o->train &&
+	    (!o->method || !strcmp(o->method, "ngram"))) {
+		o->train = o->model;
+		o->model = NULL;
+		o->method = "ngram";
+	}
+	if (!o->method)
+		o->method = o->model ? "sssd" : "ngram";
+	if (o->trace) {
+		if (!o->train && strcmp(o->method, "sssd")) {
+			p_err("--trace with --method %s needs --train OTHER-RUN.trz (a different run)",
+			      o->method);
+			return EXIT_USAGE;
+		}
+		return 0;
+	}
+	if (!o->test) {
+		p_err("no test windows: give --test TEST.npy");
+		return EXIT_USAGE;
+	}
+	if (strcmp(o->method, "ngram") && !o->model) {
+		p_err("--method %s needs --model MODEL (a checkpoint from tracerec-train)", o->method);
+		return EXIT_USAGE;
+	}
+	if (strcmp(o->method, "sssd") && !o->train) {
+		p_err("--method %s needs --train TRAIN.npy (or an n-gram model file)", o->method);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* The imputer named by o (and the models it borrows, freed by free_method()). */
+struct method {
+	struct imputer *im, *ngram, *sssd;
+	struct sssd_model *model;
+	struct corpus_buf train;    /* --train as .npy windows */
+	struct ngram_file nf;       /* --train as an n-gram model file */
+	const struct vocab *vocab;  /* for type accuracy; NULL when ids are anonymous */
+};
+
+static void free_method(struct method *me)
+{
+	if (me->im != me->ngram && me->im != me->sssd)
+		imputer_free(me->im);
+	imputer_free(me->ngram);
+	imputer_free(me->sssd);
+	sssd_free(me->model);
+	corpus_buf_free(&me->train);
+	ngram_file_free(&me->nf);
+}
+
+/* --train: an n-gram model file (tracerec-train --method ngram) or .npy windows. */
+static int load_ngram_source(const char *path, struct corpus_buf *cb, struct ngram_file *nf)
+{
+	char err[256];
+	int rc;
+
+	if (ngram_file_probe(path) == 1) {
+		rc = ngram_file_load(path, nf);
+		if (rc)
+			p_err("cannot load n-gram model %s: %s", path, ngram_last_error());
+		return rc;
+	}
+	rc = corpus_load_npy(cb, path, err, sizeof(err));
+	if (rc)
+		p_err("cannot load training windows %s: %s", path, err);
+	return rc;
+}
+
+static int vocab_named(const struct vocab *v)
+{
+	for (int i = 1; i < v->n; i++)
+		if (v->nr[i] < 0)
+			return 0;
+	return v->n > 1;
+}
+
+static int open_method(const struct eval_opts *o, int test_max_id, struct method *me)
+{
+	int rc, V = test_max_id + 1;
+
+	memset(me, 0, sizeof(*me));
+	if (o->model) {
+		rc = sssd_load(&me->model, o->model);
+		if (rc) {
+			p_err("cannot load model %s: %s", o->model, sssd_last_error());
+			return rc;
+		}
+		me->vocab = sssd_vocab(me->model);
+		if (me->vocab->n > V)
+			V = me->vocab->n;
+		me->sssd = sssd_imputer_new(me->model, o->steps, o->samples);
+		if (!me->sssd) {
+			p_err("cannot use model %s: %s", o->model, sssd_last_error());
+			return -errno ? -errno : -EINVAL;
+		}
+		if (!vocab_named(me->vocab))
+			me->vocab = NULL;
+	}
+	if (o->train) {
+		rc = load_ngram_source(o->train, &me->train, &me->nf);
+		if (rc)
+			return rc;
+		if (me->train.max_id + 1 > V)
+			V = me->train.max_id + 1;
+		if (me->nf.vocab.n > V)
+			V = me->nf.vocab.n;
+		if (me->nf.vocab.n && !me->vocab && vocab_named(&me->nf.vocab))
+			me->vocab = &me->nf.vocab;
+		me->ngram = ngram_new(me->nf.vocab.n ? &me->nf.c : &me->train.c, V,
+				      me->nf.vocab.n && !o->kmax_set ? me->nf.kmax : o->kmax);
+		if (!me->ngram) {
+			rc = -errno;
+			p_err("cannot index training windows %s: %s", o->train, strerror(errno));
+			return rc;
+		}
+	}
+	if (!strcmp(o->method, "hybrid")) {
+		me->im = hybrid_new(me->ngram, me->sssd, o->min_support, o->min_context);
+		if (!me->im) {
+			p_err("cannot create the hybrid imputer: %s", strerror(errno));
+			return -errno;
+		}
+	} else {
+		me->im = !strcmp(o->method, "sssd") ? me->sssd : me->ngram;
+	}
+	return 0;
+}
+
+/* Score one (blackout, position) over the test windows; batch by batch through the imputer. */
+static int eval_one(const struct eval_opts *o, struct method *me, const struct corpus_buf *test,
+		    int64_t nwin, struct eval_row *row, struct progress *pg, int64_t *done,
+		    int64_t total)
+{
+	int L = (int)test->len, first, count, rc;
+	double t0;
+	int32_t *seq = malloc((size_t)o->batch * L * sizeof(*seq));
+	uint8_t *known = malloc((size_t)o->batch * L);
+	char status[96];
+
+	rc = !seq || !known ? -ENOMEM : mask_span(L, row->blackout, row->position, o->end_mode,
+						   &first, &count);
+	row->masked = count;
+	for (int64_t w0 = 0; !rc && w0 < nwin; w0 += o->batch) {
+		int nb = nwin - w0 < o->batch ? (int)(nwin - w0) : o->batch;
+
+		memcpy(seq, test->ids + w0 * L, (size_t)nb * L * sizeof(*seq));
+		for (int i = 0; i < nb; i++)
+			mask_fill(known + (size_t)i * L, L, row->blackout, row->position, o->end_mode);
+		t0 = monotonic_s();
+		rc = imputer_fill(me->im, seq, known, NULL, nb, L,
+				  o->seed + 1000003ull * row->blackout + w0);
+		row->fill_s += monotonic_s() - t0;
+		for (int i = 0; !rc && i < nb; i++)
+			rc = metrics_add(&row->m, test->ids + (w0 + i) * L + first,
+					 seq + (size_t)i * L + first, count, me->vocab);
+		*done += nb;
+		snprintf(status, sizeof(status), "B=%d %s acc %.4f", row->blackout,
+			 mask_position_name(row->position), metrics_accuracy(&row->m));
+		progress_update(pg, *done, status);
+		(void)total;
+	}
+	free(seq);
+	free(known);
+	return rc;
+}
+
+static void print_rows(const struct eval_opts *o, const struct eval_row *rows, int n)
+{
+	if (o->json) {
+		printf("[");
+		for (int i = 0; i < n; i++) {
+			const struct metrics *m = &rows[i].m;
+
+			printf("%s\n  {\"method\": \"%s\", \"blackout\": %d, \"position\": \"%s\", "
+			       "\"masked\": %d, \"accuracy\": %.6f, \"perfect_rate\": %.6f, "
+			       "\"rouge_l\": %.6f", i ? "," : "", o->method, rows[i].blackout,
+			       mask_position_name(rows[i].position), rows[i].masked,
+			       metrics_accuracy(m), metrics_perfect_rate(m), metrics_rouge_l(m));
+			if (metrics_type_accuracy(m) >= 0)
+				printf(", \"type_accuracy\": %.6f", metrics_type_accuracy(m));
+			printf(", \"n\": %lld, \"fill_seconds\": %.4f, \"gaps_per_s\": %.2f}",
+			       (long long)m->n, rows[i].fill_s,
+			       rows[i].fill_s > 0 ? m->n / rows[i].fill_s : 0);
+		}
+		printf("\n]\n");
+		return;
+	}
+	printf("%-8s %-8s %6s %9s %9s %9s %9s %6s\n", "blackout", "position", "masked", "accuracy",
+	       "perfect", "rouge_l", "type_acc", "n");
+	for (int i = 0; i < n; i++) {
+		const struct metrics *m = &rows[i].m;
+		char type[16] = "-";
+
+		if (metrics_type_accuracy(m) >= 0)
+			snprintf(type, sizeof(type), "%.4f", metrics_type_accuracy(m));
+		printf("%-8d %-8s %6d %9.4f %9.4f %9.4f %9s %6lld\n", rows[i].blackout,
+		       mask_position_name(rows[i].position), rows[i].masked, metrics_accuracy(m),
+		       metrics_perfect_rate(m), metrics_rouge_l(m), type, (long long)m->n);
+	}
+}
+
+/* Mode "windows": the paper's protocol on a .npy test set. */
+static int run_windows(const struct eval_opts *o)
+{
+	struct corpus_buf test;
+	struct method me;
+	struct eval_row rows[2 * MAX_BLACKOUTS];
+	struct progress *pg = NULL;
+	char err[256];
+	int64_t nwin, done = 0, total;
+	int nrows = 0, rc;
+
+	rc = corpus_load_npy(&test, o->test, err, sizeof(err));
+	if (rc) {
+		p_err("cannot load test windows %s: %s", o->test, err);
+		return EXIT_FAIL;
+	}
+	nwin = o->limit && o->limit < test.c.n ? o->limit : test.c.n;
+	for (int b = 0; b < o->nblackouts; b++) {
+		if (o->blackouts[b] >= test.len) {
+			p_err("blackout %d does not fit in test windows of %lld events", o->blackouts[b],
+			      (long long)test.len);
+			corpus_buf_free(&test);
+			return EXIT_USAGE;
+		}
+	}
+	if (open_method(o, test.max_id, &me)) {
+		free_method(&me);
+		corpus_buf_free(&test);
+		return EXIT_FAIL;
+	}
+	total = nwin * o->nblackouts * o->npositions;
+	pg = progress_new(TOOL, total, o->quiet);
+	for (int p = 0; !rc && p < o->npositions; p++) {
+		for (int b = 0; !rc && b < o->nblackouts; b++) {
+			struct eval_row *row = &rows[nrows++];
+
+			memset(row, 0, sizeof(*row));
+			row->blackout = o->blackouts[b];
+			row->position = o->positions[p];
+			rc = eval_one(o, &me, &test, nwin, row, pg, &done, total);
+		}
+	}
+	progress_done(pg);
+	if (rc)
+		p_err("imputing with %s failed: %s%s%s", o->method, strerror(-rc),
+		      me.model ? ": " : "", me.model ? sssd_last_error() : "");
+	else
+		print_rows(o, rows, nrows);
+	free_method(&me);
+	corpus_buf_free(&test);
+	return rc ? EXIT_FAIL : 0;
+}
+
+/* Mode "trace": ring-buffer-like bursts dropped from a complete trace (user/trace_eval.c). */
+static int run_trace(const struct eval_opts *o)
+{
+	struct trace_eval_opts to = { 0 };
+	struct trace_eval_row rows[MAX_BLACKOUTS];
+	const char *used = o->method;
+	char err[512] = "";
+	int rc;
+
+	fill_opts_default(&to.fill);
+	to.fill.method = fill_method_parse(o->method);
+	to.fill.model = o->model;
+	to.fill.steps = o->steps;
+	to.fill.ngram_k = o->kmax;
+	to.fill.hybrid_support = o->min_support;
+	to.fill.hybrid_context = o->min_context;
+	to.fill.seed = o->seed;
+	to.fill.threads = o->threads;
+	to.fill.quiet = o->quiet;
+	to.trace = o->trace;
+	to.train = o->train;
+	to.bursts = o->blackouts;
+	to.nbursts = o->nblackouts;
+	to.per_burst = o->per_burst;
+	to.self = o->self;
+	rc = trace_eval_run(&to, rows, &used, err, sizeof(err));
+	if (rc) {
+		p_err("%s", err[0] ? err : strerror(-rc));
+		return EXIT_FAIL;
+	}
+	if (o->json)
+		printf("[");
+	else
+		printf("%-8s %6s %6s %9s %9s %9s %9s %10s\n", "burst", "gaps", "events", "accuracy",
+		       "perfect", "rouge_l", "type_acc", "gaps/s");
+	for (int i = 0; i < o->nblackouts; i++) {
+		const struct trace_eval_row *r = &rows[i];
+		double gps = r->fill_s > 0 ? r->gaps / r->fill_s : 0;
+		if (o->json)
+			printf("%s\n  {\"method\": \"%s\", \"blackout\": %d, \"position\": \"trace\", "
+			       "\"accuracy\": %.6f, \"perfect_rate\": %.6f, \"rouge_l\": %.6f, "
+			       "\"type_accuracy\": %.6f, \"n\": %lld, \"events\": %lld, "
+			       "\"gaps_per_s\": %.1f}", i ? "," : "", used, r->burst,
+			       metrics_accuracy(&r->m), metrics_perfect_rate(&r->m),
+			       metrics_rouge_l(&r->m), metrics_type_accuracy(&r->m),
+			       (long long)r->gaps, (long long)r->dropped, gps);
+		else
+			printf("%-8d %6lld %6lld %9.4f %9.4f %9.4f %9.4f %10.1f\n", r->burst,
+			       (long long)r->gaps, (long long)r->dropped, metrics_accuracy(&r->m),
+			       metrics_perfect_rate(&r->m), metrics_rouge_l(&r->m),
+			       metrics_type_accuracy(&r->m), gps);
+	}
+	if (o->json)
+		printf("\n]\n");
+	else
+		fprintf(stderr, TOOL ": method %s\n", used);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct eval_opts o;
+	int rc = parse_args(argc, argv, &o);
+
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	/* OpenBLAS threads for the SSSD model */
+	if (o.threads > 0)
+		openblas_set_num_threads(o.threads);
+	return o.trace ? run_trace(&o) : run_windows(&o);
+}

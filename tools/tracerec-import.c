@@ -1,0 +1,318 @@
+/* tracerec-import - LTTng CTF kernel traces and the paper's datasets into .trz traces.
+ *
+ *   tracerec-import lttng TRACE_DIR -o OUT.trz
+ *   tracerec-import npy FILE.npy -o OUT.trz
+ *   tracerec-import csv FILE.csv -o OUT.trz
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "import/import_lttng.h"
+#include "import/import_npy.h"
+#include "common/npy.h"
+#include "common/progress.h"
+#include "trz/trz.h"
+
+#ifndef TRACEREC_VERSION
+#define TRACEREC_VERSION "0.1"
+#endif
+#define EX_USAGE 64
+
+static const char usage_text[] =
+	"Usage: tracerec-import FORMAT INPUT -o OUT.trz [-q] [-v]\n"
+	"Import a trace or a dataset into a .trz trace.\n"
+	"\n"
+	"Formats:\n"
+	"  lttng TRACE_DIR   LTTng kernel trace(s) (CTF) in or under TRACE_DIR, via libbabeltrace2\n"
+	"  npy FILE.npy      paper dataset windows, NumPy int32 (N, L) or (N, L, 1)\n"
+	"  csv FILE          paper dataset windows as text, one comma-separated window per line\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output=FILE   the .trz file to write (created mode 0600, replaced; required)\n"
+	"  -q, --quiet         no progress and no summary on stderr (default: off)\n"
+	"  -v, --verbose       also libbabeltrace2's warnings, and the import details (default: off)\n"
+	"  -h, --help          show this help and exit\n"
+	"  -V, --version       show the version and exit\n"
+	"\n"
+	"Examples:\n"
+	"  tracerec-import lttng ~/lttng-traces/s1-*/kernel -o s1.trz\n"
+	"  tracerec-import npy Datasets/ffmpeg/sequence_length_200/test.npy -o ffmpeg-test.trz\n"
+	"  tracerec-import csv windows.csv -o windows.trz\n";
+
+struct opts {
+	const char *format, *input, *output;
+	int quiet, verbose;
+};
+
+static void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void p_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "tracerec-import: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' }, { "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },      { "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },      { NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "o:qvhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o->output = optarg; break;
+		case 'q': o->quiet = 1; break;
+		case 'v': o->verbose = 1; break;
+		case 'h': fputs(usage_text, stdout); exit(0);
+		case 'V': printf("tracerec-import (tracerec) %s\n", TRACEREC_VERSION); exit(0);
+		default:
+			fprintf(stderr, "Try 'tracerec-import --help' for more information.\n");
+			return -EINVAL;
+		}
+	}
+	if (argc - optind != 2) {
+		p_err("expected FORMAT and INPUT (see --help)");
+		return -EINVAL;
+	}
+	o->format = argv[optind];
+	o->input = argv[optind + 1];
+	if (strcmp(o->format, "lttng") && strcmp(o->format, "npy") && strcmp(o->format, "csv")) {
+		p_err("unknown format '%s' (want lttng, npy or csv)", o->format);
+		return -EINVAL;
+	}
+	if (!o->output) {
+		p_err("no output file given (-o OUT.trz)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The output is written to a temporary file beside it and renamed at the end, so that a
+ * failed import never replaces an existing file with a broken one. */
+struct output {
+	char tmp[PATH_MAX];
+	struct trz_writer *w;
+};
+
+/* The temporary file being written, removed if we are interrupted. */
+static const char *volatile tmp_in_progress;
+
+static void on_signal(int sig)
+{
+	const char *t = tmp_in_progress;
+
+	if (t)
+		unlink(t);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static int output_open(struct output *out, const char *path)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	int fd, err;
+
+	if (snprintf(out->tmp, sizeof(out->tmp), "%s.XXXXXX", path) >= (int)sizeof(out->tmp))
+		return -ENAMETOOLONG;
+	fd = mkstemp(out->tmp); /* mode 0600 */
+	if (fd < 0)
+		return -errno;
+	tmp_in_progress = out->tmp;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	out->w = trz_writer_fdopen(fd, NULL);
+	if (!out->w) {
+		err = -errno;
+		close(fd);
+		unlink(out->tmp);
+		tmp_in_progress = NULL;
+		return err;
+	}
+	return 0;
+}
+
+/* keep: 1 = close and rename to path, 0 = discard.  Returns 0 or -errno. */
+static int output_close(struct output *out, const char *path, int keep)
+{
+	int err = trz_writer_close(out->w);
+
+	out->w = NULL;
+	if (!err && keep && rename(out->tmp, path) != 0)
+		err = -errno;
+	if (err || !keep)
+		unlink(out->tmp);
+	tmp_in_progress = NULL;
+	return err;
+}
+
+/* Progress in ms of trace time.  The reporter is created at the first report (64k events), so
+ * small traces and early failures print no progress line. */
+struct lttng_progress_ctx {
+	struct progress *p;
+	int64_t total;
+	int quiet;
+};
+
+static void lttng_progress(void *ctx, uint64_t done, uint64_t total, const struct lttng_import_stats *st)
+{
+	struct lttng_progress_ctx *pc = ctx;
+	char status[128];
+
+	snprintf(status, sizeof(status), "%llu events, %llu syscall events",
+		 (unsigned long long)st->events_read, (unsigned long long)st->syscall_events);
+	if (!pc->p && !pc->quiet)
+		pc->p = progress_new("import", 0, 0);
+	if (!pc->p)
+		return;
+	if (total && (int64_t)(total / 1000000) != pc->total) {
+		pc->total = (int64_t)(total / 1000000);
+		progress_set_total(pc->p, pc->total);
+	}
+	progress_update(pc->p, done == UINT64_MAX ? pc->total : (int64_t)(done / 1000000), status);
+}
+
+static void lttng_summary(const struct opts *o, const struct lttng_import_stats *st)
+{
+	fprintf(stderr,
+		"tracerec-import: %s -> %s\n"
+		"  events read              %llu\n"
+		"  syscall events imported  %llu (%llu entries, %llu exits, %llu distinct syscalls)\n"
+		"  threads                  %llu (%llu with syscalls)\n"
+		"  unattributed events      %llu (no thread known; not imported)\n"
+		"  discarded events         %llu (%llu discarded packets; %llu unattributed gap records)\n",
+		o->input, o->output, (unsigned long long)st->events_read,
+		(unsigned long long)st->syscall_events, (unsigned long long)st->syscall_entries,
+		(unsigned long long)st->syscall_exits, (unsigned long long)st->distinct_names,
+		(unsigned long long)st->threads, (unsigned long long)st->threads_with_syscalls,
+		(unsigned long long)st->unattributed_events, (unsigned long long)st->discarded_events,
+		(unsigned long long)st->discarded_packets, (unsigned long long)st->gaps);
+	if (!o->verbose)
+		return;
+	fprintf(stderr,
+		"  exits without entry      %llu\n"
+		"  entries without exit     %llu (exit/exit_group not counted)\n"
+		"  clone child exits        %llu\n"
+		"  unnamed syscall events   %llu (not imported)\n"
+		"  attributed by context    %llu\n",
+		(unsigned long long)st->exits_without_entry, (unsigned long long)st->entries_without_exit,
+		(unsigned long long)st->clone_child_exits, (unsigned long long)st->unnamed_events,
+		(unsigned long long)st->context_attributed);
+}
+
+/* Returns the exit status. */
+static int run_lttng(const struct opts *o)
+{
+	struct lttng_import_opts io = { .verbose = o->verbose };
+	struct lttng_import_stats st = { 0 };
+	struct lttng_progress_ctx pc = { NULL, 0, o->quiet };
+	struct output out;
+	char src[PATH_MAX];
+	int err, cerr;
+
+	err = output_open(&out, o->output);
+	if (err) {
+		p_err("cannot create %s: %s", o->output, strerror(-err));
+		return 1;
+	}
+	io.progress = o->quiet ? NULL : lttng_progress;
+	io.progress_ctx = &pc;
+	err = trz_write_meta(out.w, "source", realpath(o->input, src) ? src : o->input);
+	err = err ? err : trz_write_meta(out.w, "source_format", "lttng-ctf");
+	err = err ? err : trz_write_meta(out.w, "tool", "tracerec-import " TRACEREC_VERSION);
+	err = err ? err : trz_write_meta(out.w, "arch", "x86_64");
+	err = err ? err : trz_write_meta(out.w, "note",
+		"imported from LTTng; threads from sched_switch per CPU (or tid contexts); syscall "
+		"numbers x86_64, syscall_nr.N names private numbers; discarded events are "
+		"unattributed gaps");
+	if (!err)
+		err = lttng_import(o->input, out.w, &io, &st);
+	if (!err && pc.p)
+		lttng_progress(&pc, UINT64_MAX, 0, &st);
+	progress_done(pc.p);
+	if (err && st.syscall_events > 0) {
+		/* keep what was read before the trace became unreadable */
+		trz_write_meta(out.w, "import.incomplete", lttng_import_last_error());
+		cerr = output_close(&out, o->output, 1);
+		p_err("%s; kept the %llu syscall events read before it in %s", lttng_import_last_error(),
+		      (unsigned long long)st.syscall_events, cerr ? "(none: write failed)" : o->output);
+		return 1;
+	}
+	cerr = output_close(&out, o->output, !err);
+	if (err) {
+		p_err("%s", *lttng_import_last_error() ? lttng_import_last_error() : strerror(-err));
+		return 1;
+	}
+	if (cerr) {
+		p_err("cannot write %s: %s", o->output, strerror(-cerr));
+		return 1;
+	}
+	if (!o->quiet)
+		lttng_summary(o, &st);
+	return 0;
+}
+
+static int run_windows(const struct opts *o)
+{
+	int is_npy = strcmp(o->format, "npy") == 0;
+	struct npy_windows nw;
+	struct output out;
+	char src[PATH_MAX];
+	int err;
+
+	err = is_npy ? npy_read(o->input, &nw) : csv_read(o->input, &nw);
+	if (err) {
+		if (is_npy)
+			p_err("%s: %s", o->input, npy_last_error());
+		else
+			p_err("%s", csv_last_error());
+		return 1;
+	}
+	err = output_open(&out, o->output);
+	if (err) {
+		npy_free(&nw);
+		p_err("cannot create %s: %s", o->output, strerror(-err));
+		return 1;
+	}
+	err = import_windows(&nw, realpath(o->input, src) ? src : o->input, o->format, out.w);
+	err = output_close(&out, o->output, !err) ?: err;
+	if (err) {
+		npy_free(&nw);
+		p_err("cannot write %s: %s", o->output, strerror(-err));
+		return 1;
+	}
+	if (!o->quiet)
+		fprintf(stderr, "tracerec-import: %s -> %s\n  windows  %lld of %lld events (pseudo-threads 1..%lld)\n",
+			o->input, o->output, (long long)nw.n, (long long)nw.len, (long long)nw.n);
+	npy_free(&nw);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+
+	/* Parse the command line */
+	if (parse_args(argc, argv, &o))
+		return EX_USAGE;
+	/* Import */
+	if (strcmp(o.format, "lttng") == 0)
+		return run_lttng(&o);
+	return run_windows(&o);
+}

@@ -1,0 +1,747 @@
+/* tracerecd.c - record the syscalls of processes with eBPF, with exact loss accounting.
+ *
+ *   sudo tracerecd -- make -j2          trace a command (and everything it starts)
+ *   sudo tracerecd --pid 1234,5678      attach to running processes and their descendants
+ *   sudo tracerecd --all --duration 10  every process but tracerecd itself
+ *
+ * Exit status: see EXIT STATUS in man/tracerecd.8 (and the EX_* codes below).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <malloc.h>
+#include <linux/capability.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+
+#include "collect/recorder.h"
+#include "fill/livefill.h"
+#include "collect/tracee.h"
+#include "collect/loader.h"
+#include "trz/trz.h"
+
+#define TRACERECD_VERSION "0.1.0"
+#define DEFAULT_RING_BYTES (8ull << 20)
+#define POLL_MS 100
+#define CONSUMER_NICE (-10) /* the consumer must not be starved by the workload it traces */
+
+enum {
+	EX_OK_ = 0,
+	EX_FAIL = 1,     /* runtime failure: BPF load/attach, I/O, disk full */
+	EX_USAGE_ = 2,   /* bad options */
+	EX_PERM = 3,     /* not root / missing CAP_BPF or CAP_PERFMON */
+	EX_NOBTF = 4,    /* kernel without BTF */
+	EX_NOPID = 5,    /* --pid: no such process */
+	EX_NOEXEC = 126, /* command not executable */
+	EX_NOCMD = 127,  /* command not found */
+};
+
+static const char *prog = "tracerecd";
+static volatile sig_atomic_t exiting;
+static int verbose;
+
+struct opts {
+	const char *out;
+	const char *pids;
+	int all, args, quiet, stats, as_root;
+	uint64_t ring_bytes;
+	double duration;
+	long test_delay_us;
+	const char *fill;          /* --fill MODEL (user/livefill.c) */
+	double fill_timeout;
+	char **cmd;
+};
+
+static void p_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static const char usage_text[] =
+	"Usage: tracerecd [OPTION...] (--pid PID[,PID...] | --all | -- COMMAND [ARG...])\n"
+	"Record the syscalls of processes with eBPF into a .trz trace that knows exactly\n"
+	"which events of which thread it lost.\n"
+	"\n"
+	"Targets (exactly one):\n"
+	"  -p, --pid=PID[,PID...]   trace running processes and their descendants\n"
+	"  -a, --all                trace every process but tracerecd itself\n"
+	"  -- COMMAND [ARG...]      start COMMAND suspended, trace it and its descendants;\n"
+	"                           stop when it exits (under sudo it runs as the invoking\n"
+	"                           user unless --as-root)\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output=FILE        trace file (default: tracerec-YYYYmmdd-HHMMSS.trz)\n"
+	"  -b, --buffer-size=SIZE   ring buffer per CPU, K/M/G suffixes (default: 8M)\n"
+	"  -d, --duration=SECONDS   stop after SECONDS (default: until the command exits,\n"
+	"                           or SIGINT/SIGTERM)\n"
+	"  -A, --args               record the raw arguments of every syscall entry\n"
+	"  -s, --stats              print events/s and lost/s per CPU every second\n"
+	"      --fill=MODEL         fill gaps while tracing, with MODEL: an n-gram model or\n"
+	"                           SSSD-S4 checkpoint from tracerec-train, or a .trz of\n"
+	"                           another run (default: no live filling)\n"
+	"      --fill-timeout=SECONDS  longest wait of a gap for its right context before it\n"
+	"                           is filled anyway (default: 2)\n"
+	"      --as-root            run COMMAND as root even under sudo\n"
+	"  -q, --quiet              no summary at exit\n"
+	"  -v, --verbose            libbpf debug output and the verifier log\n"
+	"  -h, --help               this help\n"
+	"  -V, --version            print the version\n"
+	"\n"
+	"Examples:\n"
+	"  sudo tracerecd -- make -j2\n"
+	"  sudo tracerecd -o web.trz --pid 1234,5678 --duration 30\n"
+	"  sudo tracerecd --all --stats -o all.trz\n";
+
+static int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -EINVAL;
+	switch (*end) {
+	case 'k': case 'K': v <<= 10; end++; break;
+	case 'm': case 'M': v <<= 20; end++; break;
+	case 'g': case 'G': v <<= 30; end++; break;
+	}
+	if (*end == 'i' || *end == 'B')
+		end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
+	if (*end || v < 4096 || v > (1ull << 32))
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+enum { OPT_AS_ROOT = 256, OPT_TEST_DELAY, OPT_FILL, OPT_FILL_TIMEOUT };
+
+/* Returns 0, or EX_USAGE_ after printing the problem; 1 = --help/--version done. */
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "pid", required_argument, 0, 'p' },	{ "all", no_argument, 0, 'a' },
+		{ "output", required_argument, 0, 'o' }, { "buffer-size", required_argument, 0, 'b' },
+		{ "duration", required_argument, 0, 'd' }, { "args", no_argument, 0, 'A' },
+		{ "stats", no_argument, 0, 's' },	{ "as-root", no_argument, 0, OPT_AS_ROOT },
+		{ "quiet", no_argument, 0, 'q' },	{ "verbose", no_argument, 0, 'v' },
+		{ "help", no_argument, 0, 'h' },	{ "version", no_argument, 0, 'V' },
+		{ "test-consumer-delay-us", required_argument, 0, OPT_TEST_DELAY }, /* hidden */
+		{ "fill", required_argument, 0, OPT_FILL },
+		{ "fill-timeout", required_argument, 0, OPT_FILL_TIMEOUT },
+		{ 0, 0, 0, 0 },
+	};
+	char *end;
+	int c;
+
+	o->ring_bytes = DEFAULT_RING_BYTES;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+p:ao:b:d:AsqvhV", lo, NULL)) != -1) {
+		switch (c) {
+		case 'p': o->pids = optarg; break;
+		case 'a': o->all = 1; break;
+		case 'o': o->out = optarg; break;
+		case 'A': o->args = 1; break;
+		case 's': o->stats = 1; break;
+		case 'q': o->quiet = 1; break;
+		case 'v': verbose = 1; break;
+		case OPT_AS_ROOT: o->as_root = 1; break;
+		case 'h': fputs(usage_text, stdout); return 1;
+		case 'V': printf("tracerecd %s\n", TRACERECD_VERSION); return 1;
+		case 'b':
+			if (parse_size(optarg, &o->ring_bytes)) {
+				p_err("invalid --buffer-size '%s' (want e.g. 64K, 8M; at least 4096)", optarg);
+				return EX_USAGE_;
+			}
+			break;
+		case 'd':
+			o->duration = strtod(optarg, &end);
+			if (*end || end == optarg || !(o->duration > 0)) {
+				p_err("invalid --duration '%s' (want seconds > 0)", optarg);
+				return EX_USAGE_;
+			}
+			break;
+		case OPT_FILL: o->fill = optarg; break;
+		case OPT_FILL_TIMEOUT:
+			o->fill_timeout = strtod(optarg, &end);
+			if (*end || end == optarg || !(o->fill_timeout > 0)) {
+				p_err("invalid --fill-timeout '%s' (want seconds > 0)", optarg);
+				return EX_USAGE_;
+			}
+			break;
+		case OPT_TEST_DELAY:
+			o->test_delay_us = strtol(optarg, &end, 10);
+			if (*end || o->test_delay_us < 0) {
+				p_err("invalid --test-consumer-delay-us '%s'", optarg);
+				return EX_USAGE_;
+			}
+			break;
+		default:
+			if (optopt)
+				p_err("option '-%c' %s (see --help)", optopt,
+				      strchr("paobdAsqvhV", optopt) ? "needs an argument" : "is unknown");
+			else
+				p_err("unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
+			return EX_USAGE_;
+		}
+	}
+	if (optind < argc)
+		o->cmd = argv + optind;
+	if (!!o->pids + o->all + !!o->cmd != 1) {
+		p_err("choose exactly one of --pid PID, --all or -- COMMAND (see --help)");
+		return EX_USAGE_;
+	}
+	return 0;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	exiting = 1;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	if (!verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* Root, or CAP_BPF + CAP_PERFMON in the effective set. */
+static int have_privileges(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (geteuid() == 0)
+		return 1;
+	if (syscall(SYS_capget, &h, d))
+		return 0;
+	return (d[1].effective & (1u << (39 - 32))) && (d[1].effective & (1u << (38 - 32)));
+}
+
+static uint64_t now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* The invoking user under sudo (SUDO_UID/SUDO_GID), else uid -1. */
+static void sudo_user(uid_t *uid, gid_t *gid)
+{
+	const char *u = getenv("SUDO_UID"), *g = getenv("SUDO_GID");
+
+	*uid = (uid_t)-1;
+	*gid = (gid_t)-1;
+	if (geteuid() != 0 || !u || !g || atoi(u) <= 0)
+		return;
+	*uid = atoi(u);
+	*gid = atoi(g);
+}
+
+/* Create the output file: 0600, owned by the sudo user when there is one. */
+static int open_output(struct opts *o, char *name, size_t size, struct trz_writer **w)
+{
+	uid_t uid;
+	gid_t gid;
+	int fd;
+
+	if (o->out) {
+		snprintf(name, size, "%s", o->out);
+	} else {
+		time_t t = time(NULL);
+		struct tm tm;
+
+		localtime_r(&t, &tm);
+		strftime(name, size, "tracerec-%Y%m%d-%H%M%S.trz", &tm);
+	}
+	fd = open(name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	fchmod(fd, 0600);
+	sudo_user(&uid, &gid);
+	if (uid != (uid_t)-1 && fchown(fd, uid, gid) && verbose)
+		p_err("cannot give %s to uid %d: %s", name, (int)uid, strerror(errno));
+	{
+		/* zlib level 1: a quarter less consumer CPU than the default 6, ~15% larger files */
+		struct trz_writer_opts wo = { .zlevel = 1 };
+
+		*w = trz_writer_fdopen(fd, &wo);
+	}
+	if (!*w) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
+	return 0;
+}
+
+static int write_metadata(struct recorder *r, int argc, char **argv, const struct opts *o,
+			  int ncpus, uint64_t ring_bytes)
+{
+	char buf[TRZ_PATH_MAX], tbuf[64];
+	struct utsname u;
+	time_t t = time(NULL);
+	struct tm tm;
+	size_t len = 0;
+	int err = 0;
+
+	uname(&u);
+	gmtime_r(&t, &tm);
+	strftime(tbuf, sizeof(tbuf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	for (int i = 0; i < argc && len < sizeof(buf) - 1; i++)
+		len += snprintf(buf + len, sizeof(buf) - len, "%s%s", i ? " " : "", argv[i]);
+	err = err ?: recorder_meta(r, "host", u.nodename);
+	err = err ?: recorder_meta(r, "kernel", u.release);
+	err = err ?: recorder_meta(r, "arch", u.machine);
+	err = err ?: recorder_meta(r, "tool", "tracerecd " TRACERECD_VERSION);
+	err = err ?: recorder_meta(r, "start_time", tbuf);
+	snprintf(tbuf, sizeof(tbuf), "%llu", (unsigned long long)now_ns(CLOCK_MONOTONIC));
+	err = err ?: recorder_meta(r, "start_monotonic_ns", tbuf);
+	err = err ?: recorder_meta(r, "clock", "CLOCK_MONOTONIC");
+	err = err ?: recorder_meta(r, "cmdline", buf);
+	err = err ?: recorder_meta(r, "mode", o->all ? "all" : o->pids ? "pid" : "command");
+	snprintf(buf, sizeof(buf), "%d", ncpus);
+	err = err ?: recorder_meta(r, "ncpus", buf);
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)ring_bytes);
+	err = err ?: recorder_meta(r, "ring_bytes", buf);
+	return err;
+}
+
+/* Parse the --pid list into tgids; prints and returns EX_* on a problem. */
+static int resolve_pids(const char *list, pid_t **out, int *n)
+{
+	char *copy = strdup(list), *tok, *save = NULL, *end;
+	pid_t *p = calloc(strlen(list) / 2 + 2, sizeof(*p));
+	int rc = 0;
+
+	*n = 0;
+	*out = p;
+	if (!copy || !p) {
+		free(copy);
+		p_err("out of memory");
+		return EX_FAIL;
+	}
+	for (tok = strtok_r(copy, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
+		long v = strtol(tok, &end, 10);
+		int tgid;
+
+		if (*end || end == tok || v <= 0 || v > 0x7fffffff) {
+			p_err("invalid pid '%s'", tok);
+			rc = EX_USAGE_;
+		} else if ((tgid = tracee_tgid(v)) < 0) {
+			p_err("pid %ld not found", v);
+			rc = EX_NOPID;
+		} else if (tgid == getpid()) {
+			p_err("pid %ld is tracerecd itself", v);
+			rc = EX_USAGE_;
+		} else {
+			p[(*n)++] = tgid;
+		}
+	}
+	if (!*n && !rc) {
+		p_err("--pid needs at least one pid");
+		rc = EX_USAGE_;
+	}
+	free(copy);
+	return rc;
+}
+
+/* Add pids and their current descendants to the traced set and snapshot their threads. */
+static int trace_existing(struct trc_collector *c, struct recorder *r, const pid_t *pids, int n)
+{
+	pid_t *desc = NULL;
+	int nd, err = 0;
+	uint64_t ts = now_ns(CLOCK_MONOTONIC);
+
+	for (int i = 0; i < n && !err; i++)
+		err = trc_collector_trace_pid(c, pids[i]);
+	/* the fork hook is attached: later children are followed by the kernel side */
+	nd = err ? 0 : tracee_descendants(pids, n, &desc);
+	if (nd < 0)
+		err = nd;
+	for (int i = 0; i < nd && !err; i++)
+		err = trc_collector_trace_pid(c, desc[i]);
+	for (int i = 0; i < n && !err; i++)
+		if ((err = tracee_snapshot(pids[i], ts, recorder_thread, r)) == -ESRCH)
+			err = 0;
+	for (int i = 0; i < nd && !err; i++)
+		if ((err = tracee_snapshot(desc[i], ts, recorder_thread, r)) == -ESRCH)
+			err = 0;
+	free(desc);
+	return err;
+}
+
+static void print_stats_line(struct trc_collector *c, struct recorder *r, uint64_t *prev_ev,
+			     uint64_t *prev_drops)
+{
+	uint64_t ev = recorder_events(r);
+	struct trc_cpu_stats cs;
+
+	fprintf(stderr, "%s: %llu events/s, lost/s:", prog, (unsigned long long)(ev - *prev_ev));
+	*prev_ev = ev;
+	for (int i = 0; i < trc_collector_ncpus(c); i++) {
+		trc_collector_cpu_stats(c, i, &cs);
+		fprintf(stderr, " cpu%d %llu", i, (unsigned long long)(cs.drops - prev_drops[i]));
+		prev_drops[i] = cs.drops;
+	}
+	fputc('\n', stderr);
+}
+
+static void print_summary(const struct recorder_summary *s, double secs, const char *out)
+{
+	fprintf(stderr, "%s: %.2f s, %llu events (%.0f/s), %llu threads, output %s %.1f KiB, %.2f bytes/event\n",
+		prog, secs, (unsigned long long)s->events, secs > 0 ? s->events / secs : 0.0,
+		(unsigned long long)s->threads, out, s->bytes / 1024.0,
+		s->events ? (double)s->bytes / s->events : 0.0);
+	fprintf(stderr, "%s: events lost: %llu (%llu in %llu thread gaps, %llu unattributed)",
+		prog, (unsigned long long)s->kernel_lost, (unsigned long long)s->lost,
+		(unsigned long long)s->gaps, (unsigned long long)s->unattr_lost);
+	for (int i = 0; i < s->ncpus; i++)
+		fprintf(stderr, "%s cpu%d %llu", i ? "," : ";", i, (unsigned long long)s->cpus[i].lost);
+	fputc('\n', stderr);
+	for (int i = 0; i < s->ntop; i++)
+		fprintf(stderr, "%s:   tid %u (pid %u): %llu lost, %llu recorded\n", prog, s->top[i].tid,
+			s->top[i].pid, (unsigned long long)s->top[i].lost,
+			(unsigned long long)s->top[i].recorded);
+	for (int i = 0; i < s->ncpus; i++)
+		fprintf(stderr, "%s: cpu%d: recorded %llu + lost %llu %s attempted %llu\n", prog, i,
+			(unsigned long long)s->cpus[i].recorded, (unsigned long long)s->cpus[i].lost,
+			s->cpus[i].ok ? "==" : "!=", (unsigned long long)s->cpus[i].attempted);
+	fprintf(stderr, "%s: invariant recorded + lost == attempted: %s per cpu, %s per thread (%llu threads checked",
+		prog, s->cpu_ok ? "holds" : "VIOLATED", s->threads_bad ? "VIOLATED" : "holds",
+		(unsigned long long)s->threads_checked);
+	if (s->threads_bad)
+		fprintf(stderr, ", %llu bad", (unsigned long long)s->threads_bad);
+	fprintf(stderr, ")\n");
+	if (s->ctl_lost || s->no_storage || s->traced_full || s->unexplained)
+		fprintf(stderr, "%s: also: %llu process records lost, %llu events without task storage, %llu processes not followed (traced set full), %llu unexplained\n",
+			prog, (unsigned long long)s->ctl_lost, (unsigned long long)s->no_storage,
+			(unsigned long long)s->traced_full, (unsigned long long)s->unexplained);
+}
+
+/* Write the per-CPU accounting into the trace as metadata. */
+static int write_accounting(struct recorder *r, const struct recorder_summary *s)
+{
+	char buf[TRZ_PATH_MAX];
+	size_t len = 0;
+
+	for (int i = 0; i < s->ncpus && len < sizeof(buf) - 80; i++)
+		len += snprintf(buf + len, sizeof(buf) - len, "%scpu%d attempted=%llu recorded=%llu lost=%llu",
+				i ? "; " : "", i, (unsigned long long)s->cpus[i].attempted,
+				(unsigned long long)s->cpus[i].recorded, (unsigned long long)s->cpus[i].lost);
+	return recorder_meta(r, "cpu_accounting", buf);
+}
+
+static int child_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return EX_FAIL;
+}
+
+/* Live filling writes its synthetic events through the recorder's one sink. */
+static int fill_sink(void *r, const struct trz_record *rec)
+{
+	return recorder_sink(r, rec);
+}
+
+static void print_fill_summary(struct livefill *lf)
+{
+	struct livefill_stats st;
+
+	livefill_get_stats(lf, &st);
+	fprintf(stderr, "%s: live fill (%s): %llu of %llu gaps filled (%llu events), %llu left "
+		"unfilled (tracerec-fill can fill them), lag median %.1f ms, max %.1f ms\n", prog,
+		st.method ? st.method : "?", (unsigned long long)st.gaps_filled,
+		(unsigned long long)st.gaps_seen, (unsigned long long)st.events_filled,
+		(unsigned long long)st.gaps_unfilled, st.lag_median_ms, st.lag_max_ms);
+	if (st.ring_dropped)
+		fprintf(stderr, "%s: live fill: %llu records not seen by the imputer (its queue was "
+			"full)\n", prog, (unsigned long long)st.ring_dropped);
+}
+
+int main(int argc, char **argv)
+{
+	struct livefill *lf = NULL;
+	struct opts o = { 0 };
+	struct trc_collector *c = NULL;
+	struct recorder *r = NULL;
+	struct trz_writer *w = NULL;
+	struct tracee_child child = { 0, -1, -1 };
+	struct recorder_summary sum;
+	struct sigaction sa;
+	char out[4096], cmdpath[4096];
+	const char *stage = "";
+	pid_t *pids = NULL;
+	uint64_t *prev_drops = NULL, prev_ev = 0, t0 = now_ns(CLOCK_MONOTONIC), next_tick;
+	int npids = 0, rc = EX_OK_, err, status = 0, child_done = 0, nice0, started = 0;
+
+	/* Big buffers (events waiting for another ring) go back to the system when freed */
+	mallopt(M_MMAP_THRESHOLD, 256 << 10);
+
+	/* Options and preconditions */
+	rc = parse_opts(argc, argv, &o);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	rc = EX_OK_;
+	if (!have_privileges()) {
+		p_err("need root, or CAP_BPF and CAP_PERFMON (try: sudo tracerecd ...)");
+		return EX_PERM;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		p_err("kernel BTF not available (/sys/kernel/btf/vmlinux: %s); a kernel built with CONFIG_DEBUG_INFO_BTF=y is needed",
+		      strerror(errno));
+		return EX_NOBTF;
+	}
+	if (o.pids && (rc = resolve_pids(o.pids, &pids, &npids)))
+		goto cleanup;
+	if (o.cmd && (err = tracee_resolve(o.cmd[0], cmdpath, sizeof(cmdpath)))) {
+		p_err(err == -EACCES ? "command not executable: %s" : "command not found: %s", o.cmd[0]);
+		rc = err == -EACCES ? EX_NOEXEC : EX_NOCMD;
+		goto cleanup;
+	}
+	libbpf_set_print(libbpf_print);
+	errno = 0;
+	nice0 = getpriority(PRIO_PROCESS, 0);
+	if (errno)
+		nice0 = 0;
+	if (nice0 > CONSUMER_NICE)
+		setpriority(PRIO_PROCESS, 0, CONSUMER_NICE);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	/* Output file */
+	if ((err = open_output(&o, out, sizeof(out), &w))) {
+		p_err("cannot create %s: %s", out, strerror(-err));
+		rc = EX_FAIL;
+		goto cleanup;
+	}
+	r = recorder_new(w);
+	if (!r) {
+		p_err("out of memory");
+		rc = EX_FAIL;
+		goto cleanup;
+	}
+	if (o.fill) { /* live filling: an imputation thread fed by the recorder's hook */
+		struct livefill_opts lo = { .model = o.fill, .timeout = o.fill_timeout };
+		char ferr[512];
+
+		if (!(lf = livefill_new(&lo, ferr, sizeof(ferr)))) {
+			p_err("--fill: %s", ferr);
+			rc = EX_FAIL;
+			goto cleanup;
+		}
+		recorder_set_hook(r, livefill_hook, lf);
+	}
+
+	/* Load & verify BPF programs, create the per-CPU rings */
+	struct trc_collector_opts co = {
+		.all = o.all, .args = o.args, .own_tgid = getpid(), .ring_bytes = o.ring_bytes,
+		.on_event = recorder_on_event, .on_task = recorder_on_task, .ctx = r,
+	};
+	if ((err = trc_collector_open(&c, &co, &stage))) {
+		p_err("failed to %s BPF collector: %s%s", stage, strerror(-err),
+		      verbose ? "" : " (run with -v for libbpf's and the verifier's log)");
+		rc = err == -EPERM || err == -EACCES ? EX_PERM : EX_FAIL;
+		goto cleanup;
+	}
+	recorder_set_collector(r, c);
+	prev_drops = calloc(trc_collector_ncpus(c), sizeof(*prev_drops));
+	if (!prev_drops || (err = write_metadata(r, argc, argv, &o, trc_collector_ncpus(c),
+						 trc_collector_ring_bytes(c)))) {
+		p_err("writing %s: %s", out, strerror(prev_drops ? -err : ENOMEM));
+		rc = EX_FAIL;
+		goto cleanup;
+	}
+
+	/* Start the command suspended (it is traced from its first instruction after exec) */
+	if (o.cmd) {
+		uid_t uid = (uid_t)-1;
+		gid_t gid = (gid_t)-1;
+		struct passwd *pw;
+
+		if (!o.as_root)
+			sudo_user(&uid, &gid);
+		pw = uid != (uid_t)-1 ? getpwuid(uid) : NULL;
+		if ((err = tracee_spawn(&child, cmdpath, o.cmd, nice0, uid, gid, pw ? pw->pw_name : NULL))) {
+			p_err("cannot start %s: %s", o.cmd[0], strerror(-err));
+			rc = EX_FAIL;
+			goto cleanup;
+		}
+		err = trc_collector_trace_pid(c, child.pid);
+		if (err) {
+			p_err("cannot trace %s: %s", o.cmd[0], strerror(-err));
+			rc = EX_FAIL;
+			goto cleanup;
+		}
+	}
+
+	/* Attach, then add the running targets (their new children are followed from now on) */
+	if ((err = trc_collector_attach(c))) {
+		p_err("failed to attach BPF programs: %s%s", strerror(-err),
+		      verbose ? "" : " (run with -v for details)");
+		rc = EX_FAIL;
+		goto cleanup;
+	}
+	started = 1;
+	if (o.all && (err = tracee_snapshot_all(getpid(), now_ns(CLOCK_MONOTONIC), recorder_thread, r))) {
+		p_err("writing %s: %s", out, strerror(-err));
+		rc = EX_FAIL;
+		goto stop;
+	}
+	if (o.pids && (err = trace_existing(c, r, pids, npids))) {
+		p_err("cannot set up tracing of --pid %s: %s", o.pids, strerror(-err));
+		rc = EX_FAIL;
+		goto cleanup;
+	}
+	if (o.cmd) {
+		struct trz_thread th = { .ts_ns = now_ns(CLOCK_MONOTONIC), .pid = child.pid,
+					 .tid = child.pid, .ppid = getpid(), .what = TRZ_THREAD_FORK };
+
+		snprintf(th.comm, sizeof(th.comm), "tracerecd");
+		recorder_thread(r, &th);
+		if ((err = tracee_release(&child))) {
+			child.pid = 0;
+			p_err("cannot run %s: %s", o.cmd[0], strerror(-err));
+			rc = err == -ENOENT ? EX_NOCMD : err == -EACCES ? EX_NOEXEC : EX_FAIL;
+			goto stop;
+		}
+	}
+
+	if (!o.quiet)
+		fprintf(stderr, "%s: tracing %s%s, writing %s (Ctrl-C to stop)\n", prog,
+			o.all ? "all processes" : o.pids ? "pid " : o.cmd[0], o.pids ? o.pids : "", out);
+
+	/* Consume until told to stop: the command exits, --pid targets all exit, --duration,
+	 * SIGINT/SIGTERM */
+	t0 = now_ns(CLOCK_MONOTONIC);
+	next_tick = t0 + 1000000000ull;
+	while (!exiting) {
+		if (o.test_delay_us)
+			usleep(o.test_delay_us);
+		err = trc_collector_poll(c, POLL_MS);
+		if (lf && !recorder_error(r))
+			livefill_drain(lf, fill_sink, r); /* write errors show in recorder_error() */
+		if (recorder_error(r)) {
+			p_err("writing %s: %s", out, strerror(-recorder_error(r)));
+			rc = EX_FAIL;
+			break;
+		}
+		if (err < 0 && err != -EINTR) {
+			p_err("reading the ring buffers: %s", strerror(-err));
+			rc = EX_FAIL;
+			break;
+		}
+		uint64_t now = now_ns(CLOCK_MONOTONIC);
+
+		if (now >= next_tick) {
+			next_tick += 1000000000ull;
+			if ((err = trz_writer_flush(w))) {
+				p_err("writing %s: %s", out, strerror(-err));
+				rc = EX_FAIL;
+				break;
+			}
+			if (o.stats)
+				print_stats_line(c, r, &prev_ev, prev_drops);
+			if (o.pids && trc_collector_traced_count(c) == 0) {
+				if (!o.quiet)
+					fprintf(stderr, "%s: every traced process exited\n", prog);
+				break;
+			}
+		}
+		if (o.duration > 0 && now - t0 >= (uint64_t)(o.duration * 1e9))
+			break;
+		if (child.pid > 0 && waitpid(child.pid, &status, WNOHANG) == child.pid) {
+			child_done = 1;
+			break;
+		}
+	}
+
+stop:
+	/* Detach, drain, account, close the file */
+	trc_collector_detach(c);
+	for (int i = 0; child.pid > 0 && !child_done && child.go_fd < 0 && i < 30; i++) {
+		/* stopped by a signal: the command usually got it too (same terminal) */
+		if (waitpid(child.pid, &status, WNOHANG) == child.pid)
+			child_done = 1;
+		else
+			usleep(10000);
+	}
+	err = rc == EX_FAIL && recorder_error(r) ? recorder_error(r) : recorder_finish(r, &sum);
+	if (lf && !err && rc != EX_FAIL)
+		err = livefill_finish(lf, fill_sink, r);
+	if (!err)
+		err = write_accounting(r, &sum);
+	if (err && rc != EX_FAIL) {
+		p_err("writing %s: %s", out, strerror(-err));
+		rc = EX_FAIL;
+	}
+	{
+		double secs = (now_ns(CLOCK_MONOTONIC) - t0) / 1e9;
+		int cerr = trz_writer_close(w);
+
+		w = NULL;
+		if (cerr && rc != EX_FAIL) {
+			p_err("writing %s: %s", out, strerror(-cerr));
+			rc = EX_FAIL;
+		}
+		if (!err) {
+			struct stat st;
+
+			sum.bytes = stat(out, &st) == 0 ? (uint64_t)st.st_size : 0;
+			if (!o.quiet)
+				print_summary(&sum, secs, out);
+			if (lf && !o.quiet)
+				print_fill_summary(lf);
+			else if (!sum.cpu_ok || sum.threads_bad)
+				p_err("invariant recorded + lost == attempted VIOLATED");
+		}
+	}
+	if (rc == EX_OK_ && child_done) {
+		if (!o.quiet)
+			fprintf(stderr, "%s: %s exited with status %d\n", prog, o.cmd[0], child_status(status));
+		rc = child_status(status);
+	}
+
+cleanup:
+	if (child.pid > 0 && !child_done && child.go_fd >= 0)
+		tracee_abort(&child);
+	trc_collector_free(c);
+	livefill_free(lf);
+	recorder_free(r);
+	if (w) {
+		trz_writer_close(w);
+		if (!started)
+			unlink(out); /* failed before tracing started: leave no empty trace behind */
+	}
+	free(prev_drops);
+	free(pids);
+	return rc;
+}

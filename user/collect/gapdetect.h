@@ -1,0 +1,85 @@
+/* gapdetect.h - per-thread ordering and exact gap detection for a live event stream.
+ *
+ * Input: events as they come out of per-CPU ring buffers (a thread that migrates has its events
+ * in several rings, so they may arrive out of tseq order), each with the number of events of
+ * its thread lost right before it (lost_before), plus the kernel's final counts for threads that
+ * exited or lost their last events.  Output, through one emit callback: every event and one
+ * attributed TRZ_REC_GAP record per run of lost events, per thread in tseq order; unattributed
+ * per-CPU gaps when asked.  Nothing is guessed from timing: a tseq is either recorded or
+ * announced lost by the kernel, so the output is exact once every ring is drained.
+ *
+ * Independent of BPF and of the file writer: tests feed it hand-made streams.
+ */
+#ifndef TRC_GAPDETECT_H
+#define TRC_GAPDETECT_H
+
+#include <stdint.h>
+#include "trz/trz.h"
+
+#define GD_TOP 5
+
+struct gd;
+
+/* Receives every record in output order; returns 0 or -errno (which stops and is returned). */
+typedef int (*gd_emit_fn)(void *ctx, const struct trz_record *rec);
+
+struct gd_thread_sum {
+	uint32_t pid, tid;
+	uint64_t recorded, lost;
+};
+
+struct gd_stats {
+	uint64_t events;          /* events emitted */
+	uint64_t threads;         /* thread lifetimes seen */
+	uint64_t gaps, lost;      /* attributed gaps / events lost in them */
+	uint64_t unattr_gaps, unattr_lost;
+	uint64_t threads_checked; /* threads checked against the kernel's counts */
+	uint64_t threads_bad;     /* recorded + lost != attempted, or lost != kernel's lost count */
+	uint64_t unexplained;     /* tseqs neither recorded nor announced lost (written as gaps) */
+	uint64_t duplicates;      /* events whose tseq was already done (written, not counted) */
+	struct gd_thread_sum top[GD_TOP]; /* threads that lost most, most first */
+	int ntop;
+};
+
+/* Per-CPU view of the recorded events (cseq side). */
+struct gd_cpu {
+	uint64_t recorded;       /* events recorded from this cpu */
+	uint64_t max_cseq;       /* highest cseq seen */
+	uint64_t loss_t_first;   /* time of the event before the first cseq jump (0 = none) */
+	uint64_t loss_t_last;    /* time of the event after the last cseq jump (0 = none) */
+};
+
+/* New detector; caller frees with gd_free(). NULL with errno on failure. */
+struct gd *gd_new(gd_emit_fn emit, void *ctx);
+void gd_free(struct gd *g);
+
+/* One recorded event (tseq, cpu, pid, tid set) and the count of its thread's events lost right
+ * before it.  May emit this and earlier-held events and gaps, or hold it until its thread's
+ * earlier events arrive. */
+int gd_event(struct gd *g, const struct trz_event *ev, uint64_t lost_before);
+
+/* The thread ended (exit, or exec by a non-leader thread) after attempting final_tseq events,
+ * the last lost_pending of which were lost, lost_total in all.  The trailing loss becomes a gap
+ * with no right neighbour; the thread is checked and forgotten once all its events are in. */
+int gd_thread_final(struct gd *g, uint32_t pid, uint32_t tid, uint64_t final_tseq,
+		    uint64_t lost_pending, uint64_t lost_total);
+
+/* Losses the kernel remembers for a thread still alive at the end: its most recent lost tseq
+ * and the total.  Call after the final drain, before gd_finish(). */
+int gd_thread_losses(struct gd *g, uint32_t pid, uint32_t tid, uint64_t last_lost_tseq,
+		     uint64_t lost_total);
+
+/* Write an unattributed gap: lost events on cpu (TRZ_NO_CPU if unknown) in [t_start, t_end]. */
+int gd_unattributed(struct gd *g, uint16_t cpu, uint64_t lost, uint64_t t_start, uint64_t t_end);
+
+/* End of stream: write every held record in order (holes become gaps, counted unexplained),
+ * check and forget every thread. */
+int gd_finish(struct gd *g);
+
+void gd_get_stats(const struct gd *g, struct gd_stats *st);
+/* cpu's counters (zeros for a cpu never seen). */
+void gd_get_cpu(const struct gd *g, unsigned cpu, struct gd_cpu *out);
+/* Threads currently tracked (alive or waiting for events). */
+uint64_t gd_live_threads(const struct gd *g);
+
+#endif /* TRC_GAPDETECT_H */

@@ -1,0 +1,252 @@
+/* gapdetect_wait.c - the gap detector's thread table and waiting items (see gapdetect.c). */
+#include "collect/gapdetect_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void gd_thr_free(struct thr *t)
+{
+	if (t) {
+		for (uint32_t i = 0; i < t->nq; i++)
+			free(t->qs[i].v);
+		free(t->qs);
+		free(t->pend);
+		free(t);
+	}
+}
+
+/* ---- thread table ---- */
+
+static uint64_t slot_of(const struct gd *g, uint32_t tid)
+{
+	return ((uint64_t)tid * 0x9E3779B97F4A7C15ull >> 20) & (g->nslots - 1);
+}
+
+struct thr *gd_thr_find(const struct gd *g, uint32_t tid)
+{
+	for (uint64_t i = slot_of(g, tid);; i = (i + 1) & (g->nslots - 1)) {
+		if (!g->slots[i])
+			return NULL;
+		if (g->slots[i]->tid == tid)
+			return g->slots[i];
+	}
+}
+
+static void thr_put(struct gd *g, struct thr *t)
+{
+	uint64_t i = slot_of(g, t->tid);
+
+	while (g->slots[i])
+		i = (i + 1) & (g->nslots - 1);
+	g->slots[i] = t;
+}
+
+static int table_grow(struct gd *g)
+{
+	struct thr **old = g->slots;
+	uint64_t n = g->nslots;
+
+	g->slots = calloc(n * 2, sizeof(*g->slots));
+	if (!g->slots) {
+		g->slots = old;
+		return -ENOMEM;
+	}
+	g->nslots = n * 2;
+	for (uint64_t i = 0; i < n; i++)
+		if (old[i])
+			thr_put(g, old[i]);
+	free(old);
+	return 0;
+}
+
+/* Remove t from the table (backward-shift deletion) and free it. */
+void gd_thr_remove(struct gd *g, struct thr *t)
+{
+	uint64_t mask = g->nslots - 1, i = slot_of(g, t->tid), j, k;
+
+	while (g->slots[i] != t)
+		i = (i + 1) & mask;
+	g->slots[i] = NULL;
+	for (j = (i + 1) & mask; g->slots[j]; j = (j + 1) & mask) {
+		k = slot_of(g, g->slots[j]->tid);
+		/* move j back to i unless its home k lies cyclically in (i, j] */
+		if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j))) {
+			g->slots[i] = g->slots[j];
+			g->slots[j] = NULL;
+			i = j;
+		}
+	}
+	g->nthr--;
+	gd_thr_free(t);
+}
+
+struct thr *gd_thr_get(struct gd *g, uint32_t pid, uint32_t tid)
+{
+	struct thr *t = gd_thr_find(g, tid);
+
+	if (t)
+		return t;
+	if ((g->nthr + 1) * 2 > g->nslots && table_grow(g))
+		return NULL;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->pid = pid;
+	t->tid = tid;
+	thr_put(g, t);
+	g->nthr++;
+	g->st.threads++;
+	return t;
+}
+
+/* ---- waiting items: heap + per-cpu FIFOs ---- */
+
+static void heap_swap(struct item *a, struct item *b)
+{
+	struct item t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+int gd_wait_gap(struct thr *t, const struct item *it)
+{
+	uint32_t i;
+
+	if (t->nheap == t->cap) {
+		uint32_t cap = t->cap ? t->cap * 2 : 4;
+		struct item *p = realloc(t->pend, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		t->pend = p;
+		t->cap = cap;
+	}
+	i = t->nheap++;
+	t->pend[i] = *it;
+	while (i > 0 && t->pend[(i - 1) / 2].first > t->pend[i].first) {
+		heap_swap(&t->pend[(i - 1) / 2], &t->pend[i]);
+		i = (i - 1) / 2;
+	}
+	t->npend++;
+	return 0;
+}
+
+static void heap_pop(struct thr *t, struct item *out)
+{
+	uint32_t i = 0, n = --t->nheap;
+
+	*out = t->pend[0];
+	t->pend[0] = t->pend[n];
+	for (;;) {
+		uint32_t l = 2 * i + 1, r = l + 1, m = i;
+
+		if (l < n && t->pend[l].first < t->pend[m].first)
+			m = l;
+		if (r < n && t->pend[r].first < t->pend[m].first)
+			m = r;
+		if (m == i)
+			break;
+		heap_swap(&t->pend[i], &t->pend[m]);
+		i = m;
+	}
+	t->npend--;
+}
+
+static struct item *q_at(const struct evq *q, uint32_t i)
+{
+	return &q->v[(q->head + i) & (q->cap - 1)];
+}
+
+static int q_grow(struct evq *q)
+{
+	uint32_t cap = q->cap ? q->cap * 2 : 16;
+	struct item *v = malloc(cap * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < q->n; i++)
+		v[i] = *q_at(q, i);
+	free(q->v);
+	q->v = v;
+	q->head = 0;
+	q->cap = cap;
+	return 0;
+}
+
+/* Queue an event that came from cpu's ring; falls back to the heap if it is not in order. */
+int gd_wait_event(struct thr *t, const struct item *it)
+{
+	struct evq *q = NULL;
+	int err;
+
+	for (uint32_t i = 0; i < t->nq; i++)
+		if (t->qs[i].cpu == it->ev.cpu)
+			q = &t->qs[i];
+	if (!q) {
+		struct evq *qs = realloc(t->qs, (t->nq + 1) * sizeof(*qs));
+
+		if (!qs)
+			return -ENOMEM;
+		t->qs = qs;
+		q = &qs[t->nq++];
+		memset(q, 0, sizeof(*q));
+		q->cpu = it->ev.cpu;
+	}
+	if (q->n && q_at(q, q->n - 1)->first > it->first)
+		return gd_wait_gap(t, it);
+	if (q->n == q->cap && (err = q_grow(q)))
+		return err;
+	*q_at(q, q->n++) = *it;
+	t->npend++;
+	return 0;
+}
+
+/* The waiting item with the smallest first; *src = queue index, or -1 for the heap. */
+struct item *gd_wait_min(const struct thr *t, int *src)
+{
+	struct item *best = t->nheap ? &t->pend[0] : NULL;
+
+	*src = -1;
+	for (uint32_t i = 0; i < t->nq; i++)
+		if (t->qs[i].n && (!best || q_at(&t->qs[i], 0)->first < best->first)) {
+			best = q_at(&t->qs[i], 0);
+			*src = i;
+		}
+	return best;
+}
+
+void gd_wait_take(struct thr *t, int src, struct item *out)
+{
+	struct evq *q;
+
+	if (src < 0) {
+		heap_pop(t, out);
+		return;
+	}
+	q = &t->qs[src];
+	*out = *q_at(q, 0);
+	q->head = (q->head + 1) & (q->cap - 1);
+	q->n--;
+	t->npend--;
+	if (!q->n && q->cap > 1024) { /* a burst is over: give the memory back */
+		free(q->v);
+		q->v = NULL;
+		q->cap = q->head = 0;
+	}
+}
+
+/* Highest tseq written or announced for t. */
+uint64_t gd_thr_known(const struct thr *t)
+{
+	uint64_t m = t->done;
+
+	for (uint32_t i = 0; i < t->nheap; i++)
+		if (t->pend[i].last > m)
+			m = t->pend[i].last;
+	for (uint32_t i = 0; i < t->nq; i++)
+		if (t->qs[i].n && q_at(&t->qs[i], t->qs[i].n - 1)->last > m)
+			m = q_at(&t->qs[i], t->qs[i].n - 1)->last;
+	return m;
+}

@@ -1,0 +1,265 @@
+/* collector.c - loader and lifecycle of the collector BPF program (see trc_collector.h). */
+#include "collect/loader.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "collector.skel.h"
+
+struct ring_ctx {
+	struct trc_collector *c;
+	int cpu;
+};
+
+struct trc_collector {
+	struct collector_bpf *skel;
+	struct ring_buffer *rb;
+	struct ring_ctx *rctx; /* ncpus + 1 (the last one is the ctl ring) */
+	int *ring_fds;
+	int ncpus;
+	uint64_t ring_bytes;
+	trc_event_cb on_event;
+	trc_task_cb on_task;
+	void *ctx;
+};
+
+static uint64_t ring_size(uint64_t want)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), sz = page;
+
+	while (sz < want && sz < (1ull << 40))
+		sz <<= 1;
+	return sz;
+}
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	struct ring_ctx *rc = ctx;
+	struct trc_collector *c = rc->c;
+
+	if (rc->cpu < 0) {
+		if (size < sizeof(struct trc_task_rec) || !c->on_task)
+			return 0;
+		return c->on_task(c->ctx, data);
+	}
+	if (size < sizeof(struct trc_event) || !c->on_event)
+		return 0;
+	const struct trc_event *ev = data;
+	const uint64_t *args = NULL;
+
+	if (ev->nargs == TRC_NARGS && size >= sizeof(struct trc_event_args))
+		args = (const uint64_t *)((const struct trc_event_args *)data)->args;
+	return c->on_event(c->ctx, rc->cpu, ev, args);
+}
+
+/* Create the per-CPU rings, put them in the outer map and register them with one consumer. */
+static int create_rings(struct trc_collector *c)
+{
+	int outer = bpf_map__fd(c->skel->maps.rings), err;
+
+	c->rctx[c->ncpus].c = c;
+	c->rctx[c->ncpus].cpu = -1;
+	c->rb = ring_buffer__new(bpf_map__fd(c->skel->maps.ctl), on_sample, &c->rctx[c->ncpus], NULL);
+	if (!c->rb)
+		return -errno;
+	for (int cpu = 0; cpu < c->ncpus; cpu++) {
+		__u32 key = cpu;
+		int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "trc_ring", 0, 0, c->ring_bytes, NULL);
+
+		if (fd < 0)
+			return -errno;
+		c->ring_fds[cpu] = fd;
+		if (bpf_map_update_elem(outer, &key, &fd, BPF_ANY))
+			return -errno;
+		c->rctx[cpu].c = c;
+		c->rctx[cpu].cpu = cpu;
+		err = ring_buffer__add(c->rb, fd, on_sample, &c->rctx[cpu]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int trc_collector_open(struct trc_collector **out, const struct trc_collector_opts *o,
+		       const char **stage)
+{
+	struct trc_collector *c;
+	int err;
+
+	*out = NULL;
+	*stage = "allocate";
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->ncpus = libbpf_num_possible_cpus();
+	if (c->ncpus <= 0 || c->ncpus > TRC_MAX_CPUS) {
+		err = c->ncpus <= 0 ? c->ncpus : -E2BIG;
+		goto fail;
+	}
+	c->ring_bytes = ring_size(o->ring_bytes ? o->ring_bytes : 8u << 20);
+	c->on_event = o->on_event;
+	c->on_task = o->on_task;
+	c->ctx = o->ctx;
+	c->rctx = calloc(c->ncpus + 1, sizeof(*c->rctx));
+	c->ring_fds = malloc(c->ncpus * sizeof(int));
+	if (!c->rctx || !c->ring_fds) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	for (int i = 0; i < c->ncpus; i++)
+		c->ring_fds[i] = -1;
+
+	*stage = "open";
+	c->skel = collector_bpf__open();
+	if (!c->skel) {
+		err = -errno;
+		goto fail;
+	}
+	c->skel->rodata->targ_all = !!o->all;
+	c->skel->rodata->targ_args = !!o->args;
+	c->skel->rodata->targ_own_tgid = o->own_tgid;
+	c->skel->rodata->targ_wake_bytes = c->ring_bytes / 4; /* wake early: 3/4 of the ring left */
+	bpf_map__set_max_entries(c->skel->maps.rings, c->ncpus);
+	bpf_map__set_max_entries(c->skel->maps.ctl, ring_size(o->ctl_bytes ? o->ctl_bytes : 1u << 20));
+
+	*stage = "load";
+	err = collector_bpf__load(c->skel);
+	if (err)
+		goto fail;
+	*stage = "create ring buffers";
+	err = create_rings(c);
+	if (err)
+		goto fail;
+	*out = c;
+	return 0;
+fail:
+	trc_collector_free(c);
+	return err < 0 ? err : -EINVAL;
+}
+
+int trc_collector_trace_pid(struct trc_collector *c, uint32_t tgid)
+{
+	if (tgid >= TRC_PID_LIMIT)
+		return -ERANGE;
+	__atomic_fetch_or(&c->skel->bss->traced_bits[tgid / 64], 1ull << (tgid % 64),
+			  __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+int trc_collector_traced_count(struct trc_collector *c)
+{
+	volatile __u64 *b = c->skel->bss->traced_bits;
+	int n = 0;
+
+	for (uint32_t i = 0; i < TRC_PID_LIMIT / 64; i++) {
+		__u64 w = b[i];
+
+		while (w) {
+			int bit = __builtin_ctzll(w);
+			pid_t pid = i * 64 + bit;
+
+			w &= w - 1;
+			if (kill(pid, 0) && errno == ESRCH) /* exited before its exit was seen */
+				__atomic_fetch_and(&b[i], ~(1ull << bit), __ATOMIC_SEQ_CST);
+			else
+				n++;
+		}
+	}
+	return n;
+}
+
+int trc_collector_attach(struct trc_collector *c)
+{
+	int err = collector_bpf__attach(c->skel);
+
+	if (!err) /* every program is in place: start recording */
+		__atomic_store_n(&c->skel->bss->trc_on, 1, __ATOMIC_SEQ_CST);
+	return err;
+}
+
+void trc_collector_detach(struct trc_collector *c)
+{
+	__atomic_store_n(&c->skel->bss->trc_on, 0, __ATOMIC_SEQ_CST);
+	collector_bpf__detach(c->skel);
+}
+
+int trc_collector_poll(struct trc_collector *c, int timeout_ms)
+{
+	int n = ring_buffer__poll(c->rb, timeout_ms), m;
+
+	if (n < 0)
+		return n;
+	/* Producers submit with BPF_RB_NO_WAKEUP until a ring fills up: drain them all. */
+	m = ring_buffer__consume(c->rb);
+	return m < 0 ? m : n + m;
+}
+
+int trc_collector_drain(struct trc_collector *c)
+{
+	return ring_buffer__consume(c->rb);
+}
+
+int trc_collector_ncpus(const struct trc_collector *c)
+{
+	return c->ncpus;
+}
+
+uint64_t trc_collector_ring_bytes(const struct trc_collector *c)
+{
+	return c->ring_bytes;
+}
+
+void trc_collector_cpu_stats(const struct trc_collector *c, int cpu, struct trc_cpu_stats *st)
+{
+	const volatile struct trc_cpu_stats *s = &c->skel->bss->cpu_stats[cpu];
+
+	st->attempts = s->attempts;
+	st->drops = s->drops;
+	st->ctl_attempts = s->ctl_attempts;
+	st->ctl_drops = s->ctl_drops;
+	st->no_storage = s->no_storage;
+	st->traced_full = s->traced_full;
+	st->loss_map_full = s->loss_map_full;
+	st->woken = s->woken;
+}
+
+int trc_collector_thread_losses(struct trc_collector *c, trc_loss_cb fn, void *ctx)
+{
+	int fd = bpf_map__fd(c->skel->maps.thread_loss);
+	__u32 key, next;
+	struct trc_thread_loss tl;
+	int err = bpf_map_get_next_key(fd, NULL, &next);
+
+	while (!err) {
+		key = next;
+		if (!bpf_map_lookup_elem(fd, &key, &tl))
+			fn(ctx, key, &tl);
+		err = bpf_map_get_next_key(fd, &key, &next);
+	}
+	return errno == ENOENT ? 0 : -errno;
+}
+
+void trc_collector_forget_loss(struct trc_collector *c, uint32_t tid)
+{
+	bpf_map_delete_elem(bpf_map__fd(c->skel->maps.thread_loss), &tid);
+}
+
+void trc_collector_free(struct trc_collector *c)
+{
+	if (!c)
+		return;
+	ring_buffer__free(c->rb);
+	if (c->ring_fds)
+		for (int i = 0; i < c->ncpus; i++)
+			if (c->ring_fds[i] >= 0)
+				close(c->ring_fds[i]);
+	collector_bpf__destroy(c->skel);
+	free(c->ring_fds);
+	free(c->rctx);
+	free(c);
+}

@@ -1,0 +1,297 @@
+/* recorder.c - tracerecd's consumer: rings -> gap detector -> sink -> writer (see recorder.h). */
+#include "collect/recorder.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct recorder {
+	struct trz_writer *w;
+	struct gd *gd;
+	struct trc_collector *c;
+	recorder_hook_fn hook;
+	void *hook_ctx;
+	int err;
+	struct recorder_cpu_sum *cpus;
+	struct trz_record *rec; /* scratch for thread/meta records (large) */
+};
+
+int recorder_sink(struct recorder *r, const struct trz_record *rec)
+{
+	int err;
+
+	if (r->err)
+		return r->err;
+	err = trz_write_record(r->w, rec);
+	if (err) {
+		r->err = err;
+		return err;
+	}
+	if (r->hook)
+		r->hook(r->hook_ctx, rec); /* the hook's problems are its own */
+	return 0;
+}
+
+static int gd_emit(void *ctx, const struct trz_record *rec)
+{
+	return recorder_sink(ctx, rec);
+}
+
+struct recorder *recorder_new(struct trz_writer *w)
+{
+	struct recorder *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->w = w;
+	r->rec = calloc(1, sizeof(*r->rec));
+	r->gd = gd_new(gd_emit, r);
+	if (!r->rec || !r->gd) {
+		recorder_free(r);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return r;
+}
+
+void recorder_free(struct recorder *r)
+{
+	if (!r)
+		return;
+	gd_free(r->gd);
+	free(r->rec);
+	free(r->cpus);
+	free(r);
+}
+
+void recorder_set_collector(struct recorder *r, struct trc_collector *c)
+{
+	r->c = c;
+}
+
+void recorder_set_hook(struct recorder *r, recorder_hook_fn fn, void *ctx)
+{
+	r->hook = fn;
+	r->hook_ctx = ctx;
+}
+
+int recorder_error(const struct recorder *r)
+{
+	return r->err;
+}
+
+uint64_t recorder_events(const struct recorder *r)
+{
+	struct gd_stats st;
+
+	gd_get_stats(r->gd, &st);
+	return st.events;
+}
+
+int recorder_meta(struct recorder *r, const char *key, const char *value)
+{
+	struct trz_meta *m = &r->rec->meta;
+
+	r->rec->kind = TRZ_REC_META;
+	r->rec->offset = 0;
+	snprintf(m->key, sizeof(m->key), "%s", key);
+	snprintf(m->value, sizeof(m->value), "%s", value);
+	return recorder_sink(r, r->rec);
+}
+
+int recorder_thread(void *rp, const struct trz_thread *th)
+{
+	struct recorder *r = rp;
+
+	r->rec->kind = TRZ_REC_THREAD;
+	r->rec->offset = 0;
+	r->rec->th = *th;
+	return recorder_sink(r, r->rec);
+}
+
+int recorder_on_event(void *rp, int cpu, const struct trc_event *e, const uint64_t *args)
+{
+	struct recorder *r = rp;
+	struct trz_event ev;
+
+	ev.ts_ns = e->ts_ns;
+	ev.tseq = e->tseq;
+	ev.cseq = e->cseq;
+	ev.ret = e->kind == TRC_EV_EXIT ? e->ret : 0;
+	if (args) {
+		memcpy(ev.args, args, sizeof(ev.args));
+		ev.nargs = TRZ_MAX_ARGS;
+	} else {
+		memset(ev.args, 0, sizeof(ev.args));
+		ev.nargs = 0;
+	}
+	ev.pid = e->pid;
+	ev.tid = e->tid;
+	ev.nr = e->nr == 0xffff ? -1 : e->nr;
+	ev.cpu = cpu;
+	ev.dir = e->kind == TRC_EV_EXIT ? TRZ_EXIT : TRZ_ENTRY;
+	if (r->err)
+		return r->err;
+	return gd_event(r->gd, &ev, e->lost_before);
+}
+
+int recorder_on_task(void *rp, const struct trc_task_rec *t)
+{
+	struct recorder *r = rp;
+	struct trz_thread *th = &r->rec->th;
+	uint32_t ended = 0;
+	int err;
+
+	memset(th, 0, sizeof(*th));
+	th->ts_ns = t->ts_ns;
+	th->pid = t->pid;
+	th->tid = t->tid;
+	th->ppid = t->ppid;
+	memcpy(th->comm, t->comm, TRC_COMM_LEN);
+	th->comm[TRZ_COMM_LEN - 1] = '\0';
+	switch (t->kind) {
+	case TRC_TASK_FORK:
+		th->what = TRZ_THREAD_FORK;
+		break;
+	case TRC_TASK_EXEC:
+		th->what = TRZ_THREAD_EXEC;
+		memcpy(th->path, t->path, TRC_PATH_LEN);
+		th->path[TRC_PATH_LEN - 1] = '\0';
+		if (t->old_tid != t->tid)
+			ended = t->old_tid;
+		break;
+	case TRC_TASK_EXIT:
+		th->what = TRZ_THREAD_EXIT;
+		ended = t->tid;
+		break;
+	default:
+		return 0;
+	}
+	if ((err = recorder_thread(r, th)))
+		return err;
+	if (!ended)
+		return 0;
+	if (t->lost_total && r->c)
+		trc_collector_forget_loss(r->c, ended);
+	return gd_thread_final(r->gd, t->pid, ended, t->final_tseq, t->lost_pending, t->lost_total);
+}
+
+static void on_loss(void *ctx, uint32_t tid, const struct trc_thread_loss *tl)
+{
+	struct recorder *r = ctx;
+	int err = gd_thread_losses(r->gd, tl->pid, tid, tl->last_lost_tseq, tl->lost_total);
+
+	if (err && !r->err)
+		r->err = err;
+}
+
+/* Sum of kernel attempts vs records consumed + drops, over every cpu. */
+static int settled(struct recorder *r)
+{
+	uint64_t att = 0, rec = 0, drop = 0;
+	struct trc_cpu_stats cs;
+	struct gd_cpu gc;
+
+	for (int c = 0; c < trc_collector_ncpus(r->c); c++) {
+		trc_collector_cpu_stats(r->c, c, &cs);
+		gd_get_cpu(r->gd, c, &gc);
+		att += cs.attempts;
+		drop += cs.drops;
+		rec += gc.recorded;
+	}
+	return rec + drop >= att;
+}
+
+/* Losses no thread accounts for (only when thread_loss was full): per cpu where the kernel
+ * counted map-full losses, the rest without a cpu. */
+static int write_unattributed(struct recorder *r, uint64_t left)
+{
+	struct trc_cpu_stats cs;
+	struct gd_cpu gc;
+	int err;
+
+	for (int c = 0; c < trc_collector_ncpus(r->c) && left; c++) {
+		trc_collector_cpu_stats(r->c, c, &cs);
+		gd_get_cpu(r->gd, c, &gc);
+		uint64_t n = cs.loss_map_full < left ? cs.loss_map_full : left;
+		uint64_t t_end = cs.attempts > gc.max_cseq ? UINT64_MAX : gc.loss_t_last;
+
+		if (n && (err = gd_unattributed(r->gd, c, n, gc.loss_t_first, t_end)))
+			return err;
+		left -= n;
+	}
+	return left ? gd_unattributed(r->gd, TRZ_NO_CPU, left, 0, UINT64_MAX) : 0;
+}
+
+static void fill_summary(struct recorder *r, struct recorder_summary *s)
+{
+	struct gd_stats st;
+	struct trc_cpu_stats cs;
+	struct gd_cpu gc;
+
+	gd_get_stats(r->gd, &st);
+	s->events = st.events;
+	s->threads = st.threads;
+	s->gaps = st.gaps;
+	s->lost = st.lost;
+	s->unattr_gaps = st.unattr_gaps;
+	s->unattr_lost = st.unattr_lost;
+	s->threads_checked = st.threads_checked;
+	s->threads_bad = st.threads_bad;
+	s->unexplained = st.unexplained;
+	memcpy(s->top, st.top, sizeof(s->top));
+	s->ntop = st.ntop;
+	s->cpu_ok = 1;
+	s->ncpus = trc_collector_ncpus(r->c);
+	s->cpus = r->cpus;
+	for (int c = 0; c < s->ncpus; c++) {
+		trc_collector_cpu_stats(r->c, c, &cs);
+		gd_get_cpu(r->gd, c, &gc);
+		r->cpus[c] = (struct recorder_cpu_sum){ cs.attempts, gc.recorded, cs.drops,
+							gc.recorded + cs.drops == cs.attempts };
+		s->cpu_ok &= r->cpus[c].ok;
+		s->attempted += cs.attempts;
+		s->kernel_lost += cs.drops;
+		s->ctl_lost += cs.ctl_drops;
+		s->no_storage += cs.no_storage;
+		s->traced_full += cs.traced_full;
+	}
+}
+
+int recorder_finish(struct recorder *r, struct recorder_summary *s)
+{
+	int err;
+	uint64_t kernel_lost = 0;
+	struct trc_cpu_stats cs;
+	struct gd_stats st;
+
+	memset(s, 0, sizeof(*s));
+	r->cpus = calloc(trc_collector_ncpus(r->c), sizeof(*r->cpus));
+	if (!r->cpus)
+		return -ENOMEM;
+	/* Programs still running when they were detached finish within a few ms. */
+	for (int i = 0; i < 200; i++) {
+		if ((err = trc_collector_drain(r->c)) < 0)
+			return err;
+		if (r->err)
+			return r->err;
+		if (settled(r) && i >= 2)
+			break;
+		usleep(5000);
+	}
+	if ((err = trc_collector_thread_losses(r->c, on_loss, r)) || (err = r->err))
+		return err;
+	if ((err = gd_finish(r->gd)))
+		return err;
+	for (int c = 0; c < trc_collector_ncpus(r->c); c++) {
+		trc_collector_cpu_stats(r->c, c, &cs);
+		kernel_lost += cs.drops;
+	}
+	gd_get_stats(r->gd, &st);
+	if (kernel_lost > st.lost && (err = write_unattributed(r, kernel_lost - st.lost)))
+		return err;
+	fill_summary(r, s);
+	return r->err;
+}

@@ -1,0 +1,12 @@
+/* monotime.c - see monotime.h. */
+#include "common/monotime.h"
+
+#include <time.h>
+
+double monotonic_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}

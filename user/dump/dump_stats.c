@@ -1,0 +1,131 @@
+/* dump_stats.c - whole-trace counts for tracerec-dump --stats (fields: tracerec-dump(1)). */
+#include "dump/dump.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+static int count(struct dump_map *m, uint64_t key, uint64_t add)
+{
+	uint64_t *v = dump_map_get(m, key);
+
+	if (!v)
+		return -ENOMEM;
+	*v += add;
+	return 0;
+}
+
+static void see_ts(struct dump_stats *s, uint64_t ts)
+{
+	if (!s->ts_first || ts < s->ts_first)
+		s->ts_first = ts;
+	if (ts > s->ts_last)
+		s->ts_last = ts;
+}
+
+int dump_stats_add(struct dump_stats *s, const struct trz_record *rec)
+{
+	const struct trz_gap *g = &rec->gap;
+
+	switch (rec->kind) {
+	case TRZ_REC_EVENT:
+		s->events++;
+		if (rec->ev.dir == TRZ_ENTRY)
+			s->entries++;
+		else
+			s->exits++;
+		see_ts(s, rec->ev.ts_ns);
+		if (count(&s->tids, rec->ev.tid, 1))
+			return -ENOMEM;
+		return count(&s->nrs, (uint64_t)(uint32_t)rec->ev.nr, 1);
+	case TRZ_REC_SYNTH:
+		s->synthetic++;
+		return count(&s->synth_per_gap, rec->syn.gap_id, 1);
+	case TRZ_REC_GAP:
+		s->gaps++;
+		s->lost += g->lost;
+		if (g->attributed) {
+			s->attributed_gaps++;
+			s->attributed_lost += g->lost;
+			/* remembered by id: unfilled_gaps compares with the synthetic count */
+			return count(&s->gap_lost, g->id, g->lost ? g->lost : 1);
+		}
+		s->unattributed_gaps++;
+		s->unattributed_lost += g->lost;
+		return 0;
+	case TRZ_REC_THREAD:
+		s->thread_records++;
+		return 0;
+	case TRZ_REC_META:
+		s->meta_records++;
+		return 0;
+	}
+	return 0;
+}
+
+/* Attributed gaps with fewer synthetic events than events lost. */
+static uint64_t unfilled(const struct dump_stats *s)
+{
+	uint64_t n = 0;
+
+	for (uint64_t i = 0; i < s->gap_lost.cap; i++) {
+		if (!s->gap_lost.used[i])
+			continue;
+		uint64_t *syn = dump_map_find(&s->synth_per_gap, s->gap_lost.keys[i]);
+		if (!syn || *syn < s->gap_lost.vals[i])
+			n++;
+	}
+	return n;
+}
+
+void dump_stats_print(FILE *out, const struct dump_stats *s, const struct trz_reader_stats *rs,
+		      int json)
+{
+	double bpe = s->events ? (double)rs->file_bytes / (double)s->events : 0.0;
+	double dur = s->ts_last > s->ts_first ? (double)(s->ts_last - s->ts_first) / 1e9 : 0.0;
+
+	if (json) {
+		fprintf(out,
+			"{\"events\":%" PRIu64 ",\"threads\":%" PRIu64 ",\"gaps\":%" PRIu64
+			",\"attributed_gaps\":%" PRIu64 ",\"unattributed_gaps\":%" PRIu64
+			",\"lost_events\":%" PRIu64 ",\"attributed_lost_events\":%" PRIu64
+			",\"unattributed_lost_events\":%" PRIu64 ",\"synthetic_events\":%" PRIu64
+			",\"unfilled_gaps\":%" PRIu64 ",\"syscall_entries\":%" PRIu64
+			",\"syscall_exits\":%" PRIu64 ",\"distinct_syscalls\":%" PRIu64
+			",\"bytes_per_event\":%.4f,\"file_bytes\":%" PRIu64 ",\"blocks\":%" PRIu64
+			",\"blocks_bad\":%" PRIu64 ",\"truncated\":%s,\"thread_records\":%" PRIu64
+			",\"meta_records\":%" PRIu64 ",\"duration_s\":%.9f,\"version\":%u}\n",
+			s->events, s->tids.n, s->gaps, s->attributed_gaps, s->unattributed_gaps,
+			s->lost, s->attributed_lost, s->unattributed_lost, s->synthetic, unfilled(s),
+			s->entries, s->exits, s->nrs.n, bpe, rs->file_bytes, rs->blocks_ok,
+			rs->blocks_bad, rs->truncated ? "true" : "false", s->thread_records,
+			s->meta_records, dur, rs->version);
+		return;
+	}
+	fprintf(out, "events             %" PRIu64 " (%" PRIu64 " entries, %" PRIu64 " exits)\n",
+		s->events, s->entries, s->exits);
+	fprintf(out, "threads            %" PRIu64 "\n", s->tids.n);
+	fprintf(out, "distinct syscalls  %" PRIu64 "\n", s->nrs.n);
+	fprintf(out, "duration           %.6f s\n", dur);
+	fprintf(out, "gaps               %" PRIu64 " (%" PRIu64 " attributed, %" PRIu64
+		     " unattributed)\n", s->gaps, s->attributed_gaps, s->unattributed_gaps);
+	fprintf(out, "lost events        %" PRIu64 " (%" PRIu64 " attributed, %" PRIu64
+		     " unattributed)\n", s->lost, s->attributed_lost, s->unattributed_lost);
+	fprintf(out, "synthetic events   %" PRIu64 "\n", s->synthetic);
+	fprintf(out, "unfilled gaps      %" PRIu64 "\n", unfilled(s));
+	fprintf(out, "thread records     %" PRIu64 "\n", s->thread_records);
+	fprintf(out, "file               %" PRIu64 " bytes, %" PRIu64 " blocks, trz version %u\n",
+		rs->file_bytes, rs->blocks_ok, rs->version);
+	fprintf(out, "bytes per event    %.3f\n", bpe);
+	fprintf(out, "damage             %" PRIu64 " corrupt blocks skipped%s\n", rs->blocks_bad,
+		rs->truncated ? ", truncated" : "");
+}
+
+void dump_stats_free(struct dump_stats *s)
+{
+	dump_map_free(&s->tids);
+	dump_map_free(&s->nrs);
+	dump_map_free(&s->gap_lost);
+	dump_map_free(&s->synth_per_gap);
+	memset(s, 0, sizeof(*s));
+}

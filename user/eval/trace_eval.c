@@ -1,0 +1,486 @@
+/* trace_eval.c - ring-buffer-like drops from a complete trace, filled and scored (trace_eval.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "eval/trace_eval.h"
+#include "common/monotime.h"
+
+#define TE_MARGIN 64   /* events kept between bursts on a CPU */
+
+struct te_trace {
+	uint32_t *tid, *pid;
+	uint64_t *tseq, *ts;
+	int32_t *tok;
+	uint16_t *cpu;
+	int64_t n, cap;
+	/* per-CPU order: cpu_ev[cpu_start[c] .. cpu_start[c+1]) are the events of CPU slot c */
+	int64_t *cpu_ev, *pos_in_cpu;
+	int64_t *cpu_start;
+	int ncpu;
+	int *cpu_of;            /* event -> CPU slot */
+};
+
+static void te_free(struct te_trace *t)
+{
+	free(t->tid);
+	free(t->pid);
+	free(t->tseq);
+	free(t->ts);
+	free(t->tok);
+	free(t->cpu);
+	free(t->cpu_ev);
+	free(t->pos_in_cpu);
+	free(t->cpu_start);
+	free(t->cpu_of);
+	memset(t, 0, sizeof(*t));
+}
+
+static int te_push(struct te_trace *t, const struct trz_event *ev)
+{
+	if (t->n == t->cap) {
+		int64_t nc = t->cap ? t->cap * 2 : 65536;
+#define GROW(f)                                                         \
+	do {                                                            \
+		void *p = realloc(t->f, sizeof(*t->f) * (size_t)nc);    \
+		if (!p)                                                 \
+			return -ENOMEM;                                 \
+		t->f = p;                                               \
+	} while (0)
+		GROW(tid);
+		GROW(pid);
+		GROW(tseq);
+		GROW(ts);
+		GROW(tok);
+		GROW(cpu);
+#undef GROW
+		t->cap = nc;
+	}
+	t->tid[t->n] = ev->tid;
+	t->pid[t->n] = ev->pid;
+	t->tseq[t->n] = ev->tseq;
+	t->ts[t->n] = ev->ts_ns;
+	t->tok[t->n] = fill_tok(ev->nr, ev->dir);
+	t->cpu[t->n] = ev->cpu;
+	t->n++;
+	return 0;
+}
+
+/* Group events by CPU slot, keeping file order within each CPU. */
+static int te_index_cpus(struct te_trace *t)
+{
+	int slot_of[65536];
+
+	memset(slot_of, -1, sizeof(slot_of));
+	t->cpu_of = malloc(sizeof(int) * (size_t)(t->n + 1));
+	t->cpu_ev = malloc(sizeof(int64_t) * (size_t)(t->n + 1));
+	t->pos_in_cpu = malloc(sizeof(int64_t) * (size_t)(t->n + 1));
+	if (!t->cpu_of || !t->cpu_ev || !t->pos_in_cpu)
+		return -ENOMEM;
+	for (int64_t i = 0; i < t->n; i++) {
+		if (slot_of[t->cpu[i]] < 0)
+			slot_of[t->cpu[i]] = t->ncpu++;
+		t->cpu_of[i] = slot_of[t->cpu[i]];
+	}
+	t->cpu_start = calloc((size_t)t->ncpu + 1, sizeof(int64_t));
+	if (!t->cpu_start)
+		return -ENOMEM;
+	for (int64_t i = 0; i < t->n; i++)
+		t->cpu_start[t->cpu_of[i] + 1]++;
+	for (int c = 0; c < t->ncpu; c++)
+		t->cpu_start[c + 1] += t->cpu_start[c];
+	int64_t *fillp = calloc((size_t)t->ncpu + 1, sizeof(int64_t));
+	if (!fillp)
+		return -ENOMEM;
+	for (int64_t i = 0; i < t->n; i++) {
+		int c = t->cpu_of[i];
+		int64_t p = fillp[c]++;
+		t->cpu_ev[t->cpu_start[c] + p] = i;
+		t->pos_in_cpu[i] = p;
+	}
+	free(fillp);
+	return 0;
+}
+
+static int te_load(struct te_trace *t, const char *path, char *err, size_t errsz)
+{
+	struct trz_reader *rd = trz_reader_open(path, NULL, NULL);
+	struct trz_record *rec;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if (!rd) {
+		rc = -errno;
+		snprintf(err, errsz, "cannot open %s: %s", path,
+			 rc == -EINVAL ? trz_last_error() : strerror(-rc));
+		return rc;
+	}
+	rec = malloc(sizeof(*rec));
+	if (!rec) {
+		trz_reader_close(rd);
+		return -ENOMEM;
+	}
+	while ((rc = trz_read_next(rd, rec)) == 1)
+		if (rec->kind == TRZ_REC_EVENT && (rc = te_push(t, &rec->ev)))
+			break;
+	free(rec);
+	trz_reader_close(rd);
+	if (rc < 0) {
+		snprintf(err, errsz, "reading %s: %s", path, strerror(-rc));
+		return rc;
+	}
+	if (t->n < 2 * TE_MARGIN) {
+		snprintf(err, errsz, "%s holds %lld events: too few to drop bursts from", path,
+			 (long long)t->n);
+		return -EINVAL;
+	}
+	return te_index_cpus(t);
+}
+
+static uint64_t rng_next(uint64_t *s)
+{
+	*s = *s * 6364136223846793005ull + 1442695040888963407ull;
+	return *s >> 17;
+}
+
+/* Mark `want` bursts of B events on random CPUs; returns the number placed. */
+static int te_drop(const struct te_trace *t, uint8_t *dropped, int B, int want, uint64_t seed)
+{
+	uint64_t rng = seed * 0x9E3779B97F4A7C15ull + (uint64_t)B;
+	int placed = 0;
+
+	memset(dropped, 0, (size_t)t->n);
+	for (int attempt = 0; placed < want && attempt < 50 * want; attempt++) {
+		int64_t r = (int64_t)(rng_next(&rng) % (uint64_t)t->n);
+		int c = t->cpu_of[r];
+		int64_t p = t->pos_in_cpu[r], len = t->cpu_start[c + 1] - t->cpu_start[c];
+		int64_t lo = p - TE_MARGIN, hi = p + B + TE_MARGIN, ok = p + B <= len;
+		for (int64_t q = lo < 0 ? 0 : lo; ok && q < hi && q < len; q++)
+			ok = !dropped[t->cpu_ev[t->cpu_start[c] + q]];
+		if (!ok)
+			continue;
+		for (int64_t q = p; q < p + B; q++)
+			dropped[t->cpu_ev[t->cpu_start[c] + q]] = 1;
+		placed++;
+	}
+	return placed;
+}
+
+/* Per-thread open drop run while walking the trace. */
+struct te_run {
+	uint32_t tid, pid;
+	uint64_t first, n, t_start;
+	int64_t truth_off;
+	int open;
+};
+
+struct te_gaps {
+	struct fill_ctx *ctx;
+	int32_t *truth;          /* dropped tokens, gap after gap */
+	int64_t ntruth, captruth;
+	int64_t *toff;           /* gap index -> offset in truth */
+	int captoff;
+	uint64_t next_id;
+};
+
+static int te_close_run(struct te_gaps *G, struct te_run *r, uint64_t t_end)
+{
+	struct trz_gap g = { 0 };
+	int gi;
+
+	if (!r->open)
+		return 0;
+	r->open = 0;
+	g.id = ++G->next_id;
+	g.attributed = 1;
+	g.tid = r->tid;
+	g.pid = r->pid;
+	g.lost = r->n;
+	g.seq_first = r->first;
+	g.seq_last = r->first + r->n - 1;
+	g.t_start_ns = r->t_start;
+	g.t_end_ns = t_end;
+	if ((gi = fill_ctx_gap(G->ctx, &g)) < 0)
+		return gi;
+	if (gi >= G->captoff) {
+		int nc = G->captoff ? G->captoff * 2 : 1024;
+		while (nc <= gi)
+			nc *= 2;
+		int64_t *p = realloc(G->toff, sizeof(*p) * (size_t)nc);
+		if (!p)
+			return -ENOMEM;
+		G->toff = p;
+		G->captoff = nc;
+	}
+	G->toff[gi] = r->truth_off;
+	return 0;
+}
+
+static int te_truth_push(struct te_gaps *G, int32_t tok)
+{
+	if (G->ntruth == G->captruth) {
+		int64_t nc = G->captruth ? G->captruth * 2 : 4096;
+		int32_t *p = realloc(G->truth, sizeof(*p) * (size_t)nc);
+		if (!p)
+			return -ENOMEM;
+		G->truth = p;
+		G->captruth = nc;
+	}
+	G->truth[G->ntruth++] = tok;
+	return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Walk the trace without the dropped events: contexts and per-thread gaps, as tracerecd would
+ * have recorded them. */
+static int te_build_gaps(const struct te_trace *t, const uint8_t *dropped, int context,
+			 struct te_gaps *G)
+{
+	uint32_t *tids = malloc(sizeof(uint32_t) * (size_t)t->n);
+	struct te_run *runs = NULL;
+	int64_t nt = 0;
+	int rc = -ENOMEM;
+
+	if (!tids || !(G->ctx = fill_ctx_new(context)))
+		goto out;
+	memcpy(tids, t->tid, sizeof(uint32_t) * (size_t)t->n);
+	qsort(tids, (size_t)t->n, sizeof(uint32_t), cmp_u32);
+	for (int64_t i = 0; i < t->n; i++)
+		if (i == 0 || tids[i] != tids[nt - 1])
+			tids[nt++] = tids[i];
+	runs = calloc((size_t)nt, sizeof(*runs));
+	if (!runs)
+		goto out;
+	for (int64_t i = 0; i < t->n; i++) {
+		uint32_t *k = bsearch(&t->tid[i], tids, (size_t)nt, sizeof(uint32_t), cmp_u32);
+		struct te_run *r = &runs[k - tids];
+		if (dropped[i]) {
+			if (r->open && t->tseq[i] != r->first + r->n && (rc = te_close_run(G, r, t->ts[i])))
+				goto out;
+			if (!r->open) {
+				r->open = 1;
+				r->tid = t->tid[i];
+				r->pid = t->pid[i];
+				r->first = t->tseq[i];
+				r->n = 0;
+				r->truth_off = G->ntruth;
+			}
+			r->n++;
+			if ((rc = te_truth_push(G, t->tok[i])))
+				goto out;
+			continue;
+		}
+		if ((rc = te_close_run(G, r, t->ts[i])))
+			goto out;
+		r->t_start = t->ts[i];
+		if ((rc = fill_ctx_event(G->ctx, t->tid[i], t->tseq[i], t->tok[i])))
+			goto out;
+	}
+	for (int64_t k = 0; k < nt; k++)
+		if ((rc = te_close_run(G, &runs[k], UINT64_MAX)))
+			goto out;
+	fill_ctx_finish(G->ctx);
+	rc = 0;
+out:
+	free(tids);
+	free(runs);
+	return rc;
+}
+
+static void te_score(struct te_gaps *G, struct trace_eval_row *row)
+{
+	int n = fill_ctx_count(G->ctx);
+
+	for (int i = 0; i < n; i++) {
+		struct fill_gap *g = fill_ctx_get(G->ctx, i);
+		const int32_t *truth = G->truth + G->toff[i];
+		int B = (int)g->gap.lost, same = 0;
+
+		if (metrics_add(&row->m, truth, g->out, B, NULL))
+			continue;
+		if (getenv("TRACE_EVAL_DEBUG")) { /* diagnostics: each gap's truth and answer */
+			int ok = 0;
+			for (int k = 0; k < B; k++)
+				ok += truth[k] == g->out[k];
+			fprintf(stderr, "gap tid %u B %d right %d left-run %d right-run %d\n",
+				g->gap.tid, B, ok, fill_gap_left_run(g), fill_gap_right_run(g));
+			for (int k = 0; k < B && ok < B; k++)
+				fprintf(stderr, "  %c %4d/%d %4d/%d\n", truth[k] == g->out[k] ? ' ' : '*',
+					fill_tok_nr(truth[k]), fill_tok_dir(truth[k]),
+					fill_tok_nr(g->out[k]), fill_tok_dir(g->out[k]));
+		}
+		for (int k = 0; k < B; k++)
+			same += fill_tok_nr(truth[k]) == fill_tok_nr(g->out[k]);
+		row->m.sum_type += (double)same / B;
+		row->m.n_type++;
+		row->gaps++;
+		row->dropped += B;
+	}
+}
+
+static int te_self_model(const struct te_trace *train, const struct te_trace *t,
+			 const uint8_t *dropped, const struct fill_opts *fo, struct fill_corpus *fc,
+			 struct fill_model *fm, char *err, size_t errsz);
+
+static int te_one_size(const struct te_trace *t, struct fill_model *fm, const struct fill_opts *fo,
+		       int B, int per_burst, uint8_t *dropped, struct trace_eval_row *row,
+		       const struct te_trace *self_train)
+{
+	struct te_gaps G = { 0 };
+	struct fill_gap **gaps = NULL;
+	struct fill_impute_opts io;
+	struct fill_corpus sfc;
+	struct fill_model sfm = { 0 };
+	char serr[256];
+	int rc, n;
+
+	memset(row, 0, sizeof(*row));
+	row->burst = B;
+	fill_corpus_init(&sfc, 0);
+	te_drop(t, dropped, B, per_burst, fo->seed);
+	if (self_train) {
+		if ((rc = te_self_model(self_train, t, dropped, fo, &sfc, &sfm, serr, sizeof(serr))))
+			goto out;
+		fm = &sfm;
+	}
+	if ((rc = te_build_gaps(t, dropped, fo->context, &G)))
+		goto out;
+	n = fill_ctx_count(G.ctx);
+	gaps = malloc(sizeof(*gaps) * (size_t)(n + 1));
+	if (!gaps) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (int i = 0; i < n; i++)
+		gaps[i] = fill_ctx_get(G.ctx, i);
+	fill_impute_opts_default(&io);
+	io.threads = fm->use == fm->ngram ? fo->threads : 1;
+	io.seed = fo->seed;
+	double t0 = monotonic_s();
+	if ((rc = fill_impute(gaps, n, fm->use, &fm->vocab, &io)))
+		goto out;
+	row->fill_s = monotonic_s() - t0;
+	te_score(&G, row);
+out:
+	fill_model_free(&sfm);
+	fill_corpus_free(&sfc);
+	free(gaps);
+	fill_ctx_free(G.ctx);
+	free(G.truth);
+	free(G.toff);
+	return rc;
+}
+
+/* --self: the other run's runs plus the test trace's own runs without the dropped events, as
+ * tracerec-fill indexes a trace's own intact sequences (threads of the other run are kept apart
+ * by a high bit in their key). */
+static int te_self_model(const struct te_trace *train, const struct te_trace *t,
+			 const uint8_t *dropped, const struct fill_opts *fo, struct fill_corpus *fc,
+			 struct fill_model *fm, char *err, size_t errsz)
+{
+	int rc = 0;
+
+	fill_corpus_init(fc, 0);
+	for (int64_t i = 0; !rc && i < train->n; i++)
+		rc = fill_corpus_event(fc, train->tid[i] | 0x80000000u, train->tseq[i], train->tok[i]);
+	for (int64_t i = 0; !rc && i < t->n; i++)
+		if (!dropped[i])
+			rc = fill_corpus_event(fc, t->tid[i], t->tseq[i], t->tok[i]);
+	if (!rc)
+		rc = fill_corpus_finish(fc);
+	return rc ? rc : fill_model_build(fm, fc, fo, fo->threads, err, errsz);
+}
+
+/* The training corpus: every recorded run of the other trace. */
+static int te_corpus(const char *path, struct fill_corpus *fc, char *err, size_t errsz)
+{
+	struct trz_reader *rd;
+	struct trz_record *rec;
+	int rc;
+
+	fill_corpus_init(fc, 0);
+	if (!path)
+		return fill_corpus_finish(fc);
+	if (!(rd = trz_reader_open(path, NULL, NULL))) {
+		rc = -errno;
+		snprintf(err, errsz, "cannot open training trace %s: %s", path,
+			 rc == -EINVAL ? trz_last_error() : strerror(-rc));
+		return rc;
+	}
+	if (!(rec = malloc(sizeof(*rec)))) {
+		trz_reader_close(rd);
+		return -ENOMEM;
+	}
+	while ((rc = trz_read_next(rd, rec)) == 1)
+		if (rec->kind == TRZ_REC_EVENT &&
+		    (rc = fill_corpus_event(fc, rec->ev.tid, rec->ev.tseq,
+					    fill_tok(rec->ev.nr, rec->ev.dir))))
+			break;
+	free(rec);
+	trz_reader_close(rd);
+	if (rc < 0) {
+		snprintf(err, errsz, "reading %s: %s", path, strerror(-rc));
+		return rc;
+	}
+	return fill_corpus_finish(fc);
+}
+
+int trace_eval_run(const struct trace_eval_opts *o, struct trace_eval_row *rows,
+		   const char **method_used, char *err, size_t errsz)
+{
+	struct te_trace t, tt = { 0 };
+	struct fill_corpus fc;
+	struct fill_model fm = { 0 };
+	struct fill_opts fo = o->fill;
+	uint8_t *dropped = NULL;
+	int rc;
+
+	if (fo.threads <= 0)
+		fo.threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (fo.threads <= 0)
+		fo.threads = 1;
+	if ((rc = te_load(&t, o->trace, err, errsz)))
+		goto out_trace;
+	if ((rc = te_corpus(o->train, &fc, err, errsz)))
+		goto out_corpus;
+	if ((rc = fill_model_build(&fm, &fc, &fo, fo.threads, err, errsz)))
+		goto out;
+	if (o->self && fm.method != FILL_NGRAM) {
+		snprintf(err, errsz, "--self indexes the test trace for the n-gram imputer: use it "
+			 "with --method ngram");
+		rc = -EINVAL;
+		goto out;
+	}
+	if (o->self && o->train && (rc = te_load(&tt, o->train, err, errsz)))
+		goto out;
+	*method_used = fm.method_used;
+	dropped = malloc((size_t)t.n);
+	if (!dropped) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (int b = 0; b < o->nbursts; b++) {
+		if ((rc = te_one_size(&t, &fm, &fo, o->bursts[b], o->per_burst, dropped, &rows[b],
+				      o->self ? &tt : NULL))) {
+			snprintf(err, errsz, "filling bursts of %d failed: %s", o->bursts[b],
+				 strerror(-rc));
+			break;
+		}
+	}
+out:
+	free(dropped);
+	te_free(&tt);
+	fill_model_free(&fm);
+out_corpus:
+	fill_corpus_free(&fc);
+out_trace:
+	te_free(&t);
+	return rc;
+}

@@ -1,0 +1,241 @@
+/* fill.h - gap repair: contexts around gaps, imputation in batches, entry/exit fix-up, and the
+ * streaming trace-to-trace driver behind tracerec-fill and tracerecd --fill.
+ *
+ * Pieces (one file each):
+ *   fill_fixup.c   fill_fixup(): make a proposed span obey the per-thread syscall grammar.
+ *   fill_context.c struct fill_ctx: per-thread token rings and the contexts of open gaps, fed one
+ *                  record at a time (the order of a trz file or of the collector's consumer).
+ *   fill_impute.c  fill_impute(): fill many gaps with an imputer in waves of batches, on threads.
+ *   fill_corpus.c  training corpus and vocabulary from a trace's own intact sequences.
+ *   fill_model.c   the imputer: loaded, self-trained, n-gram or hybrid.
+ *   fill.c         fill_trace(): read IN.trz twice (contexts, then copy + synthetic records).
+ *
+ * Tokens: an event token is (syscall number, direction) packed as nr * 2 + dir (fill_tok());
+ * FILL_TOK_NONE marks "no event here".  Model ids are mapped through a struct vocab.
+ * Conventions: 0 or -errno; nothing prints or exits.
+ */
+#ifndef TRC_FILL_H
+#define TRC_FILL_H
+
+#include <stdint.h>
+#include "imputer.h"
+#include "vocab.h"
+#include "trz/trz.h"
+
+#define FILL_TOK_NONE (-1)
+/* Larger gaps are left unfilled (a damaged record, or nothing left to learn from) */
+#define FILL_MAX_LOST (1ull << 28)
+/* Window given to the n-gram imputer: long gaps are filled in chunks of 40% of it */
+#ifndef FILL_NGRAM_WINDOW
+#define FILL_NGRAM_WINDOW 256
+#endif
+
+static inline int32_t fill_tok(int32_t nr, uint8_t dir)
+{
+	return nr < 0 ? FILL_TOK_NONE : nr * 2 + (dir & 1);
+}
+static inline int32_t fill_tok_nr(int32_t tok)
+{
+	return tok < 0 ? -1 : tok / 2;
+}
+static inline uint8_t fill_tok_dir(int32_t tok)
+{
+	return tok < 0 ? 0 : (uint8_t)(tok & 1);
+}
+
+/* ---- entry/exit fix-up (fill_fixup.c) ------------------------------------------------------ */
+
+/* Rewrite the proposal tok[0..n) in place into the cheapest span that obeys the per-thread
+ * grammar: an entry of X is followed by the exit of X, an exit by an entry, and an entry of a
+ * syscall that never returns (exit, exit_group) only ends a thread's life.  The span starts in
+ * the state the last recorded event before it leaves (left: a token or FILL_TOK_NONE = unknown)
+ * and ends in the state the first recorded event after it needs (right: an exit of Y needs "in
+ * Y", an entry needs "outside"; FILL_TOK_NONE = no constraint, e.g. the end of a thread's life).
+ * Changing position i costs 0.5 + conf[i] (conf may be NULL: all 0.5), so the fewest, least
+ * confident positions change; ties keep the earlier proposal.  When no span satisfies both ends
+ * (inconsistent input), the right constraint and then the left are dropped.  Changed positions
+ * get half their confidence.  Returns the number of changed positions (>= 0) or -errno. */
+int fill_fixup(int32_t *tok, float *conf, int n, int32_t left, int32_t right);
+
+/* 1 when the span left, tok[0..n), right obeys the grammar above (FILL_TOK_NONE ends are
+ * unconstrained); used by tests and tracerec-fill's self-check. */
+int fill_span_consistent(const int32_t *tok, int n, int32_t left, int32_t right);
+
+/* ---- contexts around gaps (fill_context.c) -------------------------------------------------- */
+
+/* One gap to fill and the recorded events around it. */
+struct fill_gap {
+	struct trz_gap gap;      /* as recorded (attributed, lost > 0) */
+	int W;                   /* context slots on each side */
+	int32_t *left;           /* W slots; left[W-1] = tseq seq_first-1, left[W-1-k] = -1-k */
+	int32_t *right;          /* W slots; right[k] = tseq seq_last+1+k */
+	uint64_t t_exit;         /* thread exit time when seen (end-of-life gaps), else 0 */
+	uint64_t born_ns;        /* when the gap became known (live filling's clock), else 0 */
+	int nright;              /* right slots filled */
+	uint8_t complete;        /* right context gathered (or thread gone / end of input) */
+	uint8_t filled;          /* out[] holds the answer */
+	int32_t *out;            /* lost tokens after fill_impute() */
+	float *conf;             /* lost confidences */
+	int nfixed;              /* positions changed by fill_fixup() */
+};
+
+struct fill_ctx;
+
+/* A context builder keeping W tokens of context on each side of every gap it is given.
+ * Returns NULL with errno set.  Free with fill_ctx_free(). */
+struct fill_ctx *fill_ctx_new(int W);
+void fill_ctx_free(struct fill_ctx *c);
+/* Feed one recorded event of thread tid (in file order; per-thread order may be loose). */
+int fill_ctx_event(struct fill_ctx *c, uint32_t tid, uint64_t tseq, int32_t tok);
+/* Add a gap to fill (attributed, lost > 0): its left context comes from the thread's recent
+ * events, its right context from the events that follow.  Returns the gap's index (>= 0). */
+int fill_ctx_gap(struct fill_ctx *c, const struct trz_gap *g);
+/* The thread exited at ts: its gaps (open or recorded later) learn the exit time, which bounds
+ * the timestamps of an end-of-life gap.  Gaps stay open: their right context may still come. */
+int fill_ctx_thread_exit(struct fill_ctx *c, uint32_t tid, uint64_t ts);
+/* Close every open gap born (born_ns) before now_ns - timeout_ns: its right context is not
+ * coming soon enough (live filling).  Returns how many were closed. */
+int fill_ctx_expire(struct fill_ctx *c, uint64_t now_ns, uint64_t timeout_ns);
+/* Close every open gap (end of input). */
+void fill_ctx_finish(struct fill_ctx *c);
+/* Gaps added so far, in the order added; pointers stay valid until fill_ctx_free() (or
+ * fill_ctx_release()). */
+int fill_ctx_count(const struct fill_ctx *c);
+struct fill_gap *fill_ctx_get(struct fill_ctx *c, int i);
+/* Complete gaps not yet handed out, oldest first, up to max: their indices go to idx.  Each gap
+ * is handed out once (for live filling). */
+int fill_ctx_take_complete(struct fill_ctx *c, int *idx, int max);
+/* Free the context and answer of gap i (after its synthetic events were written). */
+void fill_ctx_release(struct fill_ctx *c, int i);
+/* Open (incomplete) gaps right now. */
+int fill_ctx_open(const struct fill_ctx *c);
+/* Bytes held (rings, contexts, answers), for the memory figures. */
+uint64_t fill_ctx_bytes(const struct fill_ctx *c);
+
+/* The contiguous recorded run next to the gap: left run length (tokens ending at left[W-1]) and
+ * right run length (tokens starting at right[0]). */
+int fill_gap_left_run(const struct fill_gap *g);
+int fill_gap_right_run(const struct fill_gap *g);
+
+/* ---- imputation in batches (fill_impute.c) ------------------------------------------------- */
+
+struct fill_impute_opts {
+	int window;              /* window length L given to the imputer (>= 8).  Default 100 */
+	int batch;               /* windows per imputer call.  Default 32 */
+	int threads;             /* worker threads calling the imputer at once (1 when the imputer
+				  * is not reentrant, e.g. SSSD, which uses OpenBLAS threads) */
+	uint64_t seed;
+	progress_fn cb;          /* progress in gaps done (may be NULL) */
+	void *cb_ctx;
+};
+void fill_impute_opts_default(struct fill_impute_opts *o);
+
+/* Fill gaps[0..n) (pointers; each complete, not yet filled): windows of left context, the
+ * missing span and right context, up to o->window ids; spans longer than a window are filled
+ * chunk by chunk, each chunk seeing the previous one as left context.  Then fill_fixup() on each
+ * whole span.  Tokens map to ids through v (unseen -> 0) and back.  Sets out, conf, filled. */
+int fill_impute(struct fill_gap **gaps, int n, struct imputer *im, const struct vocab *v,
+		const struct fill_impute_opts *o);
+
+/* Synthetic event k of gap g (after fill_impute): token, direction, tseq seq_first + k,
+ * timestamps spread evenly inside the gap's window (end of life: up to the thread's exit or
+ * 1 us apart), cpu/pid/tid of the gap, the gap id and the confidence. */
+void fill_make_synth(const struct fill_gap *g, uint64_t k, struct trz_synth *s);
+
+/* ---- training corpus from a trace (fill_corpus.c) ------------------------------------------ */
+
+struct fill_corpus {
+	/* per-thread intact runs of tokens (no tseq jump inside), laid end to end */
+	int32_t *tok;
+	int64_t ntok, captok;
+	int64_t *starts;          /* nseq + 1 */
+	int64_t nseq, capseq;
+	int64_t max_tokens;       /* stop collecting beyond this (0 = 4M) */
+	struct fill_corpus_thread *threads; /* per-thread open run (internal) */
+	int nthreads, capthreads;
+	/* token counts over every recorded event (for the vocabulary), indexed by token */
+	uint64_t *vcount;
+	int32_t *ids;             /* after fill_corpus_ids(): tok mapped to vocabulary ids */
+};
+void fill_corpus_init(struct fill_corpus *fc, int64_t max_tokens);
+int fill_corpus_event(struct fill_corpus *fc, uint32_t tid, uint64_t tseq, int32_t tok);
+/* Close all runs; after this the corpus sequences are final. */
+int fill_corpus_finish(struct fill_corpus *fc);
+/* Vocabulary of the counted tokens, ranked by count (ties by nr, dir), at most VOCAB_MAX-1. */
+void fill_corpus_vocab(const struct fill_corpus *fc, struct vocab *v);
+/* Map the runs to ids of v and describe them as a struct corpus (valid until free). */
+int fill_corpus_ids(struct fill_corpus *fc, const struct vocab *v, struct corpus *out);
+void fill_corpus_free(struct fill_corpus *fc);
+
+/* ---- the offline driver (fill.c) ----------------------------------------------------------- */
+
+enum fill_method { FILL_NGRAM = 0, FILL_SSSD = 1, FILL_HYBRID = 2 };
+int fill_method_parse(const char *s);           /* -EINVAL for unknown names */
+const char *fill_method_name(int m);
+
+struct fill_opts {
+	const char *model;       /* SSSD checkpoint, or NULL: train on the trace itself */
+	int method;              /* enum fill_method */
+	double train_time;       /* self-training budget, seconds */
+	int threads;             /* 0 = all cores */
+	int quiet;               /* no progress bars */
+	int context;             /* context slots per side.  Default 64 */
+	int ngram_k;             /* n-gram context length.  Default NGRAM_KMAX_DEFAULT */
+	int hybrid_support;      /* hybrid: n-gram answers kept with >= this many matches... */
+	int hybrid_context;      /* ... of >= this many ids on each side.  Defaults 2, 4 */
+	int steps;               /* SSSD DDIM steps.  Default 20 */
+	int64_t min_train_tokens; /* fewer intact tokens than this: n-gram only.  Default 20000 */
+	uint64_t seed;
+};
+void fill_opts_default(struct fill_opts *o);
+
+/* The imputer of a fill (fill_model.c). */
+struct sssd_model;
+struct fill_model {
+	struct sssd_model *model;           /* loaded or self-trained, or NULL */
+	struct imputer *ngram, *sssd, *hybrid;
+	struct imputer *use;                /* the one to fill with */
+	struct vocab vocab;                 /* model ids <-> tokens */
+	struct corpus train;                /* fc's runs as ids (views fc or cat_*) */
+	int32_t *cat_ids;                   /* n-gram model file + trace runs, when loaded */
+	int64_t *cat_starts;
+	int method;                         /* enum fill_method actually used */
+	const char *method_used;
+	int self_trained;
+	double t_train;
+	char note[256];                     /* why the method differs from the one asked, or "" */
+};
+
+/* Build the imputer o asks for: o->model (an n-gram model file from tracerec-train, whose
+ * sequences join fc's runs in the n-gram index; or an SSSD-S4 checkpoint), or a
+ * model trained on fc's runs for o->train_time seconds when o->method needs one, falling back to
+ * the n-gram imputer when fc holds fewer than o->min_train_tokens tokens or fewer than four runs
+ * of 100; the n-gram imputer always indexes fc.  fc must be finished and outlive fm.  On failure
+ * returns -errno with a message in err.  Free with fill_model_free(). */
+int fill_model_build(struct fill_model *fm, struct fill_corpus *fc, const struct fill_opts *o,
+		     int threads, char *err, size_t errsz);
+void fill_model_free(struct fill_model *fm);
+
+struct fill_report {
+	uint64_t records, events, synth_in;      /* read */
+	uint64_t gaps, attributed_gaps, unattributed_gaps;
+	uint64_t attributed_lost, unattributed_lost;
+	uint64_t filled_gaps, synth_written, fixed_positions;
+	uint64_t unfilled_gaps;                  /* attributed gaps left: count unknown, above
+						  * FILL_MAX_LOST or disagreeing with its range */
+	uint64_t prefilled_gaps;                 /* already filled in the input */
+	const char *method_used;                 /* "ngram", "sssd", "hybrid" */
+	int self_trained;                        /* 1: model trained on the trace itself */
+	int64_t train_tokens;
+	double t_read, t_train, t_impute, t_write; /* seconds */
+	char note[256];                          /* why the method used differs, or "" */
+	uint64_t ctx_bytes;
+	char error[256];                         /* words for the caller's message */
+};
+
+/* Repair in_path into out_path (created 0600): every record copied unchanged, synthetic events
+ * written right after the gap record they fill.  Returns 0 or -errno with r->error set. */
+int fill_trace(const char *in_path, const char *out_path, const struct fill_opts *o,
+	       struct fill_report *r);
+
+#endif /* TRC_FILL_H */

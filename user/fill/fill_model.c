@@ -1,0 +1,207 @@
+/* fill_model.c - the imputer behind a fill: a loaded SSSD-S4 checkpoint, a model trained on the
+ * trace's own intact runs within a time budget, the n-gram imputer over those runs, or the
+ * hybrid of both.  Traces too small to train on fall back to the n-gram imputer.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "fill/fill.h"
+#include "common/monotime.h"
+#include "ngram/hybrid.h"
+#include "ngram/ngram.h"
+#include "common/progress.h"
+#include "sssd/sssd.h"
+
+/* 1 when v names syscalls (a model trained on traces, not on anonymous paper ids). */
+static int vocab_has_syscalls(const struct vocab *v)
+{
+	for (int i = 1; i < v->n; i++)
+		if (v->nr[i] >= 0)
+			return 1;
+	return 0;
+}
+
+static int64_t long_runs(const struct corpus *c, int window)
+{
+	int64_t n = 0;
+
+	for (int64_t i = 0; i < c->n; i++)
+		n += c->starts[i + 1] - c->starts[i] >= window;
+	return n;
+}
+
+/* Train SSSD-S4 on the corpus within the time budget (progress bar on stderr). */
+static int self_train(struct fill_model *fm, const struct fill_opts *o, int threads, char *err,
+		      size_t errsz)
+{
+	struct sssd_config c;
+	struct sssd_train_opts to;
+	struct progress *p;
+	double t0 = monotonic_s();
+	int rc;
+
+	sssd_config_default(&c);
+	if ((rc = sssd_create(&fm->model, &c, &fm->vocab, o->seed))) {
+		snprintf(err, errsz, "cannot create a model: %s", sssd_last_error());
+		return rc;
+	}
+	sssd_train_opts_default(&to);
+	to.iters = 0;
+	to.time_budget = o->train_time;
+	to.threads = threads;
+	to.seed = o->seed;
+	p = progress_new("train", 0, o->quiet);
+	rc = sssd_train(fm->model, &fm->train, &to, progress_cb, p);
+	progress_done(p);
+	fm->t_train = monotonic_s() - t0;
+	if (rc)
+		snprintf(err, errsz, "training failed: %s", sssd_last_error());
+	return rc;
+}
+
+/* The n-gram model file's sequences followed by fc's runs (already ids of the file's vocabulary),
+ * as one corpus owned by fm. */
+static int concat_corpus(struct fill_model *fm, const struct corpus *a, const struct corpus *b)
+{
+	int64_t na = a->n ? a->starts[a->n] : 0, nb = b->n ? b->starts[b->n] : 0;
+
+	fm->cat_ids = malloc(sizeof(int32_t) * (size_t)(na + nb + 1));
+	fm->cat_starts = malloc(sizeof(int64_t) * (size_t)(a->n + b->n + 1));
+	if (!fm->cat_ids || !fm->cat_starts)
+		return -ENOMEM;
+	if (na)
+		memcpy(fm->cat_ids, a->ids, sizeof(int32_t) * (size_t)na);
+	if (nb)
+		memcpy(fm->cat_ids + na, b->ids, sizeof(int32_t) * (size_t)nb);
+	fm->cat_starts[0] = 0;
+	for (int64_t i = 0; i < a->n; i++)
+		fm->cat_starts[i + 1] = a->starts[i + 1];
+	for (int64_t i = 0; i < b->n; i++)
+		fm->cat_starts[a->n + i + 1] = na + b->starts[i + 1];
+	fm->train.ids = fm->cat_ids;
+	fm->train.starts = fm->cat_starts;
+	fm->train.n = a->n + b->n;
+	return 0;
+}
+
+/* MODEL is an n-gram model file (tracerec-train --method ngram): its vocabulary, and its
+ * sequences plus the trace's own runs indexed by the n-gram imputer. */
+static int build_from_ngram_file(struct fill_model *fm, struct fill_corpus *fc,
+				 const struct fill_opts *o, char *err, size_t errsz)
+{
+	struct ngram_file nf;
+	struct corpus own;
+	int rc;
+
+	if ((rc = ngram_file_load(o->model, &nf))) {
+		snprintf(err, errsz, "cannot load n-gram model %s: %s", o->model, ngram_last_error());
+		return rc;
+	}
+	fm->vocab = nf.vocab;
+	rc = vocab_has_syscalls(&fm->vocab) ? 0 : -EINVAL;
+	if (rc)
+		snprintf(err, errsz, "model %s has no syscall vocabulary (trained on anonymous ids); "
+			 "train it on .trz traces", o->model);
+	if (!rc)
+		rc = fill_corpus_ids(fc, &fm->vocab, &own);
+	if (!rc)
+		rc = concat_corpus(fm, &nf.c, &own);
+	ngram_file_free(&nf);
+	if (rc)
+		return rc;
+	fm->ngram = ngram_new(&fm->train, fm->vocab.n, o->ngram_k);
+	if (!fm->ngram) {
+		rc = errno ? -errno : -ENOMEM;
+		snprintf(err, errsz, "cannot build the n-gram imputer: %s", strerror(-rc));
+		return rc;
+	}
+	if (o->method != FILL_NGRAM)
+		snprintf(fm->note, sizeof(fm->note), "%s is an n-gram model: method ngram used",
+			 o->model);
+	fm->use = fm->ngram;
+	fm->method = FILL_NGRAM;
+	fm->method_used = fill_method_name(FILL_NGRAM);
+	return 0;
+}
+
+int fill_model_build(struct fill_model *fm, struct fill_corpus *fc, const struct fill_opts *o,
+		     int threads, char *err, size_t errsz)
+{
+	int method = o->method, rc;
+
+	memset(fm, 0, sizeof(*fm));
+	if (o->model && ngram_file_probe(o->model) == 1)
+		return build_from_ngram_file(fm, fc, o, err, errsz);
+	if (o->model) {
+		if ((rc = sssd_load(&fm->model, o->model))) {
+			snprintf(err, errsz, "cannot load model %s: %s", o->model, sssd_last_error());
+			return rc;
+		}
+		fm->vocab = *sssd_vocab(fm->model);
+		if (!vocab_has_syscalls(&fm->vocab)) {
+			snprintf(err, errsz,
+				 "model %s has no syscall vocabulary (trained on anonymous ids); "
+				 "train it on .trz traces", o->model);
+			return -EINVAL;
+		}
+	} else {
+		fill_corpus_vocab(fc, &fm->vocab);
+	}
+	if ((rc = fill_corpus_ids(fc, &fm->vocab, &fm->train)))
+		return rc;
+	if (method != FILL_NGRAM && !fm->model) {
+		if (fc->ntok >= o->min_train_tokens && long_runs(&fm->train, 100) >= 4) {
+			if ((rc = self_train(fm, o, threads, fm->note, sizeof(fm->note)))) {
+				/* keep going with the n-gram imputer, and say why */
+				sssd_free(fm->model);
+				fm->model = NULL;
+				method = FILL_NGRAM;
+			} else {
+				fm->self_trained = 1;
+			}
+		} else {
+			method = FILL_NGRAM; /* too little to train on: the n-gram imputer */
+			snprintf(fm->note, sizeof(fm->note),
+				 "%lld intact events: too few to train SSSD-S4, n-gram imputer used",
+				 (long long)fc->ntok);
+		}
+	}
+	if (method != FILL_SSSD) {
+		fm->ngram = ngram_new(&fm->train, fm->vocab.n, o->ngram_k);
+		if (!fm->ngram) {
+			rc = errno ? -errno : -ENOMEM;
+			snprintf(err, errsz, "cannot build the n-gram imputer: %s", strerror(-rc));
+			return rc;
+		}
+	}
+	if (method != FILL_NGRAM) {
+		fm->sssd = sssd_imputer_new(fm->model, o->steps, 1);
+		if (!fm->sssd) {
+			rc = errno ? -errno : -ENOMEM;
+			snprintf(err, errsz, "cannot use the SSSD-S4 model: %s", sssd_last_error());
+			return rc;
+		}
+	}
+	if (method == FILL_HYBRID) {
+		fm->hybrid = hybrid_new(fm->ngram, fm->sssd, o->hybrid_support, o->hybrid_context);
+		if (!fm->hybrid)
+			return -ENOMEM;
+	}
+	fm->use = method == FILL_HYBRID ? fm->hybrid : method == FILL_SSSD ? fm->sssd : fm->ngram;
+	fm->method = method;
+	fm->method_used = fill_method_name(method);
+	return 0;
+}
+
+void fill_model_free(struct fill_model *fm)
+{
+	imputer_free(fm->hybrid);
+	imputer_free(fm->sssd);
+	imputer_free(fm->ngram);
+	sssd_free(fm->model);
+	free(fm->cat_ids);
+	free(fm->cat_starts);
+	memset(fm, 0, sizeof(*fm));
+}

@@ -1,0 +1,158 @@
+/* import_npy.c - dataset windows (.npy or comma-separated text) into a trz trace
+ * (see import_npy.h). */
+#include "import/import_npy.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static __thread char csv_err[256];
+
+const char *csv_last_error(void)
+{
+	return csv_err;
+}
+
+/* Parse one line of ids into *out (grown as needed); returns the count or -EINVAL/-ENOMEM. */
+static long parse_line(const char *s, int32_t **out, size_t *cap, size_t used)
+{
+	long n = 0;
+
+	for (;;) {
+		char *end;
+		long long v;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		errno = 0;
+		v = strtoll(s, &end, 10);
+		if (end == s || errno || v < INT32_MIN || v > INT32_MAX)
+			return -EINVAL;
+		if (used + (size_t)n == *cap) {
+			size_t c = *cap ? 2 * *cap : 4096;
+			int32_t *p = realloc(*out, c * sizeof(*p));
+
+			if (!p)
+				return -ENOMEM;
+			*out = p;
+			*cap = c;
+		}
+		(*out)[used + (size_t)n++] = (int32_t)v;
+		s = end;
+		while (*s == ' ' || *s == '\t' || *s == '\r')
+			s++;
+		if (*s == '\0' || *s == '\n')
+			return n;
+		if (*s++ != ',')
+			return -EINVAL;
+	}
+}
+
+static int csv_fail(int err, const char *path, long line, const char *what)
+{
+	snprintf(csv_err, sizeof(csv_err), "%s:%ld: %s", path, line, what);
+	return err;
+}
+
+int csv_read(const char *path, struct npy_windows *w)
+{
+	char *buf = NULL;
+	size_t bufcap = 0, cap = 0, used = 0;
+	long lineno = 0, n;
+	ssize_t got;
+	int err = 0;
+	FILE *f;
+
+	memset(w, 0, sizeof(*w));
+	f = fopen(path, "r");
+	if (!f) {
+		err = -errno;
+		snprintf(csv_err, sizeof(csv_err), "%s: %s", path, strerror(errno));
+		return err;
+	}
+	while ((got = getline(&buf, &bufcap, f)) > 0) {
+		const char *s = buf + strspn(buf, " \t\r");
+
+		lineno++;
+		if (memchr(buf, '\0', (size_t)got)) {
+			err = csv_fail(-EINVAL, path, lineno, "NUL byte in text (binary file?)");
+			break;
+		}
+		if (*s == '\n' || *s == '\0' || *s == '#')
+			continue;
+		n = parse_line(s, &w->data, &cap, used);
+		if (n < 0) {
+			err = csv_fail((int)n, path, lineno, n == -ENOMEM ? "out of memory" :
+					"not a comma-separated list of integer ids");
+			break;
+		}
+		if (w->n && n != w->len) {
+			err = csv_fail(-EINVAL, path, lineno, "window length differs from the first window's");
+			break;
+		}
+		w->len = n;
+		w->n++;
+		used += (size_t)n;
+	}
+	if (!err && ferror(f))
+		err = csv_fail(-EIO, path, lineno, "read error");
+	if (!err && w->n == 0)
+		err = csv_fail(-EINVAL, path, lineno, "no windows");
+	free(buf);
+	fclose(f);
+	if (err)
+		npy_free(w);
+	return err;
+}
+
+static int write_meta(struct trz_writer *w, const struct npy_windows *nw, const char *source,
+		      const char *format)
+{
+	char buf[64];
+	int err;
+
+	err = trz_write_meta(w, "source", source);
+	err = err ? err : trz_write_meta(w, "source_format", format);
+	err = err ? err : trz_write_meta(w, "tool", "tracerec-import");
+	err = err ? err : trz_write_meta(w, "ids", "dataset");
+	err = err ? err : trz_write_meta(w, "note",
+		"ids are dataset ids, not syscall numbers; every window is its own pseudo-thread "
+		"(tid = window index + 1); timestamps are synthetic (1 us apart); entry/exit is "
+		"unknown (all events stored as entries)");
+	snprintf(buf, sizeof(buf), "%lld", (long long)nw->n);
+	err = err ? err : trz_write_meta(w, "windows", buf);
+	snprintf(buf, sizeof(buf), "%lld", (long long)nw->len);
+	err = err ? err : trz_write_meta(w, "window_len", buf);
+	return err;
+}
+
+int import_windows(const struct npy_windows *nw, const char *source, const char *format,
+		   struct trz_writer *w)
+{
+	struct trz_thread th;
+	struct trz_event ev;
+	int err = write_meta(w, nw, source, format);
+
+	for (int64_t i = 0; i < nw->n && !err; i++) {
+		uint64_t t0 = (uint64_t)(i * nw->len) * IMPORT_NPY_TICK_NS;
+
+		memset(&th, 0, sizeof(th));
+		th.ts_ns = t0;
+		th.pid = th.tid = (uint32_t)(i + 1);
+		th.what = TRZ_THREAD_SNAPSHOT;
+		snprintf(th.comm, sizeof(th.comm), "win%u", (unsigned)i);
+		err = trz_write_thread(w, &th);
+		for (int64_t j = 0; j < nw->len && !err; j++) {
+			memset(&ev, 0, sizeof(ev));
+			ev.ts_ns = t0 + (uint64_t)j * IMPORT_NPY_TICK_NS;
+			ev.tseq = (uint64_t)j;
+			ev.pid = ev.tid = (uint32_t)(i + 1);
+			ev.nr = nw->data[i * nw->len + j];
+			ev.cpu = TRZ_NO_CPU;
+			ev.dir = TRZ_ENTRY;
+			err = trz_write_event(w, &ev);
+		}
+	}
+	return err;
+}

@@ -1,0 +1,124 @@
+/* trz_codec.h - private: column encoding of trz records inside one block (see man/trz.5).
+ *
+ * The writer encodes records into TRZ_NCOLS growable byte buffers; the reader decodes them from
+ * TRZ_NCOLS cursors.  Both keep the same per-block prediction state (struct trz_bstate), reset
+ * at every block start, so blocks decode independently.
+ */
+#ifndef TRC_TRZ_CODEC_H
+#define TRC_TRZ_CODEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trz/trz.h"
+#include "trz/trz_format.h"
+
+/* Return from the calling function when x (0 or -errno) fails. */
+#define TRZ_TRY(x)                                                                                \
+	do {                                                                                      \
+		int err_ = (x);                                                                   \
+		if (err_)                                                                         \
+			return err_;                                                              \
+	} while (0)
+
+/* Growable byte buffer. */
+struct trz_buf {
+	uint8_t *p;
+	size_t len, cap;
+};
+
+/* Append n bytes of d (d == NULL: n uninitialised bytes).  Returns 0 or -ENOMEM. */
+int trz_buf_put(struct trz_buf *b, const void *d, size_t n);
+int trz_buf_varint(struct trz_buf *b, uint64_t v);
+void trz_buf_free(struct trz_buf *b);
+
+/* Read cursor over one column: functions return 0 or -EBADMSG (past the end, bad varint). */
+struct trz_cur {
+	const uint8_t *p, *end;
+};
+
+int trz_cur_varint(struct trz_cur *c, uint64_t *v);
+int trz_cur_bytes(struct trz_cur *c, void *dst, size_t n);
+
+static inline uint64_t trz_zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static inline int64_t trz_unzigzag(uint64_t v)
+{
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+/* Open-addressing hash map from a 64-bit key to a dictionary index. */
+struct trz_map {
+	uint64_t *keys;
+	int32_t *vals;  /* -1 = empty slot */
+	uint32_t cap, n;
+};
+
+/* Index stored for key, or -1. */
+int32_t trz_map_get(const struct trz_map *m, uint64_t key);
+/* Store key -> val (key must be absent).  Returns 0 or -ENOMEM. */
+int trz_map_put(struct trz_map *m, uint64_t key, int32_t val);
+/* Remove every key (keeps the allocation). */
+void trz_map_clear(struct trz_map *m);
+
+struct trz_tid_state {
+	uint32_t tid, pid;
+	uint64_t next_tseq;   /* predicted tseq of the thread's next event */
+	int32_t pending_nr;   /* nr of the thread's last event if it was an entry */
+	uint8_t pending;      /* 1: last event of the thread was an entry */
+};
+
+struct trz_tok_state {
+	int32_t nr;
+	uint8_t dir;
+	int64_t last_ret;
+	uint64_t last_args[TRZ_MAX_ARGS];
+};
+
+struct trz_cpu_state {
+	int32_t tid_idx;      /* thread of the slot's last event, -1 = none */
+	uint64_t next_cseq;   /* predicted cseq of the slot's next event */
+};
+
+/* Per-block prediction state shared by encoder and decoder. */
+struct trz_bstate {
+	uint64_t prev_ts;       /* timestamp of the last event, synth or thread record */
+	uint32_t prev_thr_tid;  /* tid of the last thread record */
+	struct trz_tid_state *tids;
+	uint32_t ntid, captid;
+	struct trz_tok_state *toks;
+	uint32_t ntok, captok;
+	struct trz_map tidmap, tokmap;
+	struct trz_cpu_state cpus[TRZ_CPU_SLOTS + 1];
+};
+
+/* Dictionary helpers (trz_state.c): CPU slot of a cpu, dictionary keys, appending entries
+ * (return the new index or -ENOMEM), and lookup-or-append of a token. */
+uint32_t trz_cpu_slot(uint16_t cpu);
+uint64_t trz_tid_key(uint32_t tid, uint32_t pid);
+uint64_t trz_tok_key(int32_t nr, uint8_t dir);
+int trz_tid_add(struct trz_bstate *s, uint32_t tid, uint32_t pid);
+int trz_tok_add(struct trz_bstate *s, int32_t nr, uint8_t dir);
+int trz_tok_find_or_add(struct trz_bstate *s, int32_t nr, uint8_t dir);
+
+/* Reset s for a new block (keeps allocations).  */
+void trz_bstate_reset(struct trz_bstate *s);
+void trz_bstate_free(struct trz_bstate *s);
+
+/* Encode one record into col[TRZ_NCOLS]; returns 0, -EINVAL (invalid field) or -ENOMEM.
+ * On error the columns may hold a partial record: the writer discards the block state. */
+int trz_enc_event(struct trz_bstate *s, struct trz_buf *col, enum trz_rec_kind kind,
+		  const struct trz_event *ev, const struct trz_synth *syn);
+int trz_enc_gap(struct trz_bstate *s, struct trz_buf *col, const struct trz_gap *g);
+int trz_enc_thread(struct trz_bstate *s, struct trz_buf *col, const struct trz_thread *th);
+int trz_enc_meta(struct trz_bstate *s, struct trz_buf *col, const char *key, const char *value);
+
+/* Decode the next record from cur[TRZ_NCOLS] into *rec (offset untouched).  Returns 0,
+ * -EBADMSG for malformed data, -ENOMEM.  maxdict bounds the dictionaries (the block's nrec). */
+int trz_dec_record(struct trz_bstate *s, struct trz_cur *cur, struct trz_record *rec,
+		   uint32_t maxdict);
+
+#endif /* TRC_TRZ_CODEC_H */

@@ -1,0 +1,85 @@
+/* trz_state.c - the per-block prediction state shared by the trz encoder and decoder:
+ * thread and token dictionaries and CPU slots (man/trz.5, "Prediction state"). */
+#include "trz/trz_codec.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+uint32_t trz_cpu_slot(uint16_t cpu)
+{
+	return cpu < TRZ_CPU_SLOTS ? cpu : TRZ_CPU_SLOTS;
+}
+
+uint64_t trz_tid_key(uint32_t tid, uint32_t pid)
+{
+	return (uint64_t)tid << 32 | pid;
+}
+
+uint64_t trz_tok_key(int32_t nr, uint8_t dir)
+{
+	return (uint64_t)(uint32_t)nr << 1 | dir;
+}
+
+/* Append a thread to the dictionary; returns its index or -ENOMEM. */
+int trz_tid_add(struct trz_bstate *s, uint32_t tid, uint32_t pid)
+{
+	if (s->ntid == s->captid) {
+		uint32_t cap = s->captid ? s->captid * 2 : 64;
+		void *p = realloc(s->tids, cap * sizeof(*s->tids));
+		if (!p)
+			return -ENOMEM;
+		s->tids = p;
+		s->captid = cap;
+	}
+	TRZ_TRY(trz_map_put(&s->tidmap, trz_tid_key(tid, pid), (int32_t)s->ntid));
+	s->tids[s->ntid] = (struct trz_tid_state){ .tid = tid, .pid = pid };
+	return (int)s->ntid++;
+}
+
+/* Append a token to the dictionary; returns its index or -ENOMEM. */
+int trz_tok_add(struct trz_bstate *s, int32_t nr, uint8_t dir)
+{
+	if (s->ntok == s->captok) {
+		uint32_t cap = s->captok ? s->captok * 2 : 64;
+		void *p = realloc(s->toks, cap * sizeof(*s->toks));
+		if (!p)
+			return -ENOMEM;
+		s->toks = p;
+		s->captok = cap;
+	}
+	TRZ_TRY(trz_map_put(&s->tokmap, trz_tok_key(nr, dir), (int32_t)s->ntok));
+	s->toks[s->ntok] = (struct trz_tok_state){ .nr = nr, .dir = dir };
+	return (int)s->ntok++;
+}
+
+int trz_tok_find_or_add(struct trz_bstate *s, int32_t nr, uint8_t dir)
+{
+	int32_t i = trz_map_get(&s->tokmap, trz_tok_key(nr, dir));
+	return i >= 0 ? i : trz_tok_add(s, nr, dir);
+}
+
+void trz_bstate_reset(struct trz_bstate *s)
+{
+	s->prev_ts = 0;
+	s->prev_thr_tid = 0;
+	s->ntid = 0;
+	s->ntok = 0;
+	trz_map_clear(&s->tidmap);
+	trz_map_clear(&s->tokmap);
+	for (int i = 0; i <= TRZ_CPU_SLOTS; i++) {
+		s->cpus[i].tid_idx = -1;
+		s->cpus[i].next_cseq = 0;
+	}
+}
+
+void trz_bstate_free(struct trz_bstate *s)
+{
+	free(s->tids);
+	free(s->toks);
+	free(s->tidmap.keys);
+	free(s->tidmap.vals);
+	free(s->tokmap.keys);
+	free(s->tokmap.vals);
+	memset(s, 0, sizeof(*s));
+}
