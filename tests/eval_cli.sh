@@ -30,10 +30,13 @@ awk '
   function get(k,   m) { if (!match($0, "\"" k "\": [^,}]*")) return ""; m = substr($0, RSTART, RLENGTH); sub(/^[^:]*: */, "", m); gsub(/"/, "", m); return m }
   /"blackout"/ {
     rows++
-    for (i = 1; i <= 6; i++) { split("blackout position accuracy perfect_rate rouge_l n", ks); if (get(ks[i]) == "") { print "missing " ks[i] ": " $0; bad = 1 } }
+    for (i = 1; i <= 7; i++) { split("blackout position accuracy perfect_rate rouge_l n count_error", ks); if (get(ks[i]) == "") { print "missing " ks[i] ": " $0; bad = 1 } }
     acc = get("accuracy") + 0; pr = get("perfect_rate") + 0; rl = get("rouge_l") + 0
     if (get("n") != 100) { print "n != 100: " $0; bad = 1 }
     if (!(pr <= acc && acc <= rl + 1e-9 && rl <= 1 + 1e-9)) { print "inconsistent: " $0; bad = 1 }
+    # only wrong positions change the span histogram, each by at most 2
+    ce = get("count_error") + 0
+    if (!(ce >= 0 && ce <= 2 * (1 - acc) + 1e-6)) { print "count error inconsistent: " $0; bad = 1 }
     lo = get("position") == "center" ? 0.95 : 0.93
     if (acc < lo) { print "accuracy below " lo ": " $0; bad = 1 }
     printf "%s %s %.4f\n", get("blackout"), get("position"), acc

@@ -55,6 +55,35 @@ static void test_metrics_window_scores(void **state)
 	assert_int_equal(metrics_add(&m, t1, p1, 0, NULL), -EINVAL);
 }
 
+static void test_metrics_count_error(void **state)
+{
+	/* the windows of test_metrics_window_scores: 3 -> 9 swapped (L1 2 of 4), exact, and a
+	 * rotation (same multiset, L1 0) -> count error (0.5 + 0 + 0) / 3 */
+	const int32_t t1[] = { 1, 2, 3, 4 }, p1[] = { 1, 2, 9, 4 };
+	const int32_t t3[] = { 1, 2, 3, 4 }, p3[] = { 2, 3, 4, 1 };
+	const int32_t t4[] = { 7, 7, 7, 8 }, p4[] = { 8, 8, 7, 5 };
+	int32_t *a = malloc(1000 * sizeof(*a)), *b = malloc(1000 * sizeof(*b));
+	struct metrics m;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	assert_int_equal(metrics_add(&m, t1, p1, 4, NULL), 0);
+	assert_int_equal(metrics_add(&m, t1, t1, 4, NULL), 0);
+	assert_int_equal(metrics_add(&m, t3, p3, 4, NULL), 0);
+	assert_float_equal(metrics_count_error(&m), 0.5 / 3, 1e-12);
+	/* multiplicities: truth {7:3, 8:1}, pred {8:2, 7:1, 5:1} -> |3-1| + |1-2| + |0-1| = 4 */
+	assert_int_equal(histogram_l1(t4, p4, 4), 4);
+	assert_int_equal(histogram_l1(p4, t4, 4), 4);
+	/* heap path: 1000 ids, b = a with 10 changed to a fresh id -> 20 */
+	for (int i = 0; i < 1000; i++)
+		a[i] = b[i] = (i * 37) % 11;
+	for (int i = 0; i < 10; i++)
+		b[i * 97] = 1000 + i;
+	assert_int_equal(histogram_l1(a, b, 1000), 20);
+	free(a);
+	free(b);
+}
+
 static void test_metrics_type_accuracy(void **state)
 {
 	struct vocab v;
@@ -88,6 +117,7 @@ int main(void)
 		cmocka_unit_test(test_metrics_lcs),
 		cmocka_unit_test(test_metrics_window_scores),
 		cmocka_unit_test(test_metrics_type_accuracy),
+		cmocka_unit_test(test_metrics_count_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

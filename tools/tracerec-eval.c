@@ -463,9 +463,10 @@ static void print_rows(const struct eval_opts *o, const struct eval_row *rows, i
 
 			printf("%s\n  {\"method\": \"%s\", \"blackout\": %d, \"position\": \"%s\", "
 			       "\"masked\": %d, \"accuracy\": %.6f, \"perfect_rate\": %.6f, "
-			       "\"rouge_l\": %.6f", i ? "," : "", o->method, rows[i].blackout,
-			       mask_position_name(rows[i].position), rows[i].masked,
-			       metrics_accuracy(m), metrics_perfect_rate(m), metrics_rouge_l(m));
+			       "\"rouge_l\": %.6f, \"count_error\": %.6f", i ? "," : "", o->method,
+			       rows[i].blackout, mask_position_name(rows[i].position), rows[i].masked,
+			       metrics_accuracy(m), metrics_perfect_rate(m), metrics_rouge_l(m),
+			       metrics_count_error(m));
 			if (metrics_type_accuracy(m) >= 0)
 				printf(", \"type_accuracy\": %.6f", metrics_type_accuracy(m));
 			printf(", \"n\": %lld, \"fill_seconds\": %.4f, \"gaps_per_s\": %.2f}",
@@ -475,17 +476,18 @@ static void print_rows(const struct eval_opts *o, const struct eval_row *rows, i
 		printf("\n]\n");
 		return;
 	}
-	printf("%-8s %-8s %6s %9s %9s %9s %9s %6s\n", "blackout", "position", "masked", "accuracy",
-	       "perfect", "rouge_l", "type_acc", "n");
+	printf("%-8s %-8s %6s %9s %9s %9s %9s %9s %6s\n", "blackout", "position", "masked",
+	       "accuracy", "perfect", "rouge_l", "count_err", "type_acc", "n");
 	for (int i = 0; i < n; i++) {
 		const struct metrics *m = &rows[i].m;
 		char type[16] = "-";
 
 		if (metrics_type_accuracy(m) >= 0)
 			snprintf(type, sizeof(type), "%.4f", metrics_type_accuracy(m));
-		printf("%-8d %-8s %6d %9.4f %9.4f %9.4f %9s %6lld\n", rows[i].blackout,
+		printf("%-8d %-8s %6d %9.4f %9.4f %9.4f %9.4f %9s %6lld\n", rows[i].blackout,
 		       mask_position_name(rows[i].position), rows[i].masked, metrics_accuracy(m),
-		       metrics_perfect_rate(m), metrics_rouge_l(m), type, (long long)m->n);
+		       metrics_perfect_rate(m), metrics_rouge_l(m), metrics_count_error(m), type,
+		       (long long)m->n);
 	}
 }
 
@@ -575,24 +577,25 @@ static int run_trace(const struct eval_opts *o)
 	if (o->json)
 		printf("[");
 	else
-		printf("%-8s %6s %6s %9s %9s %9s %9s %10s\n", "burst", "gaps", "events", "accuracy",
-		       "perfect", "rouge_l", "type_acc", "gaps/s");
+		printf("%-8s %6s %6s %9s %9s %9s %9s %9s %10s\n", "burst", "gaps", "events",
+		       "accuracy", "perfect", "rouge_l", "count_err", "type_acc", "gaps/s");
 	for (int i = 0; i < o->nblackouts; i++) {
 		const struct trace_eval_row *r = &rows[i];
 		double gps = r->fill_s > 0 ? r->gaps / r->fill_s : 0;
 		if (o->json)
 			printf("%s\n  {\"method\": \"%s\", \"blackout\": %d, \"position\": \"trace\", "
 			       "\"accuracy\": %.6f, \"perfect_rate\": %.6f, \"rouge_l\": %.6f, "
-			       "\"type_accuracy\": %.6f, \"n\": %lld, \"events\": %lld, "
-			       "\"gaps_per_s\": %.1f}", i ? "," : "", used, r->burst,
+			       "\"count_error\": %.6f, \"type_accuracy\": %.6f, \"n\": %lld, "
+			       "\"events\": %lld, \"gaps_per_s\": %.1f}", i ? "," : "", used, r->burst,
 			       metrics_accuracy(&r->m), metrics_perfect_rate(&r->m),
-			       metrics_rouge_l(&r->m), metrics_type_accuracy(&r->m),
+			       metrics_rouge_l(&r->m), metrics_count_error(&r->m),
+			       metrics_type_accuracy(&r->m),
 			       (long long)r->gaps, (long long)r->dropped, gps);
 		else
-			printf("%-8d %6lld %6lld %9.4f %9.4f %9.4f %9.4f %10.1f\n", r->burst,
+			printf("%-8d %6lld %6lld %9.4f %9.4f %9.4f %9.4f %9.4f %10.1f\n", r->burst,
 			       (long long)r->gaps, (long long)r->dropped, metrics_accuracy(&r->m),
 			       metrics_perfect_rate(&r->m), metrics_rouge_l(&r->m),
-			       metrics_type_accuracy(&r->m), gps);
+			       metrics_count_error(&r->m), metrics_type_accuracy(&r->m), gps);
 	}
 	if (o->json)
 		printf("\n]\n");

@@ -39,6 +39,45 @@ int lcs_length(const int32_t *a, int na, const int32_t *b, int nb)
 	return best;
 }
 
+static int cmp_i32(const void *x, const void *y)
+{
+	int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+int64_t histogram_l1(const int32_t *a, const int32_t *b, int n)
+{
+	int32_t stack[512], *sa = stack, *sb;
+	int64_t d = 0;
+	int i = 0, j = 0;
+
+	if (n <= 0)
+		return 0;
+	if (2 * n > (int)(sizeof(stack) / sizeof(stack[0]))) {
+		sa = malloc(2 * (size_t)n * sizeof(*sa));
+		if (!sa)
+			return -ENOMEM;
+	}
+	sb = sa + n;
+	memcpy(sa, a, n * sizeof(*sa));
+	memcpy(sb, b, n * sizeof(*sb));
+	qsort(sa, n, sizeof(*sa), cmp_i32);
+	qsort(sb, n, sizeof(*sb), cmp_i32);
+	/* merge: every element present on one side only counts once */
+	while (i < n || j < n) {
+		if (j == n || (i < n && sa[i] < sb[j]))
+			d++, i++;
+		else if (i == n || sb[j] < sa[i])
+			d++, j++;
+		else
+			i++, j++;
+	}
+	if (sa != stack)
+		free(sa);
+	return d;
+}
+
 /* Syscall number of id, or -1 when the vocabulary does not know it. */
 static int32_t id_type(const struct vocab *v, int32_t id)
 {
@@ -51,12 +90,16 @@ int metrics_add(struct metrics *m, const int32_t *truth, const int32_t *pred, in
 		const struct vocab *v)
 {
 	int correct = 0, typed = 0, type_ok = 1, lcs;
+	int64_t l1;
 
 	if (!m || !truth || !pred || B < 1)
 		return -EINVAL;
 	lcs = lcs_length(truth, B, pred, B);
 	if (lcs < 0)
 		return lcs;
+	l1 = histogram_l1(truth, pred, B);
+	if (l1 < 0)
+		return (int)l1;
 	for (int i = 0; i < B; i++) {
 		correct += truth[i] == pred[i];
 		if (v) {
@@ -69,6 +112,7 @@ int metrics_add(struct metrics *m, const int32_t *truth, const int32_t *pred, in
 	}
 	m->sum_acc += (double)correct / B;
 	m->sum_rouge += (double)lcs / B;
+	m->sum_count += (double)l1 / B;
 	m->perfect += correct == B;
 	m->n++;
 	if (v && type_ok) {
@@ -91,6 +135,11 @@ double metrics_perfect_rate(const struct metrics *m)
 double metrics_rouge_l(const struct metrics *m)
 {
 	return m->n ? m->sum_rouge / m->n : 0;
+}
+
+double metrics_count_error(const struct metrics *m)
+{
+	return m->n ? m->sum_count / m->n : 0;
 }
 
 double metrics_type_accuracy(const struct metrics *m)
