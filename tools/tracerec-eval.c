@@ -41,6 +41,7 @@ struct eval_opts {
 	const char *train;           /* ngram training windows (.npy) */
 	const char *test;            /* test windows (.npy) */
 	const char *trace;           /* --trace: complete .trz to drop bursts from */
+	const char *losses;          /* --trace --losses: lossy .trz whose gaps are replayed */
 	int per_burst;               /* --trace: bursts per size */
 	int self;                    /* --trace --self */
 	int blackouts[MAX_BLACKOUTS];
@@ -100,6 +101,10 @@ static void usage(FILE *f)
 "                         tracerec-fill and score each thread's gap; --train is then a .trz\n"
 "                         of a different run and --blackout lists the burst sizes\n"
 "      --bursts=N         trace mode: bursts dropped per size (default: 200)\n"
+"      --losses=LOSSY     trace mode: instead of random bursts, replay the per-thread gaps\n"
+"                         (positions and lengths) of LOSSY.trz, a run of the same workload\n"
+"                         that lost events, onto --trace (thread k <-> thread k in order of\n"
+"                         first appearance); one row, burst 0\n"
 "      --self             trace mode, ngram: also index the test trace's own recorded runs\n"
 "                         minus the dropped events, as tracerec-fill does (default: off)\n"
 "  -b, --blackout=LIST    comma-separated blackout sizes (default: 1,5,10,20,30,40)\n"
@@ -124,7 +129,8 @@ static void usage(FILE *f)
 "Examples:\n"
 "  " TOOL " --method ngram --train len100/train.npy --test len200/test.npy\n"
 "  " TOOL " --model gzip.sssd --test len200/test.npy --blackout 10 --position center --json\n"
-"  " TOOL " --trace gzip-2.trz --train gzip-1.trz --method ngram --blackout 1,10,40\n");
+"  " TOOL " --trace gzip-2.trz --train gzip-1.trz --method ngram --blackout 1,10,40\n"
+"  " TOOL " --trace gzip-2.trz --train gzip-1.trz --losses gzip-lossy.trz\n");
 }
 
 static int parse_int(const char *s, long long lo, long long hi, long long *out)
@@ -157,7 +163,7 @@ static int parse_blackouts(struct eval_opts *o, const char *s)
 }
 
 enum { OPT_END_MODE = 256, OPT_SAMPLES, OPT_MIN_SUPPORT, OPT_MIN_CONTEXT, OPT_BATCH, OPT_SEED,
-       OPT_JSON, OPT_TRACE, OPT_BURSTS, OPT_SELF };
+       OPT_JSON, OPT_TRACE, OPT_BURSTS, OPT_SELF, OPT_LOSSES };
 
 /* Options: parse_args() returns 0, or EXIT_USAGE after printing the problem; -1 after --help. */
 static const struct option longopts[] = {
@@ -181,6 +187,7 @@ static const struct option longopts[] = {
 		{ "trace", required_argument, NULL, OPT_TRACE },
 		{ "bursts", required_argument, NULL, OPT_BURSTS },
 		{ "self", no_argument, NULL, OPT_SELF },
+		{ "losses", required_argument, NULL, OPT_LOSSES },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -220,6 +227,7 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 		case 'T': o->test = optarg; break;
 		case OPT_TRACE: o->trace = optarg; break;
 		case OPT_SELF: o->self = 1; break;
+		case OPT_LOSSES: o->losses = optarg; break;
 		case 'b':
 			if (parse_blackouts(o, optarg)) {
 				p_err("bad --blackout '%s' (want sizes >= 1 separated by commas, e.g. 1,5,10)",
@@ -295,6 +303,10 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 	}
 	if (!o->method)
 		o->method = o->model ? "sssd" : "ngram";
+	if (o->losses && !o->trace) {
+		p_err("--losses LOSSY.trz replays losses onto a complete trace: give --trace COMPLETE.trz");
+		return EXIT_USAGE;
+	}
 	if (o->trace) {
 		if (!o->train && strcmp(o->method, "sssd")) {
 			p_err("--trace with --method %s needs --train OTHER-RUN.trz (a different run)",
@@ -569,6 +581,7 @@ static int run_trace(const struct eval_opts *o)
 	to.nbursts = o->nblackouts;
 	to.per_burst = o->per_burst;
 	to.self = o->self;
+	to.losses = o->losses;
 	rc = trace_eval_run(&to, rows, &used, err, sizeof(err));
 	if (rc) {
 		p_err("%s", err[0] ? err : strerror(-rc));
@@ -579,26 +592,42 @@ static int run_trace(const struct eval_opts *o)
 	else
 		printf("%-8s %6s %6s %9s %9s %9s %9s %9s %10s\n", "burst", "gaps", "events",
 		       "accuracy", "perfect", "rouge_l", "count_err", "type_acc", "gaps/s");
-	for (int i = 0; i < o->nblackouts; i++) {
+	for (int i = 0; i < (o->losses ? 1 : o->nblackouts); i++) {
 		const struct trace_eval_row *r = &rows[i];
 		double gps = r->fill_s > 0 ? r->gaps / r->fill_s : 0;
+		char burst[24] = "replayed";
+
+		if (!o->losses)
+			snprintf(burst, sizeof(burst), "%d", r->burst);
 		if (o->json)
 			printf("%s\n  {\"method\": \"%s\", \"blackout\": %d, \"position\": \"trace\", "
 			       "\"accuracy\": %.6f, \"perfect_rate\": %.6f, \"rouge_l\": %.6f, "
 			       "\"count_error\": %.6f, \"type_accuracy\": %.6f, \"n\": %lld, "
-			       "\"events\": %lld, \"gaps_per_s\": %.1f}", i ? "," : "", used, r->burst,
+			       "\"events\": %lld, \"gaps_per_s\": %.1f", i ? "," : "", used, r->burst,
 			       metrics_accuracy(&r->m), metrics_perfect_rate(&r->m),
 			       metrics_rouge_l(&r->m), metrics_count_error(&r->m),
 			       metrics_type_accuracy(&r->m),
 			       (long long)r->gaps, (long long)r->dropped, gps);
+		if (o->json && o->losses)
+			printf(", \"replayed\": true, \"lossy_gaps\": %lld, \"lossy_events\": %lld, "
+			       "\"unattributed_gaps\": %lld, \"unmapped_events\": %lld}",
+			       (long long)r->loss_gaps, (long long)r->loss_events,
+			       (long long)r->loss_unattributed, (long long)r->unmapped);
+		else if (o->json)
+			printf("}");
 		else
-			printf("%-8d %6lld %6lld %9.4f %9.4f %9.4f %9.4f %9.4f %10.1f\n", r->burst,
+			printf("%-8s %6lld %6lld %9.4f %9.4f %9.4f %9.4f %9.4f %10.1f\n", burst,
 			       (long long)r->gaps, (long long)r->dropped, metrics_accuracy(&r->m),
 			       metrics_perfect_rate(&r->m), metrics_rouge_l(&r->m),
 			       metrics_count_error(&r->m), metrics_type_accuracy(&r->m), gps);
 	}
 	if (o->json)
 		printf("\n]\n");
+	else if (o->losses)
+		fprintf(stderr, TOOL ": method %s; replayed %lld gaps (%lld events) of %s, %lld "
+			"events without a counterpart, %lld unattributed gaps not replayed\n", used,
+			(long long)rows[0].loss_gaps, (long long)rows[0].loss_events, o->losses,
+			(long long)rows[0].unmapped, (long long)rows[0].loss_unattributed);
 	else
 		fprintf(stderr, TOOL ": method %s\n", used);
 	return 0;

@@ -344,7 +344,8 @@ static int te_one_size(const struct te_trace *t, struct fill_model *fm, const st
 	memset(row, 0, sizeof(*row));
 	row->burst = B;
 	fill_corpus_init(&sfc, 0);
-	te_drop(t, dropped, B, per_burst, fo->seed);
+	if (B > 0)   /* B == 0: dropped[] already holds a replayed loss pattern */
+		te_drop(t, dropped, B, per_burst, fo->seed);
 	if (self_train) {
 		if ((rc = te_self_model(self_train, t, dropped, fo, &sfc, &sfm, serr, sizeof(serr))))
 			goto out;
@@ -375,6 +376,166 @@ out:
 	fill_ctx_free(G.ctx);
 	free(G.truth);
 	free(G.toff);
+	return rc;
+}
+
+/* Thread slots in order of first appearance, each with its lowest sequence number. */
+struct te_threads {
+	uint32_t *tid;
+	uint64_t *base;
+	int n, cap;
+};
+
+static int te_thread_slot(struct te_threads *th, uint32_t tid, uint64_t seq)
+{
+	for (int i = th->n - 1; i >= 0; i--)   /* recent threads first: usually a short walk */
+		if (th->tid[i] == tid) {
+			if (seq < th->base[i])
+				th->base[i] = seq;
+			return i;
+		}
+	if (th->n == th->cap) {
+		int nc = th->cap ? th->cap * 2 : 64;
+		uint32_t *a = realloc(th->tid, sizeof(*a) * (size_t)nc);
+
+		if (!a)
+			return -ENOMEM;
+		th->tid = a;
+		uint64_t *b = realloc(th->base, sizeof(*b) * (size_t)nc);
+
+		if (!b)
+			return -ENOMEM;
+		th->base = b;
+		th->cap = nc;
+	}
+	th->tid[th->n] = tid;
+	th->base[th->n] = seq;
+	return th->n++;
+}
+
+struct te_loss {
+	int slot;
+	uint64_t first, last;   /* sequence numbers of the lossy trace */
+};
+
+/* Replay the per-thread losses of a real lossy trace onto the complete trace t: the k-th thread
+ * to appear in the lossy trace loses, in the k-th thread to appear in t, the events at the same
+ * offsets from the thread's first sequence number.  Counts what could not be mapped. */
+static int te_replay(const struct te_trace *t, const char *path, uint8_t *dropped,
+		     struct trace_eval_row *row, char *err, size_t errsz)
+{
+	struct trz_reader *rd = trz_reader_open(path, NULL, NULL);
+	struct trz_record *rec = NULL;
+	struct te_threads lt = { 0 }, ct = { 0 };
+	struct te_loss *loss = NULL;
+	int64_t nloss = 0, caploss = 0;
+	int *slot = NULL, rc = 0;
+
+	memset(dropped, 0, (size_t)t->n);
+	if (!rd) {
+		rc = -errno;
+		snprintf(err, errsz, "cannot open lossy trace %s: %s", path,
+			 rc == -EINVAL ? trz_last_error() : strerror(-rc));
+		return rc;
+	}
+	if (!(rec = malloc(sizeof(*rec)))) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	while ((rc = trz_read_next(rd, rec)) == 1) {
+		int k;
+
+		if (rec->kind == TRZ_REC_EVENT) {
+			if ((k = te_thread_slot(&lt, rec->ev.tid, rec->ev.tseq)) < 0) {
+				rc = k;
+				break;
+			}
+			continue;
+		}
+		if (rec->kind != TRZ_REC_GAP)
+			continue;
+		if (!rec->gap.attributed || !rec->gap.lost ||
+		    rec->gap.seq_last < rec->gap.seq_first) {
+			row->unmapped += rec->gap.lost;
+			row->loss_unattributed++;
+			continue;
+		}
+		if ((k = te_thread_slot(&lt, rec->gap.tid, rec->gap.seq_first)) < 0) {
+			rc = k;
+			break;
+		}
+		if (nloss == caploss) {
+			int64_t nc = caploss ? caploss * 2 : 256;
+			struct te_loss *p = realloc(loss, sizeof(*p) * (size_t)nc);
+
+			if (!p) {
+				rc = -ENOMEM;
+				break;
+			}
+			loss = p;
+			caploss = nc;
+		}
+		loss[nloss++] = (struct te_loss){ k, rec->gap.seq_first, rec->gap.seq_last };
+	}
+	if (rc < 0) {
+		snprintf(err, errsz, "reading %s: %s", path, strerror(-rc));
+		goto out;
+	}
+	rc = 0;
+	if (!nloss) {
+		snprintf(err, errsz, "%s records no per-thread loss to replay", path);
+		rc = -EINVAL;
+		goto out;
+	}
+	/* complete trace: thread slots and bases, then each event's offset in its thread */
+	if (!(slot = malloc(sizeof(*slot) * (size_t)t->n))) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (int64_t i = 0; i < t->n; i++)
+		if ((slot[i] = te_thread_slot(&ct, t->tid[i], t->tseq[i])) < 0) {
+			rc = slot[i];
+			goto out;
+		}
+	/* per lossy thread slot: its losses as offset ranges; mark the complete trace's events */
+	int64_t *lost_in = calloc((size_t)lt.n + 1, sizeof(int64_t));
+
+	if (!lost_in) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (int64_t i = 0; i < t->n; i++) {
+		int k = slot[i];
+		uint64_t off = t->tseq[i] - ct.base[k];
+
+		if (k >= lt.n)
+			continue;
+		for (int64_t g = 0; g < nloss; g++)   /* few losses per thread: linear is fine */
+			if (loss[g].slot == k && off >= loss[g].first - lt.base[k] &&
+			    off <= loss[g].last - lt.base[k]) {
+				dropped[i] = 1;
+				lost_in[k]++;
+				break;
+			}
+	}
+	for (int64_t g = 0; g < nloss; g++)
+		row->loss_events += loss[g].last - loss[g].first + 1;
+	row->loss_gaps = nloss;
+	int64_t mapped = 0;
+
+	for (int k = 0; k < lt.n; k++)
+		mapped += lost_in[k];
+	row->unmapped += row->loss_events - mapped;
+	free(lost_in);
+out:
+	free(slot);
+	free(loss);
+	free(lt.tid);
+	free(lt.base);
+	free(ct.tid);
+	free(ct.base);
+	free(rec);
+	trz_reader_close(rd);
 	return rc;
 }
 
@@ -464,6 +625,22 @@ int trace_eval_run(const struct trace_eval_opts *o, struct trace_eval_row *rows,
 	dropped = malloc((size_t)t.n);
 	if (!dropped) {
 		rc = -ENOMEM;
+		goto out;
+	}
+	if (o->losses) {
+		memset(&rows[0], 0, sizeof(rows[0]));
+		if ((rc = te_replay(&t, o->losses, dropped, &rows[0], err, errsz)))
+			goto out;
+		struct trace_eval_row keep = rows[0];
+
+		if ((rc = te_one_size(&t, &fm, &fo, 0, 0, dropped, &rows[0], o->self ? &tt : NULL))) {
+			snprintf(err, errsz, "filling the replayed losses failed: %s", strerror(-rc));
+			goto out;
+		}
+		rows[0].loss_gaps = keep.loss_gaps;
+		rows[0].loss_events = keep.loss_events;
+		rows[0].loss_unattributed = keep.loss_unattributed;
+		rows[0].unmapped = keep.unmapped;
 		goto out;
 	}
 	for (int b = 0; b < o->nbursts; b++) {

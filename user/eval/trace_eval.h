@@ -9,6 +9,12 @@
  * with the fill machinery of tracerec-fill (contexts, batches, entry/exit fix-up), the imputer
  * coming from a different run (`train`, a .trz) or a model, and each gap's span is scored
  * against the dropped events with the paper's metrics (model/metrics.h).
+ *
+ * With `losses`, the drops are not random bursts but the loss pattern of a real lossy trace
+ * (e.g. recorded with a tiny ring): its k-th thread (in order of first appearance) loses, in the
+ * complete trace's k-th thread, the events at the same offsets from the thread's first sequence
+ * number.  Unattributed gaps and offsets beyond the complete thread's end are counted, not
+ * replayed.
  */
 #ifndef TRC_TRACE_EVAL_H
 #define TRC_TRACE_EVAL_H
@@ -26,6 +32,8 @@ struct trace_eval_opts {
 	const int *bursts;       /* burst sizes */
 	int nbursts;
 	int per_burst;           /* bursts dropped per size */
+	const char *losses;      /* replay this lossy trace's per-thread gaps (positions and lengths)
+				  * onto `trace` instead of dropping bursts: one row, burst 0 */
 	int self;                /* n-gram also indexes the test trace's own runs minus the drops,
 				  * as tracerec-fill does with a trace's intact sequences */
 };
@@ -35,6 +43,11 @@ struct trace_eval_row {
 	struct metrics m;        /* one window per thread gap */
 	int64_t gaps, dropped;
 	double fill_s;           /* time of fill_impute() */
+	/* losses replayed from a lossy trace (burst 0) */
+	int64_t loss_gaps;         /* attributed gaps in the lossy trace */
+	int64_t loss_events;       /* events they lost */
+	int64_t loss_unattributed; /* unattributed (per-CPU) gaps: no thread to replay them on */
+	int64_t unmapped;          /* lost events with no counterpart in the complete trace */
 };
 
 /* rows: o->nbursts entries.  *method_used names the imputer used.  Returns 0 or -errno with a
