@@ -39,12 +39,15 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 PKGS := libbpf babeltrace2 openblas zlib
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -MMD -MP $(SANFLAGS) \
+# Deferred (=, not :=): pkg-config must run when a recipe needs the flags, after scripts/deps.sh
+# ($(B)/.deps-ok, a prerequisite of every object) installed the -dev packages on a fresh machine.
+# Read once per make run and cached in PKG_CACHE_* below.
+PKG_CFLAGS = $(if $(PKG_CACHE_C),,$(eval PKG_CACHE_C := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) ))$(PKG_CACHE_C)
+PKG_LIBS = $(if $(PKG_CACHE_L),,$(eval PKG_CACHE_L := $(shell pkg-config --libs $(PKGS) 2>/dev/null) ))$(PKG_CACHE_L)
+CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Werror -MMD -MP $(SANFLAGS) \
 	-I$(B) -Iuser -Imodel -Ibpf $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := $(SANFLAGS) $(EXTRA_LDFLAGS)
-LIBS := $(PKG_LIBS) -lbpf -lelf -lz -lopenblas -lpthread -lm
+LIBS = $(PKG_LIBS) -lbpf -lelf -lz -lopenblas -lpthread -lm
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Ivmlinux/$(ARCH) -Ivmlinux -Ibpf
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
