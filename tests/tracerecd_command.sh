@@ -68,11 +68,13 @@ check "--args: exits carry no arguments" $? ""
 
 # under sudo (SUDO_UID/SUDO_GID set) the command runs as the invoking user and the trace is
 # theirs; --as-root keeps root
-SUDO_UID=65534 SUDO_GID=65534 "$trd" -q -o "$d/s.trz" -- id -u >"$d/id" 2>"$d/err"
+# (the trace is created with the invoking user's rights: in a directory they may write)
+ud="$d/user" && mkdir "$ud" && chown 65534:65534 "$ud" && chmod 755 "$d"
+SUDO_UID=65534 SUDO_GID=65534 "$trd" -q -o "$ud/s.trz" -- id -u >"$d/id" 2>"$d/err"
 check "under sudo the command runs as SUDO_UID" $([ "$(cat "$d/id")" = 65534 ]; echo $?) \
   "id -u: $(cat "$d/id"), $(cat "$d/err")"
-check "under sudo the trace belongs to SUDO_UID" $([ "$(stat -c %u:%a "$d/s.trz")" = 65534:600 ]; echo $?) \
-  "$(stat -c %u:%a "$d/s.trz")"
-SUDO_UID=65534 SUDO_GID=65534 "$trd" -q --as-root -o "$d/r.trz" -- id -u >"$d/id" 2>"$d/err"
+check "under sudo the trace belongs to SUDO_UID" $([ "$(stat -c %u:%a "$ud/s.trz")" = 65534:600 ]; echo $?) \
+  "$(stat -c %u:%a "$ud/s.trz")"
+SUDO_UID=65534 SUDO_GID=65534 "$trd" -q --as-root -o "$ud/r.trz" -- id -u >"$d/id" 2>"$d/err"
 check "--as-root runs the command as root" $([ "$(cat "$d/id")" = 0 ]; echo $?) "$(cat "$d/id")"
 exit $fail

@@ -31,6 +31,7 @@
 #include "collect/tracee.h"
 #include "collect/loader.h"
 #include "trz/trz.h"
+#include "common/outfile.h"
 
 #define TRACERECD_VERSION "0.1.0"
 #define DEFAULT_RING_BYTES (8ull << 20)
@@ -54,6 +55,7 @@ static int verbose;
 
 struct opts {
 	const char *out;
+	int force;                 /* --force: replace an existing regular -o file */
 	const char *pids;
 	int all, args, quiet, stats, as_root;
 	uint64_t ring_bytes;
@@ -88,7 +90,10 @@ static const char usage_text[] =
 	"                           user unless --as-root)\n"
 	"\n"
 	"Options:\n"
-	"  -o, --output=FILE        trace file (default: tracerec-YYYYmmdd-HHMMSS.trz)\n"
+	"  -o, --output=FILE        trace file, created new, mode 0600, as the invoking user\n"
+	"                           under sudo (default: tracerec-YYYYmmdd-HHMMSS.trz)\n"
+	"      --force              replace an existing FILE (a regular file or symbolic\n"
+	"                           link: a new file is renamed over it)\n"
 	"  -b, --buffer-size=SIZE   ring buffer per CPU, K/M/G suffixes (default: 8M)\n"
 	"  -d, --duration=SECONDS   stop after SECONDS (default: until the command exits,\n"
 	"                           or SIGINT/SIGTERM)\n"
@@ -132,7 +137,7 @@ static int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-enum { OPT_AS_ROOT = 256, OPT_TEST_DELAY, OPT_FILL, OPT_FILL_TIMEOUT };
+enum { OPT_AS_ROOT = 256, OPT_TEST_DELAY, OPT_FILL, OPT_FILL_TIMEOUT, OPT_FORCE };
 
 /* Returns 0, or EX_USAGE_ after printing the problem; 1 = --help/--version done. */
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -147,6 +152,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "test-consumer-delay-us", required_argument, 0, OPT_TEST_DELAY }, /* hidden */
 		{ "fill", required_argument, 0, OPT_FILL },
 		{ "fill-timeout", required_argument, 0, OPT_FILL_TIMEOUT },
+		{ "force", no_argument, 0, OPT_FORCE },
 		{ 0, 0, 0, 0 },
 	};
 	char *end;
@@ -164,6 +170,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'q': o->quiet = 1; break;
 		case 'v': verbose = 1; break;
 		case OPT_AS_ROOT: o->as_root = 1; break;
+		case OPT_FORCE: o->force = 1; break;
 		case 'h': fputs(usage_text, stdout); return 1;
 		case 'V': printf("tracerecd %s\n", TRACERECD_VERSION); return 1;
 		case 'b':
@@ -247,25 +254,14 @@ static uint64_t now_ns(clockid_t clk)
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-/* The invoking user under sudo (SUDO_UID/SUDO_GID), else uid -1. */
-static void sudo_user(uid_t *uid, gid_t *gid)
+/* Create the output file new (user/common/outfile.h: O_EXCL|O_NOFOLLOW, 0600, with the invoking
+ * user's rights under sudo; --force writes a temporary renamed over FILE once tracing started). */
+static int open_output(struct opts *o, struct outfile *of, char *name, size_t size,
+		       struct trz_writer **w)
 {
-	const char *u = getenv("SUDO_UID"), *g = getenv("SUDO_GID");
-
-	*uid = (uid_t)-1;
-	*gid = (gid_t)-1;
-	if (geteuid() != 0 || !u || !g || atoi(u) <= 0)
-		return;
-	*uid = atoi(u);
-	*gid = atoi(g);
-}
-
-/* Create the output file: 0600, owned by the sudo user when there is one. */
-static int open_output(struct opts *o, char *name, size_t size, struct trz_writer **w)
-{
-	uid_t uid;
-	gid_t gid;
-	int fd;
+	/* zlib level 1: a quarter less consumer CPU than the default 6, ~15% larger files */
+	struct trz_writer_opts wo = { .zlevel = 1 };
+	int err;
 
 	if (o->out) {
 		snprintf(name, size, "%s", o->out);
@@ -276,24 +272,15 @@ static int open_output(struct opts *o, char *name, size_t size, struct trz_write
 		localtime_r(&t, &tm);
 		strftime(name, size, "tracerec-%Y%m%d-%H%M%S.trz", &tm);
 	}
-	fd = open(name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	fchmod(fd, 0600);
-	sudo_user(&uid, &gid);
-	if (uid != (uid_t)-1 && fchown(fd, uid, gid) && verbose)
-		p_err("cannot give %s to uid %d: %s", name, (int)uid, strerror(errno));
-	{
-		/* zlib level 1: a quarter less consumer CPU than the default 6, ~15% larger files */
-		struct trz_writer_opts wo = { .zlevel = 1 };
-
-		*w = trz_writer_fdopen(fd, &wo);
-	}
+	err = outfile_open(of, name, o->force ? OUTFILE_FORCE : 0);
+	if (err)
+		return err;
+	*w = trz_writer_fdopen(of->fd, &wo);
 	if (!*w) {
-		int e = -errno;
-
-		close(fd);
-		return e;
+		err = -errno;
+		close(of->fd);
+		outfile_discard(of);
+		return err;
 	}
 	return 0;
 }
@@ -492,6 +479,7 @@ int main(int argc, char **argv)
 	struct trc_collector *c = NULL;
 	struct recorder *r = NULL;
 	struct trz_writer *w = NULL;
+	struct outfile of = { .fd = -1 };
 	struct tracee_child child = { 0, -1, -1 };
 	struct recorder_summary sum;
 	struct sigaction sa;
@@ -538,8 +526,8 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 
 	/* Output file */
-	if ((err = open_output(&o, out, sizeof(out), &w))) {
-		p_err("cannot create %s: %s", out, strerror(-err));
+	if ((err = open_output(&o, &of, out, sizeof(out), &w))) {
+		p_err("cannot create %s: %s", out, outfile_strerror(err));
 		rc = EX_FAIL;
 		goto cleanup;
 	}
@@ -587,8 +575,8 @@ int main(int argc, char **argv)
 		gid_t gid = (gid_t)-1;
 		struct passwd *pw;
 
-		if (!o.as_root)
-			sudo_user(&uid, &gid);
+		if (!o.as_root && !invoker_ids(&uid, &gid))
+			uid = (uid_t)-1, gid = (gid_t)-1;
 		pw = uid != (uid_t)-1 ? getpwuid(uid) : NULL;
 		if ((err = tracee_spawn(&child, cmdpath, o.cmd, nice0, uid, gid, pw ? pw->pw_name : NULL))) {
 			p_err("cannot start %s: %s", o.cmd[0], strerror(-err));
@@ -611,6 +599,11 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	started = 1;
+	if ((err = outfile_commit(&of))) { /* --force: the new trace takes FILE's name now */
+		p_err("cannot replace %s: %s", out, strerror(-err));
+		rc = EX_FAIL;
+		goto stop;
+	}
 	if (o.all && (err = tracee_snapshot_all(getpid(), now_ns(CLOCK_MONOTONIC), recorder_thread, r))) {
 		p_err("writing %s: %s", out, strerror(-err));
 		rc = EX_FAIL;
@@ -738,8 +731,8 @@ cleanup:
 	recorder_free(r);
 	if (w) {
 		trz_writer_close(w);
-		if (!started)
-			unlink(out); /* failed before tracing started: leave no empty trace behind */
+		if (!started) /* failed before tracing started: leave no empty trace behind */
+			outfile_discard(&of); /* (only what this run created) */
 	}
 	free(prev_drops);
 	free(pids);

@@ -130,7 +130,8 @@ struct trz_writer_opts {
  * an existing file must be a trz file: EINVAL otherwise).  opts may be NULL.  NULL with errno
  * set on failure (trz_last_error() has the message).  The caller frees with trz_writer_close(). */
 struct trz_writer *trz_writer_open(const char *path, const struct trz_writer_opts *opts);
-/* Same on an already open file descriptor (ownership passes to the writer). */
+/* Same on an already open file descriptor: ownership passes to the writer on success; on
+ * failure (NULL, errno set) the caller still owns fd and closes it. */
 struct trz_writer *trz_writer_fdopen(int fd, const struct trz_writer_opts *opts);
 
 /* Append one record to the current block; a full block (block_events records, or 4 MiB of

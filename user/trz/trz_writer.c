@@ -87,7 +87,6 @@ struct trz_writer *trz_writer_fdopen(int fd, const struct trz_writer_opts *opts)
 	int err;
 
 	if (!w) {
-		close(fd);
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -100,8 +99,7 @@ struct trz_writer *trz_writer_fdopen(int fd, const struct trz_writer_opts *opts)
 	trz_bstate_reset(&w->st);
 	err = opts && opts->append ? prepare_append(w) : write_file_header(w);
 	if (err) {
-		w->fd = -1;
-		close(fd);
+		w->fd = -1; /* the caller still owns fd on failure */
 		trz_writer_close(w);
 		errno = -err;
 		return NULL;
@@ -119,7 +117,14 @@ struct trz_writer *trz_writer_open(const char *path, const struct trz_writer_opt
 		trz_set_error("cannot open %s: %s", path, strerror(errno));
 		return NULL;
 	}
-	return trz_writer_fdopen(fd, opts);
+	struct trz_writer *w = trz_writer_fdopen(fd, opts);
+	if (!w) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+	}
+	return w;
 }
 
 /* Directory (varint column count, varint lengths) followed by the columns. */
