@@ -61,6 +61,7 @@ struct opts {
 	uint64_t ring_bytes;
 	double duration;
 	long test_delay_us;
+	int inject_attach, inject_lose; /* hidden --test-inject */
 	const char *fill;          /* --fill MODEL (user/livefill.c) */
 	double fill_timeout;
 	char **cmd;
@@ -137,7 +138,7 @@ static int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-enum { OPT_AS_ROOT = 256, OPT_TEST_DELAY, OPT_FILL, OPT_FILL_TIMEOUT, OPT_FORCE };
+enum { OPT_AS_ROOT = 256, OPT_TEST_DELAY, OPT_FILL, OPT_FILL_TIMEOUT, OPT_FORCE, OPT_TEST_INJECT };
 
 /* Returns 0, or EX_USAGE_ after printing the problem; 1 = --help/--version done. */
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -150,6 +151,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "quiet", no_argument, 0, 'q' },	{ "verbose", no_argument, 0, 'v' },
 		{ "help", no_argument, 0, 'h' },	{ "version", no_argument, 0, 'V' },
 		{ "test-consumer-delay-us", required_argument, 0, OPT_TEST_DELAY }, /* hidden */
+		{ "test-inject", required_argument, 0, OPT_TEST_INJECT },           /* hidden */
 		{ "fill", required_argument, 0, OPT_FILL },
 		{ "fill-timeout", required_argument, 0, OPT_FILL_TIMEOUT },
 		{ "force", no_argument, 0, OPT_FORCE },
@@ -198,6 +200,16 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->test_delay_us = strtol(optarg, &end, 10);
 			if (*end || o->test_delay_us < 0) {
 				p_err("invalid --test-consumer-delay-us '%s'", optarg);
+				return EX_USAGE_;
+			}
+			break;
+		case OPT_TEST_INJECT: /* failure injection for tests: after-attach, lose-event */
+			if (!strcmp(optarg, "after-attach")) {
+				o->inject_attach = 1;
+			} else if (!strcmp(optarg, "lose-event")) {
+				o->inject_lose = 1;
+			} else {
+				p_err("invalid --test-inject '%s'", optarg);
 				return EX_USAGE_;
 			}
 			break;
@@ -472,31 +484,45 @@ static void print_fill_summary(struct livefill *lf)
 			"full)\n", prog, (unsigned long long)st.ring_dropped);
 }
 
-int main(int argc, char **argv)
-{
-	struct livefill *lf = NULL;
-	struct opts o = { 0 };
-	struct trc_collector *c = NULL;
-	struct recorder *r = NULL;
-	struct trz_writer *w = NULL;
-	struct outfile of = { .fd = -1 };
-	struct tracee_child child = { 0, -1, -1 };
-	struct recorder_summary sum;
-	struct sigaction sa;
+/* Everything one tracing run owns, from the options to the closed file. */
+struct session {
+	struct opts o;
+	int argc;
+	char **argv;
+	struct trc_collector *c;
+	struct recorder *r;
+	struct trz_writer *w;
+	struct outfile of;
+	struct livefill *lf;
+	struct tracee_child child;
+	pid_t *pids;
+	int npids, nice0;
+	int attached;   /* programs attached: session_finish() must run */
+	int child_done; /* the command was reaped; status holds its wait status */
+	int status;
+	uint64_t *prev_drops, prev_ev, t0;
 	char out[4096], cmdpath[4096];
+};
+
+/* Test hook (--test-inject lose-event): the consumer drops one event without counting it,
+ * as a consumer bug would, so that the invariant check has something to find. */
+static int inject_on_event(void *ctx, int cpu, const struct trc_event *ev, const uint64_t *args)
+{
+	static uint64_t n;
+
+	if (++n == 1000)
+		return 0;
+	return recorder_on_event(ctx, cpu, ev, args);
+}
+
+/* Preconditions, output file, live filling, BPF load.  Prints and returns an EX_* code. */
+static int session_prepare(struct session *s)
+{
+	struct opts *o = &s->o;
 	const char *stage = "";
-	pid_t *pids = NULL;
-	uint64_t *prev_drops = NULL, prev_ev = 0, t0 = now_ns(CLOCK_MONOTONIC), next_tick;
-	int npids = 0, rc = EX_OK_, err, status = 0, child_done = 0, nice0, started = 0;
+	struct sigaction sa;
+	int err;
 
-	/* Big buffers (events waiting for another ring) go back to the system when freed */
-	mallopt(M_MMAP_THRESHOLD, 256 << 10);
-
-	/* Options and preconditions */
-	rc = parse_opts(argc, argv, &o);
-	if (rc)
-		return rc == 1 ? 0 : rc;
-	rc = EX_OK_;
 	if (!have_privileges()) {
 		p_err("need root, or CAP_BPF and CAP_PERFMON (try: sudo tracerecd ...)");
 		return EX_PERM;
@@ -506,19 +532,18 @@ int main(int argc, char **argv)
 		      strerror(errno));
 		return EX_NOBTF;
 	}
-	if (o.pids && (rc = resolve_pids(o.pids, &pids, &npids)))
-		goto cleanup;
-	if (o.cmd && (err = tracee_resolve(o.cmd[0], cmdpath, sizeof(cmdpath)))) {
-		p_err(err == -EACCES ? "command not executable: %s" : "command not found: %s", o.cmd[0]);
-		rc = err == -EACCES ? EX_NOEXEC : EX_NOCMD;
-		goto cleanup;
+	if (o->pids && (err = resolve_pids(o->pids, &s->pids, &s->npids)))
+		return err;
+	if (o->cmd && (err = tracee_resolve(o->cmd[0], s->cmdpath, sizeof(s->cmdpath)))) {
+		p_err(err == -EACCES ? "command not executable: %s" : "command not found: %s", o->cmd[0]);
+		return err == -EACCES ? EX_NOEXEC : EX_NOCMD;
 	}
 	libbpf_set_print(libbpf_print);
 	errno = 0;
-	nice0 = getpriority(PRIO_PROCESS, 0);
+	s->nice0 = getpriority(PRIO_PROCESS, 0);
 	if (errno)
-		nice0 = 0;
-	if (nice0 > CONSUMER_NICE)
+		s->nice0 = 0;
+	if (s->nice0 > CONSUMER_NICE)
 		setpriority(PRIO_PROCESS, 0, CONSUMER_NICE);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -526,215 +551,278 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 
 	/* Output file */
-	if ((err = open_output(&o, &of, out, sizeof(out), &w))) {
-		p_err("cannot create %s: %s", out, outfile_strerror(err));
-		rc = EX_FAIL;
-		goto cleanup;
+	if ((err = open_output(o, &s->of, s->out, sizeof(s->out), &s->w))) {
+		p_err("cannot create %s: %s", s->out, outfile_strerror(err));
+		return EX_FAIL;
 	}
-	r = recorder_new(w);
-	if (!r) {
+	if (!(s->r = recorder_new(s->w))) {
 		p_err("out of memory");
-		rc = EX_FAIL;
-		goto cleanup;
+		return EX_FAIL;
 	}
-	if (o.fill) { /* live filling: an imputation thread fed by the recorder's hook */
-		struct livefill_opts lo = { .model = o.fill, .timeout = o.fill_timeout };
+	if (o->fill) { /* live filling: an imputation thread fed by the recorder's hook */
+		struct livefill_opts lo = { .model = o->fill, .timeout = o->fill_timeout };
 		char ferr[512];
 
-		if (!(lf = livefill_new(&lo, ferr, sizeof(ferr)))) {
+		if (!(s->lf = livefill_new(&lo, ferr, sizeof(ferr)))) {
 			p_err("--fill: %s", ferr);
-			rc = EX_FAIL;
-			goto cleanup;
+			return EX_FAIL;
 		}
-		recorder_set_hook(r, livefill_hook, lf);
+		recorder_set_hook(s->r, livefill_hook, s->lf);
 	}
 
 	/* Load & verify BPF programs, create the per-CPU rings */
 	struct trc_collector_opts co = {
-		.all = o.all, .args = o.args, .own_tgid = getpid(), .ring_bytes = o.ring_bytes,
-		.on_event = recorder_on_event, .on_task = recorder_on_task, .ctx = r,
+		.all = o->all, .args = o->args, .own_tgid = getpid(), .ring_bytes = o->ring_bytes,
+		.on_event = o->inject_lose ? inject_on_event : recorder_on_event,
+		.on_task = recorder_on_task, .ctx = s->r,
 	};
-	if ((err = trc_collector_open(&c, &co, &stage))) {
+	if ((err = trc_collector_open(&s->c, &co, &stage))) {
 		p_err("failed to %s BPF collector: %s%s", stage, strerror(-err),
 		      verbose ? "" : " (run with -v for libbpf's and the verifier's log)");
-		rc = err == -EPERM || err == -EACCES ? EX_PERM : EX_FAIL;
-		goto cleanup;
+		return err == -EPERM || err == -EACCES ? EX_PERM : EX_FAIL;
 	}
-	recorder_set_collector(r, c);
-	prev_drops = calloc(trc_collector_ncpus(c), sizeof(*prev_drops));
-	if (!prev_drops || (err = write_metadata(r, argc, argv, &o, trc_collector_ncpus(c),
-						 trc_collector_ring_bytes(c)))) {
-		p_err("writing %s: %s", out, strerror(prev_drops ? -err : ENOMEM));
-		rc = EX_FAIL;
-		goto cleanup;
+	recorder_set_collector(s->r, s->c);
+	s->prev_drops = calloc(trc_collector_ncpus(s->c), sizeof(*s->prev_drops));
+	if (!s->prev_drops || (err = write_metadata(s->r, s->argc, s->argv, o, trc_collector_ncpus(s->c),
+						    trc_collector_ring_bytes(s->c)))) {
+		p_err("writing %s: %s", s->out, strerror(s->prev_drops ? -err : ENOMEM));
+		return EX_FAIL;
 	}
+	return EX_OK_;
+}
 
-	/* Start the command suspended (it is traced from its first instruction after exec) */
-	if (o.cmd) {
-		uid_t uid = (uid_t)-1;
-		gid_t gid = (gid_t)-1;
-		struct passwd *pw;
+/* Start the command suspended: it is traced from its first instruction after exec. */
+static int session_spawn(struct session *s)
+{
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+	struct passwd *pw;
+	int err;
 
-		if (!o.as_root && !invoker_ids(&uid, &gid))
-			uid = (uid_t)-1, gid = (gid_t)-1;
-		pw = uid != (uid_t)-1 ? getpwuid(uid) : NULL;
-		if ((err = tracee_spawn(&child, cmdpath, o.cmd, nice0, uid, gid, pw ? pw->pw_name : NULL))) {
-			p_err("cannot start %s: %s", o.cmd[0], strerror(-err));
-			rc = EX_FAIL;
-			goto cleanup;
-		}
-		err = trc_collector_trace_pid(c, child.pid);
-		if (err) {
-			p_err("cannot trace %s: %s", o.cmd[0], strerror(-err));
-			rc = EX_FAIL;
-			goto cleanup;
-		}
+	if (!s->o.as_root && !invoker_ids(&uid, &gid))
+		uid = (uid_t)-1, gid = (gid_t)-1;
+	pw = uid != (uid_t)-1 ? getpwuid(uid) : NULL;
+	if ((err = tracee_spawn(&s->child, s->cmdpath, s->o.cmd, s->nice0, uid, gid,
+				pw ? pw->pw_name : NULL))) {
+		p_err("cannot start %s: %s", s->o.cmd[0], strerror(-err));
+		return EX_FAIL;
 	}
+	if ((err = trc_collector_trace_pid(s->c, s->child.pid))) {
+		p_err("cannot trace %s: %s", s->o.cmd[0], strerror(-err));
+		return EX_FAIL;
+	}
+	return EX_OK_;
+}
 
-	/* Attach, then add the running targets (their new children are followed from now on) */
-	if ((err = trc_collector_attach(c))) {
+/* Attach, then add the running targets (their new children are followed from now on) and
+ * release the command.  Once this sets s->attached, every failure still goes through
+ * session_finish() (detach, drain, accounting). */
+static int session_start(struct session *s)
+{
+	struct opts *o = &s->o;
+	int err;
+
+	if ((err = trc_collector_attach(s->c))) {
 		p_err("failed to attach BPF programs: %s%s", strerror(-err),
 		      verbose ? "" : " (run with -v for details)");
-		rc = EX_FAIL;
-		goto cleanup;
+		return EX_FAIL;
 	}
-	started = 1;
-	if ((err = outfile_commit(&of))) { /* --force: the new trace takes FILE's name now */
-		p_err("cannot replace %s: %s", out, strerror(-err));
-		rc = EX_FAIL;
-		goto stop;
+	s->attached = 1;
+	if ((err = outfile_commit(&s->of))) { /* --force: the new trace takes FILE's name now */
+		p_err("cannot replace %s: %s", s->out, strerror(-err));
+		return EX_FAIL;
 	}
-	if (o.all && (err = tracee_snapshot_all(getpid(), now_ns(CLOCK_MONOTONIC), recorder_thread, r))) {
-		p_err("writing %s: %s", out, strerror(-err));
-		rc = EX_FAIL;
-		goto stop;
+	if (o->all && (err = tracee_snapshot_all(getpid(), now_ns(CLOCK_MONOTONIC), recorder_thread, s->r))) {
+		p_err("writing %s: %s", s->out, strerror(-err));
+		return EX_FAIL;
 	}
-	if (o.pids && (err = trace_existing(c, r, pids, npids))) {
-		p_err("cannot set up tracing of --pid %s: %s", o.pids, strerror(-err));
-		rc = EX_FAIL;
-		goto cleanup;
-	}
-	if (o.cmd) {
-		struct trz_thread th = { .ts_ns = now_ns(CLOCK_MONOTONIC), .pid = child.pid,
-					 .tid = child.pid, .ppid = getpid(), .what = TRZ_THREAD_FORK };
-
-		snprintf(th.comm, sizeof(th.comm), "tracerecd");
-		recorder_thread(r, &th);
-		if ((err = tracee_release(&child))) {
-			child.pid = 0;
-			p_err("cannot run %s: %s", o.cmd[0], strerror(-err));
-			rc = err == -ENOENT ? EX_NOCMD : err == -EACCES ? EX_NOEXEC : EX_FAIL;
-			goto stop;
+	if (o->pids) {
+		err = o->inject_attach ? -EIO : trace_existing(s->c, s->r, s->pids, s->npids);
+		if (err) {
+			p_err("cannot set up tracing of --pid %s: %s", o->pids, strerror(-err));
+			return EX_FAIL;
 		}
 	}
+	if (o->cmd) {
+		struct trz_thread th = { .ts_ns = now_ns(CLOCK_MONOTONIC), .pid = s->child.pid,
+					 .tid = s->child.pid, .ppid = getpid(), .what = TRZ_THREAD_FORK };
 
-	if (!o.quiet)
+		snprintf(th.comm, sizeof(th.comm), "tracerecd");
+		recorder_thread(s->r, &th);
+		if ((err = tracee_release(&s->child))) {
+			s->child.pid = 0;
+			p_err("cannot run %s: %s", o->cmd[0], strerror(-err));
+			return err == -ENOENT ? EX_NOCMD : err == -EACCES ? EX_NOEXEC : EX_FAIL;
+		}
+	}
+	if (!o->quiet)
 		fprintf(stderr, "%s: tracing %s%s, writing %s (Ctrl-C to stop)\n", prog,
-			o.all ? "all processes" : o.pids ? "pid " : o.cmd[0], o.pids ? o.pids : "", out);
+			o->all ? "all processes" : o->pids ? "pid " : o->cmd[0], o->pids ? o->pids : "",
+			s->out);
+	return EX_OK_;
+}
 
-	/* Consume until told to stop: the command exits, --pid targets all exit, --duration,
-	 * SIGINT/SIGTERM */
-	t0 = now_ns(CLOCK_MONOTONIC);
-	next_tick = t0 + 1000000000ull;
+/* Once a second: flush a block, --stats, and stop when every --pid target exited.
+ * Returns 1 to stop, 0 to go on, or EX_FAIL after printing. */
+static int session_tick(struct session *s)
+{
+	int err;
+
+	if ((err = trz_writer_flush(s->w))) {
+		p_err("writing %s: %s", s->out, strerror(-err));
+		return EX_FAIL;
+	}
+	if (s->o.stats)
+		print_stats_line(s->c, s->r, &s->prev_ev, s->prev_drops);
+	if (s->o.pids && trc_collector_traced_count(s->c) == 0) {
+		if (!s->o.quiet)
+			fprintf(stderr, "%s: every traced process exited\n", prog);
+		return 1;
+	}
+	return 0;
+}
+
+/* Consume until told to stop: the command exits, --pid targets all exit, --duration,
+ * SIGINT/SIGTERM.  Returns EX_OK_ or EX_FAIL (printed). */
+static int session_loop(struct session *s)
+{
+	uint64_t next_tick, now;
+	int err, t;
+
+	s->t0 = now_ns(CLOCK_MONOTONIC);
+	next_tick = s->t0 + 1000000000ull;
 	while (!exiting) {
-		if (o.test_delay_us)
-			usleep(o.test_delay_us);
-		err = trc_collector_poll(c, POLL_MS);
-		if (lf && !recorder_error(r))
-			livefill_drain(lf, fill_sink, r); /* write errors show in recorder_error() */
-		if (recorder_error(r)) {
-			p_err("writing %s: %s", out, strerror(-recorder_error(r)));
-			rc = EX_FAIL;
-			break;
+		if (s->o.test_delay_us)
+			usleep(s->o.test_delay_us);
+		err = trc_collector_poll(s->c, POLL_MS);
+		if (s->lf && !recorder_error(s->r))
+			livefill_drain(s->lf, fill_sink, s->r); /* write errors show in recorder_error() */
+		if (recorder_error(s->r)) {
+			p_err("writing %s: %s", s->out, strerror(-recorder_error(s->r)));
+			return EX_FAIL;
 		}
 		if (err < 0 && err != -EINTR) {
 			p_err("reading the ring buffers: %s", strerror(-err));
-			rc = EX_FAIL;
-			break;
+			return EX_FAIL;
 		}
-		uint64_t now = now_ns(CLOCK_MONOTONIC);
-
+		now = now_ns(CLOCK_MONOTONIC);
 		if (now >= next_tick) {
 			next_tick += 1000000000ull;
-			if ((err = trz_writer_flush(w))) {
-				p_err("writing %s: %s", out, strerror(-err));
-				rc = EX_FAIL;
-				break;
-			}
-			if (o.stats)
-				print_stats_line(c, r, &prev_ev, prev_drops);
-			if (o.pids && trc_collector_traced_count(c) == 0) {
-				if (!o.quiet)
-					fprintf(stderr, "%s: every traced process exited\n", prog);
-				break;
-			}
+			if ((t = session_tick(s)))
+				return t == 1 ? EX_OK_ : t;
 		}
-		if (o.duration > 0 && now - t0 >= (uint64_t)(o.duration * 1e9))
+		if (s->o.duration > 0 && now - s->t0 >= (uint64_t)(s->o.duration * 1e9))
 			break;
-		if (child.pid > 0 && waitpid(child.pid, &status, WNOHANG) == child.pid) {
-			child_done = 1;
+		if (s->child.pid > 0 && waitpid(s->child.pid, &s->status, WNOHANG) == s->child.pid) {
+			s->child_done = 1;
 			break;
 		}
 	}
+	return EX_OK_;
+}
 
-stop:
-	/* Detach, drain, account, close the file */
-	trc_collector_detach(c);
-	for (int i = 0; child.pid > 0 && !child_done && child.go_fd < 0 && i < 30; i++) {
+/* The end-of-run report: the summary (unless -q), the invariant warning exactly once (also
+ * with -q and with --fill), the live fill summary. */
+static void session_report(struct session *s, struct recorder_summary *sum, double secs)
+{
+	struct stat st;
+
+	sum->bytes = stat(s->out, &st) == 0 ? (uint64_t)st.st_size : 0;
+	if (!s->o.quiet)
+		print_summary(sum, secs, s->out); /* says "VIOLATED" itself */
+	else if (!sum->cpu_ok || sum->threads_bad)
+		p_err("invariant recorded + lost == attempted VIOLATED");
+	if (s->lf && !s->o.quiet)
+		print_fill_summary(s->lf);
+}
+
+/* Detach, drain, account, close the file and report.  rc is the run's status so far;
+ * returns the final one. */
+static int session_finish(struct session *s, int rc)
+{
+	struct recorder_summary sum;
+	double secs;
+	int err, cerr;
+
+	trc_collector_detach(s->c);
+	for (int i = 0; s->child.pid > 0 && !s->child_done && s->child.go_fd < 0 && i < 30; i++) {
 		/* stopped by a signal: the command usually got it too (same terminal) */
-		if (waitpid(child.pid, &status, WNOHANG) == child.pid)
-			child_done = 1;
+		if (waitpid(s->child.pid, &s->status, WNOHANG) == s->child.pid)
+			s->child_done = 1;
 		else
 			usleep(10000);
 	}
-	err = rc == EX_FAIL && recorder_error(r) ? recorder_error(r) : recorder_finish(r, &sum);
-	if (lf && !err && rc != EX_FAIL)
-		err = livefill_finish(lf, fill_sink, r);
+	err = rc == EX_FAIL && recorder_error(s->r) ? recorder_error(s->r) : recorder_finish(s->r, &sum);
+	if (s->lf && !err && rc != EX_FAIL)
+		err = livefill_finish(s->lf, fill_sink, s->r);
 	if (!err)
-		err = write_accounting(r, &sum);
+		err = write_accounting(s->r, &sum);
 	if (err && rc != EX_FAIL) {
-		p_err("writing %s: %s", out, strerror(-err));
+		p_err("writing %s: %s", s->out, strerror(-err));
 		rc = EX_FAIL;
 	}
-	{
-		double secs = (now_ns(CLOCK_MONOTONIC) - t0) / 1e9;
-		int cerr = trz_writer_close(w);
-
-		w = NULL;
-		if (cerr && rc != EX_FAIL) {
-			p_err("writing %s: %s", out, strerror(-cerr));
-			rc = EX_FAIL;
-		}
-		if (!err) {
-			struct stat st;
-
-			sum.bytes = stat(out, &st) == 0 ? (uint64_t)st.st_size : 0;
-			if (!o.quiet)
-				print_summary(&sum, secs, out);
-			if (lf && !o.quiet)
-				print_fill_summary(lf);
-			else if (!sum.cpu_ok || sum.threads_bad)
-				p_err("invariant recorded + lost == attempted VIOLATED");
-		}
+	secs = s->t0 ? (now_ns(CLOCK_MONOTONIC) - s->t0) / 1e9 : 0.0;
+	cerr = trz_writer_close(s->w);
+	s->w = NULL;
+	if (cerr && rc != EX_FAIL) {
+		p_err("writing %s: %s", s->out, strerror(-cerr));
+		rc = EX_FAIL;
 	}
-	if (rc == EX_OK_ && child_done) {
-		if (!o.quiet)
-			fprintf(stderr, "%s: %s exited with status %d\n", prog, o.cmd[0], child_status(status));
-		rc = child_status(status);
+	if (!err)
+		session_report(s, &sum, secs);
+	if (rc == EX_OK_ && s->child_done) {
+		if (!s->o.quiet)
+			fprintf(stderr, "%s: %s exited with status %d\n", prog, s->o.cmd[0],
+				child_status(s->status));
+		rc = child_status(s->status);
 	}
+	return rc;
+}
 
-cleanup:
-	if (child.pid > 0 && !child_done && child.go_fd >= 0)
-		tracee_abort(&child);
-	trc_collector_free(c);
-	livefill_free(lf);
-	recorder_free(r);
-	if (w) {
-		trz_writer_close(w);
-		if (!started) /* failed before tracing started: leave no empty trace behind */
-			outfile_discard(&of); /* (only what this run created) */
+static void session_free(struct session *s)
+{
+	if (s->child.pid > 0 && !s->child_done && s->child.go_fd >= 0)
+		tracee_abort(&s->child);
+	trc_collector_free(s->c);
+	livefill_free(s->lf);
+	recorder_free(s->r);
+	if (s->w) {
+		trz_writer_close(s->w);
+		if (!s->attached) /* failed before tracing started: leave no empty trace behind */
+			outfile_discard(&s->of); /* (only what this run created) */
 	}
-	free(prev_drops);
-	free(pids);
+	free(s->prev_drops);
+	free(s->pids);
+}
+
+int main(int argc, char **argv)
+{
+	static struct session s = { .child = { 0, -1, -1 }, .of = { .fd = -1 } };
+	int rc;
+
+	/* Big buffers (events waiting for another ring) go back to the system when freed */
+	mallopt(M_MMAP_THRESHOLD, 256 << 10);
+
+	/* Options */
+	rc = parse_opts(argc, argv, &s.o);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	s.argc = argc;
+	s.argv = argv;
+
+	/* Preconditions, output, BPF load; the command started suspended */
+	rc = session_prepare(&s);
+	if (rc == EX_OK_ && s.o.cmd)
+		rc = session_spawn(&s);
+
+	/* Attach and trace; from attach on, every way out goes through session_finish() */
+	if (rc == EX_OK_)
+		rc = session_start(&s);
+	if (rc == EX_OK_)
+		rc = session_loop(&s);
+	if (s.attached)
+		rc = session_finish(&s, rc);
+
+	session_free(&s);
 	return rc;
 }
