@@ -134,6 +134,18 @@ static void test_corpus_ngram_file_roundtrip(void **state)
 	assert_int_equal(f.vocab.nr[1], 0);
 	assert_int_equal(f.vocab.nr[2], -1);
 	ngram_file_free(&f);
+	/* never replaced in place; the same bytes load from memory too */
+	assert_int_equal(ngram_file_save(path, &c, &v, 12), -EEXIST);
+	{
+		static unsigned char buf[4096];
+		FILE *fp = fopen(path, "rb");
+		size_t n = fread(buf, 1, sizeof(buf), fp);
+		fclose(fp);
+		assert_int_equal(ngram_file_load_mem(buf, n, &f), 0);
+		assert_int_equal(f.c.n, 2);
+		ngram_file_free(&f);
+		assert_int_equal(ngram_file_load_mem(buf, n - 1, &f), -EIO);
+	}
 
 	/* one flipped bit in the ids: CRC mismatch */
 	fd = open(path, O_RDWR);

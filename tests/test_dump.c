@@ -110,6 +110,7 @@ static void test_dump_export_windows(void **state)
 	(void)state;
 	assert_true(fd >= 0);
 	close(fd);
+	unlink(path); /* outputs are created new */
 	/* thread 1: 25 events, gap, 12 events; thread 2: 9 events; L = 10 -> 2 + 1 + 0 windows */
 	for (int i = 0; i < 46; i++) {
 		if (i == 25) {

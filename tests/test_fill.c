@@ -21,6 +21,19 @@ static int sc(const char *name)
 	return nr;
 }
 
+/* Tokens of syscall numbers that do not fit (nr * 2 + dir > INT32_MAX, e.g. x32's 1 << 30 bit)
+ * are "no event": fill_tok() used to overflow int (UBSan) and return a negative token. */
+static void test_fill_tok_range(void **state)
+{
+	(void)state;
+	assert_int_equal(fill_tok(1 << 30, TRZ_EXIT), FILL_TOK_NONE);
+	assert_int_equal(fill_tok(INT32_MAX, TRZ_ENTRY), FILL_TOK_NONE);
+	assert_int_equal(fill_tok(FILL_NR_MAX, TRZ_EXIT), INT32_MAX);
+	assert_int_equal(fill_tok_nr(fill_tok(FILL_NR_MAX, TRZ_EXIT)), FILL_NR_MAX);
+	assert_int_equal(fill_tok(-5, TRZ_EXIT), FILL_TOK_NONE);
+	assert_int_equal(fill_tok(0, TRZ_EXIT), 1);
+}
+
 static void test_fill_fixup_keeps_consistent(void **state)
 {
 	(void)state;
@@ -469,6 +482,7 @@ static void test_fill_corpus_runs_and_vocab(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fill_tok_range),
 		cmocka_unit_test(test_fill_fixup_keeps_consistent),
 		cmocka_unit_test(test_fill_fixup_wrong_exit),
 		cmocka_unit_test(test_fill_fixup_confidence_decides),

@@ -14,6 +14,7 @@
 
 #include "import/import_npy.h"
 #include "trz/trz.h"
+#include "helpers/memlimit.h"
 
 static char *tmp_path(void)
 {
@@ -80,6 +81,40 @@ static void test_import_npy_csv_malformed(void **state)
 	assert_int_equal(csv_read(path, &w), -ENOENT);
 }
 
+/* Lines are bounded: /dev/zero is refused at its first byte (it used to grow one line to the
+ * 256 MiB cap and then report "no windows"), a line longer than CSV_MAX_LINE is refused. */
+static void test_import_npy_csv_bounded(void **state)
+{
+	struct npy_windows w;
+	char *path = tmp_path();
+	size_t n = CSV_MAX_LINE + 64;
+	char *big = malloc(n);
+
+	(void)state;
+	memlimit_push(256u << 20);
+	int rc = csv_read("/dev/zero", &w);
+	memlimit_pop();
+	assert_int_equal(rc, -EINVAL);
+	if (!strstr(csv_last_error(), ":1: NUL byte"))
+		fail_msg("/dev/zero: '%s'", csv_last_error());
+	assert_non_null(big);
+	memcpy(big, "1,2\n", 4);
+	for (size_t i = 4; i < n; i += 2)
+		memcpy(big + i, "7,", 2);
+	big[n - 1] = '7';
+	write_text(path, big, n);
+	assert_int_equal(csv_read(path, &w), -EINVAL);
+	assert_null(w.data);
+	if (!strstr(csv_last_error(), ":2: line longer than"))
+		fail_msg("long line: '%s'", csv_last_error());
+	/* from memory (the fuzzing entry point) */
+	assert_int_equal(csv_read_mem("1,2\n3,4\n", 8, &w), 0);
+	assert_int_equal(w.n, 2);
+	npy_free(&w);
+	free(big);
+	unlink(path);
+}
+
 /* Three windows of four ids -> threads 1..3 with tseq 0..3, ids in nr, all entries. */
 static void test_import_npy_windows(void **state)
 {
@@ -128,6 +163,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_import_npy_csv_read),
 		cmocka_unit_test(test_import_npy_csv_malformed),
+		cmocka_unit_test(test_import_npy_csv_bounded),
 		cmocka_unit_test(test_import_npy_windows),
 	};
 

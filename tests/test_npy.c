@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/npy.h"
+#include "helpers/memlimit.h"
 
 static char *tmp_path(void)
 {
@@ -69,6 +70,7 @@ static void test_npy_round_trip(void **state)
 	(void)state;
 	for (int i = 0; i < 15; i++)
 		data[i] = i * 7 - 3;
+	unlink(path); /* npy_write creates the file new */
 	assert_int_equal(npy_write(path, data, 3, 5), 0);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
@@ -172,6 +174,78 @@ static void test_npy_truncated_and_garbage(void **state)
 	expect_reject(path, -ENOENT, "No such file");
 }
 
+/* Shapes are checked against the file's real size before anything is allocated: a header
+ * claiming 2^31 windows over 16 data bytes is "truncated" at once (it used to allocate 8 GiB
+ * first, which fails under a 256 MiB address-space cap), and windows of length 0 are refused
+ * (they used to be accepted: 2^31 empty windows, 2^31 thread records on import). */
+static void test_npy_shape_checked_against_size(void **state)
+{
+	char *path = tmp_path();
+	struct npy_windows w;
+	int limited;
+
+	(void)state;
+	write_raw(path, 1, "{'descr': '<i4', 'fortran_order': False, 'shape': (2147483648, 1), }", 4);
+	limited = memlimit_push(256u << 20);
+	int rc = npy_read(path, &w);
+	memlimit_pop();
+	(void)limited;
+	assert_int_equal(rc, -EIO);
+	assert_null(w.data);
+	if (!strstr(npy_last_error(), "truncated"))
+		fail_msg("message '%s'", npy_last_error());
+	write_raw(path, 1, "{'descr': '<i4', 'fortran_order': False, 'shape': (2147483648, 0), }", 0);
+	expect_reject(path, -EINVAL, "length 0");
+	write_raw(path, 1, "{'descr': '<i4', 'fortran_order': False, 'shape': (5, 0, 1), }", 0);
+	expect_reject(path, -EINVAL, "length 0");
+	unlink(path);
+}
+
+/* The same checks from memory (the fuzzing entry point), and from a pipe (no size known: the
+ * data is read in growing chunks, so a lying header costs nothing). */
+static void test_npy_read_mem_and_pipe(void **state)
+{
+	int32_t data[6] = { 1, 2, 3, 4, 5, 6 };
+	char *path = tmp_path();
+	struct npy_windows w;
+	unsigned char buf[512];
+	FILE *f;
+	size_t n;
+
+	(void)state;
+	unlink(path);
+	assert_int_equal(npy_write(path, data, 2, 3), 0);
+	f = fopen(path, "rb");
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	assert_int_equal(npy_read_mem(buf, n, &w), 0);
+	assert_int_equal(w.n, 2);
+	assert_memory_equal(w.data, data, sizeof(data));
+	npy_free(&w);
+	assert_int_equal(npy_read_mem(buf, n - 1, &w), -EIO);
+	assert_int_equal(npy_read_mem(buf, 20, &w), -EINVAL);
+	/* npy_write never replaces an existing file */
+	assert_int_equal(npy_write(path, data, 2, 3), -EEXIST);
+	/* a pipe that claims 2^31 windows and ends after 4 bytes */
+	write_raw(path, 1, "{'descr': '<i4', 'fortran_order': False, 'shape': (2147483648, 1), }", 1);
+	f = fopen(path, "rb");
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	int pfd[2];
+	char name[64];
+	assert_int_equal(pipe(pfd), 0);
+	assert_int_equal(write(pfd[1], buf, n), (ssize_t)n);
+	close(pfd[1]);
+	snprintf(name, sizeof(name), "/proc/self/fd/%d", pfd[0]);
+	memlimit_push(256u << 20);
+	int rc = npy_read(name, &w);
+	memlimit_pop();
+	close(pfd[0]);
+	assert_int_equal(rc, -EIO);
+	assert_null(w.data);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -179,6 +253,8 @@ int main(void)
 		cmocka_unit_test(test_npy_shapes_and_versions),
 		cmocka_unit_test(test_npy_malformed_headers),
 		cmocka_unit_test(test_npy_truncated_and_garbage),
+		cmocka_unit_test(test_npy_shape_checked_against_size),
+		cmocka_unit_test(test_npy_read_mem_and_pipe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "sssd/sssd.h"
+#include "nn/model.h"
+#include "helpers/memlimit.h"
 
 #define NSEQ 32
 #define SEQL 24
@@ -224,6 +226,28 @@ static void test_sssd_checkpoint_rejects(void **state)
 	assert_int_equal(load_err(q, "trailing"), -EINVAL);
 	/* missing file */
 	assert_int_equal(load_err("/nonexistent/m.sssd", "cannot open"), -ENOENT);
+	/* a small file whose header asks for a huge model (8 blocks of 2048 channels, some 3 GB of
+	 * weights and Adam state): refused from the header and the size alone, before allocating
+	 * (it used to calloc first, which fails under a 256 MiB address-space cap) */
+	int32_t blocks = 8, channels = 2048;
+	memcpy(buf + 16, &blocks, 4);
+	memcpy(buf + 20, &channels, 4);
+	memcpy(buf + 24, &channels, 4); /* skip channels */
+	uint32_t crc = ckpt_crc32(0, buf, n - 4);
+	memcpy(buf + n - 4, &crc, 4);
+	f = fopen(q, "wb"), fwrite(buf, 1, n, f), fclose(f);
+	memlimit_push(256u << 20);
+	struct sssd_model *l = NULL;
+	int rc = sssd_load(&l, q);
+	memlimit_pop();
+	assert_null(l);
+	assert_int_equal(rc, -EINVAL);
+	if (!strstr(sssd_last_error(), "weights stored, the configuration needs"))
+		fail_msg("huge config: '%s'", sssd_last_error());
+	/* the same bytes from memory (the fuzzing entry point) */
+	assert_int_equal(sssd_load_mem(&l, buf, n), -EINVAL);
+	/* sssd_save() never replaces a file */
+	assert_int_equal(sssd_save(m, p), -EEXIST);
 	sssd_free(m);
 }
 

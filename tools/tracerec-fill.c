@@ -23,6 +23,9 @@ static const char usage[] =
 	"      --steps N          SSSD-S4 DDIM sampling steps (default: 20)\n"
 	"      --context N        context events kept on each side of a gap (default: 64)\n"
 	"      --seed N           randomness of training and sampling (default: 1)\n"
+	"      --max-gap N        leave gaps of more than N lost events unfilled (default: 1048576)\n"
+	"      --max-synth N      synthesise at most N events in all; later gaps are left unfilled\n"
+	"                         (default: 8388608)\n"
 	"  -q, --quiet            no progress bars, no summary\n"
 	"  -h, --help             this help\n"
 	"\n"
@@ -84,6 +87,8 @@ int main(int argc, char **argv)
 		{ "steps", required_argument, NULL, 1 },
 		{ "context", required_argument, NULL, 2 },
 		{ "seed", required_argument, NULL, 3 },
+		{ "max-gap", required_argument, NULL, 4 },
+		{ "max-synth", required_argument, NULL, 5 },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -145,6 +150,16 @@ int main(int argc, char **argv)
 			}
 			o.seed = (uint64_t)v;
 			break;
+		case 4:
+		case 5:
+			if (parse_num(optarg, 1, (double)FILL_MAX_LOST, &v) || v != (double)(uint64_t)v) {
+				fprintf(stderr, TOOL ": bad --%s '%s' (1..%llu)\n",
+					c == 4 ? "max-gap" : "max-synth", optarg,
+					(unsigned long long)FILL_MAX_LOST);
+				return 2;
+			}
+			*(c == 4 ? &o.max_gap : &o.max_synth) = (uint64_t)v;
+			break;
 		case 'q':
 			o.quiet = 1;
 			break;
@@ -178,6 +193,16 @@ int main(int argc, char **argv)
 	}
 	if (r.error[0]) /* a problem the reader survived: shown even with -q */
 		fprintf(stderr, TOOL ": warning: %s\n", r.error);
+	if (r.capped_gap) /* work refused: said even with -q */
+		fprintf(stderr, TOOL ": warning: %llu gaps of more than %llu lost events (%llu in all) "
+			"left unfilled (raise --max-gap to fill them)\n",
+			(unsigned long long)r.capped_gap, (unsigned long long)o.max_gap,
+			(unsigned long long)r.capped_gap_lost);
+	if (r.capped_run)
+		fprintf(stderr, TOOL ": warning: %llu gaps (%llu lost events) left unfilled: this run "
+			"synthesises at most %llu events (raise --max-synth to fill them)\n",
+			(unsigned long long)r.capped_run, (unsigned long long)r.capped_run_lost,
+			(unsigned long long)o.max_synth);
 	if (!o.quiet)
 		summary(&r, out);
 	return r.error[0] ? 3 : 0;

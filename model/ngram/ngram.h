@@ -16,6 +16,7 @@
 #ifndef TRC_NGRAM_H
 #define TRC_NGRAM_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "imputer.h"
 #include "vocab.h"
@@ -75,12 +76,16 @@ struct ngram_file {
 	int kmax;
 };
 
-/* Write c (ids must be vocabulary ids of v) to path, mode 0600.  Returns 0 or -errno. */
+/* Write c (ids must be vocabulary ids of v) to fd (left open; tools create it with
+ * user/common/outfile.h).  Returns 0 or -errno. */
+int ngram_file_save_fd(int fd, const struct corpus *c, const struct vocab *v, int kmax);
+/* Same into a new file path (O_EXCL|O_NOFOLLOW, mode 0600; -EEXIST when it exists). */
 int ngram_file_save(const char *path, const struct corpus *c, const struct vocab *v, int kmax);
-/* Read and validate (magic, version, sizes, ids in range, CRC): -EINVAL for foreign or corrupt
- * files, -EIO for truncated ones, -errno for I/O errors; ngram_last_error() says which.
- * Free with ngram_file_free(). */
+/* Read and validate (magic, version, sizes against the file's size before allocating, ids in
+ * range, CRC): -EINVAL for foreign or corrupt files, -EIO for truncated ones, -errno for I/O
+ * errors; ngram_last_error() says which.  Free with ngram_file_free().  _mem: from n bytes. */
 int ngram_file_load(const char *path, struct ngram_file *f);
+int ngram_file_load_mem(const void *buf, size_t n, struct ngram_file *f);
 void ngram_file_free(struct ngram_file *f);
 /* 1 when path starts with the n-gram file magic, 0 when not, -errno when unreadable. */
 int ngram_file_probe(const char *path);

@@ -51,19 +51,19 @@ static int get(struct io *io, void *p, size_t n)
 	return 0;
 }
 
-int ngram_file_save(const char *path, const struct corpus *c, const struct vocab *v, int kmax)
+int ngram_file_save_fd(int fd, const struct corpus *c, const struct vocab *v, int kmax)
 {
 	struct io io = { 0 };
 	uint32_t h[3] = { NGRAM_FILE_VERSION, (uint32_t)kmax, (uint32_t)v->n };
 	uint64_t nseq = c->n, total = c->starts[c->n] - c->starts[0];
 	uint32_t crc;
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int fd2 = dup(fd); /* the stream closes its own descriptor; fd stays the caller's */
 
-	if (fd < 0)
+	if (fd2 < 0)
 		return fail(-errno, strerror(errno));
-	io.f = fdopen(fd, "wb");
+	io.f = fdopen(fd2, "wb");
 	if (!io.f) {
-		close(fd);
+		close(fd2);
 		return fail(-ENOMEM, strerror(ENOMEM));
 	}
 	io.crc = crc32(0, NULL, 0);
@@ -85,6 +85,20 @@ int ngram_file_save(const char *path, const struct corpus *c, const struct vocab
 	if (fclose(io.f) && !io.err)
 		io.err = -errno;
 	return io.err ? fail(io.err, strerror(-io.err)) : 0;
+}
+
+int ngram_file_save(const char *path, const struct corpus *c, const struct vocab *v, int kmax)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600), err;
+
+	if (fd < 0)
+		return fail(-errno, strerror(errno));
+	err = ngram_file_save_fd(fd, c, v, kmax);
+	if (close(fd) && !err)
+		err = fail(-errno, strerror(errno));
+	if (err)
+		unlink(path);
+	return err;
 }
 
 void ngram_file_free(struct ngram_file *f)
@@ -125,23 +139,15 @@ static int load_body(struct io *io, struct ngram_file *f, uint64_t fsize)
 	return 0;
 }
 
-int ngram_file_load(const char *path, struct ngram_file *f)
+/* The model file in stream fp of fsize bytes. */
+static int load_stream(FILE *fp, uint64_t fsize, struct ngram_file *f)
 {
-	struct io io = { 0 };
+	struct io io = { .f = fp };
 	char magic[8];
 	uint32_t h[3], crc_file, crc;
-	struct stat st;
 	int err;
 
-	memset(f, 0, sizeof(*f));
-	io.f = fopen(path, "rb");
-	if (!io.f)
-		return fail(-errno, strerror(errno));
 	io.crc = crc32(0, NULL, 0);
-	if (fstat(fileno(io.f), &st)) {
-		err = fail(-errno, strerror(errno));
-		goto out;
-	}
 	if ((err = get(&io, magic, 8)))
 		goto out;
 	if (memcmp(magic, NGRAM_FILE_MAGIC, 8)) {
@@ -161,7 +167,7 @@ int ngram_file_load(const char *path, struct ngram_file *f)
 	if ((err = get(&io, f->vocab.nr, h[2] * 4)) || (err = get(&io, f->vocab.dir, h[2])) ||
 	    (err = get(&io, f->vocab.count, h[2] * 8)))
 		goto out;
-	if ((err = load_body(&io, f, st.st_size)))
+	if ((err = load_body(&io, f, fsize)))
 		goto out;
 	crc = (uint32_t)io.crc;
 	if ((err = get(&io, &crc_file, 4)))
@@ -169,9 +175,44 @@ int ngram_file_load(const char *path, struct ngram_file *f)
 	if (crc != crc_file)
 		err = fail(-EINVAL, "corrupt n-gram model file (CRC mismatch)");
 out:
-	fclose(io.f);
 	if (err)
 		ngram_file_free(f);
+	return err;
+}
+
+int ngram_file_load(const char *path, struct ngram_file *f)
+{
+	struct stat st;
+	FILE *fp;
+	int err;
+
+	memset(f, 0, sizeof(*f));
+	fp = fopen(path, "rb");
+	if (!fp)
+		return fail(-errno, strerror(errno));
+	if (fstat(fileno(fp), &st))
+		err = fail(-errno, strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		err = fail(-EINVAL, "not a regular file");
+	else
+		err = load_stream(fp, (uint64_t)st.st_size, f);
+	fclose(fp);
+	return err;
+}
+
+int ngram_file_load_mem(const void *buf, size_t n, struct ngram_file *f)
+{
+	FILE *fp;
+	int err;
+
+	memset(f, 0, sizeof(*f));
+	if (n == 0)
+		return fail(-EIO, "truncated n-gram model file");
+	fp = fmemopen((void *)buf, n, "rb");
+	if (!fp)
+		return fail(-errno, strerror(errno));
+	err = load_stream(fp, n, f);
+	fclose(fp);
 	return err;
 }
 

@@ -15,7 +15,11 @@
  *   ...     P x 4  f32    weights (the EMA weights used for sampling), in the order of
  *                         layout() in sssd.c
  *   end-4   4   u32       CRC-32 (zlib) of every preceding byte
- * The file is written to PATH.tmp (mode 0600) and renamed over PATH.
+ * sssd_save_fd() writes to a descriptor the caller created (tools use user/common/outfile.h:
+ * new file, or --force through a temporary renamed over PATH); sssd_save() creates PATH new
+ * (O_EXCL|O_NOFOLLOW, mode 0600) and removes it again on failure.
+ * Loading checks the header's configuration against the file's real size (the weights it needs
+ * must be exactly the ones stored) before anything of that size is allocated.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -106,27 +110,17 @@ static void encode(unsigned char *b, const struct sssd_model *m)
 	put32(p, ckpt_crc32(0, b, (size_t)(p - b)));
 }
 
-int sssd_save(const struct sssd_model *m, const char *path)
+int sssd_save_fd(const struct sssd_model *m, int fd)
 {
-	size_t n = ckpt_size(m->c.V, m->np), len = strlen(path);
+	size_t n = ckpt_size(m->c.V, m->np);
 	unsigned char *b = malloc(n);
-	char *tmp = malloc(len + 5);
-	int fd = -1, err = 0;
+	int err = 0;
 
-	if (!b || !tmp) {
-		err = -ENOMEM;
+	if (!b) {
 		sssd_set_error("out of memory");
-		goto out;
+		return -ENOMEM;
 	}
 	encode(b, m);
-	memcpy(tmp, path, len);
-	memcpy(tmp + len, ".tmp", 5);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		err = -errno;
-		sssd_set_error("cannot create %s: %s", tmp, strerror(errno));
-		goto out;
-	}
 	for (size_t off = 0; off < n;) {
 		ssize_t w = write(fd, b + off, n - off);
 
@@ -134,29 +128,34 @@ int sssd_save(const struct sssd_model *m, const char *path)
 			continue;
 		if (w <= 0) {
 			err = w < 0 ? -errno : -EIO;
-			sssd_set_error("cannot write %s: %s", tmp, strerror(-err));
-			goto out;
+			break;
 		}
 		off += (size_t)w;
 	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
+	if (!err && fsync(fd) < 0 && errno != EINVAL && errno != EROFS)
 		err = -errno;
-		fd = -1;
-		sssd_set_error("cannot write %s: %s", tmp, strerror(-err));
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path) < 0) {
-		err = -errno;
-		sssd_set_error("cannot rename %s to %s: %s", tmp, path, strerror(-err));
-	}
-out:
-	if (fd >= 0)
-		close(fd);
-	if (err && tmp)
-		unlink(tmp);
+	if (err)
+		sssd_set_error("cannot write the model: %s", strerror(-err));
 	free(b);
-	free(tmp);
+	return err;
+}
+
+int sssd_save(const struct sssd_model *m, const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600), err;
+
+	if (fd < 0) {
+		err = -errno;
+		sssd_set_error("cannot create %s: %s", path, strerror(errno));
+		return err;
+	}
+	err = sssd_save_fd(m, fd);
+	if (close(fd) < 0 && !err) {
+		err = -errno;
+		sssd_set_error("cannot write %s: %s", path, strerror(-err));
+	}
+	if (err)
+		unlink(path);
 	return err;
 }
 
@@ -233,22 +232,33 @@ static int decode_header(const unsigned char *b, size_t n, const char *path,
 	return 0;
 }
 
-int sssd_load(struct sssd_model **mp, const char *path)
+/* The model in the n bytes at b (path names it in messages). */
+static int load_buf(struct sssd_model **mp, const unsigned char *b, size_t n, const char *path)
 {
 	struct sssd_config c;
 	struct vocab v;
-	unsigned char *b;
 	uint64_t np;
-	size_t n = 0;
+	size_t need;
 	int err;
 
 	*mp = NULL;
-	if ((err = read_all(path, &b, &n)))
-		return err;
 	if ((err = decode_header(b, n, path, &c, &np)))
 		goto out;
 	if (c.V < 2 || c.V > VOCAB_MAX) {
 		sssd_set_error("%s: vocabulary size %d out of range", path, c.V);
+		err = -EINVAL;
+		goto out;
+	}
+	/* the configuration must describe exactly the weights stored: checked before sssd_alloc()
+	 * sizes anything by it */
+	if ((err = sssd_config_params(&c, &need))) {
+		if (err == -EINVAL)
+			sssd_set_error("%s: invalid configuration in model header", path);
+		goto out;
+	}
+	if (need != np) {
+		sssd_set_error("%s: %llu weights stored, the configuration needs %zu", path,
+			       (unsigned long long)np, need);
 		err = -EINVAL;
 		goto out;
 	}
@@ -301,6 +311,24 @@ out:
 		sssd_free(*mp);
 		*mp = NULL;
 	}
+	return err;
+}
+
+int sssd_load(struct sssd_model **mp, const char *path)
+{
+	unsigned char *b;
+	size_t n = 0;
+	int err;
+
+	*mp = NULL;
+	if ((err = read_all(path, &b, &n)))
+		return err;
+	err = load_buf(mp, b, n, path);
 	free(b);
 	return err;
+}
+
+int sssd_load_mem(struct sssd_model **mp, const void *buf, size_t n)
+{
+	return load_buf(mp, buf, n, "(memory)");
 }

@@ -22,6 +22,7 @@
 #ifndef TRC_SSSD_H
 #define TRC_SSSD_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "imputer.h"
 #include "vocab.h"
@@ -98,11 +99,16 @@ int sssd_train(struct sssd_model *m, const struct corpus *train, const struct ss
 /* Masked-position accuracy of the model on B windows (B*L ids) with known mask, DDIM `steps`. */
 int sssd_eval_accuracy(struct sssd_model *m, const int32_t *seq, const uint8_t *known, int B,
 		       int L, int steps, uint64_t seed, double *acc);
-/* Checkpoint: versioned binary file (format in model/ckpt.c), written mode 0600. */
+/* Checkpoint: versioned binary file (format in model/sssd/ckpt.c).  sssd_save_fd() writes it to
+ * fd (left open; tools create it with user/common/outfile.h); sssd_save() creates path new
+ * (O_EXCL|O_NOFOLLOW, mode 0600; -EEXIST if it exists). */
+int sssd_save_fd(const struct sssd_model *m, int fd);
 int sssd_save(const struct sssd_model *m, const char *path);
-/* Load and validate (magic, version, sizes, CRC).  -EINVAL for foreign/corrupt files, -EIO for
- * truncated ones, -errno for I/O errors; sssd_last_error() names the problem. */
+/* Load and validate (magic, version, configuration against the size, CRC) before allocating.
+ * -EINVAL for foreign/corrupt files, -EIO for truncated ones, -errno for I/O errors;
+ * sssd_last_error() names the problem.  sssd_load_mem(): the same from n bytes at buf. */
 int sssd_load(struct sssd_model **m, const char *path);
+int sssd_load_mem(struct sssd_model **m, const void *buf, size_t n);
 const char *sssd_last_error(void);
 const struct vocab *sssd_vocab(const struct sssd_model *m);
 const struct sssd_config *sssd_get_config(const struct sssd_model *m);

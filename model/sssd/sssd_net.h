@@ -105,5 +105,8 @@ double sssd_batch_loss(struct sssd_model *m, const int32_t *ids, const uint8_t *
 		       const int *t, const float *eps, int B, int L, int backward, double *acc);
 /* Allocate a model for config c (validated), params uninitialised.  0 or -errno. */
 int sssd_alloc(struct sssd_model **mp, const struct sssd_config *c, const struct vocab *v);
+/* The number of weights configuration c needs, without allocating them (a checkpoint's header
+ * is checked against its size with this before sssd_alloc()).  0 or -EINVAL / -ENOMEM. */
+int sssd_config_params(const struct sssd_config *c, size_t *np);
 
 #endif /* TRC_SSSD_NET_H */

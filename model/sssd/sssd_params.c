@@ -175,6 +175,27 @@ static int config_check(const struct sssd_config *c)
 	return 0;
 }
 
+int sssd_config_params(const struct sssd_config *c, size_t *np)
+{
+	struct sssd_model m;
+	int err;
+
+	if ((err = config_check(c)))
+		return err;
+	memset(&m, 0, sizeof(m));
+	m.c = *c;
+	m.K = c->repr == SSSD_REPR_ONEHOT ? c->V : 1;
+	m.Kc = m.K + 1;
+	m.H = 2 * c->channels;
+	m.M = c->state / 2;
+	m.p.blk = calloc(c->blocks, sizeof(struct block_params));
+	if (!m.p.blk)
+		return -ENOMEM;
+	*np = layout(&m, &m.p, NULL);
+	free(m.p.blk);
+	return 0;
+}
+
 int sssd_alloc(struct sssd_model **mp, const struct sssd_config *c, const struct vocab *v)
 {
 	struct sssd_model *m;

@@ -51,6 +51,8 @@ void fill_opts_default(struct fill_opts *o)
 	o->steps = 20;
 	o->min_train_tokens = 20000;
 	o->seed = 1;
+	o->max_gap = FILL_MAX_GAP_DEFAULT;
+	o->max_synth = FILL_MAX_SYNTH_DEFAULT;
 }
 
 struct synth_key {
@@ -71,6 +73,7 @@ struct fill_run {
 	uint8_t *written;
 	struct fill_model fm;
 	int threads;
+	uint64_t planned;        /* lost events of the gaps taken (<= o->max_synth) */
 };
 
 static void warn_cb(void *ctx, const char *msg)
@@ -125,10 +128,23 @@ static int pass_contexts(struct fill_run *f, struct trz_reader *rd)
 				/* unknown count, or one no trace can hold (a damaged record): left
 				 * as it is, counted as unfilled */
 				if (rec->gap.lost == 0 || rec->gap.lost > FILL_MAX_LOST ||
-				    rec->gap.seq_last - rec->gap.seq_first + 1 != rec->gap.lost)
+				    rec->gap.seq_last - rec->gap.seq_first + 1 != rec->gap.lost) {
 					r->unfilled_gaps++;
-				else if ((rc = fill_ctx_gap(f->ctx, &rec->gap)) < 0)
+				} else if (rec->gap.lost > f->o->max_gap) {
+					/* more than one gap may synthesise */
+					r->unfilled_gaps++;
+					r->capped_gap++;
+					r->capped_gap_lost += rec->gap.lost;
+				} else if (rec->gap.lost > f->o->max_synth - f->planned) {
+					/* the run's budget is spent (gaps in file order) */
+					r->unfilled_gaps++;
+					r->capped_run++;
+					r->capped_run_lost += rec->gap.lost;
+				} else if ((rc = fill_ctx_gap(f->ctx, &rec->gap)) < 0) {
 					err = rc;
+				} else {
+					f->planned += rec->gap.lost;
+				}
 			} else {
 				r->unattributed_gaps++;
 				r->unattributed_lost += rec->gap.lost;

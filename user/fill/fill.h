@@ -23,8 +23,15 @@
 #include "trz/trz.h"
 
 #define FILL_TOK_NONE (-1)
+/* Syscall numbers above this have no token (nr * 2 + dir must fit an int32_t) */
+#define FILL_NR_MAX ((INT32_MAX - 1) / 2)
 /* Larger gaps are left unfilled (a damaged record, or nothing left to learn from) */
 #define FILL_MAX_LOST (1ull << 28)
+/* What one gap and one run may synthesise unless told otherwise (--max-gap, --max-synth):
+ * a gap record is a few bytes, its synthetic events cost time and memory (about 15 bytes and
+ * 0.3 us each), so a hostile or damaged trace must not decide how much work a fill does. */
+#define FILL_MAX_GAP_DEFAULT (1ull << 20)
+#define FILL_MAX_SYNTH_DEFAULT (1ull << 23)
 /* Window given to the n-gram imputer: long gaps are filled in chunks of 40% of it */
 #ifndef FILL_NGRAM_WINDOW
 #define FILL_NGRAM_WINDOW 256
@@ -32,7 +39,7 @@
 
 static inline int32_t fill_tok(int32_t nr, uint8_t dir)
 {
-	return nr < 0 ? FILL_TOK_NONE : nr * 2 + (dir & 1);
+	return nr < 0 || nr > FILL_NR_MAX ? FILL_TOK_NONE : nr * 2 + (dir & 1);
 }
 static inline int32_t fill_tok_nr(int32_t tok)
 {
@@ -186,6 +193,10 @@ struct fill_opts {
 	int steps;               /* SSSD DDIM steps.  Default 20 */
 	int64_t min_train_tokens; /* fewer intact tokens than this: n-gram only.  Default 20000 */
 	uint64_t seed;
+	uint64_t max_gap;        /* gaps of more lost events are left unfilled (<= FILL_MAX_LOST).
+				  * Default FILL_MAX_GAP_DEFAULT */
+	uint64_t max_synth;      /* synthetic events of one run; gaps beyond it (in file order) are
+				  * left unfilled.  Default FILL_MAX_SYNTH_DEFAULT */
 };
 void fill_opts_default(struct fill_opts *o);
 
@@ -224,6 +235,8 @@ struct fill_report {
 	uint64_t unfilled_gaps;                  /* attributed gaps left: count unknown, above
 						  * FILL_MAX_LOST or disagreeing with its range */
 	uint64_t prefilled_gaps;                 /* already filled in the input */
+	uint64_t capped_gap, capped_gap_lost;    /* of unfilled_gaps: above o->max_gap */
+	uint64_t capped_run, capped_run_lost;    /* of unfilled_gaps: beyond o->max_synth */
 	const char *method_used;                 /* "ngram", "sssd", "hybrid" */
 	int self_trained;                        /* 1: model trained on the trace itself */
 	int64_t train_tokens;

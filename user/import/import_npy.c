@@ -55,30 +55,50 @@ static int csv_fail(int err, const char *path, long line, const char *what)
 	return err;
 }
 
-int csv_read(const char *path, struct npy_windows *w)
+/* One line of f into *buf (NUL-terminated, newline kept): its length, 0 at the end of the
+ * input, -E2BIG when longer than CSV_MAX_LINE, -EINVAL on a NUL byte, -ENOMEM, -EIO. */
+static long read_line(FILE *f, char **buf, size_t *cap)
+{
+	size_t n = 0;
+	int c;
+
+	while ((c = getc_unlocked(f)) != EOF) {
+		if (c == '\0')
+			return -EINVAL;
+		if (n + 2 > *cap) {
+			size_t nc = *cap ? *cap * 2 : 4096;
+			if (nc > CSV_MAX_LINE + 2)
+				nc = CSV_MAX_LINE + 2;
+			if (n + 2 > nc)
+				return -E2BIG;
+			char *p = realloc(*buf, nc);
+			if (!p)
+				return -ENOMEM;
+			*buf = p;
+			*cap = nc;
+		}
+		(*buf)[n++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	if (ferror(f))
+		return -EIO;
+	if (n)
+		(*buf)[n] = '\0';
+	return (long)n;
+}
+
+static int csv_read_stream(FILE *f, const char *path, struct npy_windows *w)
 {
 	char *buf = NULL;
 	size_t bufcap = 0, cap = 0, used = 0;
-	long lineno = 0, n;
-	ssize_t got;
+	long lineno = 0, n, got;
 	int err = 0;
-	FILE *f;
 
-	memset(w, 0, sizeof(*w));
-	f = fopen(path, "r");
-	if (!f) {
-		err = -errno;
-		snprintf(csv_err, sizeof(csv_err), "%s: %s", path, strerror(errno));
-		return err;
-	}
-	while ((got = getline(&buf, &bufcap, f)) > 0) {
+	while ((got = read_line(f, &buf, &bufcap)) > 0) {
 		const char *s = buf + strspn(buf, " \t\r");
 
 		lineno++;
-		if (memchr(buf, '\0', (size_t)got)) {
-			err = csv_fail(-EINVAL, path, lineno, "NUL byte in text (binary file?)");
-			break;
-		}
 		if (*s == '\n' || *s == '\0' || *s == '#')
 			continue;
 		n = parse_line(s, &w->data, &cap, used);
@@ -95,14 +115,49 @@ int csv_read(const char *path, struct npy_windows *w)
 		w->n++;
 		used += (size_t)n;
 	}
-	if (!err && ferror(f))
-		err = csv_fail(-EIO, path, lineno, "read error");
+	if (!err && got < 0)
+		err = csv_fail(got == -E2BIG ? -EINVAL : (int)got, path, lineno + 1,
+			       got == -E2BIG ? "line longer than " CSV_MAX_LINE_WORDS
+			       : got == -EINVAL ? "NUL byte in text (binary file?)"
+			       : got == -ENOMEM ? "out of memory" : "read error");
 	if (!err && w->n == 0)
 		err = csv_fail(-EINVAL, path, lineno, "no windows");
 	free(buf);
-	fclose(f);
 	if (err)
 		npy_free(w);
+	return err;
+}
+
+int csv_read(const char *path, struct npy_windows *w)
+{
+	FILE *f;
+	int err;
+
+	memset(w, 0, sizeof(*w));
+	f = fopen(path, "r");
+	if (!f) {
+		err = -errno;
+		snprintf(csv_err, sizeof(csv_err), "%s: %s", path, strerror(errno));
+		return err;
+	}
+	err = csv_read_stream(f, path, w);
+	fclose(f);
+	return err;
+}
+
+int csv_read_mem(const void *buf, size_t n, struct npy_windows *w)
+{
+	FILE *f;
+	int err;
+
+	memset(w, 0, sizeof(*w));
+	if (n == 0)
+		return csv_fail(-EINVAL, "(memory)", 0, "no windows");
+	f = fmemopen((void *)buf, n, "r");
+	if (!f)
+		return csv_fail(-errno, "(memory)", 0, strerror(errno));
+	err = csv_read_stream(f, "(memory)", w);
+	fclose(f);
 	return err;
 }
 

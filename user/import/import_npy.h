@@ -19,9 +19,16 @@
 
 #define IMPORT_NPY_TICK_NS 1000 /* synthetic time between two events */
 
+/* Lines longer than this are refused (a window of some 1.5 million ids) */
+#define CSV_MAX_LINE (16u << 20)
+#define CSV_MAX_LINE_WORDS "16 MiB"
+
 /* Read comma-separated windows from path into *w (free with npy_free()).  Returns 0, -EINVAL
- * for malformed text (csv_last_error() names the line), -ENOMEM, or -errno. */
+ * for malformed text (csv_last_error() names the line: not integer ids, a NUL byte, a line
+ * longer than CSV_MAX_LINE), -ENOMEM, or -errno. */
 int csv_read(const char *path, struct npy_windows *w);
+/* Same from the n bytes at buf (a whole file's text). */
+int csv_read_mem(const void *buf, size_t n, struct npy_windows *w);
 /* Words for the last csv_read() failure on this thread. */
 const char *csv_last_error(void);
 
