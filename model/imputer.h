@@ -1,9 +1,14 @@
-/* imputer.h - the one small interface every imputer implements (SSSD-S4, n-gram, hybrid).
+/* imputer.h - the one small interface every imputer implements (SSSD-S4, n-gram, hybrid), and
+ * the one factory that builds them (imputer.c).
  *
  * Events are model ids: 1..V-1 are tokens of a vocabulary (model/vocab.h), 0 means "unseen /
  * padding".  An imputer gets B sequences of L ids with a mask (1 = observed, 0 = missing) and
  * overwrites the missing positions with its guesses, giving each a confidence in [0, 1].
  * No I/O, no printing: progress goes through a callback.  All functions return 0 or -errno.
+ *
+ * Callers never switch on the method: what differs between imputers is said by its
+ * capabilities, the window it fills best (imputer_window()) and how it uses several cores
+ * (imputer_use_threads()).
  */
 #ifndef TRC_IMPUTER_H
 #define TRC_IMPUTER_H
@@ -12,18 +17,29 @@
 
 struct imputer;
 
+/* Capability flags of struct imputer_ops. */
+#define IMPUTER_REENTRANT 0x1u  /* fill() may run on several threads at once */
+
+/* Window length given to an imputer that does not say (the paper's window). */
+#define IMPUTER_WINDOW_DEFAULT 100
+
 struct imputer_ops {
 	const char *name;  /* "sssd", "ngram", "hybrid" */
+	unsigned flags;    /* IMPUTER_* */
 	/* seq: (B, L) ids, missing positions overwritten; known: (B, L) 1 = observed;
 	 * conf: (B, L) confidences written at missing positions (may be NULL). */
 	int (*fill)(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf, int B,
 		    int L, uint64_t seed);
+	/* Give fill() n cores for threads of its own (may be NULL: it has none). */
+	void (*set_threads)(struct imputer *im, int n);
 	void (*free)(struct imputer *im);
 };
 
 struct imputer {
 	const struct imputer_ops *ops;
 	int V;             /* ids are 0..V-1 */
+	int window;        /* window length L (context + gap) it fills best, e.g. a model's
+			    * training window (0: IMPUTER_WINDOW_DEFAULT) */
 };
 
 static inline int imputer_fill(struct imputer *im, int32_t *seq, const uint8_t *known,
@@ -38,6 +54,25 @@ static inline void imputer_free(struct imputer *im)
 		im->ops->free(im);
 }
 
+static inline int imputer_window(const struct imputer *im)
+{
+	return im->window > 0 ? im->window : IMPUTER_WINDOW_DEFAULT;
+}
+
+/* Use n cores (n >= 1) to fill: returns how many threads should call imputer_fill() at once,
+ * n for a reentrant imputer, else 1 after handing the n cores to the imputer's own threads
+ * (SSSD-S4: OpenBLAS). */
+static inline int imputer_use_threads(struct imputer *im, int n)
+{
+	if (n < 1)
+		n = 1;
+	if (im->ops->flags & IMPUTER_REENTRANT)
+		return n;
+	if (im->ops->set_threads)
+		im->ops->set_threads(im, n);
+	return 1;
+}
+
 /* A training corpus: sequences of ids laid end to end; starts[i] is where sequence i begins,
  * starts[n] == total length.  Paper-format windows are n sequences of equal length. */
 struct corpus {
@@ -49,5 +84,38 @@ struct corpus {
 /* Progress callback for long operations (training, batched sampling): done of total units,
  * plus a short status text ("loss 0.123 acc 0.91").  Return non-zero to stop early. */
 typedef int (*progress_fn)(void *ctx, int64_t done, int64_t total, const char *status);
+
+/* ---- the factory (imputer.c) --------------------------------------------------------------
+ * Every tool builds its imputer here, from the same defaults, so that tracerec-eval measures
+ * what tracerec-fill and tracerecd --fill ship. */
+
+enum imputer_method { IMPUTER_NGRAM = 0, IMPUTER_SSSD = 1, IMPUTER_HYBRID = 2 };
+
+/* "ngram", "sssd", "hybrid" <-> enum imputer_method; parse returns -EINVAL for other words. */
+int imputer_method_parse(const char *s);
+const char *imputer_method_name(int method);
+
+struct sssd_model;
+
+struct imputer_spec {
+	int method;                  /* enum imputer_method.  Default IMPUTER_NGRAM */
+	int V;                       /* ids 0..V-1 (>= 2) */
+	const struct corpus *train;  /* ngram, hybrid: the sequences to index (copied) */
+	int kmax;                    /* ngram, hybrid: longest context.  Default NGRAM_KMAX_DEFAULT */
+	struct sssd_model *model;    /* sssd, hybrid: borrowed, must outlive the imputer */
+	int steps;                   /* sssd: DDIM steps (<= 0: DDPM).  Default 20 */
+	int samples;                 /* sssd: samples voted per gap.  Default 1 */
+	int min_support;             /* hybrid: n-gram answers kept with >= this many matches */
+	int min_context;             /* ... of >= this many ids per side.  Defaults 2, 4 */
+};
+
+/* Fill in the defaults listed above (train and model NULL, V 0). */
+void imputer_spec_default(struct imputer_spec *s);
+
+/* Build the imputer s describes into *out: the n-gram index over s->train, the SSSD-S4 sampler
+ * over s->model, or the hybrid of both.  The result owns its parts (one imputer_free() frees
+ * them) but not s->model.  Returns 0, -EINVAL (bad spec, missing corpus or model), -ENOMEM,
+ * -E2BIG (corpus too large for the n-gram index). */
+int imputer_new(struct imputer **out, const struct imputer_spec *s);
 
 #endif /* TRC_IMPUTER_H */

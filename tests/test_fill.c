@@ -5,8 +5,10 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "fill/fill.h"
 #include "common/syscalls.h"
 
@@ -367,14 +369,36 @@ static void copier_free(struct imputer *im)
 {
 	(void)im;
 }
-static const struct imputer_ops copier_ops = { "copier", copier_fill, copier_free };
+static const struct imputer_ops copier_ops = { .name = "copier", .flags = IMPUTER_REENTRANT,
+					       .fill = copier_fill, .free = copier_free };
 
-static void test_fill_impute_windows_and_chunks(void **state)
+/* The same copier, not reentrant: it notes calls that overlap and the cores it is given. */
+static _Atomic int in_fill, overlapped, cores_given;
+static int serial_fill(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf,
+		       int B, int L, uint64_t seed)
 {
-	(void)state;
+	if (atomic_fetch_add(&in_fill, 1))
+		overlapped = 1;
+	usleep(1000);
+	int rc = copier_fill(im, seq, known, conf, B, L, seed);
+	atomic_fetch_sub(&in_fill, 1);
+	return rc;
+}
+static void serial_set_threads(struct imputer *im, int n)
+{
+	(void)im;
+	cores_given = n;
+}
+static const struct imputer_ops serial_ops = { .name = "serial", .fill = serial_fill,
+					       .set_threads = serial_set_threads,
+					       .free = copier_free };
+
+/* Windows of the imputer's length (imputer_window()), as many threads as the imputer allows. */
+static void impute_windows_and_chunks(const struct imputer_ops *ops)
+{
 	int rd = sc("read");
 	struct vocab v = { 0 };
-	struct imputer im = { &copier_ops, 3 };
+	struct imputer im = { .ops = ops, .V = 3, .window = 50 };
 	struct fill_ctx *c = fill_ctx_new(16);
 	uint64_t lost[] = { 1, 6, 40, 250 };
 	struct fill_gap *gaps[4];
@@ -399,7 +423,6 @@ static void test_fill_impute_windows_and_chunks(void **state)
 	for (int gi = 0; gi < 4; gi++)
 		gaps[gi] = fill_ctx_get(c, gi);
 	fill_impute_opts_default(&o);
-	o.window = 50;
 	o.threads = 2;
 	o.batch = 2;
 	max_L_seen = 0;
@@ -416,6 +439,35 @@ static void test_fill_impute_windows_and_chunks(void **state)
 		}
 	}
 	fill_ctx_free(c);
+}
+
+static void test_fill_impute_windows_and_chunks(void **state)
+{
+	(void)state;
+	impute_windows_and_chunks(&copier_ops);
+}
+
+static void test_fill_impute_serial_imputer(void **state)
+{
+	(void)state;
+	overlapped = 0;
+	cores_given = 0;
+	impute_windows_and_chunks(&serial_ops);
+	assert_false(overlapped);
+	assert_int_equal(cores_given, 2);
+}
+
+/* tracerec-fill, tracerecd --fill and tracerec-eval share the factory's defaults. */
+static void test_fill_opts_are_the_factory_defaults(void **state)
+{
+	struct fill_opts o;
+	struct imputer_spec a, b;
+
+	(void)state;
+	fill_opts_default(&o);
+	fill_opts_spec(&o, &a);
+	imputer_spec_default(&b);
+	assert_memory_equal(&a, &b, sizeof(a));
 }
 
 static void test_fill_make_synth_times(void **state)
@@ -496,6 +548,8 @@ int main(void)
 		cmocka_unit_test(test_fill_context_gap_after_exit),
 		cmocka_unit_test(test_fill_context_exit_before_right),
 		cmocka_unit_test(test_fill_impute_windows_and_chunks),
+		cmocka_unit_test(test_fill_impute_serial_imputer),
+		cmocka_unit_test(test_fill_opts_are_the_factory_defaults),
 		cmocka_unit_test(test_fill_make_synth_times),
 		cmocka_unit_test(test_fill_corpus_runs_and_vocab),
 	};

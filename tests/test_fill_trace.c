@@ -281,7 +281,7 @@ static void test_fill_trace_ngram(void **state)
 	double acc;
 
 	make_trace(st, 6000, sizes, 9);
-	run_fill(st, FILL_NGRAM, &acc, &r);
+	run_fill(st, IMPUTER_NGRAM, &acc, &r);
 	assert_int_equal(r.attributed_gaps, (uint64_t)st->ngaps);
 	assert_int_equal(r.filled_gaps, (uint64_t)st->ngaps);
 	assert_int_equal(r.synth_written, r.attributed_lost);
@@ -306,7 +306,7 @@ static void test_fill_trace_tiny_selftrain(void **state)
 	double acc;
 
 	make_trace(st, 300, sizes, 2);
-	run_fill(st, FILL_SSSD, &acc, &r);
+	run_fill(st, IMPUTER_SSSD, &acc, &r);
 	assert_int_equal(r.filled_gaps, (uint64_t)st->ngaps);
 	assert_int_equal(r.synth_written, r.attributed_lost);
 	assert_string_equal(r.method_used, "ngram");

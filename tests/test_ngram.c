@@ -205,8 +205,9 @@ static void const_free(struct imputer *im)
 
 static void test_ngram_hybrid_routes_gaps(void **state)
 {
-	static const struct imputer_ops ops = { "const", const_fill, const_free };
-	struct imputer other = { &ops, 17 };
+	static const struct imputer_ops ops = { .name = "const", .fill = const_fill,
+						.free = const_free };
+	struct imputer other = { .ops = &ops, .V = 17 };
 	struct imputer *im = toy(8), *hy;
 	/* row 0: two-sided context of 3 (trusted with min_context 3); row 1: gap at the end after
 	 * a one-sided context of 2 (< 2 * 3: other imputer); row 2: two-sided but only 1 id of
@@ -233,6 +234,68 @@ static void test_ngram_hybrid_routes_gaps(void **state)
 	assert_int_equal(seq[2][3], 16);
 	assert_int_equal(seq[3][7], 9);
 	assert_int_equal(seq[3][8], 10);
+	imputer_free(hy);
+	imputer_free(im);
+}
+
+/* The factory and the capabilities callers use instead of switching on the method. */
+static int threads_given;
+static void const_set_threads(struct imputer *im, int n)
+{
+	(void)im;
+	threads_given = n;
+}
+
+static void test_imputer_factory_and_capabilities(void **state)
+{
+	static const struct imputer_ops ops = { .name = "const", .fill = const_fill,
+						.set_threads = const_set_threads,
+						.free = const_free };
+	struct imputer other = { .ops = &ops, .V = 17, .window = 40 };
+	struct corpus c = { toy_ids, toy_starts, 6 };
+	struct imputer_spec s;
+	struct imputer *im = NULL, *hy;
+
+	(void)state;
+	for (int m = IMPUTER_NGRAM; m <= IMPUTER_HYBRID; m++)
+		assert_int_equal(imputer_method_parse(imputer_method_name(m)), m);
+	assert_int_equal(imputer_method_parse("bogus"), -EINVAL);
+	assert_int_equal(imputer_method_parse(NULL), -EINVAL);
+	imputer_spec_default(&s);
+	assert_int_equal(s.method, IMPUTER_NGRAM);
+	s.V = 17;
+	/* an n-gram index needs a corpus, SSSD-S4 and the hybrid a model */
+	assert_int_equal(imputer_new(&im, &s), -EINVAL);
+	assert_null(im);
+	s.train = &c;
+	s.method = IMPUTER_HYBRID;
+	assert_int_equal(imputer_new(&im, &s), -EINVAL);
+	assert_null(im);
+	s.method = 7;
+	assert_int_equal(imputer_new(&im, &s), -EINVAL);
+	s.method = IMPUTER_NGRAM;
+	assert_int_equal(imputer_new(&im, &s), 0);
+	assert_string_equal(im->ops->name, "ngram");
+	/* the n-gram imputer: reentrant, callers use as many threads as they have cores */
+	assert_int_equal(imputer_window(im), NGRAM_WINDOW);
+	assert_int_equal(imputer_use_threads(im, 3), 3);
+	/* a hybrid with a non-reentrant other imputer: one caller, the cores go to the other;
+	 * its window is the other's */
+	hy = hybrid_new(im, &other, 1, 3);
+	assert_non_null(hy);
+	threads_given = 0;
+	assert_int_equal(imputer_use_threads(hy, 3), 1);
+	assert_int_equal(threads_given, 3);
+	assert_int_equal(imputer_window(hy), 40);
+	imputer_free(hy);
+	other.window = 0;
+	hy = hybrid_new(im, &other, 1, 3);
+	assert_int_equal(imputer_window(hy), IMPUTER_WINDOW_DEFAULT);
+	imputer_free(hy);
+	/* without another imputer the hybrid is the n-gram's equal */
+	hy = hybrid_new(im, NULL, 1, 3);
+	assert_int_equal(imputer_use_threads(hy, 2), 2);
+	assert_int_equal(imputer_window(hy), NGRAM_WINDOW);
 	imputer_free(hy);
 	imputer_free(im);
 }
@@ -270,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_ngram_edges_and_breaks),
 		cmocka_unit_test(test_ngram_reconstructs_known_windows),
 		cmocka_unit_test(test_ngram_hybrid_routes_gaps),
+		cmocka_unit_test(test_imputer_factory_and_capabilities),
 		cmocka_unit_test(test_ngram_bad_arguments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,12 +16,9 @@
 #include <string.h>
 #include <time.h>
 
-#include <cblas.h>
-
 #include "corpus/corpus.h"
 #include "common/cli.h"
 #include "common/monotime.h"
-#include "ngram/hybrid.h"
 #include "imputer.h"
 #include "metrics/masks.h"
 #include "metrics/metrics.h"
@@ -112,10 +109,10 @@ static void usage(FILE *f)
 "      --end-mode=MODE    paper (B=30 at the end masks the last 20 events, as the paper did)\n"
 "                         or exact (always the last B) (default: paper)\n"
 "  -s, --steps=N          sampling steps for sssd: DDIM with N steps, 0 = DDPM with all T\n"
-"                         (default: 50)\n"
+"                         (default: 20, as tracerec-fill)\n"
 "      --samples=N        samples per gap for sssd, voted per position (default: 1)\n"
 "  -k, --kmax=N           longest n-gram context (default: 64)\n"
-"      --min-support=N    hybrid: matches a two-sided context needs to be trusted (default: 1)\n"
+"      --min-support=N    hybrid: matches a two-sided context needs to be trusted (default: 2)\n"
 "      --min-context=N    hybrid: shortest context trusted, per side (twice that for a\n"
 "                         gap at a window edge) (default: 4)\n"
 "  -n, --limit=N          use only the first N test windows (default: all)\n"
@@ -195,6 +192,7 @@ static const struct option longopts[] = {
 
 static int parse_args(int argc, char **argv, struct eval_opts *o)
 {
+	struct imputer_spec spec;
 	int c;
 	long long v;
 
@@ -205,18 +203,19 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 	o->positions[1] = MASK_END;
 	o->npositions = 2;
 	o->end_mode = MASK_END_PAPER;
-	o->steps = 50;
-	o->samples = 1;
-	o->kmax = NGRAM_KMAX_DEFAULT;
-	o->min_support = 1;
-	o->min_context = 4;
+	imputer_spec_default(&spec);   /* the defaults tracerec-fill ships */
+	o->steps = spec.steps;
+	o->samples = spec.samples;
+	o->kmax = spec.kmax;
+	o->min_support = spec.min_support;
+	o->min_context = spec.min_context;
 	o->batch = 50;
 	o->seed = 1;
 	o->per_burst = 200;
 	while ((c = getopt_long(argc, argv, "m:M:t:T:b:p:s:k:n:j:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
-			if (strcmp(optarg, "sssd") && strcmp(optarg, "ngram") && strcmp(optarg, "hybrid")) {
+			if (imputer_method_parse(optarg) < 0) {
 				p_err("unknown --method '%s' (want sssd, ngram or hybrid)", optarg);
 				return EXIT_USAGE;
 			}
@@ -332,7 +331,7 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 
 /* The imputer named by o (and the models it borrows, freed by free_method()). */
 struct method {
-	struct imputer *im, *ngram, *sssd;
+	struct imputer *im;
 	struct sssd_model *model;
 	struct corpus_buf train;    /* --train as .npy windows */
 	struct ngram_file nf;       /* --train as an n-gram model file */
@@ -341,10 +340,7 @@ struct method {
 
 static void free_method(struct method *me)
 {
-	if (me->im != me->ngram && me->im != me->sssd)
-		imputer_free(me->im);
-	imputer_free(me->ngram);
-	imputer_free(me->sssd);
+	imputer_free(me->im);
 	sssd_free(me->model);
 	corpus_buf_free(&me->train);
 	ngram_file_free(&me->nf);
@@ -376,11 +372,20 @@ static int vocab_named(const struct vocab *v)
 	return v->n > 1;
 }
 
+/* Load what the method needs (--model, --train) and build its imputer with the factory. */
 static int open_method(const struct eval_opts *o, int test_max_id, struct method *me)
 {
+	struct imputer_spec s;
 	int rc, V = test_max_id + 1;
 
 	memset(me, 0, sizeof(*me));
+	imputer_spec_default(&s);
+	s.method = imputer_method_parse(o->method);
+	s.steps = o->steps;
+	s.samples = o->samples;
+	s.kmax = o->kmax;
+	s.min_support = o->min_support;
+	s.min_context = o->min_context;
 	if (o->model) {
 		rc = sssd_load(&me->model, o->model);
 		if (rc) {
@@ -390,13 +395,9 @@ static int open_method(const struct eval_opts *o, int test_max_id, struct method
 		me->vocab = sssd_vocab(me->model);
 		if (me->vocab->n > V)
 			V = me->vocab->n;
-		me->sssd = sssd_imputer_new(me->model, o->steps, o->samples);
-		if (!me->sssd) {
-			p_err("cannot use model %s: %s", o->model, sssd_last_error());
-			return -errno ? -errno : -EINVAL;
-		}
 		if (!vocab_named(me->vocab))
 			me->vocab = NULL;
+		s.model = me->model;
 	}
 	if (o->train) {
 		rc = load_ngram_source(o->train, &me->train, &me->nf);
@@ -408,24 +409,16 @@ static int open_method(const struct eval_opts *o, int test_max_id, struct method
 			V = me->nf.vocab.n;
 		if (me->nf.vocab.n && !me->vocab && vocab_named(&me->nf.vocab))
 			me->vocab = &me->nf.vocab;
-		me->ngram = ngram_new(me->nf.vocab.n ? &me->nf.c : &me->train.c, V,
-				      me->nf.vocab.n && !o->kmax_set ? me->nf.kmax : o->kmax);
-		if (!me->ngram) {
-			rc = -errno;
-			p_err("cannot index training windows %s: %s", o->train, strerror(errno));
-			return rc;
-		}
+		s.train = me->nf.vocab.n ? &me->nf.c : &me->train.c;
+		if (me->nf.vocab.n && !o->kmax_set)
+			s.kmax = me->nf.kmax;
 	}
-	if (!strcmp(o->method, "hybrid")) {
-		me->im = hybrid_new(me->ngram, me->sssd, o->min_support, o->min_context);
-		if (!me->im) {
-			p_err("cannot create the hybrid imputer: %s", strerror(errno));
-			return -errno;
-		}
-	} else {
-		me->im = !strcmp(o->method, "sssd") ? me->sssd : me->ngram;
-	}
-	return 0;
+	s.V = V;
+	if ((rc = imputer_new(&me->im, &s)))
+		p_err("cannot build the %s imputer: %s", o->method, strerror(-rc));
+	if (!rc && o->threads > 0)
+		imputer_use_threads(me->im, o->threads);
+	return rc;
 }
 
 /* Score one (blackout, position) over the test windows; batch by batch through the imputer. */
@@ -566,7 +559,7 @@ static int run_trace(const struct eval_opts *o)
 	int rc;
 
 	fill_opts_default(&to.fill);
-	to.fill.method = fill_method_parse(o->method);
+	to.fill.method = imputer_method_parse(o->method);
 	to.fill.model = o->model;
 	to.fill.steps = o->steps;
 	to.fill.ngram_k = o->kmax;
@@ -640,8 +633,5 @@ int main(int argc, char **argv)
 
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	/* OpenBLAS threads for the SSSD model */
-	if (o.threads > 0)
-		openblas_set_num_threads(o.threads);
 	return o.trace ? run_trace(&o) : run_windows(&o);
 }

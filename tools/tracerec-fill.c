@@ -109,7 +109,7 @@ int main(int argc, char **argv)
 			o.model = optarg;
 			break;
 		case 'M':
-			if ((o.method = fill_method_parse(optarg)) < 0) {
+			if ((o.method = imputer_method_parse(optarg)) < 0) {
 				fprintf(stderr, TOOL ": unknown method '%s' (ngram, sssd, hybrid)\n",
 					optarg);
 				return 2;

@@ -13,8 +13,6 @@
 #include <signal.h>
 #include <time.h>
 
-#include <cblas.h>
-
 #include "corpus/corpus.h"
 #include "common/cli.h"
 #include "common/monotime.h"
@@ -374,9 +372,6 @@ int main(int argc, char **argv)
 
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	/* OpenBLAS threads */
-	if (o.t.threads > 0)
-		openblas_set_num_threads(o.t.threads);
 	/* Training data: .npy windows or per-thread sequences of .trz traces */
 	if (load_data(&o, &cb))
 		return EXIT_FAIL;

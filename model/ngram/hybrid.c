@@ -11,6 +11,7 @@ struct hybrid {
 	struct imputer base;
 	struct imputer *ngram, *other;
 	int min_support, min_context;
+	int owns;       /* frees ngram and other */
 };
 
 static int trusted(const struct hybrid *h, const struct ngram_info *in)
@@ -93,16 +94,44 @@ out:
 	return err;
 }
 
+static void hybrid_set_threads(struct imputer *im, int n)
+{
+	struct hybrid *h = (struct hybrid *)im;
+
+	if (h->other && h->other->ops->set_threads)
+		h->other->ops->set_threads(h->other, n);
+}
+
 static void hybrid_free(struct imputer *im)
 {
+	struct hybrid *h = (struct hybrid *)im;
+
+	if (h->owns) {
+		imputer_free(h->other);
+		imputer_free(h->ngram);
+	}
 	free(im);
 }
 
 static const struct imputer_ops hybrid_ops = {
 	.name = "hybrid",
 	.fill = hybrid_fill,
+	.set_threads = hybrid_set_threads,
 	.free = hybrid_free,
 };
+
+/* The same, when both parts are reentrant (e.g. no other imputer). */
+static const struct imputer_ops hybrid_ops_reentrant = {
+	.name = "hybrid",
+	.flags = IMPUTER_REENTRANT,
+	.fill = hybrid_fill,
+	.free = hybrid_free,
+};
+
+void hybrid_own_parts(struct imputer *im)
+{
+	((struct hybrid *)im)->owns = 1;
+}
 
 struct imputer *hybrid_new(struct imputer *ngram, struct imputer *other, int min_support,
 			   int min_context)
@@ -118,8 +147,10 @@ struct imputer *hybrid_new(struct imputer *ngram, struct imputer *other, int min
 		errno = ENOMEM;
 		return NULL;
 	}
-	h->base.ops = &hybrid_ops;
+	h->base.ops = ngram->ops->flags & (other ? other->ops->flags : ~0u) & IMPUTER_REENTRANT ?
+			      &hybrid_ops_reentrant : &hybrid_ops;
 	h->base.V = ngram->V;
+	h->base.window = imputer_window(other ? other : ngram);
 	h->ngram = ngram;
 	h->other = other;
 	h->min_support = min_support;

@@ -132,6 +132,7 @@ static int ngram_fill(struct imputer *im, int32_t *seq, const uint8_t *known, fl
 
 static const struct imputer_ops ngram_ops = {
 	.name = "ngram",
+	.flags = IMPUTER_REENTRANT,
 	.fill = ngram_fill,
 	.free = ngram_free,
 };
@@ -199,6 +200,7 @@ struct imputer *ngram_new(const struct corpus *train, int V, int kmax)
 	}
 	ng->base.ops = &ngram_ops;
 	ng->base.V = V;
+	ng->base.window = NGRAM_WINDOW;
 	ng->kmax = kmax > 0 ? kmax : NGRAM_KMAX_DEFAULT;
 	if (train->n == 0) {
 		ng->top = 1;

@@ -23,6 +23,9 @@
 
 #define NGRAM_KMAX_DEFAULT 64
 #define NGRAM_KMAX_LIMIT 128
+/* Window the n-gram imputer fills (imputer_window()): its cost grows with the context it
+ * matches, not with a model's training length, so long gaps get long contexts */
+#define NGRAM_WINDOW 256
 
 /* How a position was filled (ngram_fill_detail()). */
 enum ngram_how {

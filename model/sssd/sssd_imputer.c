@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <cblas.h>
 #include "sssd/sssd_net.h"
 
 #define FILL_COLUMNS 3200   /* windows per batch = FILL_COLUMNS / W */
@@ -169,9 +170,17 @@ static void sssd_imp_free(struct imputer *im)
 	free(im);
 }
 
+/* The model's workspace is not shared: one caller at a time, n cores for OpenBLAS. */
+static void sssd_imp_set_threads(struct imputer *im, int n)
+{
+	(void)im;
+	openblas_set_num_threads(n);
+}
+
 static const struct imputer_ops sssd_ops = {
 	.name = "sssd",
 	.fill = sssd_fill,
+	.set_threads = sssd_imp_set_threads,
 	.free = sssd_imp_free,
 };
 
@@ -188,6 +197,7 @@ struct imputer *sssd_imputer_new(struct sssd_model *m, int steps, int samples)
 		return NULL;
 	s->base.ops = &sssd_ops;
 	s->base.V = m->c.V;
+	s->base.window = m->c.window;
 	s->m = m;
 	s->steps = steps;
 	s->samples = samples;

@@ -362,7 +362,7 @@ static int te_one_size(const struct te_trace *t, struct fill_model *fm, const st
 	for (int i = 0; i < n; i++)
 		gaps[i] = fill_ctx_get(G.ctx, i);
 	fill_impute_opts_default(&io);
-	io.threads = fm->use == fm->ngram ? fo->threads : 1;
+	io.threads = fo->threads;
 	io.seed = fo->seed;
 	double t0 = monotonic_s();
 	if ((rc = fill_impute(gaps, n, fm->use, &fm->vocab, &io)))
@@ -613,7 +613,7 @@ int trace_eval_run(const struct trace_eval_opts *o, struct trace_eval_row *rows,
 		goto out_corpus;
 	if ((rc = fill_model_build(&fm, &fc, &fo, fo.threads, err, errsz)))
 		goto out;
-	if (o->self && fm.method != FILL_NGRAM) {
+	if (o->self && fm.method != IMPUTER_NGRAM) {
 		snprintf(err, errsz, "--self indexes the test trace for the n-gram imputer: use it "
 			 "with --method ngram");
 		rc = -EINVAL;

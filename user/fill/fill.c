@@ -18,41 +18,37 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <cblas.h>
 #include "fill/fill.h"
 #include "common/monotime.h"
-#include "ngram/ngram.h"
 #include "common/progress.h"
-
-static const char *const method_names[] = { "ngram", "sssd", "hybrid" };
-
-int fill_method_parse(const char *s)
-{
-	for (int i = 0; i < 3; i++)
-		if (!strcmp(s, method_names[i]))
-			return i;
-	return -EINVAL;
-}
-
-const char *fill_method_name(int m)
-{
-	return m >= 0 && m < 3 ? method_names[m] : "?";
-}
 
 void fill_opts_default(struct fill_opts *o)
 {
+	struct imputer_spec s;
+
+	imputer_spec_default(&s);
 	memset(o, 0, sizeof(*o));
-	o->method = FILL_NGRAM;
+	o->method = s.method;
 	o->train_time = 60;
 	o->context = 64;
-	o->ngram_k = NGRAM_KMAX_DEFAULT;
-	o->hybrid_support = 2;
-	o->hybrid_context = 4;
-	o->steps = 20;
+	o->ngram_k = s.kmax;
+	o->hybrid_support = s.min_support;
+	o->hybrid_context = s.min_context;
+	o->steps = s.steps;
 	o->min_train_tokens = 20000;
 	o->seed = 1;
 	o->max_gap = FILL_MAX_GAP_DEFAULT;
 	o->max_synth = FILL_MAX_SYNTH_DEFAULT;
+}
+
+void fill_opts_spec(const struct fill_opts *o, struct imputer_spec *s)
+{
+	imputer_spec_default(s);
+	s->method = o->method;
+	s->kmax = o->ngram_k;
+	s->min_support = o->hybrid_support;
+	s->min_context = o->hybrid_context;
+	s->steps = o->steps;
 }
 
 struct synth_key {
@@ -340,14 +336,11 @@ static int fill_run_impute(struct fill_run *f)
 	struct fill_impute_opts io;
 	struct progress *p;
 	double t0 = monotonic_s();
-	int err, neural = f->fm.use != f->fm.ngram;
+	int err;
 
 	fill_impute_opts_default(&io);
-	io.threads = neural ? 1 : f->threads;
-	io.window = neural ? 100 : FILL_NGRAM_WINDOW;
+	io.threads = f->threads;
 	io.seed = f->o->seed;
-	if (neural)
-		openblas_set_num_threads(f->threads);
 	p = progress_new("fill", f->ntodo, f->o->quiet);
 	io.cb = progress_cb;
 	io.cb_ctx = p;

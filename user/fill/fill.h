@@ -32,10 +32,6 @@
  * 0.3 us each), so a hostile or damaged trace must not decide how much work a fill does. */
 #define FILL_MAX_GAP_DEFAULT (1ull << 20)
 #define FILL_MAX_SYNTH_DEFAULT (1ull << 23)
-/* Window given to the n-gram imputer: long gaps are filled in chunks of 40% of it */
-#ifndef FILL_NGRAM_WINDOW
-#define FILL_NGRAM_WINDOW 256
-#endif
 
 static inline int32_t fill_tok(int32_t nr, uint8_t dir)
 {
@@ -127,10 +123,11 @@ int fill_gap_right_run(const struct fill_gap *g);
 /* ---- imputation in batches (fill_impute.c) ------------------------------------------------- */
 
 struct fill_impute_opts {
-	int window;              /* window length L given to the imputer (>= 8).  Default 100 */
+	int window;              /* window length L given to the imputer (>= 8; long gaps are
+				  * filled in chunks of 40% of it).  Default 0: imputer_window() */
 	int batch;               /* windows per imputer call.  Default 32 */
-	int threads;             /* worker threads calling the imputer at once (1 when the imputer
-				  * is not reentrant, e.g. SSSD, which uses OpenBLAS threads) */
+	int threads;             /* cores to use: worker threads calling a reentrant imputer, else
+				  * the imputer's own threads (imputer_use_threads()).  Default 1 */
 	uint64_t seed;
 	progress_fn cb;          /* progress in gaps done (may be NULL) */
 	void *cb_ctx;
@@ -176,21 +173,19 @@ void fill_corpus_free(struct fill_corpus *fc);
 
 /* ---- the offline driver (fill.c) ----------------------------------------------------------- */
 
-enum fill_method { FILL_NGRAM = 0, FILL_SSSD = 1, FILL_HYBRID = 2 };
-int fill_method_parse(const char *s);           /* -EINVAL for unknown names */
-const char *fill_method_name(int m);
-
 struct fill_opts {
-	const char *model;       /* SSSD checkpoint, or NULL: train on the trace itself */
-	int method;              /* enum fill_method */
+	const char *model;       /* SSSD checkpoint or n-gram model file, or NULL: train on the
+				  * trace itself */
+	int method;              /* enum imputer_method (imputer.h) */
 	double train_time;       /* self-training budget, seconds */
 	int threads;             /* 0 = all cores */
 	int quiet;               /* no progress bars */
 	int context;             /* context slots per side.  Default 64 */
-	int ngram_k;             /* n-gram context length.  Default NGRAM_KMAX_DEFAULT */
+	/* the imputer's knobs; defaults from imputer_spec_default() */
+	int ngram_k;             /* n-gram context length */
 	int hybrid_support;      /* hybrid: n-gram answers kept with >= this many matches... */
-	int hybrid_context;      /* ... of >= this many ids on each side.  Defaults 2, 4 */
-	int steps;               /* SSSD DDIM steps.  Default 20 */
+	int hybrid_context;      /* ... of >= this many ids on each side */
+	int steps;               /* SSSD DDIM steps */
 	int64_t min_train_tokens; /* fewer intact tokens than this: n-gram only.  Default 20000 */
 	uint64_t seed;
 	uint64_t max_gap;        /* gaps of more lost events are left unfilled (<= FILL_MAX_LOST).
@@ -199,18 +194,19 @@ struct fill_opts {
 				  * left unfilled.  Default FILL_MAX_SYNTH_DEFAULT */
 };
 void fill_opts_default(struct fill_opts *o);
+/* The imputer spec of o (method and knobs; no corpus, model or V yet). */
+void fill_opts_spec(const struct fill_opts *o, struct imputer_spec *s);
 
 /* The imputer of a fill (fill_model.c). */
 struct sssd_model;
 struct fill_model {
 	struct sssd_model *model;           /* loaded or self-trained, or NULL */
-	struct imputer *ngram, *sssd, *hybrid;
-	struct imputer *use;                /* the one to fill with */
+	struct imputer *use;                /* the one to fill with (imputer_new()) */
 	struct vocab vocab;                 /* model ids <-> tokens */
 	struct corpus train;                /* fc's runs as ids (views fc or cat_*) */
 	int32_t *cat_ids;                   /* n-gram model file + trace runs, when loaded */
 	int64_t *cat_starts;
-	int method;                         /* enum fill_method actually used */
+	int method;                         /* enum imputer_method actually used */
 	const char *method_used;
 	int self_trained;
 	double t_train;

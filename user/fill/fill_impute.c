@@ -17,7 +17,7 @@
 void fill_impute_opts_default(struct fill_impute_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->window = 100;
+	o->window = 0;
 	o->batch = 32;
 	o->threads = 1;
 	o->seed = 1;
@@ -361,9 +361,12 @@ int fill_impute(struct fill_gap **gaps, int n, struct imputer *im, const struct 
 	uint64_t *done = calloc((size_t)n + 1, sizeof(*done));
 	int *a = calloc((size_t)n + 1, sizeof(int)), *b = calloc((size_t)n + 1, sizeof(int));
 	struct fjob *jobs = calloc((size_t)n + 1, sizeof(*jobs));
-	int err = -ENOMEM, wave = 0, window = o->window < 8 ? 8 : o->window;
+	int err = -ENOMEM, wave = 0, window = o->window > 0 ? o->window : imputer_window(im);
+	int threads = imputer_use_threads(im, o->threads);
 	int64_t finished = 0;
 
+	if (window < 8)
+		window = 8;
 	w.batches = calloc((size_t)n + 1, sizeof(*w.batches));
 	pthread_mutex_init(&w.lock, NULL);
 	if (!done || !a || !b || !jobs || !w.batches || !memo)
@@ -384,8 +387,8 @@ int fill_impute(struct fill_gap **gaps, int n, struct imputer *im, const struct 
 		if (nj == 0)
 			break;
 		w.seed = o->seed + (uint64_t)wave * 1000003;
-		if ((err = run_wave_memo(&w, jobs, nj, o->batch > 0 ? o->batch : 32,
-					 o->threads > 0 ? o->threads : 1, memo)))
+		if ((err = run_wave_memo(&w, jobs, nj, o->batch > 0 ? o->batch : 32, threads,
+					 memo)))
 			goto out;
 		for (int i = 0; i < nj; i++)
 			finished += jobs[i].last;

@@ -9,7 +9,6 @@
 #include <time.h>
 #include "fill/fill.h"
 #include "common/monotime.h"
-#include "ngram/hybrid.h"
 #include "ngram/ngram.h"
 #include "common/progress.h"
 #include "sssd/sssd.h"
@@ -86,6 +85,28 @@ static int concat_corpus(struct fill_model *fm, const struct corpus *a, const st
 	return 0;
 }
 
+/* The imputer of the method over fm->train and fm->model, through the factory. */
+static int make_imputer(struct fill_model *fm, const struct fill_opts *o, int method, char *err,
+			size_t errsz)
+{
+	struct imputer_spec s;
+	int rc;
+
+	fill_opts_spec(o, &s);
+	s.method = method;
+	s.V = fm->vocab.n;
+	s.train = &fm->train;
+	s.model = fm->model;
+	if ((rc = imputer_new(&fm->use, &s))) {
+		snprintf(err, errsz, "cannot build the %s imputer: %s", imputer_method_name(method),
+			 strerror(-rc));
+		return rc;
+	}
+	fm->method = method;
+	fm->method_used = imputer_method_name(method);
+	return 0;
+}
+
 /* MODEL is an n-gram model file (tracerec-train --method ngram): its vocabulary, and its
  * sequences plus the trace's own runs indexed by the n-gram imputer. */
 static int build_from_ngram_file(struct fill_model *fm, struct fill_corpus *fc,
@@ -111,19 +132,10 @@ static int build_from_ngram_file(struct fill_model *fm, struct fill_corpus *fc,
 	ngram_file_free(&nf);
 	if (rc)
 		return rc;
-	fm->ngram = ngram_new(&fm->train, fm->vocab.n, o->ngram_k);
-	if (!fm->ngram) {
-		rc = errno ? -errno : -ENOMEM;
-		snprintf(err, errsz, "cannot build the n-gram imputer: %s", strerror(-rc));
-		return rc;
-	}
-	if (o->method != FILL_NGRAM)
+	if (o->method != IMPUTER_NGRAM)
 		snprintf(fm->note, sizeof(fm->note), "%s is an n-gram model: method ngram used",
 			 o->model);
-	fm->use = fm->ngram;
-	fm->method = FILL_NGRAM;
-	fm->method_used = fill_method_name(FILL_NGRAM);
-	return 0;
+	return make_imputer(fm, o, IMPUTER_NGRAM, err, errsz);
 }
 
 int fill_model_build(struct fill_model *fm, struct fill_corpus *fc, const struct fill_opts *o,
@@ -151,55 +163,29 @@ int fill_model_build(struct fill_model *fm, struct fill_corpus *fc, const struct
 	}
 	if ((rc = fill_corpus_ids(fc, &fm->vocab, &fm->train)))
 		return rc;
-	if (method != FILL_NGRAM && !fm->model) {
+	if (method != IMPUTER_NGRAM && !fm->model) {
 		if (fc->ntok >= o->min_train_tokens && long_runs(&fm->train, 100) >= 4) {
 			if ((rc = self_train(fm, o, threads, fm->note, sizeof(fm->note)))) {
 				/* keep going with the n-gram imputer, and say why */
 				sssd_free(fm->model);
 				fm->model = NULL;
-				method = FILL_NGRAM;
+				method = IMPUTER_NGRAM;
 			} else {
 				fm->self_trained = 1;
 			}
 		} else {
-			method = FILL_NGRAM; /* too little to train on: the n-gram imputer */
+			method = IMPUTER_NGRAM; /* too little to train on: the n-gram imputer */
 			snprintf(fm->note, sizeof(fm->note),
 				 "%lld intact events: too few to train SSSD-S4, n-gram imputer used",
 				 (long long)fc->ntok);
 		}
 	}
-	if (method != FILL_SSSD) {
-		fm->ngram = ngram_new(&fm->train, fm->vocab.n, o->ngram_k);
-		if (!fm->ngram) {
-			rc = errno ? -errno : -ENOMEM;
-			snprintf(err, errsz, "cannot build the n-gram imputer: %s", strerror(-rc));
-			return rc;
-		}
-	}
-	if (method != FILL_NGRAM) {
-		fm->sssd = sssd_imputer_new(fm->model, o->steps, 1);
-		if (!fm->sssd) {
-			rc = errno ? -errno : -ENOMEM;
-			snprintf(err, errsz, "cannot use the SSSD-S4 model: %s", sssd_last_error());
-			return rc;
-		}
-	}
-	if (method == FILL_HYBRID) {
-		fm->hybrid = hybrid_new(fm->ngram, fm->sssd, o->hybrid_support, o->hybrid_context);
-		if (!fm->hybrid)
-			return -ENOMEM;
-	}
-	fm->use = method == FILL_HYBRID ? fm->hybrid : method == FILL_SSSD ? fm->sssd : fm->ngram;
-	fm->method = method;
-	fm->method_used = fill_method_name(method);
-	return 0;
+	return make_imputer(fm, o, method, err, errsz);
 }
 
 void fill_model_free(struct fill_model *fm)
 {
-	imputer_free(fm->hybrid);
-	imputer_free(fm->sssd);
-	imputer_free(fm->ngram);
+	imputer_free(fm->use);
 	sssd_free(fm->model);
 	free(fm->cat_ids);
 	free(fm->cat_starts);

@@ -155,7 +155,7 @@ static int lf_fill_some(struct livefill *lf)
 	for (int i = 0; i < k; i++)
 		gaps[i] = fill_ctx_get(lf->ctx, idx[i]);
 	fill_impute_opts_default(&io);
-	io.threads = lf->fm.use == lf->fm.ngram && lf->o.threads > 0 ? lf->o.threads : 1;
+	io.threads = lf->o.threads;
 	if ((lf->err = fill_impute(gaps, k, lf->fm.use, &lf->fm.vocab, &io)))
 		return -1;
 	for (int i = 0; i < k; i++) {
@@ -243,7 +243,7 @@ static int lf_model(struct livefill *lf, char *err, size_t errsz)
 			snprintf(err, errsz, "reading %s: %s", lf->o.model, strerror(-rc));
 			return rc;
 		}
-		fo.method = FILL_NGRAM;
+		fo.method = IMPUTER_NGRAM;
 	} else {
 		if (access(lf->o.model, R_OK)) {
 			rc = -errno;
@@ -251,7 +251,7 @@ static int lf_model(struct livefill *lf, char *err, size_t errsz)
 			return rc;
 		}
 		fo.model = lf->o.model;
-		fo.method = FILL_SSSD;
+		fo.method = IMPUTER_SSSD;
 	}
 	if ((rc = fill_corpus_finish(&lf->fc)))
 		return rc;
