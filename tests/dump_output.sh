@@ -33,7 +33,7 @@ check "stats json is one line" $? "$json"
 
 # text: strace-like lines
 "$dump" "$d/t.trz" >"$d/txt"
-grep -aq '<<< lost 6 events of tid 502 >>>' "$d/txt"; check "text attributed gap" $? ""
+grep -aqF '<<< lost 6 events of tid 502: read x2 (entry+exit), syscall_-1 x1 (exit), 1 unknown ... partial >>>' "$d/txt"; check "text attributed gap (with its sketch)" $? "$(grep -a 'lost 6' "$d/txt")"
 grep -aq '<<< lost 3 events on cpu 1 (unattributed) >>>' "$d/txt"; check "text unattributed gap" $? ""
 [ "$(grep -ac '~ .*\[synthetic gap 1 conf 0.87\]' "$d/txt")" -eq 4 ]; check "text synthetic x4" $? ""
 grep -aqE '^ +1\.[0-9]{9} +501 worker1 +-> read\(3, 0x7ffd12340000, 4096, 0, 0, 0\)$' "$d/txt"

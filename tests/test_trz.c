@@ -39,6 +39,32 @@ static char *tmp_path(void)
 	return path;
 }
 
+/* A sketch that adds up for a gap of lost events: up to 3 tokens, some "other". */
+static void make_sketch(struct trz_sketch *sk, uint64_t lost, int i)
+{
+	uint64_t left = lost;
+
+	memset(sk, 0, sizeof(*sk));
+	sk->present = 1;
+	sk->other = i % 3 == 0 ? lost / 3 : 0;
+	left -= sk->other;
+	for (int k = 0; k < 3 && left; k++) {
+		uint64_t c = k == 2 ? left : (left + 1) / 2;
+
+		sk->toks[k] = (struct trz_sketch_cnt){ .tok = { .nr = (k * 7 + i) % 300 - 1, .dir = (uint8_t)(k % 2) }, .count = c };
+		sk->ntoks++;
+		left -= c;
+	}
+	sk->nfirst = (uint8_t)(lost < 8 ? lost : 8);
+	sk->nlast = (uint8_t)(lost < 8 ? lost : 8);
+	for (int k = 0; k < sk->nfirst; k++)
+		sk->first[k] = (struct trz_token){ .nr = k + i % 5, .dir = (uint8_t)(k % 2) };
+	for (int k = 0; k < sk->nlast; k++)
+		sk->last[k] = (struct trz_token){ .nr = 400 - k, .dir = (uint8_t)(k % 2) };
+	sk->t_first_ns = 5000000ull + (uint64_t)i;
+	sk->t_last_ns = sk->t_first_ns + (uint64_t)i * 3;
+}
+
 /* Deterministic record i of a mixed stream: mostly events, some of every other kind. */
 static void make_record(struct trz_record *rec, int i)
 {
@@ -56,6 +82,10 @@ static void make_record(struct trz_record *rec, int i)
 		rec->th.what = (uint8_t)(i % 4);
 		snprintf(rec->th.comm, sizeof(rec->th.comm), "comm%d", i);
 		snprintf(rec->th.path, sizeof(rec->th.path), "/usr/bin/prog%d", i);
+		if (rec->th.what == TRZ_THREAD_EXIT && i % 2) {
+			rec->th.has_status = 1;
+			rec->th.exit_status = i % 3 ? (i % 256) << 8 : 9; /* exit code or SIGKILL */
+		}
 	} else if (i % 41 == 3) {
 		rec->kind = TRZ_REC_GAP;
 		rec->gap.id = (uint64_t)i;
@@ -68,6 +98,23 @@ static void make_record(struct trz_record *rec, int i)
 		rec->gap.pid = rec->gap.attributed ? 100u : 0u;
 		rec->gap.tid = rec->gap.attributed ? 200u + (uint32_t)i % 7 : 0u;
 		rec->gap.cpu = rec->gap.attributed ? TRZ_NO_CPU : (uint16_t)(i % 4);
+		if (rec->gap.attributed && rec->gap.lost)
+			make_sketch(&rec->gap.sketch, rec->gap.lost, i);
+	} else if (i % 89 == 13) {
+		struct trz_state *st = &rec->state;
+
+		rec->kind = TRZ_REC_STATE;
+		st->what = i % 2 ? TRZ_STATE_END : TRZ_STATE_SNAPSHOT;
+		st->ts_ns = 1000000ull + (uint64_t)i * 1000;
+		st->wall_ns = 1700000000000000000ull + (uint64_t)i;
+		st->pending_lost = (uint64_t)i % 5;
+		st->other_lost = (uint64_t)i % 3;
+		st->ncpus = (uint16_t)(i % 5);
+		for (int c = 0; c < st->ncpus; c++)
+			st->cpus[c] = (struct trz_state_cpu){ (uint64_t)i * 10 + c, (uint64_t)i * 9, c };
+		st->nthreads = (uint16_t)(i % 3);
+		for (int t = 0; t < st->nthreads; t++)
+			st->threads[t] = (struct trz_state_thread){ 200u + t, 100u, (uint64_t)t + 1 };
 	} else {
 		struct trz_event *ev = &rec->ev;
 		rec->kind = i % 31 == 11 ? TRZ_REC_SYNTH : TRZ_REC_EVENT;
@@ -115,6 +162,12 @@ static void assert_record_eq(const struct trz_record *a, const struct trz_record
 	case TRZ_REC_META:
 		assert_string_equal(a->meta.key, b->meta.key);
 		assert_string_equal(a->meta.value, b->meta.value);
+		break;
+	case TRZ_REC_STATE:
+		assert_memory_equal(&a->state, &b->state, offsetof(struct trz_state, cpus));
+		assert_memory_equal(a->state.cpus, b->state.cpus, a->state.ncpus * sizeof(a->state.cpus[0]));
+		assert_memory_equal(a->state.threads, b->state.threads,
+				    a->state.nthreads * sizeof(a->state.threads[0]));
 		break;
 	}
 }
@@ -459,11 +512,11 @@ static void test_trz_bad_files(void **state)
 	write_file(path, 10, 0);
 	uint8_t *p = slurp(path, &len);
 	memcpy(hdr, p, 16);
-	p[8] = 2;
+	p[8] = TRZ_VERSION + 1;
 	spit(path, p, len);
 	assert_null(trz_reader_open(path, NULL, NULL));
 	assert_int_equal(errno, EINVAL);
-	assert_non_null(strstr(trz_last_error(), "version 2"));
+	assert_non_null(strstr(trz_last_error(), "version 3"));
 	/* missing */
 	assert_null(trz_reader_open("/nonexistent/x.trz", NULL, NULL));
 	assert_int_equal(errno, ENOENT);
@@ -476,6 +529,92 @@ static void test_trz_bad_files(void **state)
 	trz_reader_close(r);
 	free(rec);
 	free(p);
+	unlink(path);
+}
+
+/* Version 1 is still written on request and read: no sketch, no exit status, no STATE; the
+ * reader decodes each file by its own version. */
+static void test_trz_version1(void **state)
+{
+	char *path = tmp_path();
+	struct trz_writer_opts o = { .block_events = 64, .version = 1 };
+	struct trz_writer *w = trz_writer_open(path, &o);
+	struct trz_record *rec = malloc(sizeof(*rec)), *got = malloc(sizeof(*rec));
+	struct trz_reader_stats st;
+	struct trz_reader *r;
+	int n = 0, state_rejected = 0, sketches = 0;
+
+	(void)state;
+	assert_non_null(w);
+	for (int i = 0; i < 600; i++) {
+		make_record(rec, i);
+		int err = trz_write_record(w, rec);
+		if (rec->kind == TRZ_REC_STATE) {
+			assert_int_equal(err, -EINVAL);
+			state_rejected++;
+		} else {
+			assert_int_equal(err, 0);
+		}
+	}
+	assert_int_equal(trz_writer_close(w), 0);
+	assert_true(state_rejected > 0);
+	r = trz_reader_open(path, NULL, NULL);
+	assert_non_null(r);
+	for (int i = 0; i < 600; i++) {
+		make_record(rec, i);
+		if (rec->kind == TRZ_REC_STATE)
+			continue;
+		assert_int_equal(trz_read_next(r, got), 1);
+		if (rec->kind == TRZ_REC_GAP) {
+			sketches += rec->gap.sketch.present;
+			memset(&rec->gap.sketch, 0, sizeof(rec->gap.sketch)); /* dropped in v1 */
+		}
+		if (rec->kind == TRZ_REC_THREAD)
+			rec->th.has_status = 0, rec->th.exit_status = 0;
+		assert_record_eq(rec, got);
+		n++;
+	}
+	assert_int_equal(trz_read_next(r, got), 0);
+	assert_true(sketches > 0 && n > 500);
+	trz_reader_stats(r, &st);
+	assert_int_equal(st.version, 1);
+	trz_reader_close(r);
+	free(rec);
+	free(got);
+	unlink(path);
+}
+
+/* Sketches that do not add up are refused by the writer, nothing written. */
+static void test_trz_bad_sketch(void **state)
+{
+	char *path = tmp_path();
+	struct trz_writer *w = trz_writer_open(path, NULL);
+	struct trz_gap *g = calloc(1, sizeof(*g));
+
+	(void)state;
+	assert_non_null(w);
+	g->id = 1;
+	g->lost = 10;
+	g->attributed = 1;
+	make_sketch(&g->sketch, 10, 1);
+	assert_int_equal(trz_write_gap(w, g), 0);
+	assert_true(trz_sketch_exact(g));
+	assert_int_equal(trz_sketch_known(g), 10);
+	g->lost = 11; /* counts no longer add up */
+	assert_int_equal(trz_write_gap(w, g), -EINVAL);
+	g->lost = 10;
+	g->sketch.toks[1].tok = g->sketch.toks[0].tok; /* a token counted twice */
+	assert_int_equal(trz_write_gap(w, g), -EINVAL);
+	make_sketch(&g->sketch, 10, 1);
+	g->sketch.toks[0].count = 0;
+	g->sketch.other = 10 - g->sketch.toks[1].count - g->sketch.toks[2].count;
+	assert_int_equal(trz_write_gap(w, g), -EINVAL); /* count 0 */
+	make_sketch(&g->sketch, 10, 3); /* i % 3 == 0: partial */
+	assert_int_equal(trz_write_gap(w, g), 0);
+	assert_false(trz_sketch_exact(g));
+	assert_int_equal(trz_sketch_known(g), 10 - g->sketch.other);
+	assert_int_equal(trz_writer_close(w), 0);
+	free(g);
 	unlink(path);
 }
 
@@ -622,6 +761,8 @@ int main(void)
 		cmocka_unit_test(test_trz_decoder_fuzz),
 		cmocka_unit_test(test_trz_bad_files),
 		cmocka_unit_test(test_trz_append),
+		cmocka_unit_test(test_trz_version1),
+		cmocka_unit_test(test_trz_bad_sketch),
 		cmocka_unit_test(test_trz_flush_live),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""An independent .trz reader written from man/trz.5 alone (not from user/trz/*.c).
+"""An independent .trz reader (versions 1 and 2) written from man/trz.5 alone (not from
+user/trz/*.c).
 
   trz_spec_reader.py FILE.trz        one canonical line per record
   trz_spec_reader.py --jsonl < X     the same canonical lines from `tracerec-dump --format jsonl`
@@ -72,7 +73,8 @@ def s64(v):
 
 
 class State:
-    def __init__(self):
+    def __init__(self, version):
+        self.version = version
         self.prev_ts = 0
         self.prev_thread_tid = 0
         self.threads = []  # [tid, pid, next_tseq, pending, pending_nr]
@@ -181,6 +183,66 @@ def decode_event(st, c, flags):
                 cseq=cseq, args=args)
 
 
+def token(col):
+    nr, d = unzz(col.varint()), col.varint()
+    if not -(1 << 31) <= nr < 1 << 31 or d > 1:
+        raise Corrupt("sketch token")
+    return (nr, d)
+
+
+def decode_sketch(col, lost):
+    flag = col.varint()
+    if flag > 1:
+        raise Corrupt("sketch flag")
+    if flag == 0:
+        return None
+    n = col.varint()
+    if n > 64:
+        raise Corrupt("sketch ntoks")
+    counts = []
+    for _ in range(n):
+        t = token(col)
+        cnt = col.varint()
+        if cnt == 0 or any(t == (a, b) for a, b, _ in counts):
+            raise Corrupt("sketch count")
+        counts.append((t[0], t[1], cnt))
+    other = col.varint()
+    ends = []
+    for _ in range(2):
+        k = col.varint()
+        if k > 8:
+            raise Corrupt("sketch ends")
+        ends.append([token(col) for _ in range(k)])
+    t_first = col.varint()
+    t_last = t_first + col.varint()
+    if t_last > M64 or lost == 0 or sum(x[2] for x in counts) + other != lost:
+        raise Corrupt("sketch does not add up")
+    return dict(counts=counts, other=other, first=ends[0], last=ends[1], t_first=t_first,
+                t_last=t_last)
+
+
+def decode_state(col):
+    what = col.varint()
+    if what not in (1, 2):
+        raise Corrupt("state what")
+    r = dict(what=what, ts=col.varint(), wall=col.varint(), pending=col.varint(),
+             other=col.varint())
+    n = col.varint()
+    if n > 256:
+        raise Corrupt("state ncpus")
+    r["cpus"] = [(col.varint(), col.varint(), col.varint()) for _ in range(n)]
+    n = col.varint()
+    if n > 64:
+        raise Corrupt("state nthreads")
+    r["threads"] = []
+    for _ in range(n):
+        tid, pid, lost = col.varint(), col.varint(), col.varint()
+        if tid > 0xFFFFFFFF or pid > 0xFFFFFFFF:
+            raise Corrupt("state thread")
+        r["threads"].append((tid, pid, lost))
+    return r
+
+
 def decode_record(st, c):
     k = c[KIND].byte()
     kind, flags = k & 0x0F, k & 0xF0
@@ -200,7 +262,13 @@ def decode_record(st, c):
         if v[0] == 0 or v[6] > 0xFFFFFFFF or v[7] > 0xFFFFFFFF or v[8] > 65535 or v[9] > 1:
             raise Corrupt("gap fields")
         names = "id lost seq_first seq_last t_start_ns t_end_ns pid tid cpu attributed"
-        return ("gap", dict(zip(names.split(), v)))
+        g = dict(zip(names.split(), v))
+        g["sketch"] = decode_sketch(c[MISC], g["lost"]) if st.version >= 2 else None
+        return ("gap", g)
+    if kind == 6:
+        if st.version < 2:
+            raise Corrupt("STATE in version 1")
+        return ("state", decode_state(c[MISC]))
     if kind == 4:
         ts = st.timestamp(c)
         tid = u32_delta(c[MISC], st.prev_thread_tid)
@@ -209,10 +277,16 @@ def decode_record(st, c):
         what = c[MISC].varint()
         if what > 3:
             raise Corrupt("thread what")
+        status = None
+        if st.version >= 2:
+            code = c[MISC].varint()
+            if code > 0x10000 or (code and what != 3):
+                raise Corrupt("exit status")
+            status = code - 1 if code else None
         st.prev_thread_tid = tid
         comm, path = c[STR].string(16), c[STR].string(4096)
         return ("thread", dict(ts=ts, tid=tid, pid=pid, ppid=ppid, what=what, comm=comm,
-                               path=path))
+                               path=path, status=status))
     if kind == 5:
         key, value = c[STR].string(64), c[STR].string(4096)
         if not key:
@@ -221,7 +295,7 @@ def decode_record(st, c):
     raise Corrupt("kind %d" % kind)
 
 
-def decode_block(hdr, zdata):
+def decode_block(hdr, zdata, version):
     comp, raw_len, nrec, ts_min, ts_max = struct.unpack_from("<IIIQQ", hdr, 4)
     if zlib.crc32(zdata) != struct.unpack_from("<I", hdr, 32)[0]:
         raise Corrupt("payload CRC")
@@ -243,7 +317,7 @@ def decode_block(hdr, zdata):
     for n in lens[:NCOLS]:
         cols.append(Col(raw[p:p + n]))
         p += n
-    st, recs, tss = State(), [], []
+    st, recs, tss = State(version), [], []
     for _ in range(nrec):
         r = decode_record(st, cols)
         recs.append(r)
@@ -270,7 +344,7 @@ def read_file(path):
     if len(data) < 16:
         sys.exit("error: truncated header")
     version, hlen = struct.unpack_from("<HH", data, 8)
-    if version == 0 or version > 1:
+    if version == 0 or version > 2:
         sys.exit("error: unsupported trz version %d" % version)
     if not 16 <= hlen <= 4096:
         sys.exit("error: header length")
@@ -304,7 +378,7 @@ def read_file(path):
             print("warning: truncated at %d" % off, file=sys.stderr)
             return
         try:
-            recs = decode_block(h, data[off + 40:off + 40 + comp])
+            recs = decode_block(h, data[off + 40:off + 40 + comp], version)
         except Corrupt as e:
             print("warning: corrupt block at %d: %s" % (off, e), file=sys.stderr)
             recs = []
@@ -325,13 +399,24 @@ def canon(kind, r):
         return line
     if kind == "gap":
         who = "pid=%d tid=%d" % (r["pid"], r["tid"]) if r["attributed"] else "-"
-        return "gap id=%d lost=%d seq=%d..%d t=%d..%d cpu=%d attributed=%d %s" % (
+        sk = r["sketch"]
+        if sk:
+            toks = lambda ts: ",".join("%d/%d" % t for t in ts)
+            sk = "counts=%s other=%d first=%s last=%s t=%d..%d" % (
+                ",".join("%d/%d:%d" % x for x in sk["counts"]), sk["other"], toks(sk["first"]),
+                toks(sk["last"]), sk["t_first"], sk["t_last"])
+        return "gap id=%d lost=%d seq=%d..%d t=%d..%d cpu=%d attributed=%d %s sketch=%s" % (
             r["id"], r["lost"], r["seq_first"], r["seq_last"], r["t_start_ns"], r["t_end_ns"],
-            r["cpu"], r["attributed"], who)
+            r["cpu"], r["attributed"], who, sk or "-")
     if kind == "thread":
-        return "thread ts=%d pid=%d tid=%d ppid=%d what=%d comm=%s path=%s" % (
+        return "thread ts=%d pid=%d tid=%d ppid=%d what=%d comm=%s path=%s status=%s" % (
             r["ts"], r["pid"], r["tid"], r["ppid"], r["what"], json.dumps(r["comm"]),
-            json.dumps(r["path"]))
+            json.dumps(r["path"]), "-" if r["status"] is None else r["status"])
+    if kind == "state":
+        return "state what=%d ts=%d wall=%d pending=%d other=%d cpus=%s threads=%s" % (
+            r["what"], r["ts"], r["wall"], r["pending"], r["other"],
+            ",".join("%d/%d/%d" % c for c in r["cpus"]),
+            ",".join("%d/%d/%d" % t for t in r["threads"]))
     return "meta %s=%s" % (json.dumps(r["key"]), json.dumps(r["value"]))
 
 
@@ -346,16 +431,25 @@ def from_jsonl(line):
             r.update(gap_id=o["gap_id"], confidence=o["confidence"])
         return k, r
     if k == "gap":
+        sk = o.get("sketch")
+        if sk:
+            sk = dict(counts=[tuple(x) for x in sk["counts"]], other=sk["other"],
+                      first=[tuple(x) for x in sk["first"]], last=[tuple(x) for x in sk["last"]],
+                      t_first=sk["t_first_ns"], t_last=sk["t_last_ns"])
         return k, dict(id=o["id"], lost=o["lost"], seq_first=o["seq_first"],
                        seq_last=o["seq_last"], t_start_ns=o["t_start_ns"],
                        t_end_ns=M64 if o["t_end_ns"] is None else o["t_end_ns"],
                        cpu=65535 if o["cpu"] is None else o["cpu"],
                        attributed=1 if o["attributed"] else 0, pid=o.get("pid", 0),
-                       tid=o.get("tid", 0))
+                       tid=o.get("tid", 0), sketch=sk)
+    if k == "state":
+        return k, dict(what=1 if o["what"] == "snapshot" else 2, ts=o["ts_ns"], wall=o["wall_ns"],
+                       pending=o["pending_lost"], other=o["other_lost"],
+                       cpus=[tuple(c) for c in o["cpus"]], threads=[tuple(t) for t in o["threads"]])
     if k == "thread":
         what = ["snapshot", "fork", "exec", "exit"].index(o["what"])
         return k, dict(ts=o["ts_ns"], pid=o["pid"], tid=o["tid"], ppid=o["ppid"], what=what,
-                       comm=o["comm"], path=o["path"])
+                       comm=o["comm"], path=o["path"], status=o.get("exit_status"))
     return k, dict(key=o["key"], value=o["value"])
 
 

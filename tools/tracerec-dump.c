@@ -184,6 +184,7 @@ static int keep(const struct opts *o, const struct trz_record *r)
 	case TRZ_REC_GAP: return r->gap.attributed && r->gap.tid == o->tid;
 	case TRZ_REC_THREAD: return r->th.tid == o->tid;
 	case TRZ_REC_META: return 1;
+	case TRZ_REC_STATE: return 1;
 	}
 	return 0;
 }

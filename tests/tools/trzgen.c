@@ -64,10 +64,23 @@ int main(int argc, char **argv)
 		ts += 200 + rng(&seed) % 3000;
 		ev.ts_ns = ts;
 		if (t == 2 && i >= n / 2 && !gap1++) { /* thread 2 loses 6 events */
-			struct trz_gap g = { .id = 1, .lost = 6, .seq_first = tseq[t],
-					     .seq_last = tseq[t] + 5, .t_start_ns = ts - 100,
-					     .t_end_ns = ts + 6000, .pid = 500, .tid = ev.tid,
-					     .cpu = TRZ_NO_CPU, .attributed = 1 };
+			static struct trz_gap g = { .id = 1, .lost = 6, .pid = 500, .cpu = TRZ_NO_CPU,
+						    .attributed = 1 };
+			struct trz_sketch *sk = &g.sketch; /* version 2: what was lost */
+
+			g.seq_first = tseq[t];
+			g.seq_last = tseq[t] + 5;
+			g.t_start_ns = ts - 100;
+			g.t_end_ns = ts + 6000;
+			g.tid = ev.tid;
+			*sk = (struct trz_sketch){ .present = 1, .ntoks = 3, .other = 1, .nfirst = 2,
+						   .nlast = 1, .t_first_ns = ts, .t_last_ns = ts + 5000 };
+			sk->toks[0] = (struct trz_sketch_cnt){ .tok = { .nr = 0, .dir = 0 }, .count = 2 };
+			sk->toks[1] = (struct trz_sketch_cnt){ .tok = { .nr = 0, .dir = 1 }, .count = 2 };
+			sk->toks[2] = (struct trz_sketch_cnt){ .tok = { .nr = -1, .dir = 1 }, .count = 1 };
+			sk->first[0] = (struct trz_token){ .nr = 0, .dir = 0 };
+			sk->first[1] = (struct trz_token){ .nr = 0, .dir = 1 };
+			sk->last[0] = (struct trz_token){ .nr = 1, .dir = 1 };
 			err |= trz_write_gap(w, &g);
 			for (int s = 0; s < 4; s++) { /* filled partly: gap stays unfilled */
 				struct trz_synth syn = { .gap_id = 1, .confidence = 0.87f };
@@ -101,6 +114,20 @@ int main(int argc, char **argv)
 		err |= trz_write_event(w, &ev);
 		pos[t] = (pos[t] + 1) % (2 * nloop);
 	}
+	/* version 2: an exit with its status, and the writer's accounting */
+	static struct trz_state st = { .what = TRZ_STATE_END, .pending_lost = 0, .ncpus = 2,
+				       .nthreads = 1 };
+	struct trz_thread ex = { .ts_ns = ts + 1, .pid = 500, .tid = 501, .ppid = 1,
+				 .what = TRZ_THREAD_EXIT, .has_status = 1, .exit_status = 3 << 8 };
+	snprintf(ex.comm, sizeof(ex.comm), "worker1");
+	err |= trz_write_thread(w, &ex);
+	st.ts_ns = ts + 2;
+	st.wall_ns = 1764590400000000000ull;
+	st.other_lost = 0;
+	st.cpus[0] = (struct trz_state_cpu){ .attempted = tseq[0] + 3, .consumed = tseq[0], .lost = 3 };
+	st.cpus[1] = (struct trz_state_cpu){ .attempted = 9, .consumed = 9, .lost = 0 };
+	st.threads[0] = (struct trz_state_thread){ .tid = 502, .pid = 500, .lost = 0 };
+	err |= trz_write_state(w, &st);
 	int cerr = trz_writer_close(w);
 	if (err || cerr) {
 		fprintf(stderr, "trzgen: write failed\n");

@@ -44,6 +44,15 @@ void dump_print_header(FILE *out, enum dump_format fmt);
 void dump_print_record(FILE *out, enum dump_format fmt, const struct trz_record *rec,
 		       const struct dump_comms *comms);
 
+/* The lost-syscall sketch of gap g (dump_sketch.c): text ": read x926 (entry+exit) ... exact"
+ * inside the gap line, jsonl ",\"sketch\":{...}"; nothing without a sketch.  STATE records
+ * (the recorder's loss accounting) in each format. */
+void dump_sketch_text(FILE *out, const struct trz_gap *g);
+void dump_sketch_json(FILE *out, const struct trz_gap *g);
+void dump_state_text(FILE *out, const struct trz_state *st);
+void dump_state_json(FILE *out, const struct trz_state *st);
+void dump_state_csv(FILE *out, const struct trz_state *st);
+
 /* Whole-trace statistics (the --stats fields documented in tracerec-dump(1)). */
 struct dump_stats {
 	uint64_t events, entries, exits, synthetic;
@@ -52,6 +61,10 @@ struct dump_stats {
 	uint64_t thread_records, meta_records;
 	uint64_t ts_first, ts_last;
 	struct dump_map tids, nrs, gap_lost, synth_per_gap;
+	uint64_t lost_known;       /* lost events whose syscall a gap's sketch names */
+	int recorder, state_seen, end_seen; /* written by tracerecd; STATE records; an END */
+	uint64_t lost_at_state;    /* lost (in gaps) when the last STATE record was read */
+	struct trz_state last_state; /* the last STATE record (its cpus/threads not kept) */
 };
 
 int dump_stats_add(struct dump_stats *s, const struct trz_record *rec);

@@ -105,7 +105,9 @@ static void text_gap(FILE *out, const struct trz_gap *g)
 	else
 		snprintf(n, sizeof(n), "?");
 	if (g->attributed) {
-		fprintf(out, "<<< lost %s events of tid %u >>> [gap %" PRIu64, n, g->tid, g->id);
+		fprintf(out, "<<< lost %s events of tid %u", n, g->tid);
+		dump_sketch_text(out, g); /* ": read x926 (entry+exit) ... exact" */
+		fprintf(out, " >>> [gap %" PRIu64, g->id);
 		if (g->lost)
 			fprintf(out, ", tseq %" PRIu64 "..%" PRIu64, g->seq_first, g->seq_last);
 	} else {
@@ -155,6 +157,9 @@ static void print_text(FILE *out, const struct trz_record *rec, const struct dum
 	case TRZ_REC_META:
 		fprintf(out, "# %s: ", text_safe(rec->meta.key, big, sizeof(big)));
 		fprintf(out, "%s\n", text_safe(rec->meta.value, big, sizeof(big)));
+		break;
+	case TRZ_REC_STATE:
+		dump_state_text(out, &rec->state);
 		break;
 	}
 }
@@ -258,6 +263,9 @@ static void print_csv(FILE *out, const struct trz_record *rec, const struct dump
 		}
 		fputc('\n', out);
 		break;
+	case TRZ_REC_STATE:
+		dump_state_csv(out, &rec->state);
+		break;
 	}
 }
 
@@ -334,9 +342,11 @@ static void json_gap(FILE *out, const struct trz_gap *g)
 		     ",\"t_start_ns\":%" PRIu64 ",\"t_end_ns\":",
 		g->lost, g->seq_first, g->seq_last, g->t_start_ns);
 	if (g->t_end_ns == UINT64_MAX)
-		fputs("null}\n", out);
+		fputs("null", out);
 	else
-		fprintf(out, "%" PRIu64 "}\n", g->t_end_ns);
+		fprintf(out, "%" PRIu64, g->t_end_ns);
+	dump_sketch_json(out, g);
+	fputs("}\n", out);
 }
 
 static void print_jsonl(FILE *out, const struct trz_record *rec, const struct dump_comms *c)
@@ -363,6 +373,8 @@ static void print_jsonl(FILE *out, const struct trz_record *rec, const struct du
 		dump_json_str(out, th->comm);
 		fputs(",\"path\":", out);
 		dump_json_str(out, th->path);
+		if (th->has_status)
+			fprintf(out, ",\"exit_status\":%d", th->exit_status);
 		fputs("}\n", out);
 		break;
 	case TRZ_REC_META:
@@ -371,6 +383,9 @@ static void print_jsonl(FILE *out, const struct trz_record *rec, const struct du
 		fputs(",\"value\":", out);
 		dump_json_str(out, rec->meta.value);
 		fputs("}\n", out);
+		break;
+	case TRZ_REC_STATE:
+		dump_state_json(out, &rec->state);
 		break;
 	}
 }

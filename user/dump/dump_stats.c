@@ -3,7 +3,9 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <string.h>
+#include <time.h>
 
 static int count(struct dump_map *m, uint64_t key, uint64_t add)
 {
@@ -45,6 +47,7 @@ int dump_stats_add(struct dump_stats *s, const struct trz_record *rec)
 		s->gaps++;
 		s->lost += g->lost;
 		if (g->attributed) {
+			s->lost_known += trz_sketch_known(g);
 			s->attributed_gaps++;
 			s->attributed_lost += g->lost;
 			/* remembered by id: unfilled_gaps compares with the synthetic count */
@@ -58,6 +61,14 @@ int dump_stats_add(struct dump_stats *s, const struct trz_record *rec)
 		return 0;
 	case TRZ_REC_META:
 		s->meta_records++;
+		if (!strcmp(rec->meta.key, "tool") && !strncmp(rec->meta.value, "tracerecd", 9))
+			s->recorder = 1;
+		return 0;
+	case TRZ_REC_STATE:
+		s->state_seen = 1;
+		s->end_seen |= rec->state.what == TRZ_STATE_END;
+		s->lost_at_state = s->lost;
+		memcpy(&s->last_state, &rec->state, offsetof(struct trz_state, cpus));
 		return 0;
 	}
 	return 0;
@@ -78,9 +89,51 @@ static uint64_t unfilled(const struct dump_stats *s)
 	return n;
 }
 
+/* A recording is complete when its recorder closed it (END record).  Version 1 files and
+ * traces no recorder wrote (imports, fills of them) carry no such record: complete unless
+ * truncated. */
+static int complete(const struct dump_stats *s, const struct trz_reader_stats *rs)
+{
+	if (rs->truncated)
+		return 0;
+	if (rs->version >= 2 && (s->state_seen || s->recorder))
+		return s->end_seen;
+	return 1;
+}
+
+/* Events lost that no gap record accounts for: an incomplete recording's last STATE knew of
+ * losses whose gap records never reached the file. */
+static uint64_t pending(const struct dump_stats *s)
+{
+	uint64_t known;
+
+	if (s->end_seen || !s->state_seen)
+		return 0;
+	known = s->lost_at_state + s->last_state.pending_lost;
+	return known > s->lost ? known - s->lost : 0;
+}
+
+static void print_incomplete(FILE *out, const struct dump_stats *s)
+{
+	char when[64] = "unknown";
+	time_t t = (time_t)(s->last_state.wall_ns / 1000000000u);
+	struct tm tm;
+
+	if (!s->state_seen) {
+		fprintf(out, "incomplete: the file is truncated\n");
+		return;
+	}
+	if (s->last_state.wall_ns && gmtime_r(&t, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fprintf(out, "incomplete: tracer stopped without closing\n");
+	fprintf(out, "last block         flushed at %s (trace clock %" PRIu64 ".%09" PRIu64 " s)\n",
+		when, s->last_state.ts_ns / 1000000000u, s->last_state.ts_ns % 1000000000u);
+}
+
 void dump_stats_print(FILE *out, const struct dump_stats *s, const struct trz_reader_stats *rs,
 		      int json)
 {
+	uint64_t pend = pending(s);
 	double bpe = s->events ? (double)rs->file_bytes / (double)s->events : 0.0;
 	double dur = s->ts_last > s->ts_first ? (double)(s->ts_last - s->ts_first) / 1e9 : 0.0;
 
@@ -94,14 +147,19 @@ void dump_stats_print(FILE *out, const struct dump_stats *s, const struct trz_re
 			",\"syscall_exits\":%" PRIu64 ",\"distinct_syscalls\":%" PRIu64
 			",\"bytes_per_event\":%.4f,\"file_bytes\":%" PRIu64 ",\"blocks\":%" PRIu64
 			",\"blocks_bad\":%" PRIu64 ",\"truncated\":%s,\"thread_records\":%" PRIu64
-			",\"meta_records\":%" PRIu64 ",\"duration_s\":%.9f,\"version\":%u}\n",
+			",\"meta_records\":%" PRIu64 ",\"duration_s\":%.9f,\"version\":%u"
+			",\"complete\":%s,\"lost_known_events\":%" PRIu64
+			",\"lost_not_in_gaps\":%" PRIu64 "}\n",
 			s->events, s->tids.n, s->gaps, s->attributed_gaps, s->unattributed_gaps,
-			s->lost, s->attributed_lost, s->unattributed_lost, s->synthetic, unfilled(s),
+			s->lost + pend, s->attributed_lost, s->unattributed_lost, s->synthetic, unfilled(s),
 			s->entries, s->exits, s->nrs.n, bpe, rs->file_bytes, rs->blocks_ok,
 			rs->blocks_bad, rs->truncated ? "true" : "false", s->thread_records,
-			s->meta_records, dur, rs->version);
+			s->meta_records, dur, rs->version, complete(s, rs) ? "true" : "false",
+			s->lost_known, pend);
 		return;
 	}
+	if (!complete(s, rs))
+		print_incomplete(out, s);
 	fprintf(out, "events             %" PRIu64 " (%" PRIu64 " entries, %" PRIu64 " exits)\n",
 		s->events, s->entries, s->exits);
 	fprintf(out, "threads            %" PRIu64 "\n", s->tids.n);
@@ -110,7 +168,12 @@ void dump_stats_print(FILE *out, const struct dump_stats *s, const struct trz_re
 	fprintf(out, "gaps               %" PRIu64 " (%" PRIu64 " attributed, %" PRIu64
 		     " unattributed)\n", s->gaps, s->attributed_gaps, s->unattributed_gaps);
 	fprintf(out, "lost events        %" PRIu64 " (%" PRIu64 " attributed, %" PRIu64
-		     " unattributed)\n", s->lost, s->attributed_lost, s->unattributed_lost);
+		     " unattributed", s->lost + pend, s->attributed_lost, s->unattributed_lost);
+	if (pend)
+		fprintf(out, ", %" PRIu64 " not in a gap record when the tracer stopped", pend);
+	fprintf(out, ")\n");
+	fprintf(out, "lost, known        %" PRIu64 " (syscall known from the gaps' sketches)\n",
+		s->lost_known);
 	fprintf(out, "synthetic events   %" PRIu64 "\n", s->synthetic);
 	fprintf(out, "unfilled gaps      %" PRIu64 "\n", unfilled(s));
 	fprintf(out, "thread records     %" PRIu64 "\n", s->thread_records);

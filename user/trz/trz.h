@@ -1,4 +1,5 @@
-/* trz.h - the .trz trace format (version 1): records, writer and reader.
+/* trz.h - the .trz trace format (version 2; version 1 files are read too): records, writer
+ * and reader.
  *
  * This header is the contract between every tool: the collector, the importers, the gap filler
  * and tracerec-dump all read and write traces only through it.  The on-disk layout is specified
@@ -11,6 +12,8 @@
  *   TRZ_REC_SYNTH   a synthetic event produced by an imputer for a gap, with a confidence
  *   TRZ_REC_THREAD  process/thread information (fork, exec, exit, or a snapshot)
  *   TRZ_REC_META    one key/value string of trace metadata (host, kernel, arch, tool, ...)
+ *   TRZ_REC_STATE   (version 2) the writer's loss accounting: a snapshot with every flushed
+ *                   block of a live recording, and one END record when it closed cleanly
  *
  * Conventions: all functions return 0 or -errno (readers: 1 = a record, 0 = end); pointer
  * returning functions return NULL with errno set.  Nothing here prints or exits; problems the
@@ -22,7 +25,8 @@
 #include <stdint.h>
 #include <stddef.h>
 
-#define TRZ_VERSION 1
+#define TRZ_VERSION 2        /* written by default */
+#define TRZ_VERSION_MIN 1    /* oldest version read (and written on request) */
 
 enum trz_rec_kind {
 	TRZ_REC_EVENT = 1,
@@ -30,6 +34,7 @@ enum trz_rec_kind {
 	TRZ_REC_SYNTH = 3,
 	TRZ_REC_THREAD = 4,
 	TRZ_REC_META = 5,
+	TRZ_REC_STATE = 6, /* version 2 */
 };
 
 enum trz_dir {
@@ -58,6 +63,36 @@ struct trz_event {
 	uint8_t nargs;         /* 0 or TRZ_MAX_ARGS */
 };
 
+/* A syscall event token: (nr, dir). */
+struct trz_token {
+	int32_t nr;
+	uint8_t dir;
+	uint8_t _pad[3];
+};
+
+#define TRZ_SKETCH_MAX_TOKS 64 /* distinct (nr, dir) counts a sketch can hold */
+#define TRZ_SKETCH_ENDS 8      /* first and last lost tokens kept in order */
+
+/* What is known about the events of an attributed gap (version 2): the collector's lost-syscall
+ * sketch.  toks[] counts lost events per token (distinct tokens, counts > 0); `other` events
+ * had a token beyond the ones counted.  first[] are the gap's first nfirst lost tokens in order,
+ * last[] its last nlast (both min(lost, 8) when the collector knew them).  When present,
+ * sum(toks[].count) + other == the gap's lost; other == 0 makes the sketch exact: the gap's
+ * multiset of events is known. */
+struct trz_sketch {
+	uint8_t present;       /* 0: nothing is known about the lost events */
+	uint8_t ntoks, nfirst, nlast;
+	uint32_t _pad;
+	uint64_t other;        /* lost events not counted in toks[] */
+	uint64_t t_first_ns;   /* time of the first lost event (0 = unknown) */
+	uint64_t t_last_ns;    /* time of the last lost event (0 = unknown) */
+	struct trz_sketch_cnt {
+		struct trz_token tok;
+		uint64_t count;
+	} toks[TRZ_SKETCH_MAX_TOKS];
+	struct trz_token first[TRZ_SKETCH_ENDS], last[TRZ_SKETCH_ENDS];
+};
+
 /* Events lost.  Attributed gaps name a thread and the missing range of its tseq; unattributed
  * gaps (per-CPU ring-buffer losses no later event revealed, LTTng discarded events) name a CPU
  * and, when known, the missing range of its cseq. */
@@ -73,7 +108,13 @@ struct trz_gap {
 	uint16_t cpu;          /* cpu of the loss, or TRZ_NO_CPU */
 	uint8_t attributed;    /* 1 = tid/pid/tseq valid, 0 = unattributed */
 	uint8_t _pad;
+	struct trz_sketch sketch; /* version 2, attributed gaps: the lost events, when known */
 };
+
+/* Lost events of g whose token the sketch knows (0 without a sketch). */
+uint64_t trz_sketch_known(const struct trz_gap *g);
+/* 1 when g's sketch is exact: every lost event's token is known. */
+int trz_sketch_exact(const struct trz_gap *g);
 
 /* An event produced by an imputer for a gap. */
 struct trz_synth {
@@ -92,9 +133,11 @@ enum trz_thread_what {
 
 struct trz_thread {
 	uint64_t ts_ns;
-	uint32_t pid, tid, ppid;
+	uint32_t pid, tid, ppid; /* ppid: parent process (0 = unknown) */
 	uint8_t what;            /* enum trz_thread_what */
-	uint8_t _pad[3];
+	uint8_t has_status;      /* version 2, EXIT: exit_status is known */
+	uint8_t _pad[2];
+	int32_t exit_status;     /* EXIT with has_status: wait(2) status (WIFEXITED/WIFSIGNALED) */
 	char comm[TRZ_COMM_LEN]; /* NUL-terminated */
 	char path[TRZ_PATH_MAX]; /* exec path, NUL-terminated, may be empty */
 };
@@ -102,6 +145,39 @@ struct trz_thread {
 struct trz_meta {
 	char key[TRZ_KEY_MAX];   /* NUL-terminated, e.g. "host", "kernel", "arch", "tool", "cmdline" */
 	char value[TRZ_PATH_MAX];
+};
+
+#define TRZ_STATE_MAX_CPUS 256
+#define TRZ_STATE_MAX_THREADS 64
+
+enum trz_state_what {
+	TRZ_STATE_SNAPSHOT = 1, /* accounting so far; the recording went on */
+	TRZ_STATE_END = 2,      /* the recording stopped and the file was closed cleanly */
+};
+
+/* The recorder's loss accounting (version 2).  A live recorder writes a SNAPSHOT as the last
+ * record of every block it flushes, so that a trace whose writer was killed still tells its
+ * losses up to its last block; END is the last record of a cleanly closed recording.  A trace
+ * with STATE records but no END is incomplete. */
+struct trz_state {
+	uint8_t what;            /* enum trz_state_what */
+	uint8_t _pad;
+	uint16_t ncpus;          /* cpus[] entries (the rest are not stored) */
+	uint16_t nthreads;       /* threads[] entries */
+	uint16_t _pad2;
+	uint64_t ts_ns;          /* when (the trace's clock) */
+	uint64_t wall_ns;        /* when (CLOCK_REALTIME, ns since the epoch; 0 = unknown) */
+	uint64_t pending_lost;   /* events lost that no gap record before this one accounts for */
+	uint64_t other_lost;     /* part of pending_lost of threads not listed in threads[] */
+	struct trz_state_cpu {
+		uint64_t attempted;  /* kernel: events attempted on this cpu */
+		uint64_t consumed;   /* events taken from its ring (some may not be written yet) */
+		uint64_t lost;       /* kernel: events lost on this cpu */
+	} cpus[TRZ_STATE_MAX_CPUS];
+	struct trz_state_thread {
+		uint32_t tid, pid;
+		uint64_t lost;       /* its events lost that no gap record accounts for yet */
+	} threads[TRZ_STATE_MAX_THREADS];
 };
 
 struct trz_record {
@@ -113,6 +189,7 @@ struct trz_record {
 		struct trz_synth syn;
 		struct trz_thread th;
 		struct trz_meta meta;
+		struct trz_state state;
 	};
 };
 
@@ -124,6 +201,7 @@ struct trz_writer_opts {
 	uint32_t block_events;   /* records per block before a flush (0 = default, 65536) */
 	int zlevel;              /* zlib level (0 = default) */
 	int append;              /* 1: open an existing trz file and append blocks (live fill) */
+	int version;             /* format version to write (0 = TRZ_VERSION; append: the file's) */
 };
 
 /* Create (mode 0600, truncating) or, with opts->append, reopen path (created when missing;
@@ -137,14 +215,18 @@ struct trz_writer *trz_writer_fdopen(int fd, const struct trz_writer_opts *opts)
 /* Append one record to the current block; a full block (block_events records, or 4 MiB of
  * encoded data) is flushed.  -EINVAL (nothing written) for a record the format cannot hold:
  * dir > 1, nargs other than 0 or 6, a synthetic event with gap_id 0 or a confidence outside
- * [0, 1] (or NaN), a gap with id 0 or attributed > 1, a thread with what > 3, an empty or NULL
- * metadata key.  Strings longer than their field are cut.  Other errors (-ENOMEM, -EIO, write
+ * [0, 1] (or NaN), a gap with id 0 or attributed > 1, a gap whose sketch does not add up
+ * (see struct trz_sketch; also: ntoks > 64, nfirst or nlast > 8, a dir > 1, a count of 0, a
+ * token counted twice), a thread with what > 3, an empty or NULL metadata key.  A version 1
+ * writer drops what version 1 cannot hold (sketches, exit status).  Strings longer than their field are cut.  Other errors (-ENOMEM, -EIO, write
  * errors) are sticky: every later call returns them. */
 int trz_write_event(struct trz_writer *w, const struct trz_event *ev);
 int trz_write_gap(struct trz_writer *w, const struct trz_gap *gap);
 int trz_write_synth(struct trz_writer *w, const struct trz_synth *syn);
 int trz_write_thread(struct trz_writer *w, const struct trz_thread *th);
 int trz_write_meta(struct trz_writer *w, const char *key, const char *value);
+/* Version 2 only (-EINVAL in a version 1 file, or for what/ncpus/nthreads out of range). */
+int trz_write_state(struct trz_writer *w, const struct trz_state *st);
 int trz_write_record(struct trz_writer *w, const struct trz_record *rec);
 
 /* Compress and write the current block (no-op when empty).  Long-running writers call this at

@@ -85,6 +85,7 @@ struct trz_cpu_state {
 
 /* Per-block prediction state shared by encoder and decoder. */
 struct trz_bstate {
+	uint16_t version;       /* format version of the file (set once; not reset per block) */
 	uint64_t prev_ts;       /* timestamp of the last event, synth or thread record */
 	uint32_t prev_thr_tid;  /* tid of the last thread record */
 	struct trz_tid_state *tids;
@@ -115,6 +116,9 @@ int trz_enc_event(struct trz_bstate *s, struct trz_buf *col, enum trz_rec_kind k
 int trz_enc_gap(struct trz_bstate *s, struct trz_buf *col, const struct trz_gap *g);
 int trz_enc_thread(struct trz_bstate *s, struct trz_buf *col, const struct trz_thread *th);
 int trz_enc_meta(struct trz_bstate *s, struct trz_buf *col, const char *key, const char *value);
+int trz_enc_state(struct trz_bstate *s, struct trz_buf *col, const struct trz_state *st);
+/* 0 when sk adds up for a gap of lost events (see struct trz_sketch), else -EINVAL. */
+int trz_sketch_check(const struct trz_sketch *sk, uint64_t lost);
 
 /* Decode the next record from cur[TRZ_NCOLS] into *rec (offset untouched).  Returns 0,
  * -EBADMSG for malformed data, -ENOMEM.  maxdict bounds the dictionaries (the block's nrec). */

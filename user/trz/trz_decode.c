@@ -196,17 +196,106 @@ static int dec_synth_tail(struct trz_cur *cur, struct trz_synth *syn)
 	return 0;
 }
 
-static int dec_gap(struct trz_cur *cur, struct trz_gap *g)
+static int dec_token(struct trz_cur *c, struct trz_token *t)
+{
+	uint64_t nr, dir;
+
+	TRZ_TRY(trz_cur_varint(c, &nr));
+	TRZ_TRY(trz_cur_varint(c, &dir));
+	int64_t n = trz_unzigzag(nr);
+	BAD(n < INT32_MIN || n > INT32_MAX || dir > TRZ_EXIT);
+	*t = (struct trz_token){ .nr = (int32_t)n, .dir = (uint8_t)dir };
+	return 0;
+}
+
+/* The version 2 tail of a gap (see enc_sketch); validated like the writer does. */
+static int dec_sketch(struct trz_cur *c, struct trz_sketch *sk, uint64_t lost)
+{
+	uint64_t v;
+
+	TRZ_TRY(trz_cur_varint(c, &v));
+	BAD(v > 1);
+	if (!v)
+		return 0;
+	sk->present = 1;
+	TRZ_TRY(trz_cur_varint(c, &v));
+	BAD(v > TRZ_SKETCH_MAX_TOKS);
+	sk->ntoks = (uint8_t)v;
+	for (int i = 0; i < sk->ntoks; i++) {
+		TRZ_TRY(dec_token(c, &sk->toks[i].tok));
+		TRZ_TRY(trz_cur_varint(c, &sk->toks[i].count));
+	}
+	TRZ_TRY(trz_cur_varint(c, &sk->other));
+	TRZ_TRY(trz_cur_varint(c, &v));
+	BAD(v > TRZ_SKETCH_ENDS);
+	sk->nfirst = (uint8_t)v;
+	for (int i = 0; i < sk->nfirst; i++)
+		TRZ_TRY(dec_token(c, &sk->first[i]));
+	TRZ_TRY(trz_cur_varint(c, &v));
+	BAD(v > TRZ_SKETCH_ENDS);
+	sk->nlast = (uint8_t)v;
+	for (int i = 0; i < sk->nlast; i++)
+		TRZ_TRY(dec_token(c, &sk->last[i]));
+	TRZ_TRY(trz_cur_varint(c, &sk->t_first_ns));
+	TRZ_TRY(trz_cur_varint(c, &v));
+	BAD(sk->t_first_ns + v < sk->t_first_ns);
+	sk->t_last_ns = sk->t_first_ns + v;
+	BAD(trz_sketch_check(sk, lost) != 0);
+	return 0;
+}
+
+static int dec_gap(struct trz_bstate *s, struct trz_cur *cur, struct trz_gap *g)
 {
 	uint64_t v[10];
 
 	for (int i = 0; i < 10; i++)
 		TRZ_TRY(trz_cur_varint(&cur[TRZ_COL_MISC], &v[i]));
 	BAD(!v[0] || v[6] > UINT32_MAX || v[7] > UINT32_MAX || v[8] > 0xffff || v[9] > 1);
-	*g = (struct trz_gap){ .id = v[0], .lost = v[1], .seq_first = v[2], .seq_last = v[3],
-			       .t_start_ns = v[4], .t_end_ns = v[5], .pid = (uint32_t)v[6],
-			       .tid = (uint32_t)v[7], .cpu = (uint16_t)v[8],
-			       .attributed = (uint8_t)v[9] };
+	memset(g, 0, sizeof(*g));
+	g->id = v[0];
+	g->lost = v[1];
+	g->seq_first = v[2];
+	g->seq_last = v[3];
+	g->t_start_ns = v[4];
+	g->t_end_ns = v[5];
+	g->pid = (uint32_t)v[6];
+	g->tid = (uint32_t)v[7];
+	g->cpu = (uint16_t)v[8];
+	g->attributed = (uint8_t)v[9];
+	return s->version >= 2 ? dec_sketch(&cur[TRZ_COL_MISC], &g->sketch, g->lost) : 0;
+}
+
+/* STATE (version 2); counts are checked against their limits before use. */
+static int dec_state(struct trz_bstate *s, struct trz_cur *cur, struct trz_state *st)
+{
+	struct trz_cur *m = &cur[TRZ_COL_MISC];
+	uint64_t v;
+
+	BAD(s->version < 2);
+	memset(st, 0, offsetof(struct trz_state, cpus));
+	TRZ_TRY(trz_cur_varint(m, &v));
+	BAD(v < TRZ_STATE_SNAPSHOT || v > TRZ_STATE_END);
+	st->what = (uint8_t)v;
+	TRZ_TRY(trz_cur_varint(m, &st->ts_ns));
+	TRZ_TRY(trz_cur_varint(m, &st->wall_ns));
+	TRZ_TRY(trz_cur_varint(m, &st->pending_lost));
+	TRZ_TRY(trz_cur_varint(m, &st->other_lost));
+	TRZ_TRY(trz_cur_varint(m, &v));
+	BAD(v > TRZ_STATE_MAX_CPUS);
+	st->ncpus = (uint16_t)v;
+	for (int i = 0; i < st->ncpus; i++) {
+		TRZ_TRY(trz_cur_varint(m, &st->cpus[i].attempted));
+		TRZ_TRY(trz_cur_varint(m, &st->cpus[i].consumed));
+		TRZ_TRY(trz_cur_varint(m, &st->cpus[i].lost));
+	}
+	TRZ_TRY(trz_cur_varint(m, &v));
+	BAD(v > TRZ_STATE_MAX_THREADS);
+	st->nthreads = (uint16_t)v;
+	for (int i = 0; i < st->nthreads; i++) {
+		TRZ_TRY(dec_u32(m, &st->threads[i].tid));
+		TRZ_TRY(dec_u32(m, &st->threads[i].pid));
+		TRZ_TRY(trz_cur_varint(m, &st->threads[i].lost));
+	}
 	return 0;
 }
 
@@ -222,6 +311,14 @@ static int dec_thread(struct trz_bstate *s, struct trz_cur *cur, struct trz_thre
 	TRZ_TRY(trz_cur_varint(&cur[TRZ_COL_MISC], &what));
 	BAD(what > TRZ_THREAD_EXIT);
 	th->what = (uint8_t)what;
+	if (s->version >= 2) {
+		uint64_t status;
+
+		TRZ_TRY(trz_cur_varint(&cur[TRZ_COL_MISC], &status));
+		BAD(status > 0x10000 || (status && what != TRZ_THREAD_EXIT));
+		th->has_status = status != 0;
+		th->exit_status = status ? (int32_t)(status - 1) : 0;
+	}
 	s->prev_thr_tid = th->tid;
 	TRZ_TRY(dec_str(&cur[TRZ_COL_STR], th->comm, TRZ_COMM_LEN));
 	return dec_str(&cur[TRZ_COL_STR], th->path, TRZ_PATH_MAX);
@@ -244,7 +341,9 @@ int trz_dec_record(struct trz_bstate *s, struct trz_cur *cur, struct trz_record 
 		TRZ_TRY(dec_event(s, cur, k, &rec->syn.ev, maxdict));
 		return dec_synth_tail(cur, &rec->syn);
 	case TRZ_REC_GAP:
-		return dec_gap(cur, &rec->gap);
+		return dec_gap(s, cur, &rec->gap);
+	case TRZ_REC_STATE:
+		return dec_state(s, cur, &rec->state);
 	case TRZ_REC_THREAD:
 		return dec_thread(s, cur, &rec->th);
 	case TRZ_REC_META:

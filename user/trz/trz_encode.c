@@ -137,18 +137,102 @@ int trz_enc_event(struct trz_bstate *s, struct trz_buf *col, enum trz_rec_kind k
 	return 0;
 }
 
+int trz_sketch_check(const struct trz_sketch *sk, uint64_t lost)
+{
+	uint64_t sum = sk->other;
+
+	if (!sk->present)
+		return 0;
+	if (sk->ntoks > TRZ_SKETCH_MAX_TOKS || sk->nfirst > TRZ_SKETCH_ENDS ||
+	    sk->nlast > TRZ_SKETCH_ENDS || sk->t_first_ns > sk->t_last_ns)
+		return -EINVAL;
+	for (int i = 0; i < sk->ntoks; i++) {
+		const struct trz_sketch_cnt *c = &sk->toks[i];
+
+		if (!c->count || c->tok.dir > TRZ_EXIT || sum + c->count < sum)
+			return -EINVAL;
+		sum += c->count;
+		for (int j = 0; j < i; j++)
+			if (sk->toks[j].tok.nr == c->tok.nr && sk->toks[j].tok.dir == c->tok.dir)
+				return -EINVAL;
+	}
+	for (int i = 0; i < sk->nfirst; i++)
+		if (sk->first[i].dir > TRZ_EXIT)
+			return -EINVAL;
+	for (int i = 0; i < sk->nlast; i++)
+		if (sk->last[i].dir > TRZ_EXIT)
+			return -EINVAL;
+	return sum == lost && lost ? 0 : -EINVAL;
+}
+
+static int enc_token(struct trz_buf *col, const struct trz_token *t)
+{
+	TRZ_TRY(trz_buf_varint(col, trz_zigzag(t->nr)));
+	return trz_buf_varint(col, t->dir);
+}
+
+/* Version 2 tail of a gap: 0 (no sketch) or 1 and the sketch (man/trz.5, "GAP"). */
+static int enc_sketch(struct trz_buf *col, const struct trz_sketch *sk)
+{
+	if (!sk->present)
+		return trz_buf_varint(col, 0);
+	TRZ_TRY(trz_buf_varint(col, 1));
+	TRZ_TRY(trz_buf_varint(col, sk->ntoks));
+	for (int i = 0; i < sk->ntoks; i++) {
+		TRZ_TRY(enc_token(col, &sk->toks[i].tok));
+		TRZ_TRY(trz_buf_varint(col, sk->toks[i].count));
+	}
+	TRZ_TRY(trz_buf_varint(col, sk->other));
+	TRZ_TRY(trz_buf_varint(col, sk->nfirst));
+	for (int i = 0; i < sk->nfirst; i++)
+		TRZ_TRY(enc_token(col, &sk->first[i]));
+	TRZ_TRY(trz_buf_varint(col, sk->nlast));
+	for (int i = 0; i < sk->nlast; i++)
+		TRZ_TRY(enc_token(col, &sk->last[i]));
+	TRZ_TRY(trz_buf_varint(col, sk->t_first_ns));
+	return trz_buf_varint(col, sk->t_last_ns - sk->t_first_ns);
+}
+
 int trz_enc_gap(struct trz_bstate *s, struct trz_buf *col, const struct trz_gap *g)
 {
 	uint8_t k = TRZ_REC_GAP;
 	const uint64_t v[] = { g->id, g->lost, g->seq_first, g->seq_last, g->t_start_ns,
 			       g->t_end_ns, g->pid, g->tid, g->cpu, g->attributed };
 
-	(void)s;
-	if (!g->id || g->attributed > 1)
+	if (!g->id || g->attributed > 1 || trz_sketch_check(&g->sketch, g->lost))
 		return -EINVAL;
 	TRZ_TRY(trz_buf_put(&col[TRZ_COL_KIND], &k, 1));
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
 		TRZ_TRY(trz_buf_varint(&col[TRZ_COL_MISC], v[i]));
+	return s->version >= 2 ? enc_sketch(&col[TRZ_COL_MISC], &g->sketch) : 0;
+}
+
+int trz_enc_state(struct trz_bstate *s, struct trz_buf *col, const struct trz_state *st)
+{
+	uint8_t k = TRZ_REC_STATE;
+	struct trz_buf *m = &col[TRZ_COL_MISC];
+
+	if (s->version < 2 || st->what < TRZ_STATE_SNAPSHOT || st->what > TRZ_STATE_END ||
+	    st->ncpus > TRZ_STATE_MAX_CPUS || st->nthreads > TRZ_STATE_MAX_THREADS)
+		return -EINVAL;
+	TRZ_TRY(trz_buf_put(&col[TRZ_COL_KIND], &k, 1));
+	TRZ_TRY(trz_buf_varint(m, st->what));
+	TRZ_TRY(trz_buf_varint(m, st->ts_ns));
+	TRZ_TRY(trz_buf_varint(m, st->wall_ns));
+	TRZ_TRY(trz_buf_varint(m, st->pending_lost));
+	TRZ_TRY(trz_buf_varint(m, st->other_lost));
+	TRZ_TRY(trz_buf_varint(m, st->ncpus));
+	for (int i = 0; i < st->ncpus; i++) {
+		TRZ_TRY(trz_buf_varint(m, st->cpus[i].attempted));
+		TRZ_TRY(trz_buf_varint(m, st->cpus[i].consumed));
+		TRZ_TRY(trz_buf_varint(m, st->cpus[i].lost));
+	}
+	TRZ_TRY(trz_buf_varint(m, st->nthreads));
+	for (int i = 0; i < st->nthreads; i++) {
+		TRZ_TRY(trz_buf_varint(m, st->threads[i].tid));
+		TRZ_TRY(trz_buf_varint(m, st->threads[i].pid));
+		TRZ_TRY(trz_buf_varint(m, st->threads[i].lost));
+	}
 	return 0;
 }
 
@@ -159,13 +243,18 @@ int trz_enc_thread(struct trz_bstate *s, struct trz_buf *col, const struct trz_t
 			       trz_zigzag((int64_t)th->pid - (int64_t)th->tid),
 			       trz_zigzag((int64_t)th->ppid - (int64_t)th->pid), th->what };
 
-	if (th->what > TRZ_THREAD_EXIT)
+	if (th->what > TRZ_THREAD_EXIT ||
+	    (th->has_status && (th->exit_status < 0 || th->exit_status > 0xffff)))
 		return -EINVAL;
 	TRZ_TRY(trz_buf_put(&col[TRZ_COL_KIND], &k, 1));
 	TRZ_TRY(enc_ts(s, col, th->ts_ns));
 	s->prev_thr_tid = th->tid;
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
 		TRZ_TRY(trz_buf_varint(&col[TRZ_COL_MISC], v[i]));
+	if (s->version >= 2) /* exit status: 0 = unknown, else wait(2) status + 1 */
+		TRZ_TRY(trz_buf_varint(&col[TRZ_COL_MISC],
+				       th->what == TRZ_THREAD_EXIT && th->has_status
+					       ? (uint64_t)(uint32_t)th->exit_status + 1 : 0));
 	TRZ_TRY(enc_str(&col[TRZ_COL_STR], th->comm, TRZ_COMM_LEN));
 	return enc_str(&col[TRZ_COL_STR], th->path, TRZ_PATH_MAX);
 }

@@ -324,6 +324,7 @@ struct trz_reader *trz_reader_open(const char *path, trz_warn_fn warn, void *ctx
 	r->off = r->hdr_len;
 	r->stats.file_bytes = (uint64_t)sb.st_size;
 	r->stats.version = trz_get16(h + 8);
+	r->st.version = (uint16_t)r->stats.version; /* decoding depends on it */
 	return r;
 fail:
 	if (fd >= 0)

@@ -50,7 +50,7 @@ static int write_file_header(struct trz_writer *w)
 	int err;
 
 	memcpy(h, TRZ_MAGIC, TRZ_MAGIC_LEN);
-	trz_put16(h + 8, TRZ_VERSION);
+	trz_put16(h + 8, w->st.version);
 	trz_put16(h + 10, TRZ_FILE_HDR_LEN);
 	trz_put32(h + 12, 0);
 	err = write_all(w->fd, h, sizeof(h));
@@ -75,6 +75,7 @@ static int prepare_append(struct trz_writer *w)
 	int err = trz_check_file_header(h, (size_t)n, NULL);
 	if (err)
 		return err;
+	w->st.version = trz_get16(h + 8); /* blocks appended in the file's version */
 	if (lseek(w->fd, 0, SEEK_END) < 0)
 		return -errno;
 	w->bytes = (uint64_t)sb.st_size;
@@ -97,6 +98,12 @@ struct trz_writer *trz_writer_fdopen(int fd, const struct trz_writer_opts *opts)
 		w->block_events = TRZ_MAX_BLOCK_RECS;
 	w->zlevel = opts && opts->zlevel > 0 && opts->zlevel <= 9 ? opts->zlevel : 6;
 	trz_bstate_reset(&w->st);
+	w->st.version = opts && opts->version ? (uint16_t)opts->version : TRZ_VERSION;
+	if (w->st.version < TRZ_VERSION_MIN || w->st.version > TRZ_VERSION) {
+		free(w);
+		errno = EINVAL;
+		return NULL;
+	}
 	err = opts && opts->append ? prepare_append(w) : write_file_header(w);
 	if (err) {
 		w->fd = -1; /* the caller still owns fd on failure */
@@ -221,8 +228,13 @@ int trz_writer_flush(struct trz_writer *w)
 	err = build_payload(w);
 	if (!err)
 		err = compress_block(w);
-	if (!err)
+	if (!err) {
 		err = write_all(w->fd, w->out.p, w->out.len);
+		/* disk full in the middle of a block: cut the partial block off, so the file ends
+		 * with its last complete block (only bytes this writer wrote are removed) */
+		if (err && ftruncate(w->fd, (off_t)w->bytes) == 0)
+			lseek(w->fd, (off_t)w->bytes, SEEK_SET);
+	}
 	if (err)
 		return w->err = err;
 	w->bytes += w->out.len;
@@ -308,6 +320,15 @@ int trz_write_meta(struct trz_writer *w, const char *key, const char *value)
 	return record_done(w, trz_enc_meta(&w->st, w->col, key, value), 0, 0);
 }
 
+int trz_write_state(struct trz_writer *w, const struct trz_state *st)
+{
+	if (!w || !st)
+		return -EINVAL;
+	if (w->err)
+		return w->err;
+	return record_done(w, trz_enc_state(&w->st, w->col, st), 0, 0);
+}
+
 int trz_write_record(struct trz_writer *w, const struct trz_record *rec)
 {
 	if (!rec)
@@ -323,6 +344,8 @@ int trz_write_record(struct trz_writer *w, const struct trz_record *rec)
 		return trz_write_thread(w, &rec->th);
 	case TRZ_REC_META:
 		return trz_write_meta(w, rec->meta.key, rec->meta.value);
+	case TRZ_REC_STATE:
+		return trz_write_state(w, &rec->state);
 	}
 	return -EINVAL;
 }
