@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "dump/dump.h"
@@ -123,7 +124,13 @@ static void test_dump_export_windows(void **state)
 		r.ev.dir = (uint8_t)(i % 2);
 		assert_int_equal(dump_export_add(x, &r), 0);
 	}
-	assert_int_equal(dump_export_write(x, path, 10, &nwin), 0);
+	snprintf(vpath, sizeof(vpath), "%s.vocab", path);
+	int nfd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	int vfd = open(vpath, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(nfd >= 0 && vfd >= 0);
+	assert_int_equal(dump_export_write(x, nfd, vfd, 10, &nwin), 0);
+	close(nfd);
+	close(vfd);
 	assert_int_equal(nwin, 3);
 	assert_int_equal(npy_read(path, &w), 0);
 	assert_int_equal(w.n, 3);
@@ -133,9 +140,8 @@ static void test_dump_export_windows(void **state)
 		assert_true(w.data[i] == 1 || w.data[i] == 2);
 	assert_int_not_equal(w.data[0], w.data[1]);
 	npy_free(&w);
-	assert_int_equal(dump_export_write(x, path, 40, &nwin), -ENODATA);
+	assert_int_equal(dump_export_write(x, -1, -1, 40, &nwin), -ENODATA);
 	dump_export_free(x);
-	snprintf(vpath, sizeof(vpath), "%s.vocab", path);
 	unlink(path);
 	unlink(vpath);
 }

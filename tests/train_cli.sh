@@ -58,7 +58,7 @@ expect 2 "unknown option '--frobnicate'" -- $TRAIN --frobnicate
 expect 1 "cannot load training windows $tmp/junk" -- $TRAIN --npy "$tmp/junk" -o "$tmp/x"
 expect 1 "cannot load traces: $tmp/junk" -- $TRAIN -m ngram "$tmp/junk" -o "$tmp/x"
 expect 1 "cannot load traces: $tmp/none.trz: No such file" -- $TRAIN -m ngram "$tmp/none.trz" -o "$tmp/x"
-expect 1 "cannot write $tmp/no/dir/m: No such file" -- \
+expect 1 "cannot create $tmp/no/dir/m: No such file" -- \
   $TRAIN -m ngram --npy "$D/len50/test.npy" -o "$tmp/no/dir/m"
 head -c 3000 "$tmp/m.ngram" >"$tmp/trunc.ngram"
 expect 1 "cannot load n-gram model $tmp/trunc.ngram" -- \

@@ -5,9 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <unistd.h>
 
 #include "dump/dump.h"
 #include "trz/trz.h"
+#include "common/outfile.h"
 
 #define TOOL "tracerec-dump"
 #define TOOL_VERSION "0.1"
@@ -22,7 +25,7 @@ enum {
 struct opts {
 	const char *path, *output, *export_fmt;
 	enum dump_format fmt;
-	int stats, json, quiet, has_tid;
+	int stats, json, quiet, has_tid, force;
 	uint32_t tid;
 	int64_t window;
 };
@@ -38,7 +41,9 @@ static const char usage_text[] =
 	"  -j, --json           with --stats: one JSON object (default: human-readable)\n"
 	"  -e, --export=npy     write windows of model ids to the -o file (default: off)\n"
 	"  -w, --window=L       events per exported window (default: 100)\n"
-	"  -o, --output=FILE    output file; required with --export (default: stdout)\n"
+	"  -o, --output=FILE    output file, created new (mode 0600); required with --export,\n"
+	"                       which also writes FILE.vocab (default: stdout; - is stdout)\n"
+	"      --force          replace existing output files (regular files or symbolic links)\n"
 	"  -q, --quiet          do not report skipped corrupt blocks or truncation (default: off)\n"
 	"  -h, --help           show this help and exit\n"
 	"  -V, --version        show the version and exit\n"
@@ -109,7 +114,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "export", required_argument, NULL, 'e' }, { "window", required_argument, NULL, 'w' },
 		{ "output", required_argument, NULL, 'o' }, { "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },         { "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+		{ "force", no_argument, NULL, 'F' },        { NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
 	int c;
@@ -140,6 +145,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			o->window = (int64_t)v;
 			break;
 		case 'o': o->output = optarg; break;
+		case 'F': o->force = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'h': fputs(usage_text, stdout); return EXIT_OK;
 		case 'V':
@@ -156,8 +162,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		return usage_error("%s", "--json goes with --stats");
 	if (o->export_fmt && o->stats)
 		return usage_error("%s", "--export and --stats cannot be combined");
-	if (o->export_fmt && !o->output)
-		return usage_error("%s", "--export needs -o OUT.npy");
+	if (o->export_fmt && (!o->output || !strcmp(o->output, "-")))
+		return usage_error("%s", "--export needs -o OUT.npy (a file)");
 	return -1;
 }
 
@@ -236,6 +242,64 @@ static int run(struct trz_reader *r, const struct opts *o, FILE *out, struct war
 	return err;
 }
 
+/* -o FILE (and FILE.vocab with --export), or "-": standard output.  Prints the problem. */
+static int open_outputs(const struct opts *o, struct outfile *of, struct outfile *vf, FILE **out)
+{
+	int flags = (o->force ? OUTFILE_FORCE : 0) | (o->export_fmt ? 0 : OUTFILE_STDOUT_OK);
+	char vpath[PATH_MAX];
+	int err;
+
+	vf->fd = -1;
+	if ((err = outfile_open(of, o->output, flags))) {
+		p_err("cannot create %s: %s", o->output, outfile_strerror(err));
+		return err;
+	}
+	if (o->export_fmt) {
+		if (snprintf(vpath, sizeof(vpath), "%s.vocab", o->output) >= (int)sizeof(vpath))
+			err = -ENAMETOOLONG;
+		else
+			err = outfile_open(vf, vpath, flags);
+		if (err) {
+			p_err("cannot create %s.vocab: %s", o->output, outfile_strerror(err));
+			close(of->fd);
+			outfile_discard(of);
+			return err;
+		}
+	} else if (!of->is_stdout && !(*out = fdopen(of->fd, "w"))) {
+		err = -errno;
+		p_err("cannot create %s: %s", o->output, strerror(errno));
+		close(of->fd);
+		outfile_discard(of);
+		return err;
+	}
+	return 0;
+}
+
+/* Close what open_outputs() opened; keep: give the files their names, else remove them (only
+ * what this run created).  Returns 0 or -errno after printing the problem. */
+static int close_outputs(const struct opts *o, struct outfile *of, struct outfile *vf, FILE *out,
+			 int keep)
+{
+	int err = 0;
+
+	if (of->is_stdout)
+		return 0;
+	if (out != stdout ? fclose(out) : close(of->fd))
+		err = -errno;
+	if (vf->fd >= 0 && close(vf->fd) && !err)
+		err = -errno;
+	if (!err && keep && !(err = outfile_commit(of)) && vf->fd >= 0)
+		err = outfile_commit(vf);
+	if (err)
+		p_err("cannot write %s: %s", o->output, strerror(-err));
+	if (err || !keep) {
+		outfile_discard(of);
+		if (vf->fd >= 0)
+			outfile_discard(vf);
+	}
+	return err;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = { .fmt = DUMP_TEXT, .window = 100 };
@@ -244,6 +308,7 @@ int main(int argc, char **argv)
 	struct dump_stats st = { 0 };
 	struct dump_export *x = NULL;
 	struct trz_reader *r;
+	struct outfile of, vf; /* -o FILE; FILE.vocab with --export */
 	FILE *out = stdout;
 	int rc, err;
 
@@ -264,8 +329,8 @@ int main(int argc, char **argv)
 			p_err("%s: %s", o.path, why);
 		return EXIT_FILE;
 	}
-	if (o.output && !o.export_fmt && !(out = fopen(o.output, "w"))) {
-		p_err("cannot create %s: %s", o.output, strerror(errno));
+	/* Outputs: created new (or --force: temporaries renamed over them at the end) */
+	if (o.output && (err = open_outputs(&o, &of, &vf, &out))) {
 		trz_reader_close(r);
 		return EXIT_FILE;
 	}
@@ -273,6 +338,7 @@ int main(int argc, char **argv)
 	setvbuf(out, obuf, _IOFBF, sizeof(obuf));
 	if (o.export_fmt && !(x = dump_export_new())) {
 		p_err("out of memory");
+		close_outputs(&o, &of, &vf, out, 0);
 		trz_reader_close(r);
 		return EXIT_FILE;
 	}
@@ -291,7 +357,7 @@ int main(int argc, char **argv)
 		dump_stats_print(out, &st, &rs, o.json);
 	if (!err && x) {
 		int64_t nwin = 0;
-		err = dump_export_write(x, o.output, o.window, &nwin);
+		err = dump_export_write(x, of.fd, vf.fd, o.window, &nwin);
 		if (err == -ENODATA)
 			p_err("%s: no thread has %lld recorded events in a row; nothing exported",
 			      o.path, (long long)o.window);
@@ -308,8 +374,8 @@ int main(int argc, char **argv)
 		      strerror(errno));
 		rc = EXIT_FILE;
 	}
-	if (out != stdout)
-		fclose(out);
+	if (o.output && close_outputs(&o, &of, &vf, out, rc == EXIT_OK))
+		rc = EXIT_FILE;
 	if (rc == EXIT_OK && (rs.blocks_bad || rs.truncated))
 		rc = EXIT_DAMAGED;
 	dump_stats_free(&st);

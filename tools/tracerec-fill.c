@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "fill/fill.h"
+#include "common/outfile.h"
 
 #define TOOL "tracerec-fill"
 
@@ -14,7 +15,8 @@ static const char usage[] =
 	"Repair every gap of a trace whose thread and count are known: the lost events are\n"
 	"imputed from the thread's events around the gap and written as synthetic events.\n"
 	"\n"
-	"  -o, --output FILE      the repaired trace (required; created mode 0600)\n"
+	"  -o, --output FILE      the repaired trace (required; created new, mode 0600)\n"
+	"      --force            replace FILE if it exists (a regular file or symbolic link)\n"
 	"  -m, --model MODEL      SSSD-S4 checkpoint from tracerec-train (default: none, train on\n"
 	"                         the trace's own intact sequences)\n"
 	"  -M, --method METHOD    ngram, sssd or hybrid (default: ngram)\n"
@@ -89,6 +91,7 @@ int main(int argc, char **argv)
 		{ "seed", required_argument, NULL, 3 },
 		{ "max-gap", required_argument, NULL, 4 },
 		{ "max-synth", required_argument, NULL, 5 },
+		{ "force", no_argument, NULL, 6 },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -96,8 +99,9 @@ int main(int argc, char **argv)
 	struct fill_opts o;
 	struct fill_report r;
 	const char *out = NULL;
+	struct outfile of;
 	double v;
-	int c, err;
+	int c, err, force = 0;
 
 	fill_opts_default(&o);
 	while ((c = getopt_long(argc, argv, "o:m:M:t:j:qh", longopts, NULL)) != -1) {
@@ -160,6 +164,9 @@ int main(int argc, char **argv)
 			}
 			*(c == 4 ? &o.max_gap : &o.max_synth) = (uint64_t)v;
 			break;
+		case 6:
+			force = 1;
+			break;
 		case 'q':
 			o.quiet = 1;
 			break;
@@ -185,9 +192,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, TOOL ": output %s would overwrite the input\n", out);
 		return 2;
 	}
-	/* Read, impute, write */
-	err = fill_trace(argv[optind], out, &o, &r);
+	/* Create the output (new, or --force: a temporary renamed over it at the end) */
+	err = outfile_open(&of, out, force ? OUTFILE_FORCE : 0);
 	if (err) {
+		fprintf(stderr, TOOL ": cannot create %s: %s\n", out, outfile_strerror(err));
+		return 1;
+	}
+	/* Read, impute, write */
+	err = fill_trace_fd(argv[optind], of.fd, out, &o, &r);
+	if (!err && (err = outfile_commit(&of)))
+		snprintf(r.error, sizeof(r.error), "cannot rename the output to %s: %s", out,
+			 strerror(-err));
+	if (err) {
+		outfile_discard(&of); /* only what this run created */
 		fprintf(stderr, TOOL ": %s\n", r.error[0] ? r.error : strerror(-err));
 		return 1;
 	}

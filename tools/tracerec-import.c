@@ -14,11 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "import/import_lttng.h"
 #include "import/import_npy.h"
 #include "common/npy.h"
 #include "common/progress.h"
+#include "common/outfile.h"
 #include "trz/trz.h"
 
 #ifndef TRACEREC_VERSION
@@ -36,7 +38,8 @@ static const char usage_text[] =
 	"  csv FILE          paper dataset windows as text, one comma-separated window per line\n"
 	"\n"
 	"Options:\n"
-	"  -o, --output=FILE   the .trz file to write (created mode 0600, replaced; required)\n"
+	"  -o, --output=FILE   the .trz file to write (created new, mode 0600; required)\n"
+	"      --force         replace FILE if it exists (a regular file or symbolic link)\n"
 	"  -q, --quiet         no progress and no summary on stderr (default: off)\n"
 	"  -v, --verbose       also libbabeltrace2's warnings, and the import details (default: off)\n"
 	"  -h, --help          show this help and exit\n"
@@ -49,7 +52,7 @@ static const char usage_text[] =
 
 struct opts {
 	const char *format, *input, *output;
-	int quiet, verbose;
+	int quiet, verbose, force;
 };
 
 static void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -69,7 +72,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' }, { "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },      { "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },      { NULL, 0, NULL, 0 },
+		{ "version", no_argument, NULL, 'V' },      { "force", no_argument, NULL, 'F' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
@@ -78,6 +82,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'o': o->output = optarg; break;
 		case 'q': o->quiet = 1; break;
 		case 'v': o->verbose = 1; break;
+		case 'F': o->force = 1; break;
 		case 'h': fputs(usage_text, stdout); exit(0);
 		case 'V': printf("tracerec-import (tracerec) %s\n", TRACEREC_VERSION); exit(0);
 		default:
@@ -102,63 +107,65 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-/* The output is written to a temporary file beside it and renamed at the end, so that a
- * failed import never replaces an existing file with a broken one. */
+/* The output (common/outfile.h): created new, or with --force a temporary beside it renamed
+ * over it at the end, so that a failed import never replaces an existing file with a broken one.
+ * A failed or interrupted import removes only what it created. */
 struct output {
-	char tmp[PATH_MAX];
+	struct outfile of;
 	struct trz_writer *w;
 };
 
-/* The temporary file being written, removed if we are interrupted. */
-static const char *volatile tmp_in_progress;
+/* The file being written, removed if we are interrupted. */
+static struct outfile *volatile in_progress;
 
 static void on_signal(int sig)
 {
-	const char *t = tmp_in_progress;
+	struct outfile *of = in_progress;
+	struct stat st;
 
-	if (t)
-		unlink(t);
+	if (of) { /* async-signal-safe: lstat, unlink; only the file this run created */
+		const char *name = of->tmp[0] ? of->tmp : of->path;
+		if (lstat(name, &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == of->dev &&
+		    st.st_ino == of->ino)
+			unlink(name);
+	}
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
 
-static int output_open(struct output *out, const char *path)
+static int output_open(struct output *out, const char *path, int force)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
-	int fd, err;
+	int err = outfile_open(&out->of, path, force ? OUTFILE_FORCE : 0);
 
-	if (snprintf(out->tmp, sizeof(out->tmp), "%s.XXXXXX", path) >= (int)sizeof(out->tmp))
-		return -ENAMETOOLONG;
-	fd = mkstemp(out->tmp); /* mode 0600 */
-	if (fd < 0)
-		return -errno;
-	tmp_in_progress = out->tmp;
+	if (err)
+		return err;
+	out->w = trz_writer_fdopen(out->of.fd, NULL);
+	if (!out->w) {
+		err = -errno;
+		close(out->of.fd); /* the writer leaves it to us on failure */
+		outfile_discard(&out->of);
+		return err;
+	}
+	in_progress = &out->of;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	out->w = trz_writer_fdopen(fd, NULL);
-	if (!out->w) {
-		err = -errno;
-		close(fd);
-		unlink(out->tmp);
-		tmp_in_progress = NULL;
-		return err;
-	}
 	return 0;
 }
 
-/* keep: 1 = close and rename to path, 0 = discard.  Returns 0 or -errno. */
-static int output_close(struct output *out, const char *path, int keep)
+/* keep: 1 = close and give the file its name, 0 = discard.  Returns 0 or -errno. */
+static int output_close(struct output *out, int keep)
 {
-	int err = trz_writer_close(out->w);
+	int err = trz_writer_close(out->w); /* closes the descriptor */
 
 	out->w = NULL;
-	if (!err && keep && rename(out->tmp, path) != 0)
-		err = -errno;
+	if (!err && keep)
+		err = outfile_commit(&out->of);
 	if (err || !keep)
-		unlink(out->tmp);
-	tmp_in_progress = NULL;
+		outfile_discard(&out->of);
+	in_progress = NULL;
 	return err;
 }
 
@@ -226,9 +233,9 @@ static int run_lttng(const struct opts *o)
 	char src[PATH_MAX];
 	int err, cerr;
 
-	err = output_open(&out, o->output);
+	err = output_open(&out, o->output, o->force);
 	if (err) {
-		p_err("cannot create %s: %s", o->output, strerror(-err));
+		p_err("cannot create %s: %s", o->output, outfile_strerror(err));
 		return 1;
 	}
 	io.progress = o->quiet ? NULL : lttng_progress;
@@ -249,12 +256,12 @@ static int run_lttng(const struct opts *o)
 	if (err && st.syscall_events > 0) {
 		/* keep what was read before the trace became unreadable */
 		trz_write_meta(out.w, "import.incomplete", lttng_import_last_error());
-		cerr = output_close(&out, o->output, 1);
+		cerr = output_close(&out, 1);
 		p_err("%s; kept the %llu syscall events read before it in %s", lttng_import_last_error(),
 		      (unsigned long long)st.syscall_events, cerr ? "(none: write failed)" : o->output);
 		return 1;
 	}
-	cerr = output_close(&out, o->output, !err);
+	cerr = output_close(&out, !err);
 	if (err) {
 		p_err("%s", *lttng_import_last_error() ? lttng_import_last_error() : strerror(-err));
 		return 1;
@@ -284,14 +291,14 @@ static int run_windows(const struct opts *o)
 			p_err("%s", csv_last_error());
 		return 1;
 	}
-	err = output_open(&out, o->output);
+	err = output_open(&out, o->output, o->force);
 	if (err) {
 		npy_free(&nw);
-		p_err("cannot create %s: %s", o->output, strerror(-err));
+		p_err("cannot create %s: %s", o->output, outfile_strerror(err));
 		return 1;
 	}
 	err = import_windows(&nw, realpath(o->input, src) ? src : o->input, o->format, out.w);
-	err = output_close(&out, o->output, !err) ?: err;
+	err = output_close(&out, !err) ?: err;
 	if (err) {
 		npy_free(&nw);
 		p_err("cannot write %s: %s", o->output, strerror(-err));

@@ -12,12 +12,14 @@
 #include <string.h>
 #include <signal.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "corpus/corpus.h"
 #include "common/cli.h"
 #include "common/monotime.h"
 #include "ngram/ngram.h"
 #include "common/progress.h"
+#include "common/outfile.h"
 #include "sssd/sssd.h"
 
 #define TOOL "tracerec-train"
@@ -33,6 +35,7 @@ struct train_opts {
 	int min_len;
 	int kmax;
 	int quiet;
+	int force;
 	int window_set;
 	struct sssd_config cfg;
 	struct sssd_train_opts t;
@@ -64,7 +67,8 @@ static void usage(FILE *f)
 "Train a gap imputer on the paper's .npy windows or on the per-thread event sequences of .trz\n"
 "traces (recorded events only; a gap starts a new sequence).\n"
 "\n"
-"  -o, --output=MODEL     file to write (required)\n"
+"  -o, --output=MODEL     file to write (required; created new, mode 0600)\n"
+"      --force            replace MODEL if it exists (a regular file or symbolic link)\n"
 "  -m, --method=NAME      sssd (SSSD-S4 checkpoint) or ngram (n-gram model file)\n"
 "                         (default: sssd)\n"
 "      --npy=FILE         training windows .npy, shape (N, L[, 1]) (instead of traces)\n"
@@ -113,7 +117,7 @@ static void usage(FILE *f)
 
 enum { OPT_NPY = 256, OPT_MIN_LEN, OPT_BUDGET, OPT_BATCH, OPT_LR, OPT_WARMUP, OPT_EMA,
        OPT_WINDOW, OPT_HELDOUT, OPT_EVAL_EVERY, OPT_EVAL_STEPS, OPT_MAX_BLACKOUT, OPT_BLOCKS,
-       OPT_CHANNELS, OPT_STATE, OPT_T, OPT_REPR, OPT_OBJECTIVE, OPT_SEED };
+       OPT_CHANNELS, OPT_STATE, OPT_T, OPT_REPR, OPT_OBJECTIVE, OPT_SEED, OPT_FORCE };
 
 static const struct option longopts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -141,6 +145,7 @@ static const struct option longopts[] = {
 	{ "threads", required_argument, NULL, 'j' },
 	{ "kmax", required_argument, NULL, 'k' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };
@@ -224,6 +229,7 @@ static int parse_args(int argc, char **argv, struct train_opts *o)
 	while ((c = getopt_long(argc, argv, "o:m:i:j:k:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o->out = optarg; break;
+		case OPT_FORCE: o->force = 1; break;
 		case 'm':
 			if (strcmp(optarg, "sssd") && strcmp(optarg, "ngram")) {
 				p_err("unknown --method '%s' (want sssd or ngram)", optarg);
@@ -314,7 +320,22 @@ static int load_data(struct train_opts *o, struct corpus_buf *cb)
 	return rc;
 }
 
-static int train_sssd(struct train_opts *o, struct corpus_buf *cb)
+/* Close the written model and give it its name.  Returns 0 or EXIT_FAIL after the message. */
+static int finish_output(const struct train_opts *o, struct outfile *of)
+{
+	int rc = close(of->fd) ? -errno : 0;
+
+	of->fd = -1;
+	if (!rc)
+		rc = outfile_commit(of);
+	if (rc) {
+		p_err("cannot write %s: %s", o->out, strerror(-rc));
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+static int train_sssd(struct train_opts *o, struct corpus_buf *cb, struct outfile *of)
 {
 	struct sssd_model *m = NULL;
 	struct progress *pg;
@@ -338,11 +359,15 @@ static int train_sssd(struct train_opts *o, struct corpus_buf *cb)
 		sssd_free(m);
 		return EXIT_FAIL;
 	}
-	rc = sssd_save(m, o->out);
+	rc = sssd_save_fd(m, of->fd);
 	if (rc) {
 		p_err("cannot write %s: %s", o->out, sssd_last_error());
 		sssd_free(m);
 		return EXIT_FAIL;
+	}
+	if ((rc = finish_output(o, of))) {
+		sssd_free(m);
+		return rc;
 	}
 	printf("%s: SSSD-S4 %lld parameters, %lld sequences, %d ids, %.1f s%s\n", o->out,
 	       (long long)sssd_num_params(m), (long long)cb->c.n, cb->vocab.n, dt,
@@ -351,14 +376,16 @@ static int train_sssd(struct train_opts *o, struct corpus_buf *cb)
 	return 0;
 }
 
-static int write_ngram(struct train_opts *o, struct corpus_buf *cb)
+static int write_ngram(struct train_opts *o, struct corpus_buf *cb, struct outfile *of)
 {
-	int rc = ngram_file_save(o->out, &cb->c, &cb->vocab, o->kmax);
+	int rc = ngram_file_save_fd(of->fd, &cb->c, &cb->vocab, o->kmax);
 
 	if (rc) {
 		p_err("cannot write %s: %s", o->out, ngram_last_error());
 		return EXIT_FAIL;
 	}
+	if ((rc = finish_output(o, of)))
+		return rc;
 	printf("%s: n-gram model, %lld sequences, %lld events, %d ids\n", o->out,
 	       (long long)cb->c.n, (long long)cb->c.starts[cb->c.n], cb->vocab.n);
 	return 0;
@@ -368,15 +395,31 @@ int main(int argc, char **argv)
 {
 	struct train_opts o;
 	struct corpus_buf cb;
+	struct outfile of;
 	int rc = parse_args(argc, argv, &o);
 
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	/* Training data: .npy windows or per-thread sequences of .trz traces */
-	if (load_data(&o, &cb))
+	/* The model file, created before a long training (new, or --force: a temporary renamed
+	 * over MODEL once written) */
+	rc = outfile_open(&of, o.out, o.force ? OUTFILE_FORCE : 0);
+	if (rc) {
+		p_err("cannot create %s: %s", o.out, outfile_strerror(rc));
 		return EXIT_FAIL;
+	}
+	/* Training data: .npy windows or per-thread sequences of .trz traces */
+	if (load_data(&o, &cb)) {
+		close(of.fd);
+		outfile_discard(&of);
+		return EXIT_FAIL;
+	}
 	/* Train and write the model */
-	rc = !strcmp(o.method, "ngram") ? write_ngram(&o, &cb) : train_sssd(&o, &cb);
+	rc = !strcmp(o.method, "ngram") ? write_ngram(&o, &cb, &of) : train_sssd(&o, &cb, &of);
+	if (rc) {
+		if (of.fd >= 0)
+			close(of.fd);
+		outfile_discard(&of); /* only what this run created */
+	}
 	corpus_buf_free(&cb);
 	return rc;
 }

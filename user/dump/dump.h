@@ -77,9 +77,11 @@ void dump_stats_free(struct dump_stats *s);
 struct dump_export;
 struct dump_export *dump_export_new(void);
 int dump_export_add(struct dump_export *x, const struct trz_record *rec);
-/* Build the vocabulary, cut windows and write path and path.vocab.  *nwin gets the number of
- * windows written.  Returns 0, -ENODATA (no thread has len events) or -errno. */
-int dump_export_write(struct dump_export *x, const char *path, int64_t len, int64_t *nwin);
+/* Build the vocabulary, cut windows and write them as .npy to npy_fd and the vocabulary TSV to
+ * vocab_fd (both created by the caller, left open).  *nwin gets the number of windows written.
+ * Returns 0, -ENODATA (no thread has len events; nothing written) or -errno. */
+int dump_export_write(struct dump_export *x, int npy_fd, int vocab_fd, int64_t len,
+		      int64_t *nwin);
 void dump_export_free(struct dump_export *x);
 
 #endif /* TRC_DUMP_H */

@@ -6,7 +6,8 @@
  *
  * A thread's sequence is split at each attributed gap of that thread, so no window spans
  * lost events; synthetic events are left out.  Windows are written as an (N, L, 1) int32 .npy
- * (user/npy.h) and the vocabulary as PATH.vocab, a TSV of id, syscall, entry|exit, count.
+ * (common/npy.h) and the vocabulary as a TSV of id, syscall, entry|exit, count (tracerec-dump
+ * names it PATH.vocab).
  */
 #include "dump/dump.h"
 #include "common/npy.h"
@@ -81,11 +82,11 @@ int dump_export_add(struct dump_export *x, const struct trz_record *rec)
 	return 0;
 }
 
-static int write_vocab(const char *path, const struct vocab *v)
+static int write_vocab(int vocab_fd, const struct vocab *v)
 {
 	char name[32];
 	FILE *f;
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int fd = dup(vocab_fd); /* the stream closes its own descriptor */
 
 	if (fd < 0 || !(f = fdopen(fd, "w"))) {
 		int err = -errno;
@@ -135,12 +136,12 @@ static int group_by_segment(const struct dump_export *x, const struct vocab *v, 
 	return 0;
 }
 
-int dump_export_write(struct dump_export *x, const char *path, int64_t len, int64_t *nwin)
+int dump_export_write(struct dump_export *x, int npy_fd, int vocab_fd, int64_t len,
+		      int64_t *nwin)
 {
 	struct vocab *v = calloc(1, sizeof(*v));
 	int32_t *ids = NULL, *win = NULL;
 	int64_t *st = NULL, nw = 0;
-	char vpath[4096];
 	int err;
 
 	if (!v)
@@ -163,11 +164,9 @@ int dump_export_write(struct dump_export *x, const char *path, int64_t len, int6
 	for (uint32_t s = 0; s < x->nseg; s++)
 		for (int64_t p = st[s]; p + len <= st[s + 1]; p += len)
 			memcpy(win + (nw++) * len, ids + p, (size_t)len * sizeof(*win));
-	err = npy_write(path, win, nw, len);
-	if (!err) {
-		snprintf(vpath, sizeof(vpath), "%s.vocab", path);
-		err = write_vocab(vpath, v);
-	}
+	err = npy_write_fd(npy_fd, win, nw, len);
+	if (!err)
+		err = write_vocab(vocab_fd, v);
 	*nwin = nw;
 out:
 	free(v);

@@ -21,6 +21,7 @@
 #include "fill/fill.h"
 #include "common/monotime.h"
 #include "common/progress.h"
+#include "common/outfile.h"
 
 void fill_opts_default(struct fill_opts *o)
 {
@@ -267,15 +268,17 @@ static int find_todo(const struct fill_run *f, uint64_t id)
 	return lo < f->ntodo && f->todo_ids[lo] == id ? f->idx_of[lo] : -1;
 }
 
-/* Pass 3: copy every record, synthetic events right after their gap. */
-static int pass_write(struct fill_run *f, struct trz_reader *rd, const char *out_path)
+/* Pass 3: copy every record, synthetic events right after their gap.  *fd passes to the
+ * writer (-1 afterwards, when the writer took it). */
+static int pass_write(struct fill_run *f, struct trz_reader *rd, int *fd)
 {
-	struct trz_writer *w = trz_writer_open(out_path, NULL);
+	struct trz_writer *w = trz_writer_fdopen(*fd, NULL);
 	struct trz_record *rec;
 	int err = 0, rc;
 
 	if (!w)
 		return -errno;
+	*fd = -1;
 	rec = malloc(sizeof(*rec));
 	if (!rec) {
 		trz_writer_close(w);
@@ -364,8 +367,8 @@ static void fill_run_free(struct fill_run *f)
 	free(f->written);
 }
 
-int fill_trace(const char *in_path, const char *out_path, const struct fill_opts *o,
-	       struct fill_report *r)
+int fill_trace_fd(const char *in_path, int out_fd, const char *out_path,
+		  const struct fill_opts *o, struct fill_report *r)
 {
 	struct fill_run f = { .o = o, .r = r };
 	struct trz_reader *rd;
@@ -381,6 +384,7 @@ int fill_trace(const char *in_path, const char *out_path, const struct fill_opts
 		err = -errno;
 		snprintf(r->error, sizeof(r->error), "cannot open %s: %s", in_path,
 			 err == -EINVAL ? trz_last_error() : strerror(-err));
+		close(out_fd);
 		return err;
 	}
 	f.ctx = fill_ctx_new(o->context);
@@ -404,16 +408,35 @@ int fill_trace(const char *in_path, const char *out_path, const struct fill_opts
 			goto out;
 	}
 	t0 = monotonic_s();
-	if ((err = trz_reader_rewind(rd)) || (err = pass_write(&f, rd, out_path))) {
+	if ((err = trz_reader_rewind(rd)) || (err = pass_write(&f, rd, &out_fd))) {
 		snprintf(r->error, sizeof(r->error), "writing %s: %s", out_path, strerror(-err));
-		struct stat st; /* no half-written repair (a regular file only: not /dev/...) */
-		if (!stat(out_path, &st) && S_ISREG(st.st_mode))
-			unlink(out_path);
 		goto out;
 	}
 	r->t_write = monotonic_s() - t0;
 out:
+	if (out_fd >= 0)
+		close(out_fd);
 	fill_run_free(&f);
 	trz_reader_close(rd);
+	return err;
+}
+
+int fill_trace(const char *in_path, const char *out_path, const struct fill_opts *o,
+	       struct fill_report *r)
+{
+	struct outfile of;
+	int err = outfile_open(&of, out_path, 0);
+
+	if (err) {
+		memset(r, 0, sizeof(*r));
+		snprintf(r->error, sizeof(r->error), "cannot create %s: %s", out_path,
+			 outfile_strerror(err));
+		return err;
+	}
+	err = fill_trace_fd(in_path, of.fd, out_path, o, r);
+	if (!err)
+		err = outfile_commit(&of);
+	if (err)
+		outfile_discard(&of);
 	return err;
 }

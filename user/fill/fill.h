@@ -242,8 +242,13 @@ struct fill_report {
 	char error[256];                         /* words for the caller's message */
 };
 
-/* Repair in_path into out_path (created 0600): every record copied unchanged, synthetic events
- * written right after the gap record they fill.  Returns 0 or -errno with r->error set. */
+/* Repair in_path into out_fd (the caller created it, e.g. with common/outfile.h; out_path names
+ * it in messages): every record copied unchanged, synthetic events written right after the gap
+ * record they fill.  out_fd is closed in every case; on failure the caller discards the file.
+ * Returns 0 or -errno with r->error set. */
+int fill_trace_fd(const char *in_path, int out_fd, const char *out_path,
+		  const struct fill_opts *o, struct fill_report *r);
+/* The same into a new file out_path (common/outfile.h rules, no replacing; removed on failure). */
 int fill_trace(const char *in_path, const char *out_path, const struct fill_opts *o,
 	       struct fill_report *r);
 
