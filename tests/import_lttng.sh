@@ -72,8 +72,8 @@ fi
 
 # 5. damaged traces: one clear message, exit 1 (not a crash), no output, old output untouched
 bad() {  # bad NAME DIR WORD: import must fail with exit 1 and a message containing WORD
-  echo keep > "$tmp/$1.trz"
-  "$IMPORT" lttng "$2" -o "$tmp/$1.trz" 2>"$tmp/$1.err"
+  echo keep > "$tmp/$1.trz" # replaced only when an import succeeds (--force)
+  "$IMPORT" lttng "$2" --force -o "$tmp/$1.trz" 2>"$tmp/$1.err"
   local rc=$?
 expect_eq "$1 exit status" $rc 1
   [ "$(wc -l < "$tmp/$1.err")" -le 2 ] || { cat "$tmp/$1.err"; fail "$1: more than one message"; }
