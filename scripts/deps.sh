@@ -3,7 +3,8 @@
 # Usage: scripts/deps.sh [--check]   (--check: never install, just report)
 set -u
 pkgs="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libopenblas-dev libcmocka-dev
-libbabeltrace2-dev babeltrace2 pkg-config linux-libc-dev groff-base make gcc strace gzip python3"
+libbabeltrace2-dev babeltrace2 pkg-config linux-libc-dev groff-base make gcc strace gzip python3
+libcap2-bin"
 missing=()
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

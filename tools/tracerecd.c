@@ -258,6 +258,55 @@ static int have_privileges(void)
 	return (d[1].effective & (1u << (39 - 32))) && (d[1].effective & (1u << (38 - 32)));
 }
 
+/* 1 when the real user could read-trace process pid (the kernel's PTRACE_MODE_READ rule for
+ * unprivileged callers): its real, effective and saved ids are our real ids, and it passes the
+ * kernel's own check (dumpable, LSMs) for opening /proc/PID/environ with our fs ids. */
+static int user_may_trace(pid_t pid)
+{
+	char path[64], line[256];
+	unsigned long id[3];
+	int ok = 0, fd;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (!(f = fopen(path, "re")))
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Uid: %lu %lu %lu", &id[0], &id[1], &id[2]) == 3)
+			ok |= (id[0] == getuid() && id[1] == getuid() && id[2] == getuid()) ? 1 : 4;
+		else if (sscanf(line, "Gid: %lu %lu %lu", &id[0], &id[1], &id[2]) == 3)
+			ok |= (id[0] == getgid() && id[1] == getgid() && id[2] == getgid()) ? 2 : 4;
+	}
+	fclose(f);
+	if (ok != 3)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+/* Without real root (file capabilities, e.g. setcap cap_bpf,cap_perfmon+ep on a copy), only
+ * what the invoking user could trace with ptrace: no --all, every --pid their own.  Prints and
+ * returns EX_PERM, or 0. */
+static int check_targets(const struct opts *o, const pid_t *pids, int n)
+{
+	if (getuid() == 0)
+		return 0;
+	if (o->all) {
+		p_err("--all needs root: without it only your own processes may be traced");
+		return EX_PERM;
+	}
+	for (int i = 0; i < n; i++)
+		if (!user_may_trace(pids[i])) {
+			p_err("pid %d: permission denied (not a process you could ptrace; tracing "
+			      "other users' processes needs root)", (int)pids[i]);
+			return EX_PERM;
+		}
+	return 0;
+}
+
 static uint64_t now_ns(clockid_t clk)
 {
 	struct timespec ts;
@@ -533,6 +582,8 @@ static int session_prepare(struct session *s)
 		return EX_NOBTF;
 	}
 	if (o->pids && (err = resolve_pids(o->pids, &s->pids, &s->npids)))
+		return err;
+	if ((err = check_targets(o, s->pids, s->npids)))
 		return err;
 	if (o->cmd && (err = tracee_resolve(o->cmd[0], s->cmdpath, sizeof(s->cmdpath)))) {
 		p_err(err == -EACCES ? "command not executable: %s" : "command not found: %s", o->cmd[0]);

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# tracerecd without real root, with file capabilities (setcap cap_bpf,cap_perfmon+ep on a copy
+# of the binary), run as an unprivileged user (nobody): only what that user could ptrace may be
+# traced.  --all and --pid of another user's process (root's sleep, pid 1) are refused with
+# exit 3 and no output file; the user's own process (--pid) and command (-- CMD) are traced.
+set -u
+. "$(dirname "$0")/lib/tracerecd.bash"
+need_root_btf
+command -v setcap >/dev/null || { echo "skip: setcap missing (libcap2-bin)"; exit 77; }
+command -v setpriv >/dev/null || { echo "skip: setpriv missing (util-linux)"; exit 77; }
+id nobody >/dev/null 2>&1 || { echo "skip: no user nobody"; exit 77; }
+d=$(mktemp -d)
+chmod 755 "$d"
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$d"' EXIT
+cp "$trd" "$d/tracerecd" && chmod 755 "$d/tracerecd"
+setcap cap_bpf,cap_perfmon+ep "$d/tracerecd" 2>"$d/err" ||
+  { echo "skip: setcap failed here: $(cat "$d/err")"; exit 77; }
+nob=$(id -u nobody) nog=$(id -g nobody)
+out="$d/out" && mkdir "$out" && chown "$nob:$nog" "$out"
+as_nobody() { setpriv --reuid "$nob" --regid "$nog" --clear-groups "$@"; }
+T="$d/tracerecd"
+DUMP=$(realpath "$dump")
+
+# another user's processes: root's sleep and pid 1
+sleep 60 & rootpid=$!
+pids+=("$rootpid")
+for target in "$rootpid" 1; do
+  as_nobody "$T" -q -o "$out/p$target.trz" --pid "$target" --duration 1 2>"$d/err"
+  rc=$?
+  [ $rc = 3 ] && grep -q "pid $target: permission denied" "$d/err" && [ ! -e "$out/p$target.trz" ]
+  check "nobody with file caps: --pid $target (root's) refused, exit 3, no output" $? "exit $rc: $(cat "$d/err")"
+done
+# a list with one foreign pid is refused as a whole
+setpriv --reuid "$nob" --regid "$nog" --clear-groups sleep 60 & ownpid=$!
+pids+=("$ownpid")
+sleep 0.2
+as_nobody "$T" -q -o "$out/mixed.trz" --pid "$ownpid,$rootpid" --duration 1 2>"$d/err"
+rc=$?
+[ $rc = 3 ] && [ ! -e "$out/mixed.trz" ]
+check "nobody with file caps: --pid OWN,ROOT refused" $? "exit $rc: $(cat "$d/err")"
+# --all
+as_nobody "$T" -q -o "$out/all.trz" --all --duration 1 2>"$d/err"
+rc=$?
+[ $rc = 3 ] && grep -q -- "--all needs root" "$d/err" && [ ! -e "$out/all.trz" ]
+check "nobody with file caps: --all refused, exit 3, no output" $? "exit $rc: $(cat "$d/err")"
+
+# the user's own process and command are traced
+as_nobody "$T" -q -o "$out/own.trz" --pid "$ownpid" --duration 1 2>"$d/err"
+rc=$?
+[ $rc = 0 ] && [ "$(stat -c %u "$out/own.trz")" = "$nob" ] && "$DUMP" --stats "$out/own.trz" >/dev/null
+check "nobody with file caps: --pid of its own sleep traced" $? "exit $rc: $(cat "$d/err")"
+P=$(realpath "$progs/syscall_pattern")
+(cd "$out" && as_nobody "$T" -q -o "$out/cmd.trz" -- "$P" 5 >/dev/null 2>"$d/err")
+rc=$?
+ev=$("$DUMP" --stats --json "$out/cmd.trz" 2>/dev/null | grep -o '"events":[0-9]*' | head -n 1 | cut -d: -f2)
+[ $rc = 0 ] && [ "${ev:-0}" -gt 0 ]
+check "nobody with file caps: -- COMMAND traced ($ev events)" $? "exit $rc: $(cat "$d/err")"
+# without the capabilities: the usual message
+cp "$trd" "$d/plain" && chmod 755 "$d/plain"
+as_nobody "$d/plain" -q -o "$out/plain.trz" -- /bin/true 2>"$d/err"
+rc=$?
+[ $rc = 3 ] && grep -q "need root, or CAP_BPF and CAP_PERFMON" "$d/err"
+check "nobody without capabilities: exit 3" $? "exit $rc: $(cat "$d/err")"
+exit $fail
