@@ -4,7 +4,7 @@
 set -u
 pkgs="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libopenblas-dev libcmocka-dev
 libbabeltrace2-dev babeltrace2 pkg-config linux-libc-dev groff-base make gcc strace gzip python3
-libcap2-bin"
+libcap2-bin fio"
 missing=()
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -15,6 +15,8 @@ else
   trap 'rm -rf "$wl_dir"' EXIT
 fi
 
+wl_here=$(cd "$(dirname "$0")" && pwd)
+
 wl_die() { echo "$wl_name: $*" >&2; exit 1; }
 
 # wl_need CMD PKG: make sure CMD exists, installing Debian package PKG with apt-get when root.
@@ -34,8 +36,25 @@ wl_need() {
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
 
+# wl_input FILE KEY FUNC [ARGS...]: make input FILE with `FUNC FILE ARGS...`.  With WL_CACHE set
+# (the PTS profiles set it to their install folder), the input is made once as $WL_CACHE/KEY and
+# FILE becomes a symbolic link to it, so that trials re-use it and their traces hold only the
+# benchmark's own work.
+wl_input() {
+  local file=$1 key=$2 fn=$3
+  shift 3
+  if [ -z "${WL_CACHE:-}" ]; then "$fn" "$file" "$@"; return; fi
+  mkdir -p "$WL_CACHE"
+  if [ ! -f "$WL_CACHE/$key" ]; then
+    "$fn" "$WL_CACHE/$key.tmp.$$" "$@" && mv "$WL_CACHE/$key.tmp.$$" "$WL_CACHE/$key" ||
+      { rm -f "$WL_CACHE/$key.tmp.$$"; wl_die "cannot make input $key"; }
+  fi
+  ln -sf "$WL_CACHE/$key" "$file"
+}
+
 # wl_text FILE MIB: deterministic, compressible text-like data (log lines from a fixed LCG).
-wl_text() {
+wl_text() { wl_input "$1" "text-$2MiB.txt" wl_text_make "$2"; }
+wl_text_make() {
   awk -v mib="$2" 'BEGIN {
     srand(1); x = 12345; n = mib * 1048576; out = 0;
     split("GET POST PUT DELETE HEAD", m, " ");
@@ -51,7 +70,8 @@ wl_text() {
 }
 
 # wl_wav FILE SECONDS: deterministic 16-bit stereo 44.1 kHz WAV (sine chords plus an LCG hiss).
-wl_wav() {
+wl_wav() { wl_input "$1" "audio-$2s.wav" wl_wav_make "$2"; }
+wl_wav_make() {
   "$PY" - "$1" "$2" <<'PY'
 import math, struct, sys, wave
 path, secs = sys.argv[1], float(sys.argv[2])
@@ -68,4 +88,35 @@ for i in range(n):
         w.writeframes(bytes(buf)); buf = bytearray()
 w.writeframes(bytes(buf)); w.close()
 PY
+}
+
+# Scores.  With WL_SCORE=1 a workload prints the benchmark's own measure of its timed part as one
+# line "tracerec-score: VALUE UNIT" on standard output (the Phoronix Test Suite profiles under
+# pts/local/ parse it); without, it prints nothing.  The timer is bash's $EPOCHREALTIME: no extra
+# process in a trace.  wl_timer_start marks the start (after the input is generated); with
+# WL_PREPARE=1 the workload stops there (the PTS install makes the inputs that way).
+wl_timer_start() {
+  [ "${WL_PREPARE:-0}" = 1 ] && exit 0
+  wl_t0=$EPOCHREALTIME
+}
+# wl_score_seconds: seconds since wl_timer_start (lower is better).
+wl_score_seconds() {
+  [ "${WL_SCORE:-0}" = 1 ] || return 0
+  awk -v a="$wl_t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "tracerec-score: %.3f s\n", b - a }'
+}
+# wl_score_rate MIB: MiB moved per second since wl_timer_start (higher is better).
+wl_score_rate() {
+  [ "${WL_SCORE:-0}" = 1 ] || return 0
+  awk -v a="$wl_t0" -v b="$EPOCHREALTIME" -v m="$1" \
+    'BEGIN { d = b - a; if (d <= 0) d = 1e-6; printf "tracerec-score: %.1f MB/s\n", m * 1.048576 / d }'
+}
+
+# wl_cc NAME: path of the C kernel NAME.c (beside the workloads) built with gcc -O2: bin/NAME when
+# it is already built there (the PTS install does that), else built now into the work folder.
+wl_cc() {
+  local src=$wl_here/$1.c bin=$wl_here/bin/$1
+  if [ -x "$bin" ] && [ "$bin" -nt "$src" ]; then wl_kernel=$bin; return 0; fi
+  wl_need gcc gcc
+  gcc -O2 -Wall -o "$wl_dir/$1" "$src" -lm || wl_die "cannot build $src"
+  wl_kernel=$wl_dir/$1
 }

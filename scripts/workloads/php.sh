@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # php.sh [N] - stand-in for pts/phpbench: N rounds (default 40) of string, array and file work in
 # php-cli (installed with apt-get when root).  Falls back to perl, saying so, when php-cli cannot
-# be installed.
+# be installed.  Score (WL_SCORE=1): seconds.
 . "$(dirname "$0")/common.sh"
 size=${wl_size:-40}
 if command -v php >/dev/null 2>&1 || wl_need php php-cli 2>/dev/null; then
+  wl_timer_start
   php -r '
     $d = $argv[1]; $n = (int)$argv[2];
     for ($r = 0; $r < $n; $r++) {
@@ -15,6 +16,7 @@ if command -v php >/dev/null 2>&1 || wl_need php php-cli 2>/dev/null; then
     }' -- "$wl_dir" "$size"
 else
   echo "php: php-cli unavailable, using perl" >&2
+  wl_timer_start
   perl -e '
     my ($d, $n) = @ARGV;
     for my $r (0 .. $n - 1) {
@@ -25,3 +27,4 @@ else
       open($f, "<", $p) or die; local $/; my $t = <$f>; close $f; stat($p);
     }' "$wl_dir" "$size"
 fi
+wl_score_seconds

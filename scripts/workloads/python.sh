@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # python.sh [N] - stand-in for pts/pybench and pyperformance: N rounds (default 40) of a small
 # script mix: json round trips, regex over text, a dict-heavy word count, files written and read
-# back in 4 KiB chunks, and a subprocess per round.
+# back in 4 KiB chunks, and a subprocess per round.  Score (WL_SCORE=1): seconds.
 . "$(dirname "$0")/common.sh"
 size=${wl_size:-40}
 wl_need python3 python3
+wl_timer_start
 "$PY" - "$wl_dir" "$size" <<'PY'
 import json, os, re, subprocess, sys
 d, n = sys.argv[1], int(sys.argv[2])
@@ -24,3 +25,4 @@ for r in range(n):
     os.stat(p)
     subprocess.run(["true"], check=True)
 PY
+wl_score_seconds
