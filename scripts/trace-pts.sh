@@ -156,7 +156,8 @@ pts_result() {
     foreach ($x->Result as $r) {
       if ((string)$r->Identifier !== $argv[2]) continue;
       foreach ($r->Data->Entry as $e) {
-        $raw = array_filter(explode(":", (string)$e->RawString), "is_numeric");
+        $raw = array_values(array_filter(explode(":", (string)$e->RawString), "is_numeric"));
+        if (!$raw && is_numeric((string)$e->Value)) $raw = array((string)$e->Value); // one trial
         if (!$raw) continue;
         sort($raw); $n = count($raw);
         $med = $n % 2 ? $raw[intdiv($n, 2)] : ($raw[$n / 2 - 1] + $raw[$n / 2]) / 2;
