@@ -9,7 +9,8 @@
 # test profile's executable (--exec NAME; by default the NAME of `batch-run local/NAME` in the
 # trace's command line), read from the thread records of `tracerec-dump -f jsonl`.  PTS's own
 # start-up probes (~80 % of a traced batch-run) are left out.  Each thread's events (system call
-# and direction) in order form a sequence; a gap of the thread ends it.  Sequences are cut into
+# and direction) in order form a sequence; lost events (a hole in the thread's sequence numbers)
+# end it.  Sequences are cut into
 # non-overlapping windows:
 #   OUTDIR/len100/train.npy   windows of 100 events of run 1 (at most 10000, evenly spread)
 #   OUTDIR/len200/test.npy    windows of 200 events of run 2 (at most 500, evenly spread)
@@ -61,42 +62,60 @@ for i in 1 2; do
   rc=0
   "$B/tracerec-dump" -f jsonl "$r" 2> "$outdir/.dump$i.err" | "$PY" -c '
 import json, os, sys
+# Records are in file order, which interleaves the CPUs: select by time, not by file position.
 exe = sys.argv[1]
-sel, seqs, cur, names = set(), [], {}, {}
-st = {"procs": 0, "threads": set(), "events": 0, "all": 0, "lost": 0, "gaps": 0, "uagaps": 0}
-def close(t):
-    s = cur.pop(t, None)
-    if s: seqs.append((t, s))
+INF = float("inf")
+threads, events, names = [], [], {}
+st = {"all": 0, "lost": 0, "gaps": 0, "uagaps": 0}
+gaps = []
 for line in sys.stdin:
     r = json.loads(line)
     k = r["kind"]
     if k == "event":
         st["all"] += 1
-        if r["pid"] in sel:
-            st["events"] += 1; st["threads"].add(r["tid"])
-            cur.setdefault(r["tid"], []).append("%d:%s" % (r["nr"], r["dir"]))
-            names[r["nr"]] = r.get("syscall") or ""
+        events.append((r["pid"], r["tid"], r["ts_ns"], r["tseq"], "%d:%s" % (r["nr"], r["dir"])))
+        names[r["nr"]] = r.get("syscall") or ""
     elif k == "thread":
-        w, pid = r["what"], r["pid"]
-        if w == "exec" and os.path.basename(r.get("path") or "") == exe and pid not in sel:
-            sel.add(pid); st["procs"] += 1
-        elif w == "fork" and r.get("ppid") in sel and pid == r["tid"] and pid not in sel:
-            sel.add(pid); st["procs"] += 1
-        elif w == "exit" and pid == r["tid"] and pid in sel:
-            sel.discard(pid)
+        threads.append((r["ts_ns"], r["what"], r["pid"], r["tid"], r.get("ppid"), r.get("path") or ""))
     elif k == "gap":
-        if r.get("attributed") and r.get("tid") in st["threads"]:
-            st["gaps"] += 1; st["lost"] += r.get("lost") or 0; close(r["tid"])
-        elif not r.get("attributed"):
-            st["uagaps"] += 1
-for t in list(cur): close(t)
+        if r.get("attributed"): gaps.append((r.get("tid"), r.get("lost") or 0))
+        else: st["uagaps"] += 1
+# the process tree: [start, end] per selected process (a pid can be reused after its exit)
+threads.sort(key=lambda t: t[0])
+life = {}                      # pid -> list of [start, end]
+def alive(pid, ts):
+    return any(a <= ts <= b for a, b in life.get(pid, ()))
+procs = 0
+for ts, what, pid, tid, ppid, path in threads:
+    if pid != tid: continue
+    if what == "exec" and os.path.basename(path) == exe and not alive(pid, ts):
+        life.setdefault(pid, []).append([ts, INF]); procs += 1
+    elif what == "fork" and ppid is not None and alive(ppid, ts) and not alive(pid, ts):
+        life.setdefault(pid, []).append([ts, INF]); procs += 1
+    elif what == "exit":
+        for iv in life.get(pid, ()):
+            if iv[0] <= ts and iv[1] == INF: iv[1] = ts
+# the selected events per thread in tseq order; a hole in tseq (lost events) ends a sequence
+per = {}
+for pid, tid, ts, tseq, tok in events:
+    if pid in life and alive(pid, ts):
+        per.setdefault(tid, []).append((tseq, tok))
+nsel = sum(len(v) for v in per.values())
+for tid, n in gaps:
+    if tid in per: st["gaps"] += 1; st["lost"] += n
 out = open(sys.argv[2], "w")
-for t, s in seqs: out.write("%d\t%s\n" % (t, " ".join(s)))
+for tid in sorted(per):
+    evs = sorted(per[tid]); cur = []; prev = None
+    for tseq, tok in evs:
+        if prev is not None and tseq != prev + 1 and cur:
+            out.write("%d\t%s\n" % (tid, " ".join(cur))); cur = []
+        cur.append(tok); prev = tseq
+    if cur: out.write("%d\t%s\n" % (tid, " ".join(cur)))
 for nr, n in sorted(names.items()): out.write("#\t%d\t%s\n" % (nr, n))
 out.close()
 print("%d processes, %d threads, %d of %d events, %d gaps (%d events lost), %d unattributed gaps" % (
-    st["procs"], len(st["threads"]), st["events"], st["all"], st["gaps"], st["lost"], st["uagaps"]))
-sys.exit(0 if st["procs"] else 3)
+    procs, len(per), nsel, st["all"], st["gaps"], st["lost"], st["uagaps"]))
+sys.exit(0 if procs else 3)
 ' "$exe" "$outdir/.seq$i" > "$outdir/.sel$i" || rc=$?
   if [ "$rc" = 3 ]; then
     echo "$me: no process of $r exec'd '$exe' (give --exec NAME)" >&2; rm -rf "$outdir"; exit 1
