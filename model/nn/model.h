@@ -131,7 +131,7 @@ void adam_step(float *p, const float *g, float *m, float *v, size_t n, float lr,
 /* ema = d ema + (1 - d) p */
 void ema_update(float *ema, const float *p, size_t n, float d);
 
-/* ---- diffusion.c: schedule ---- */
+/* ---- sssd/schedule.c: the DDPM schedule ---- */
 struct diff_schedule {
 	int T;
 	float *beta, *alpha, *alpha_bar, *sigma;   /* (T) each */

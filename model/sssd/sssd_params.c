@@ -1,28 +1,12 @@
 /* sssd_params.c - SSSD-S4 configuration, flat parameter memory with named pointers (one walk
  * of layout() assigns them for params, grads, Adam moments and the EMA alike), initialisation
- * (design note 1.5, S4D-Lin 3.3), error text and accessors. */
+ * (design note 1.5, S4D-Lin 3.3) and accessors. */
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "sssd/sssd_net.h"
-
-static __thread char sssd_err[256];
-void sssd_set_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sssd_err, sizeof(sssd_err), fmt, ap);
-	va_end(ap);
-}
-
-const char *sssd_last_error(void)
-{
-	return sssd_err[0] ? sssd_err : "no error";
-}
 
 void sssd_config_default(struct sssd_config *c)
 {

@@ -13,6 +13,35 @@
 #include "common/progress.h"
 #include "sssd/sssd.h"
 
+void fill_opts_default(struct fill_opts *o)
+{
+	struct imputer_spec s;
+
+	imputer_spec_default(&s);
+	memset(o, 0, sizeof(*o));
+	o->method = s.method;
+	o->train_time = 60;
+	o->context = 64;
+	o->ngram_k = s.kmax;
+	o->hybrid_support = s.min_support;
+	o->hybrid_context = s.min_context;
+	o->steps = s.steps;
+	o->min_train_tokens = 20000;
+	o->seed = 1;
+	o->max_gap = FILL_MAX_GAP_DEFAULT;
+	o->max_synth = FILL_MAX_SYNTH_DEFAULT;
+}
+
+void fill_opts_spec(const struct fill_opts *o, struct imputer_spec *s)
+{
+	imputer_spec_default(s);
+	s->method = o->method;
+	s->kmax = o->ngram_k;
+	s->min_support = o->hybrid_support;
+	s->min_context = o->hybrid_context;
+	s->steps = o->steps;
+}
+
 /* 1 when v names syscalls (a model trained on traces, not on anonymous paper ids). */
 static int vocab_has_syscalls(const struct vocab *v)
 {
