@@ -16,6 +16,7 @@
 static struct rlimit saved;
 static int pushed;
 
+#ifndef MEMLIMIT_OFF
 static size_t vm_size(void)
 {
 	char line[256];
@@ -30,6 +31,7 @@ static size_t vm_size(void)
 	fclose(f);
 	return kb * 1024;
 }
+#endif
 
 int memlimit_push(size_t extra)
 {
