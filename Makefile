@@ -55,7 +55,8 @@ SKELS := $(patsubst bpf/%.bpf.c,$(B)/%.skel.h,$(BPF_SRCS))
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOLS := $(patsubst tools/%.c,$(B)/%,$(TOOL_SRCS))
 LIB_SRCS := $(wildcard user/*.c user/*/*.c)
-LIB_OBJS := $(patsubst user/%.c,$(B)/user/%.o,$(LIB_SRCS)) $(B)/gen/syscall_table.o
+LIB_OBJS := $(patsubst user/%.c,$(B)/user/%.o,$(LIB_SRCS)) $(B)/gen/syscall_table.o \
+	$(B)/gen/dump_tables.o
 MODEL_SRCS := $(wildcard model/*.c model/*/*.c)
 MODEL_OBJS := $(patsubst model/%.c,$(B)/model/%.o,$(MODEL_SRCS))
 TEST_SRCS := $(wildcard tests/test_*.c)
@@ -94,6 +95,11 @@ $(B)/gen/syscall_table.c: scripts/gen_syscall_table.sh | $(B)/.deps-ok
 	$(call msg,GEN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)scripts/gen_syscall_table.sh $@
+# Named constants for decoding syscall arguments (from the installed kernel and libc headers)
+$(B)/gen/dump_tables.c: scripts/gen_dump_tables.sh | $(B)/.deps-ok
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)scripts/gen_dump_tables.sh $@ $(CC)
 
 # C objects; everything user-side may include a BPF skeleton
 $(B)/user/%.o: user/%.c | $(SKELS) $(B)/.deps-ok

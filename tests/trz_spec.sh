@@ -18,7 +18,7 @@ printf 'JUNK' | dd of="$d/bad.trz" bs=1 seek=$((size * 2 / 3)) conv=notrunc stat
 head -c $((size - 77)) "$d/t.trz" >"$d/cut.trz"
 for f in t bad cut; do
   $spec "$d/$f.trz" >"$d/spec.txt" 2>"$d/spec.err"
-  "$B/tracerec-dump" -q --format jsonl "$d/$f.trz" | $spec --jsonl >"$d/dump.txt"
+  "$B/tracerec-dump" -q --order file --format jsonl "$d/$f.trz" | $spec --jsonl >"$d/dump.txt"
   n=$(wc -l <"$d/spec.txt")
   [ $f = t ] && total=$n
   if [ "$n" -lt 1000 ]; then

@@ -366,8 +366,12 @@ static int write_metadata(struct recorder *r, int argc, char **argv, const struc
 	err = err ?: recorder_meta(r, "arch", u.machine);
 	err = err ?: recorder_meta(r, "tool", "tracerecd " TRACERECD_VERSION);
 	err = err ?: recorder_meta(r, "start_time", tbuf);
-	snprintf(tbuf, sizeof(tbuf), "%llu", (unsigned long long)now_ns(CLOCK_MONOTONIC));
+	/* the two clocks read back to back: wall clock = trace clock + (realtime - monotonic) */
+	uint64_t mono = now_ns(CLOCK_MONOTONIC), real = now_ns(CLOCK_REALTIME);
+	snprintf(tbuf, sizeof(tbuf), "%llu", (unsigned long long)mono);
 	err = err ?: recorder_meta(r, "start_monotonic_ns", tbuf);
+	snprintf(tbuf, sizeof(tbuf), "%llu", (unsigned long long)real);
+	err = err ?: recorder_meta(r, "start_realtime_ns", tbuf);
 	err = err ?: recorder_meta(r, "clock", "CLOCK_MONOTONIC");
 	err = err ?: recorder_meta(r, "cmdline", buf);
 	err = err ?: recorder_meta(r, "mode", o->all ? "all" : o->pids ? "pid" : "command");

@@ -39,10 +39,123 @@ void dump_comms_free(struct dump_comms *c);
 /* s as a JSON string literal (quotes, escapes). */
 void dump_json_str(FILE *out, const char *s);
 
-/* Print the header line of a format (csv only), then one line per record. */
-void dump_print_header(FILE *out, enum dump_format fmt);
-void dump_print_record(FILE *out, enum dump_format fmt, const struct trz_record *rec,
-		       const struct dump_comms *comms);
+/* ---- syscall arguments and return values (dump_args.c) ---- */
+
+/* The arguments of entry ev, strace-style ("AT_FDCWD, 0x7ffd..., O_RDONLY|O_CLOEXEC"), or "..."
+ * when they were not recorded.  Returns buf. */
+const char *dump_args_format(char *buf, size_t size, const struct trz_event *ev);
+/* A return value of syscall nr: "3", "0x7f1c2000" (mmap, brk), "-1 ENOENT (No such file or
+ * directory)".  Returns buf. */
+const char *dump_ret_format(char *buf, size_t size, int nr, int64_t ret);
+/* Number of arguments syscall nr takes, or -1 when tracerec-dump does not know it. */
+int dump_syscall_nargs(int nr);
+
+/* ---- entry/exit pairing (dump_pair.c) ---- */
+
+/* The last entry of a thread that has not seen its exit yet. */
+struct dump_pending {
+	uint64_t ts, tseq, gap_id;
+	int32_t nr;
+	uint8_t valid, synthetic;
+};
+
+struct dump_pairs {
+	struct dump_map idx; /* tid -> index + 1 into v */
+	struct dump_pending *v;
+	uint64_t n, cap;
+};
+
+/* The pending slot of tid (created empty); NULL when out of memory. */
+struct dump_pending *dump_pairs_get(struct dump_pairs *p, uint32_t tid);
+/* 1 when exit ev (of a recorded or synthetic event) completes the pending entry pe. */
+int dump_pairs_match(const struct dump_pending *pe, const struct trz_event *ev);
+void dump_pairs_free(struct dump_pairs *p);
+
+/* ---- time order (dump_order.c) ---- */
+
+/* Records come out of a trace in the order the collector wrote them, which across CPUs is
+ * not time order.  dump_order re-sorts them with a bounded window: a record is held until a
+ * record window_ns later has been seen, or until max_records are held.  Records that come later
+ * than that are passed on at once and counted as late. */
+typedef int (*dump_emit_fn)(void *ctx, const struct trz_record *rec);
+struct dump_order;
+struct dump_order *dump_order_new(uint64_t window_ns, uint64_t max_records);
+/* Take a copy of rec; emit every record that is due.  Returns 0 or -errno (also the emitter's). */
+int dump_order_push(struct dump_order *o, const struct trz_record *rec, dump_emit_fn emit,
+		    void *ctx);
+/* Emit every held record. */
+int dump_order_drain(struct dump_order *o, dump_emit_fn emit, void *ctx);
+/* Records emitted after a record with a later time (max_late_ns: the worst such difference). */
+uint64_t dump_order_late(const struct dump_order *o, uint64_t *max_late_ns);
+void dump_order_free(struct dump_order *o);
+/* The time a record is sorted by: its timestamp, a gap's t_start_ns; 0 for none (metadata). */
+uint64_t dump_record_ts(const struct trz_record *rec);
+
+/* ---- filters (dump_filter.c) ---- */
+
+struct dump_filter {
+	uint8_t *trace;          /* -e trace=SET: 1 per shown syscall number (NULL: all) */
+	int ntrace, trace_neg;
+	uint32_t *tids, *pids;   /* --tid, --pid lists (none: all) */
+	size_t ntids, npids;
+	const char *comm;        /* --comm */
+	int has_since, has_until, since_rel, until_rel;
+	uint64_t since_ns, until_ns; /* trace clock, or relative to base_ns when *_rel */
+	uint64_t base_ns;        /* the trace's start (metadata start_monotonic_ns) */
+};
+
+/* Parse one -e expression: [trace=][!]ITEM[,ITEM...] with ITEM a syscall name, %class, /regex,
+ * all or none (?ITEM: no error when unknown).  Replaces an earlier -e.  -EINVAL with a reason
+ * in err. */
+int dump_filter_expr(struct dump_filter *f, const char *expr, char *err, size_t errlen);
+int dump_filter_add_id(uint32_t **v, size_t *n, uint32_t id);
+/* 1 when rec passes every filter (metadata always does). */
+int dump_filter_keep(const struct dump_filter *f, const struct trz_record *rec,
+		     const struct dump_comms *comms);
+void dump_filter_free(struct dump_filter *f);
+
+/* ---- per-syscall summary, -c (dump_summary.c) ---- */
+
+struct dump_summary;
+struct dump_summary *dump_summary_new(void);
+/* Records in time order. */
+int dump_summary_add(struct dump_summary *s, const struct trz_record *rec);
+/* strace -c's table (json = 0) or a JSON list of per-syscall objects (json = 1). */
+int dump_summary_print(struct dump_summary *s, FILE *out, int json);
+void dump_summary_free(struct dump_summary *s);
+
+/* ---- printing (dump_fmt.c) ---- */
+
+enum dump_time {
+	DUMP_TIME_TRACE,    /* the trace clock, seconds.nanoseconds (default) */
+	DUMP_TIME_WALL,     /* -t: HH:MM:SS local time */
+	DUMP_TIME_WALL_US,  /* -tt: HH:MM:SS.uuuuuu */
+	DUMP_TIME_EPOCH,    /* -ttt: seconds.uuuuuu since the epoch */
+	DUMP_TIME_RELATIVE, /* -r: seconds.uuuuuu since the previous line */
+};
+
+struct dump_printer {
+	FILE *out;
+	enum dump_format fmt;
+	enum dump_time time;
+	int durations;            /* -T: <seconds> after every completed call */
+	int64_t wall_offset_ns;   /* wall clock = trace clock + this (needs has_wall) */
+	int has_wall;
+	const struct dump_comms *comms;
+	/* state */
+	struct dump_pairs pairs;
+	uint64_t last_ts;         /* -r */
+	int open;                 /* a text entry line waits for its exit */
+	uint32_t open_tid;
+	uint64_t open_gap;        /* its synthetic gap id (0 = recorded) */
+	float open_conf;
+};
+
+/* Print the header line of a format (csv only), then records with dump_print_record(), then
+ * dump_print_end() (finishes a pending text line, frees the state). */
+void dump_print_header(struct dump_printer *p);
+int dump_print_record(struct dump_printer *p, const struct trz_record *rec);
+void dump_print_end(struct dump_printer *p);
 
 /* The lost-syscall sketch of gap g (dump_sketch.c): text ": read x926 (entry+exit) ... exact"
  * inside the gap line, jsonl ",\"sketch\":{...}"; nothing without a sketch.  STATE records

@@ -4,8 +4,11 @@
 #include "dump/dump.h"
 #include "common/syscalls.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 
 static const char *const thread_what[] = { "snapshot", "fork", "exec", "exit" };
 
@@ -31,69 +34,131 @@ static const char *text_safe(const char *in, char *buf, size_t size)
 	return buf;
 }
 
-static void print_time(FILE *out, uint64_t ts)
+/* ---- text ---- */
+
+static void when(struct dump_printer *p, uint64_t ts)
 {
-	fprintf(out, "%6" PRIu64 ".%09" PRIu64, ts / 1000000000u, ts % 1000000000u);
-}
+	static const int width[] = { [DUMP_TIME_TRACE] = 16, [DUMP_TIME_WALL] = 8,
+				     [DUMP_TIME_WALL_US] = 15, [DUMP_TIME_EPOCH] = 17,
+				     [DUMP_TIME_RELATIVE] = 13 };
+	FILE *out = p->out;
+	enum dump_time t = p->time;
 
-/* Small values and errors in decimal, the rest (pointers, flags) in hex. */
-static void print_arg(FILE *out, uint64_t v)
-{
-	if (v <= 0xffff || ((int64_t)v >= -4095 && (int64_t)v < 0))
-		fprintf(out, "%" PRId64, (int64_t)v);
-	else
-		fprintf(out, "%#" PRIx64, v);
-}
-
-static void print_ret(FILE *out, int64_t ret)
-{
-	const char *name = ret < 0 && ret >= -4095 ? strerrorname_np((int)-ret) : NULL;
-
-	if (name)
-		fprintf(out, "-1 %s (%s)", name, strerror((int)-ret));
-	else
-		print_arg(out, (uint64_t)ret);
-}
-
-/* synthetic: the imputer predicts syscalls, not return values, so exits show "= ?". */
-static void text_syscall(FILE *out, const struct trz_event *ev, int synthetic)
-{
-	char buf[32];
-	const char *name = syscall_name_buf(ev->nr, buf, sizeof(buf));
-
-	if (ev->dir == TRZ_ENTRY) {
-		fprintf(out, "-> %s", name);
-		if (ev->nargs) {
-			fputc('(', out);
-			for (int i = 0; i < ev->nargs; i++) {
-				if (i)
-					fputs(", ", out);
-				print_arg(out, ev->args[i]);
-			}
-			fputc(')', out);
-		}
-	} else {
-		fprintf(out, "<- %s = ", name);
-		if (synthetic)
-			fputc('?', out);
-		else
-			print_ret(out, ev->ret);
+	if ((t == DUMP_TIME_WALL || t == DUMP_TIME_WALL_US || t == DUMP_TIME_EPOCH) && !p->has_wall)
+		t = DUMP_TIME_TRACE; /* no wall-clock start in the trace: the caller said so */
+	if (!ts) {
+		fprintf(out, "%*s", width[t], "-");
+		return;
 	}
+	if (t == DUMP_TIME_TRACE) {
+		fprintf(out, "%6" PRIu64 ".%09" PRIu64, ts / 1000000000u, ts % 1000000000u);
+	} else if (t == DUMP_TIME_RELATIVE) {
+		int64_t d = p->last_ts ? (int64_t)(ts - p->last_ts) : 0;
+		uint64_t a = d < 0 ? (uint64_t)-d : (uint64_t)d;
+		fprintf(out, "%s%5" PRIu64 ".%06" PRIu64, d < 0 ? "-" : " ", a / 1000000000u,
+			a % 1000000000u / 1000u);
+	} else {
+		int64_t w = (int64_t)ts + p->wall_offset_ns;
+		time_t sec = (time_t)(w / 1000000000);
+		uint64_t us = (uint64_t)(w % 1000000000) / 1000u;
+		struct tm tm;
+		char hms[16];
+
+		if (t == DUMP_TIME_EPOCH) {
+			fprintf(out, "%10lld.%06" PRIu64, (long long)sec, us);
+		} else {
+			localtime_r(&sec, &tm);
+			strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+			if (t == DUMP_TIME_WALL)
+				fputs(hms, out);
+			else
+				fprintf(out, "%s.%06" PRIu64, hms, us);
+		}
+	}
+	p->last_ts = ts;
 }
 
-static void text_prefix(FILE *out, uint64_t ts, int has_tid, uint32_t tid, const char *comm)
+static void text_prefix(struct dump_printer *p, uint64_t ts, int has_tid, uint32_t tid,
+			const char *comm)
 {
 	char safe[4 * TRZ_COMM_LEN + 8];
 
 	comm = text_safe(comm, safe, sizeof(safe));
-	if (ts)
-		print_time(out, ts);
-	else
-		fputs("                -", out);
+	when(p, ts);
 	if (has_tid)
-		fprintf(out, " %7u %-15s ", tid, comm);
+		fprintf(p->out, " %7u %-15s ", tid, comm);
 	else
-		fprintf(out, " %7s %-15s ", "-", "-");
+		fprintf(p->out, " %7s %-15s ", "-", "-");
+}
+
+static void synth_suffix(FILE *out, uint64_t gap, float conf)
+{
+	fprintf(out, " [synthetic gap %" PRIu64 " conf %.2f]", gap, conf);
+}
+
+/* An entry line still waiting for its exit is cut short by any other line, as in strace. */
+static void close_open(struct dump_printer *p)
+{
+	if (!p->open)
+		return;
+	fputs(" <unfinished ...>", p->out);
+	if (p->open_gap)
+		synth_suffix(p->out, p->open_gap, p->open_conf);
+	fputc('\n', p->out);
+	p->open = 0;
+}
+
+static void duration(FILE *out, uint64_t ns)
+{
+	fprintf(out, " <%" PRIu64 ".%06" PRIu64 ">", ns / 1000000000u, ns % 1000000000u / 1000u);
+}
+
+/* One event; gap != 0 for a synthetic event (imputers predict the syscall, not its arguments or
+ * return value: "= ?"). */
+static int text_event(struct dump_printer *p, const struct trz_event *ev, uint64_t gap,
+		      float conf)
+{
+	char name_buf[32], buf[1024];
+	const char *name = syscall_name_buf(ev->nr, name_buf, sizeof(name_buf));
+	struct dump_pending *pe = dump_pairs_get(&p->pairs, ev->tid);
+	FILE *out = p->out;
+
+	if (!pe)
+		return -ENOMEM;
+	if (ev->dir == TRZ_ENTRY) {
+		close_open(p);
+		text_prefix(p, ev->ts_ns, 1, ev->tid, dump_comms_get(p->comms, ev->tid));
+		if (gap)
+			fputs("~ ", out);
+		fprintf(out, "%s(%s)", name, gap ? "..." : dump_args_format(buf, sizeof(buf), ev));
+		*pe = (struct dump_pending){ .ts = ev->ts_ns, .tseq = ev->tseq, .gap_id = gap,
+					     .nr = ev->nr, .valid = 1, .synthetic = !!gap };
+		p->open = 1;
+		p->open_tid = ev->tid;
+		p->open_gap = gap;
+		p->open_conf = conf;
+		return 0;
+	}
+	int matched = dump_pairs_match(pe, ev) && pe->gap_id == gap;
+	if (!(p->open && p->open_tid == ev->tid && matched)) {
+		close_open(p);
+		text_prefix(p, ev->ts_ns, 1, ev->tid, dump_comms_get(p->comms, ev->tid));
+		if (gap)
+			fputs("~ ", out);
+		fprintf(out, "<... %s resumed>", name);
+	}
+	p->open = 0;
+	if (gap)
+		fputs(" = ?", out);
+	else
+		fprintf(out, " = %s", dump_ret_format(buf, sizeof(buf), ev->nr, ev->ret));
+	if (p->durations && matched && !gap)
+		duration(out, ev->ts_ns - pe->ts);
+	if (gap)
+		synth_suffix(out, gap, conf);
+	fputc('\n', out);
+	pe->valid = 0;
+	return 0;
 }
 
 static void text_gap(FILE *out, const struct trz_gap *g)
@@ -125,43 +190,62 @@ static void text_gap(FILE *out, const struct trz_gap *g)
 	fputs("]\n", out);
 }
 
-static void print_text(FILE *out, const struct trz_record *rec, const struct dump_comms *c)
+/* strace's words for a wait(2) status: "exited with 0", "killed by SIGSEGV (core dumped)". */
+static void exit_status_text(FILE *out, int32_t st)
+{
+	if (WIFEXITED(st)) {
+		fprintf(out, ": exited with %d", WEXITSTATUS(st));
+	} else if (WIFSIGNALED(st)) {
+		const char *n = sigabbrev_np(WTERMSIG(st));
+		if (n)
+			fprintf(out, ": killed by SIG%s", n);
+		else
+			fprintf(out, ": killed by signal %d", WTERMSIG(st));
+		if (WCOREDUMP(st))
+			fputs(" (core dumped)", out);
+	} else {
+		fprintf(out, ": status %#x", (unsigned)st);
+	}
+}
+
+static int print_text(struct dump_printer *p, const struct trz_record *rec)
 {
 	static char big[4 * TRZ_PATH_MAX + 8];
 	const struct trz_thread *th = &rec->th;
+	FILE *out = p->out;
 
 	switch (rec->kind) {
 	case TRZ_REC_EVENT:
-		text_prefix(out, rec->ev.ts_ns, 1, rec->ev.tid, dump_comms_get(c, rec->ev.tid));
-		text_syscall(out, &rec->ev, 0);
-		fputc('\n', out);
-		break;
+		return text_event(p, &rec->ev, 0, 0);
 	case TRZ_REC_SYNTH:
-		text_prefix(out, rec->syn.ev.ts_ns, 1, rec->syn.ev.tid,
-			    dump_comms_get(c, rec->syn.ev.tid));
-		fputs("~ ", out);
-		text_syscall(out, &rec->syn.ev, 1);
-		fprintf(out, " [synthetic gap %" PRIu64 " conf %.2f]\n", rec->syn.gap_id,
-			rec->syn.confidence);
-		break;
+		return text_event(p, &rec->syn.ev, rec->syn.gap_id ? rec->syn.gap_id : UINT64_MAX,
+				  rec->syn.confidence);
 	case TRZ_REC_GAP:
-		text_prefix(out, rec->gap.t_start_ns, rec->gap.attributed, rec->gap.tid,
-			    dump_comms_get(c, rec->gap.tid));
+		close_open(p);
+		text_prefix(p, rec->gap.t_start_ns, rec->gap.attributed, rec->gap.tid,
+			    dump_comms_get(p->comms, rec->gap.tid));
 		text_gap(out, &rec->gap);
 		break;
 	case TRZ_REC_THREAD:
-		text_prefix(out, th->ts_ns, 1, th->tid, th->comm[0] ? th->comm : "?");
-		fprintf(out, "+++ %s pid %u ppid %u%s%s +++\n", what_name(th->what), th->pid,
+		close_open(p);
+		text_prefix(p, th->ts_ns, 1, th->tid, th->comm[0] ? th->comm : "?");
+		fprintf(out, "+++ %s pid %u ppid %u%s%s", what_name(th->what), th->pid,
 			th->ppid, th->path[0] ? " " : "", text_safe(th->path, big, sizeof(big)));
+		if (th->what == TRZ_THREAD_EXIT && th->has_status)
+			exit_status_text(out, th->exit_status);
+		fputs(" +++\n", out);
 		break;
 	case TRZ_REC_META:
+		close_open(p);
 		fprintf(out, "# %s: ", text_safe(rec->meta.key, big, sizeof(big)));
 		fprintf(out, "%s\n", text_safe(rec->meta.value, big, sizeof(big)));
 		break;
 	case TRZ_REC_STATE:
+		close_open(p);
 		dump_state_text(out, &rec->state);
 		break;
 	}
+	return 0;
 }
 
 /* ---- CSV ---- */
@@ -206,7 +290,8 @@ static void csv_event(FILE *out, const char *kind, const struct trz_event *ev, c
 	csv_str(out, comm);
 	fprintf(out, ",%s,%d,%s,", syscall_name_buf(ev->nr, buf, sizeof(buf)), ev->nr,
 		ev->dir == TRZ_ENTRY ? "entry" : "exit");
-	if (ev->dir == TRZ_EXIT || ev->ret)
+	/* a synthetic event has no return value: empty, never a made-up 0 */
+	if (strcmp(kind, "synthetic") && (ev->dir == TRZ_EXIT || ev->ret))
 		fprintf(out, "%" PRId64, ev->ret);
 	fprintf(out, ",%" PRIu64 ",%" PRIu64 ",", ev->tseq, ev->cseq);
 	for (int i = 0; i < ev->nargs; i++)
@@ -302,9 +387,9 @@ void dump_json_str(FILE *out, const char *s)
 }
 
 static void json_event(FILE *out, const char *kind, const struct trz_event *ev,
-		       const char *comm)
+		       const char *comm, int64_t dur_ns)
 {
-	char buf[32];
+	char buf[1024];
 
 	fprintf(out, "{\"kind\":\"%s\",\"ts_ns\":%" PRIu64 ",\"cpu\":", kind, ev->ts_ns);
 	if (ev->cpu == TRZ_NO_CPU)
@@ -316,14 +401,18 @@ static void json_event(FILE *out, const char *kind, const struct trz_event *ev,
 	fputs(",\"syscall\":", out);
 	dump_json_str(out, syscall_name_buf(ev->nr, buf, sizeof(buf)));
 	fprintf(out, ",\"nr\":%d,\"dir\":\"%s\"", ev->nr, ev->dir == TRZ_ENTRY ? "entry" : "exit");
-	if (ev->dir == TRZ_EXIT || ev->ret)
+	/* a synthetic event has no return value: no "ret" member, never a made-up 0 */
+	if (strcmp(kind, "synthetic") && (ev->dir == TRZ_EXIT || ev->ret))
 		fprintf(out, ",\"ret\":%" PRId64, ev->ret);
+	if (dur_ns >= 0)
+		fprintf(out, ",\"duration_ns\":%" PRId64, dur_ns);
 	fprintf(out, ",\"tseq\":%" PRIu64 ",\"cseq\":%" PRIu64, ev->tseq, ev->cseq);
 	if (ev->nargs) {
 		fputs(",\"args\":[", out);
 		for (int i = 0; i < ev->nargs; i++)
 			fprintf(out, "%s%" PRIu64, i ? "," : "", ev->args[i]);
-		fputc(']', out);
+		fputs("],\"args_text\":", out);
+		dump_json_str(out, dump_args_format(buf, sizeof(buf), ev));
 	}
 }
 
@@ -349,17 +438,45 @@ static void json_gap(FILE *out, const struct trz_gap *g)
 	fputs("}\n", out);
 }
 
-static void print_jsonl(FILE *out, const struct trz_record *rec, const struct dump_comms *c)
+/* Time in the call for a recorded exit that completes its recorded entry, else -1. */
+static int pair_duration(struct dump_printer *p, const struct trz_event *ev, int synthetic,
+			 int64_t *dur)
+{
+	struct dump_pending *pe = dump_pairs_get(&p->pairs, ev->tid);
+
+	*dur = -1;
+	if (!pe)
+		return -ENOMEM;
+	if (ev->dir == TRZ_ENTRY) {
+		*pe = (struct dump_pending){ .ts = ev->ts_ns, .tseq = ev->tseq, .nr = ev->nr,
+					     .valid = 1, .synthetic = (uint8_t)synthetic };
+		return 0;
+	}
+	if (dump_pairs_match(pe, ev) && !synthetic && !pe->synthetic)
+		*dur = (int64_t)(ev->ts_ns - pe->ts);
+	pe->valid = 0;
+	return 0;
+}
+
+static int print_jsonl(struct dump_printer *p, const struct trz_record *rec)
 {
 	const struct trz_thread *th = &rec->th;
+	const struct dump_comms *c = p->comms;
+	FILE *out = p->out;
+	int64_t dur;
+	int err;
 
 	switch (rec->kind) {
 	case TRZ_REC_EVENT:
-		json_event(out, "event", &rec->ev, dump_comms_get(c, rec->ev.tid));
+		if ((err = pair_duration(p, &rec->ev, 0, &dur)))
+			return err;
+		json_event(out, "event", &rec->ev, dump_comms_get(c, rec->ev.tid), dur);
 		fputs("}\n", out);
 		break;
 	case TRZ_REC_SYNTH:
-		json_event(out, "synthetic", &rec->syn.ev, dump_comms_get(c, rec->syn.ev.tid));
+		if ((err = pair_duration(p, &rec->syn.ev, 1, &dur)))
+			return err;
+		json_event(out, "synthetic", &rec->syn.ev, dump_comms_get(c, rec->syn.ev.tid), -1);
 		fprintf(out, ",\"gap_id\":%" PRIu64 ",\"confidence\":%.4f}\n", rec->syn.gap_id,
 			rec->syn.confidence);
 		break;
@@ -388,21 +505,28 @@ static void print_jsonl(FILE *out, const struct trz_record *rec, const struct du
 		dump_state_json(out, &rec->state);
 		break;
 	}
+	return 0;
 }
 
-void dump_print_header(FILE *out, enum dump_format fmt)
+void dump_print_header(struct dump_printer *p)
 {
-	if (fmt == DUMP_CSV)
-		fputs(CSV_HEADER "\n", out);
+	if (p->fmt == DUMP_CSV)
+		fputs(CSV_HEADER "\n", p->out);
 }
 
-void dump_print_record(FILE *out, enum dump_format fmt, const struct trz_record *rec,
-		       const struct dump_comms *comms)
+int dump_print_record(struct dump_printer *p, const struct trz_record *rec)
 {
-	if (fmt == DUMP_CSV)
-		print_csv(out, rec, comms);
-	else if (fmt == DUMP_JSONL)
-		print_jsonl(out, rec, comms);
-	else
-		print_text(out, rec, comms);
+	if (p->fmt == DUMP_CSV) {
+		print_csv(p->out, rec, p->comms);
+		return 0;
+	}
+	if (p->fmt == DUMP_JSONL)
+		return print_jsonl(p, rec);
+	return print_text(p, rec);
+}
+
+void dump_print_end(struct dump_printer *p)
+{
+	close_open(p);
+	dump_pairs_free(&p->pairs);
 }

@@ -262,6 +262,12 @@ struct trz_reader_stats {
 };
 void trz_reader_stats(const struct trz_reader *r, struct trz_reader_stats *st);
 
+/* Follow a file that is still being written (on = 1): at its end, and at a block not yet
+ * complete, trz_read_next() returns 0 without a warning and can be called again later to read
+ * what was appended.  Turning it off makes the next end final (an incomplete block is then
+ * reported as truncation). */
+void trz_reader_set_follow(struct trz_reader *r, int on);
+
 /* Rewind to the first block. */
 int trz_reader_rewind(struct trz_reader *r);
 void trz_reader_close(struct trz_reader *r);

@@ -30,6 +30,7 @@ struct trz_reader {
 	uint32_t hdr_len;
 	uint64_t off;          /* offset of the next block header */
 	int eof;
+	int follow;            /* the file is still being written: an incomplete tail is "not yet" */
 	struct trz_reader_stats stats;
 	struct trz_buf comp, raw;
 	struct trz_cur cols[TRZ_NCOLS]; /* columns of the current block, from their start */
@@ -186,6 +187,8 @@ static int load_block(struct trz_reader *r, const uint8_t *h, const char **why)
 	ssize_t n = pread_full(r->fd, r->comp.p, comp, r->off + TRZ_BLOCK_HDR_LEN);
 	if (n < 0)
 		return (int)n;
+	if ((size_t)n < comp && r->follow)
+		return 2; /* not yet written */
 	if ((size_t)n < comp) {
 		warnf(r, "truncated block at offset %" PRIu64 ": file ends after %zd of %u payload bytes",
 		      r->off, n, comp);
@@ -222,8 +225,8 @@ static int next_block(struct trz_reader *r)
 		ssize_t n = pread_full(r->fd, h, sizeof(h), r->off);
 		if (n < 0)
 			return (int)n;
-		if (n == 0)
-			break;
+		if (n == 0 || (r->follow && (size_t)n < sizeof(h)))
+			return 0; /* follow: not yet written, try again later */
 		if ((size_t)n < sizeof(h)) {
 			warnf(r, "truncated block at offset %" PRIu64 ": file ends after %zd of %d header bytes",
 			      r->off, n, TRZ_BLOCK_HDR_LEN);
@@ -242,6 +245,8 @@ static int next_block(struct trz_reader *r)
 		}
 		const char *why;
 		int err = load_block(r, h, &why);
+		if (err == 2)
+			return 0;
 		if (err == 0 || err == 1) {
 			if (err == 0)
 				break;
@@ -331,6 +336,13 @@ fail:
 		close(fd);
 	errno = err;
 	return NULL;
+}
+
+void trz_reader_set_follow(struct trz_reader *r, int on)
+{
+	r->follow = on;
+	if (on)
+		r->eof = 0;
 }
 
 void trz_reader_stats(const struct trz_reader *r, struct trz_reader_stats *st)

@@ -1,0 +1,414 @@
+/* dump_args.c - syscall arguments and return values, strace-style (man/tracerec-dump.1, TEXT).
+ *
+ * The constants (flag and value names) come from tables generated at build time from the
+ * installed headers (scripts/gen_dump_tables.sh); this file only says which argument of which
+ * syscall is what: the signatures below, one letter per argument, in the order of the kernel's
+ * prototypes (x86_64 numbering is looked up by name, so other architectures work too). */
+#define _GNU_SOURCE
+#include "dump/dump.h"
+#include "dump/dump_tables.h"
+#include "common/syscalls.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Argument kinds:
+ *   d fd (int)           D dirfd (AT_FDCWD)     p path / string pointer   x pointer (NULL, 0x..)
+ *   u unsigned decimal   i int decimal          l long decimal            X hex number
+ *   m mode (octal)       o open flags (with access mode)                  O open-style flags
+ *   P mmap prot          M mmap flags           A AT_* flags              a access mode
+ *   S signal             h sigprocmask how      w lseek whence            c clone flags
+ *   F fcntl command      f futex op             k clock id                W wait options
+ *   E epoll_ctl op       R arch_prctl code      V madvise advice          N address family
+ *   T socket type        G MSG_* flags */
+static const struct sig {
+	const char *name, *args;
+} sigs[] = {
+	{ "read", "dxu" }, { "write", "dxu" }, { "open", "pom" }, { "close", "d" },
+	{ "stat", "px" }, { "fstat", "dx" }, { "lstat", "px" }, { "poll", "xui" },
+	{ "lseek", "dlw" }, { "mmap", "xuPMdX" }, { "mprotect", "xuP" }, { "munmap", "xu" },
+	{ "brk", "x" }, { "rt_sigaction", "Sxxu" }, { "rt_sigprocmask", "hxxu" },
+	{ "rt_sigreturn", "" }, { "ioctl", "dXx" }, { "pread64", "dxul" }, { "pwrite64", "dxul" },
+	{ "readv", "dxi" }, { "writev", "dxi" }, { "access", "pa" }, { "pipe", "x" },
+	{ "select", "ixxxx" }, { "sched_yield", "" }, { "mremap", "xuuXx" },
+	{ "msync", "xuX" }, { "mincore", "xux" }, { "madvise", "xuV" }, { "dup", "d" },
+	{ "dup2", "dd" }, { "pause", "" }, { "nanosleep", "xx" }, { "getitimer", "ix" },
+	{ "alarm", "u" }, { "setitimer", "ixx" }, { "getpid", "" }, { "sendfile", "ddxu" },
+	{ "socket", "NTi" }, { "connect", "dxi" }, { "accept", "dxx" }, { "sendto", "dxuGxi" },
+	{ "recvfrom", "dxuGxx" }, { "sendmsg", "dxG" }, { "recvmsg", "dxG" }, { "shutdown", "di" },
+	{ "bind", "dxi" }, { "listen", "di" }, { "getsockname", "dxx" }, { "getpeername", "dxx" },
+	{ "socketpair", "NTix" }, { "setsockopt", "diixi" }, { "getsockopt", "diixx" },
+	{ "clone", "cxxxx" }, { "fork", "" }, { "vfork", "" }, { "execve", "pxx" },
+	{ "exit", "i" }, { "wait4", "ixWx" }, { "kill", "iS" }, { "uname", "x" },
+	{ "fcntl", "dFx" }, { "flock", "di" }, { "fsync", "d" }, { "fdatasync", "d" },
+	{ "truncate", "pl" }, { "ftruncate", "dl" }, { "getdents", "dxu" }, { "getcwd", "xu" },
+	{ "chdir", "p" }, { "fchdir", "d" }, { "rename", "pp" }, { "mkdir", "pm" },
+	{ "rmdir", "p" }, { "creat", "pm" }, { "link", "pp" }, { "unlink", "p" },
+	{ "symlink", "pp" }, { "readlink", "pxu" }, { "chmod", "pm" }, { "fchmod", "dm" },
+	{ "chown", "pii" }, { "fchown", "dii" }, { "lchown", "pii" }, { "umask", "m" },
+	{ "gettimeofday", "xx" }, { "getrlimit", "ix" }, { "getrusage", "ix" }, { "sysinfo", "x" },
+	{ "times", "x" }, { "getuid", "" }, { "getgid", "" }, { "setuid", "i" }, { "setgid", "i" },
+	{ "geteuid", "" }, { "getegid", "" }, { "setpgid", "ii" }, { "getppid", "" },
+	{ "getpgrp", "" }, { "setsid", "" }, { "setreuid", "ii" }, { "setregid", "ii" },
+	{ "getgroups", "ix" }, { "setresuid", "iii" }, { "getresuid", "xxx" },
+	{ "setresgid", "iii" }, { "getresgid", "xxx" }, { "getpgid", "i" }, { "getsid", "i" },
+	{ "rt_sigsuspend", "xu" }, { "sigaltstack", "xx" }, { "statfs", "px" },
+	{ "fstatfs", "dx" }, { "prctl", "iXXXX" }, { "arch_prctl", "Rx" }, { "chroot", "p" },
+	{ "sync", "" }, { "mount", "ppxXx" }, { "umount2", "pX" }, { "gettid", "" },
+	{ "getxattr", "ppxu" }, { "lgetxattr", "ppxu" }, { "fgetxattr", "dpxu" },
+	{ "listxattr", "pxu" }, { "llistxattr", "pxu" }, { "flistxattr", "dxu" },
+	{ "tkill", "iS" }, { "time", "x" }, { "futex", "xfixxX" }, { "sched_setaffinity", "iux" },
+	{ "sched_getaffinity", "iux" }, { "set_tid_address", "x" }, { "getdents64", "dxu" },
+	{ "fadvise64", "dlli" }, { "clock_gettime", "kx" }, { "clock_getres", "kx" },
+	{ "clock_nanosleep", "kixx" }, { "exit_group", "i" }, { "epoll_wait", "dxii" },
+	{ "epoll_ctl", "dEdx" }, { "tgkill", "iiS" }, { "waitid", "iixWx" },
+	{ "inotify_add_watch", "dpX" }, { "inotify_rm_watch", "di" }, { "openat", "Dpom" },
+	{ "mkdirat", "Dpm" }, { "fchownat", "DpiiA" }, { "newfstatat", "DpxA" },
+	{ "unlinkat", "DpA" }, { "renameat", "DpDp" }, { "linkat", "DpDpA" },
+	{ "symlinkat", "pDp" }, { "readlinkat", "Dpxu" }, { "fchmodat", "Dpm" },
+	{ "faccessat", "Dpa" }, { "pselect6", "ixxxxx" }, { "ppoll", "xuxxu" },
+	{ "set_robust_list", "xu" }, { "get_robust_list", "ixx" }, { "splice", "dxdxuX" },
+	{ "tee", "dduX" }, { "utimensat", "DpxA" }, { "epoll_pwait", "dxiixu" },
+	{ "timerfd_create", "kO" }, { "fallocate", "dill" }, { "timerfd_settime", "dixx" },
+	{ "accept4", "dxxO" }, { "signalfd4", "dxuO" }, { "eventfd2", "uO" },
+	{ "epoll_create1", "O" }, { "dup3", "ddO" }, { "pipe2", "xO" }, { "inotify_init1", "O" },
+	{ "prlimit64", "iixx" }, { "syncfs", "d" }, { "renameat2", "DpDpX" },
+	{ "getrandom", "xuX" }, { "memfd_create", "pX" }, { "execveat", "DpxxA" },
+	{ "copy_file_range", "dxdxuX" }, { "statx", "DpAXx" }, { "rseq", "xuiX" },
+	{ "pidfd_open", "iX" }, { "clone3", "xu" }, { "close_range", "uuX" },
+	{ "openat2", "Dpxu" }, { "faccessat2", "DpaA" }, { "epoll_pwait2", "dxixxu" },
+	{ "mlock", "xu" }, { "getpriority", "ii" }, { "setpriority", "iii" },
+	{ "sched_getscheduler", "i" }, { "sched_get_priority_max", "i" }, { "personality", "X" },
+	{ "rt_sigpending", "xu" }, { "rt_sigtimedwait", "xxxu" }, { "sched_getparam", "ix" },
+	{ "pidfd_send_signal", "dSxX" }, { "unshare", "c" }, { "setns", "dc" }, { "fchmodat2", "DpmA" },
+	{ "mknodat", "Dpmu" }, { "mknod", "pmu" }, { "utimes", "px" }, { "readahead", "dlu" },
+	{ "epoll_create", "i" }, { "inotify_init", "" }, { "eventfd", "u" }, { "signalfd", "dxu" },
+	{ "preadv", "dxil" }, { "pwritev", "dxil" }, { "preadv2", "dxilX" }, { "pwritev2", "dxilX" },
+	{ "vmsplice", "dxuX" }, { "sync_file_range", "dllX" }, { "timerfd_gettime", "dx" },
+	{ "mlockall", "X" }, { "munlockall", "" }, { "mlock2", "xuX" }, { "setgroups", "ix" },
+	{ "setfsuid", "i" }, { "setfsgid", "i" }, { "capget", "xx" }, { "capset", "xx" }, { "munlock", "xu" }, { "sendmmsg", "dxuG" }, { "recvmmsg", "dxuGx" },
+};
+
+/* Signature by syscall number, built on first use from the names above. */
+static const struct sig **by_nr;
+static int by_nr_count;
+
+static const struct sig *sig_of(int nr)
+{
+	if (!by_nr && trc_syscall_count > 0) {
+		const struct sig **t = calloc((size_t)trc_syscall_count, sizeof(*t));
+		if (!t)
+			return NULL;
+		for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+			int n = syscall_lookup(sigs[i].name);
+			if (n >= 0 && n < trc_syscall_count)
+				t[n] = &sigs[i];
+		}
+		by_nr = t;
+		by_nr_count = trc_syscall_count;
+	}
+	return nr >= 0 && nr < by_nr_count ? by_nr[nr] : NULL;
+}
+
+int dump_syscall_nargs(int nr)
+{
+	const struct sig *s = sig_of(nr);
+
+	return s ? (int)strlen(s->args) : -1;
+}
+
+/* ---- a bounded string builder ---- */
+
+struct sb {
+	char *p;
+	size_t size, len;
+};
+
+static void sb_printf(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void sb_printf(struct sb *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (b->len + 1 >= b->size)
+		return;
+	va_start(ap, fmt);
+	int n = vsnprintf(b->p + b->len, b->size - b->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		b->len = b->len + (size_t)n < b->size ? b->len + (size_t)n : b->size - 1;
+}
+
+static const char *const_name(const struct dump_const *t, uint64_t v)
+{
+	for (; t->name; t++)
+		if (t->value == v)
+			return t->name;
+	return NULL;
+}
+
+static void put_value(struct sb *b, const struct dump_const *t, uint64_t v, int is_signed)
+{
+	const char *n = const_name(t, v);
+
+	if (n)
+		sb_printf(b, "%s", n);
+	else if (is_signed)
+		sb_printf(b, "%d", (int32_t)v);
+	else
+		sb_printf(b, "%#" PRIx64, v);
+}
+
+static int popcount64(uint64_t v)
+{
+	return __builtin_popcountll(v);
+}
+
+/* A|B|C in bit order, composite names (several bits, e.g. O_SYNC) first, the rest in hex; "0"
+ * when nothing is set.  sep_first: a '|' is needed before the first name. */
+static void put_flags(struct sb *b, const struct dump_const *t, uint64_t v, int sep_first)
+{
+	int sep = sep_first;
+
+	for (const struct dump_const *c = t; c->name; c++) {
+		if (popcount64(c->value) < 2 || (v & c->value) != c->value)
+			continue;
+		sb_printf(b, "%s%s", sep ? "|" : "", c->name);
+		v &= ~c->value;
+		sep = 1;
+	}
+	for (int bit = 0; bit < 64; bit++) {
+		uint64_t m = 1ull << bit;
+		if (!(v & m))
+			continue;
+		for (const struct dump_const *c = t; c->name; c++) {
+			if (c->value == m) {
+				sb_printf(b, "%s%s", sep ? "|" : "", c->name);
+				v &= ~m;
+				sep = 1;
+				break;
+			}
+		}
+	}
+	if (v || !sep)
+		sb_printf(b, "%s%#" PRIx64, sep ? "|" : "", v);
+}
+
+static void put_ptr(struct sb *b, uint64_t v)
+{
+	if (v)
+		sb_printf(b, "%#" PRIx64, v);
+	else
+		sb_printf(b, "NULL");
+}
+
+static void put_signal(struct sb *b, uint64_t v)
+{
+	int s = (int32_t)v;
+	const char *n = s > 0 && s < 32 ? sigabbrev_np(s) : NULL;
+
+	if (n)
+		sb_printf(b, "SIG%s", n);
+	else if (s >= 32 && s < 65)
+		sb_printf(b, "SIGRT_%d", s - 32);
+	else
+		sb_printf(b, "%d", s);
+}
+
+static void put_arg(struct sb *b, char kind, uint64_t v)
+{
+	int32_t i32 = (int32_t)(uint32_t)v;
+
+	switch (kind) {
+	case 'd': sb_printf(b, "%d", i32); break;
+	case 'D':
+		if (i32 == -100)
+			sb_printf(b, "AT_FDCWD");
+		else
+			sb_printf(b, "%d", i32);
+		break;
+	case 'p':
+	case 'x': put_ptr(b, v); break;
+	case 'u': sb_printf(b, "%" PRIu64, v); break;
+	case 'i': sb_printf(b, "%d", i32); break;
+	case 'l': sb_printf(b, "%" PRId64, (int64_t)v); break;
+	case 'X': sb_printf(b, "%#" PRIx64, v); break;
+	case 'm': sb_printf(b, "%#03" PRIo64, v & 07777); break;
+	case 'o': {
+		static const char *const acc[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
+		sb_printf(b, "%s", acc[v & 3]);
+		if (v & ~3ull)
+			put_flags(b, dump_tbl_open, v & ~3ull & 0xffffffffu, 1);
+		break;
+	}
+	case 'O': put_flags(b, dump_tbl_open, v & 0xffffffffu, 0); break;
+	case 'P':
+		if (v)
+			put_flags(b, dump_tbl_prot, v, 0);
+		else
+			sb_printf(b, "PROT_NONE");
+		break;
+	case 'M': {
+		const char *type = const_name(dump_tbl_maptype, v & 0xf);
+		if (type)
+			sb_printf(b, "%s", type);
+		else
+			sb_printf(b, "%#" PRIx64, v & 0xf);
+		if (v & ~0xfull)
+			put_flags(b, dump_tbl_map, v & ~0xfull, 1);
+		break;
+	}
+	case 'A':
+		if (v)
+			put_flags(b, dump_tbl_at, v & 0xffffffffu, 0);
+		else
+			sb_printf(b, "0");
+		break;
+	case 'a':
+		if (v)
+			put_flags(b, dump_tbl_access, v, 0);
+		else
+			sb_printf(b, "F_OK");
+		break;
+	case 'S': put_signal(b, v); break;
+	case 'h': put_value(b, dump_tbl_sighow, v, 1); break;
+	case 'w': put_value(b, dump_tbl_seek, v, 1); break;
+	case 'c':
+		/* the low byte is the exit signal */
+		if (v & ~0xffull)
+			put_flags(b, dump_tbl_clone, v & ~0xffull, 0);
+		if (v & 0xff) {
+			if (v & ~0xffull)
+				sb_printf(b, "|");
+			put_signal(b, v & 0xff);
+		} else if (!(v & ~0xffull)) {
+			sb_printf(b, "0");
+		}
+		break;
+	case 'F': put_value(b, dump_tbl_fcntl, (uint32_t)v, 1); break;
+	case 'f': {
+		/* FUTEX_CLOCK_REALTIME (256) on top of the op (with its _PRIVATE variants) */
+		uint32_t op = (uint32_t)v;
+		put_value(b, dump_tbl_futex, op & ~256u, 0);
+		if (op & 256u)
+			sb_printf(b, "|FUTEX_CLOCK_REALTIME");
+		break;
+	}
+	case 'k': put_value(b, dump_tbl_clock, (uint32_t)v, 1); break;
+	case 'W':
+		if (v)
+			put_flags(b, dump_tbl_wait, v & 0xffffffffu, 0);
+		else
+			sb_printf(b, "0");
+		break;
+	case 'E': put_value(b, dump_tbl_epollctl, (uint32_t)v, 1); break;
+	case 'R': put_value(b, dump_tbl_archprctl, (uint32_t)v, 0); break;
+	case 'V': put_value(b, dump_tbl_madv, (uint32_t)v, 1); break;
+	case 'N': put_value(b, dump_tbl_af, (uint32_t)v, 1); break;
+	case 'T':
+		put_value(b, dump_tbl_socktype, v & 0xf, 1);
+		if (v & ~0xfull & 0xffffffffu)
+			put_flags(b, dump_tbl_sockflags, v & ~0xfull & 0xffffffffu, 1);
+		break;
+	case 'G':
+		if (v)
+			put_flags(b, dump_tbl_msg, v & 0xffffffffu, 0);
+		else
+			sb_printf(b, "0");
+		break;
+	default: sb_printf(b, "%#" PRIx64, v); break;
+	}
+}
+
+/* Syscalls without a signature: the six raw registers, small values and errors in decimal,
+ * the rest (pointers, flags) in hex. */
+static void put_raw(struct sb *b, uint64_t v)
+{
+	if (v <= 0xffff || ((int64_t)v >= -4095 && (int64_t)v < 0))
+		sb_printf(b, "%" PRId64, (int64_t)v);
+	else
+		sb_printf(b, "%#" PRIx64, v);
+}
+
+/* O_CREAT and the bit of O_TMPFILE that is not O_DIRECTORY: flags that make open use its mode. */
+static uint64_t open_creating_flags(void)
+{
+	uint64_t v = 0, dir = 0;
+
+	for (const struct dump_const *c = dump_tbl_open; c->name; c++)
+		if (!strcmp(c->name, "O_DIRECTORY"))
+			dir = c->value;
+	for (const struct dump_const *c = dump_tbl_open; c->name; c++)
+		if (!strcmp(c->name, "O_CREAT") || !strcmp(c->name, "O_TMPFILE"))
+			v |= c->value;
+	return v & ~dir;
+}
+
+const char *dump_args_format(char *buf, size_t size, const struct trz_event *ev)
+{
+	struct sb b = { buf, size, 0 };
+	const struct sig *s = sig_of(ev->nr);
+
+	if (!size)
+		return buf;
+	buf[0] = '\0';
+	if (ev->nargs < TRZ_MAX_ARGS) {
+		sb_printf(&b, "...");
+		return buf;
+	}
+	int n = s ? (int)strlen(s->args) : TRZ_MAX_ARGS;
+	for (int i = 0; i < n; i++) {
+		/* like strace: open's mode only when the flags create a file */
+		if (s && s->args[i] == 'm' && i > 0 && s->args[i - 1] == 'o' &&
+		    !(ev->args[i - 1] & open_creating_flags()))
+			break;
+		if (i)
+			sb_printf(&b, ", ");
+		if (s)
+			put_arg(&b, s->args[i], ev->args[i]);
+		else
+			put_raw(&b, ev->args[i]);
+	}
+	return buf;
+}
+
+/* Kernel-internal restart codes that a tracer sees at syscall exit (not in the uapi headers). */
+static const char *restart_name(int e)
+{
+	switch (e) {
+	case 512: return "ERESTARTSYS";
+	case 513: return "ERESTARTNOINTR";
+	case 514: return "ERESTARTNOHAND";
+	case 515: return "ENOIOCTLCMD";
+	case 516: return "ERESTART_RESTARTBLOCK";
+	}
+	return NULL;
+}
+
+const char *dump_ret_format(char *buf, size_t size, int nr, int64_t ret)
+{
+	struct sb b = { buf, size, 0 };
+	const struct sig *s = sig_of(nr);
+
+	if (!size)
+		return buf;
+	buf[0] = '\0';
+	if (ret < 0 && ret >= -4095) {
+		int e = (int)-ret;
+		const char *name = strerrorname_np(e), *rn = restart_name(e);
+		if (name)
+			sb_printf(&b, "-1 %s (%s)", name, strerror(e));
+		else if (rn)
+			sb_printf(&b, "? %s", rn);
+		else
+			sb_printf(&b, "-1 E%d", e);
+	} else if (s && (!strcmp(s->name, "mmap") || !strcmp(s->name, "brk") ||
+			 !strcmp(s->name, "mremap"))) { /* addresses */
+		sb_printf(&b, "%#" PRIx64, (uint64_t)ret);
+	} else {
+		sb_printf(&b, "%" PRId64, ret);
+	}
+	return buf;
+}

@@ -1,0 +1,42 @@
+/* dump_pair.c - which syscall entry of a thread is still waiting for its exit (text lines,
+ * -T durations and the -c summary pair entries with exits through this). */
+#include "dump/dump.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct dump_pending *dump_pairs_get(struct dump_pairs *p, uint32_t tid)
+{
+	uint64_t *v = dump_map_get(&p->idx, tid);
+
+	if (!v)
+		return NULL;
+	if (!*v) {
+		if (p->n == p->cap) {
+			uint64_t cap = p->cap ? p->cap * 2 : 64;
+			void *q = realloc(p->v, cap * sizeof(*p->v));
+			if (!q)
+				return NULL;
+			p->v = q;
+			p->cap = cap;
+		}
+		memset(&p->v[p->n], 0, sizeof(p->v[p->n]));
+		*v = ++p->n;
+	}
+	return &p->v[*v - 1];
+}
+
+/* Consecutive events of a thread differ by 1 in tseq: an exit completes the pending entry when
+ * it is the same syscall and the very next event of the thread (nothing lost in between). */
+int dump_pairs_match(const struct dump_pending *pe, const struct trz_event *ev)
+{
+	return pe && pe->valid && pe->nr == ev->nr && pe->tseq + 1 == ev->tseq;
+}
+
+void dump_pairs_free(struct dump_pairs *p)
+{
+	dump_map_free(&p->idx);
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}
