@@ -43,7 +43,7 @@ check "-tt HH:MM:SS.uuuuuu" $? ""
 if command -v strace >/dev/null; then
   strace -o "$d/s.txt" "$progs/dump_calls" 2>/dev/null
   mask() { sed -E -e 's/0x[0-9a-f]+/ADDR/g' -e 's/ <[0-9.]+>$//' -e 's/ +/ /g' -e 's/ $//'; }
-  for call in 'openat(AT_FDCWD, ' 'mmap(NULL, 8192' 'close(-1)' 'lseek('; do
+  for call in 'openat(AT_FDCWD, ' 'mmap(NULL, 8192' 'close(-1)' ', 0, SEEK_END)'; do
     s=$(grep -F "$call" "$d/s.txt" | tail -n 1 | sed -E 's/"[^"]*"/ADDR/' | mask)
     o=$(grep -F "$call" "$d/own.txt" | tail -n 1 | sed -E 's/^.{41}//' | mask)
     [ "$s" = "$o" ]
