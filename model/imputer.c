@@ -48,12 +48,27 @@ static int new_ngram(struct imputer **im, const struct imputer_spec *s)
 	return *im ? 0 : errno ? -errno : -ENOMEM;
 }
 
-static int new_sssd(struct imputer **im, const struct imputer_spec *s)
+/* ngram: the hybrid's n-gram (borrowed) for a retrieval model, or NULL: then a retrieval
+ * model gets its own n-gram over s->train (owned), when there is one. */
+static int new_sssd(struct imputer **im, const struct imputer_spec *s, struct imputer *ngram)
 {
+	int rc;
+
 	if (!s->model)
 		return -EINVAL;
 	*im = sssd_imputer_new(s->model, s->steps, s->samples);
-	return *im ? 0 : errno ? -errno : -ENOMEM;
+	if (!*im)
+		return errno ? -errno : -ENOMEM;
+	if (!sssd_uses_retrieval(s->model) || (!ngram && !s->train))
+		return 0;   /* a retrieval model without a corpus: channels masked */
+	if (ngram)
+		return sssd_imputer_set_retrieval(*im, ngram);
+	if ((rc = new_ngram(&ngram, s)) || (rc = sssd_imputer_own_retrieval(*im, ngram))) {
+		imputer_free(ngram);
+		imputer_free(*im);
+		*im = NULL;
+	}
+	return rc;
 }
 
 int imputer_new(struct imputer **out, const struct imputer_spec *s)
@@ -66,9 +81,9 @@ int imputer_new(struct imputer **out, const struct imputer_spec *s)
 	case IMPUTER_NGRAM:
 		return new_ngram(out, s);
 	case IMPUTER_SSSD:
-		return new_sssd(out, s);
+		return new_sssd(out, s, NULL);
 	case IMPUTER_HYBRID:
-		if ((rc = new_ngram(&ngram, s)) || (rc = new_sssd(&sssd, s)))
+		if ((rc = new_ngram(&ngram, s)) || (rc = new_sssd(&sssd, s, ngram)))
 			break;
 		*out = hybrid_new(ngram, sssd, s->min_support, s->min_context);
 		if (!*out) {

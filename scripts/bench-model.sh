@@ -7,7 +7,7 @@
 #
 # Environment: TRACEREC_SHARED (default $TOP/../shared), B (build dir, default build),
 # BENCH_SSSD=auto|0|1 (auto: run SSSD-S4 when a tiny training works), BENCH_BUDGET (training
-# seconds per dataset, default 600), BENCH_THREADS (default 2), BENCH_STEPS (DDIM steps, 50),
+# seconds per dataset, default 600), BENCH_THREADS (default 2), BENCH_STEPS (sampling steps: reveal rounds of the absorbing model, DDIM steps of older ones; 1),
 # BENCH_SSSD_LIMIT (test windows scored by SSSD-S4 and the hybrid, default 500: sampling is
 # slow on 2 cores), BENCH_SSSD_LEN_LIMIT (windows of the SSSD-S4 length runs, default 100), BENCH_DATASETS (default: all six), BENCH_OUT (default $TOP/BENCHMARKS.md).
 set -u
@@ -18,7 +18,7 @@ case $B in /*) ;; *) B=$TOP/$B ;; esac
 SSSD=${BENCH_SSSD:-auto}
 BUDGET=${BENCH_BUDGET:-600}
 THREADS=${BENCH_THREADS:-2}
-STEPS=${BENCH_STEPS:-50}
+STEPS=${BENCH_STEPS:-1}
 SLIMIT=${BENCH_SSSD_LIMIT:-500}
 TPUT_N=$(( SLIMIT < 100 ? SLIMIT : 100 ))   # windows of the SSSD-S4 throughput run
 LEN_N=${BENCH_SSSD_LEN_LIMIT:-$TPUT_N}       # windows of the SSSD-S4 length runs
@@ -97,17 +97,17 @@ for d in $DATASETS; do
   echo "$T $MEM" >"$tmp/$d.train.time"
   log "$d: SSSD-S4 and hybrid evaluation"
   sed "s|^[^:]*: ||" "$tmp/$d.train.out" >"$tmp/$d.train.summary"
-  timed "$tmp/$d.sssd.tput.json" $EVAL -q --model "$tmp/$d.sssd" --test "$D/len200/test.npy" -b 10 \
+  timed "$tmp/$d.sssd.tput.json" $EVAL -q --model "$tmp/$d.sssd" --train "$D/len100/train.npy" --test "$D/len200/test.npy" -b 10 \
     -p center --limit "$TPUT_N" --steps "$STEPS" --threads "$THREADS" --json || die "$d: sssd throughput"
   echo "$(gps "$tmp/$d.sssd.tput.json") $MEM" >"$tmp/$d.sssd.tput"
-  $EVAL -q --model "$tmp/$d.sssd" --test "$D/len200/test.npy" --limit "$SLIMIT" \
+  $EVAL -q --model "$tmp/$d.sssd" --train "$D/len100/train.npy" --test "$D/len200/test.npy" --limit "$SLIMIT" \
     --blackout $BLACKOUTS --steps "$STEPS" --threads "$THREADS" --json >"$tmp/$d.sssd.json" \
     || die "$d: sssd eval failed"
   $EVAL -q --method hybrid --model "$tmp/$d.sssd" --train "$D/len100/train.npy" \
     --test "$D/len200/test.npy" --limit "$SLIMIT" --blackout $BLACKOUTS --steps "$STEPS" \
     --threads "$THREADS" --json >"$tmp/$d.hybrid.json" || die "$d: hybrid eval failed"
   for L in 50 100 150 200; do
-    $EVAL -q --model "$tmp/$d.sssd" --test "$D/len$L/test.npy" -b $BLACKOUTS -p center \
+    $EVAL -q --model "$tmp/$d.sssd" --train "$D/len100/train.npy" --test "$D/len$L/test.npy" -b $BLACKOUTS -p center \
       --limit "$LEN_N" --steps "$STEPS" --threads "$THREADS" --json >"$tmp/$d.sssd.len$L.json" \
       || die "$d: sssd len$L"
   done
@@ -132,8 +132,11 @@ report() {
   echo "B=30 at the end masks the last 20 events, as in the paper's numbers (\`--end-mode paper\`)."
   echo "Cells: accuracy / perfect rate / ROUGE-L. Paper: SSSD-S4 of Janecek et al. (paper-metrics.tsv)."
   if [ "$SSSD" = 1 ]; then
-    echo "Our SSSD-S4: default size, trained ${BUDGET} s per dataset (\`--time-budget $BUDGET --threads $THREADS\`),"
-    echo "sampled with DDIM $STEPS steps, scored on the first $SLIMIT test windows (n-gram: all 500); hybrid = n-gram"
+    echo "Our SSSD-S4: default recipe (absorbing-state discrete diffusion, cross-entropy on masked positions,"
+    echo "span masks 1..40 plus long bursts, retrieval conditioning: the n-gram's proposal, match length and"
+    echo "support as conditioner channels and a learned logit bias), default size, trained ${BUDGET} s per dataset"
+    echo "(\`--time-budget $BUDGET --threads $THREADS\`; the default budget is 540 s), sampled with $STEPS reveal"
+    echo "round(s), its n-gram index over the same training windows; scored on the first $SLIMIT test windows (n-gram: all 500); hybrid = n-gram"
     echo "where >= 4 events matched on both sides (>= 8 on the one side of an edge gap), SSSD-S4 elsewhere."
   else
     echo "**Our SSSD-S4: $sssd_note** (columns show \"-\")."

@@ -83,6 +83,66 @@ static void check_network(int repr)
 	sssd_free(m);
 }
 
+/* Absorbing-state objective with retrieval channels: the cross-entropy at the positions not
+ * shown, through the wider conditioner (proposal one-hot + features), against finite
+ * differences of the loss itself. */
+struct actx {
+	struct sssd_model *m;
+	int32_t ids[B * L];
+	uint8_t known[B * L], shown[B * L];
+	int t[B];
+};
+
+static double absorb_loss(void *p)
+{
+	struct actx *c = p;
+
+	return sssd_absorb_loss(c->m, c->ids, c->known, c->shown, c->t, B, L, 0, NULL);
+}
+
+static void test_grad_sssd_absorb_retrieval(void **state)
+{
+	struct sssd_config cf;
+	struct vocab v;
+	struct actx c;
+	uint64_t rng = 5;
+	struct sssd_model *m;
+
+	(void)state;
+	sssd_config_default(&cf);
+	cf.blocks = 2, cf.channels = 4, cf.skip_channels = 4, cf.state = 4, cf.T = 20;
+	cf.embed_in = 8, cf.embed_mid = 6, cf.embed_out = 5;
+	cf.objective = SSSD_OBJ_ABSORB, cf.retrieval = 1;
+	memset(&v, 0, sizeof(v));
+	v.n = 5;
+	assert_int_equal(sssd_create(&m, &cf, &v, 3), 0);
+	assert_int_equal(m->Kc, 5 + 1 + 5 + SSSD_RETR_FEATS);
+	fill_uniform(m->p.Wz, (size_t)m->K * cf.skip_channels, 0.5f, &rng);
+	fill_uniform(m->p.bz, m->K, 0.5f, &rng);
+	m->rprop = malloc(B * L * sizeof(int32_t));
+	m->rfeat = malloc(B * L * SSSD_RETR_FEATS * sizeof(float));
+	m->rcap = B * L;
+	m->retr_on = 1;
+	c.m = m;
+	for (int j = 0; j < B * L; j++) {
+		c.ids[j] = 1 + rng_int(&rng, 4);
+		c.known[j] = j % 4 != 1 && j % 4 != 2;
+		c.shown[j] = c.known[j] || j % 8 == 1;   /* some gap positions revealed */
+		m->rprop[j] = rng_int(&rng, 5);
+	}
+	fill_uniform(m->rfeat, B * L * SSSD_RETR_FEATS, 1.0f, &rng);
+	c.t[0] = 4, c.t[1] = 19;
+	memset(m->grads, 0, m->np * sizeof(float));
+	assert_true(sssd_absorb_loss(m, c.ids, c.known, c.shown, c.t, B, L, 1, NULL) > 0);
+	assert_grad_ok(absorb_loss, &c, m->params, m->grads, m->np, 300, "absorb + retrieval");
+	/* the conditioner conv of block 0 sees the retrieval rows: check all of its weights */
+	size_t ncv = (size_t)2 * cf.channels * m->Kc;
+
+	assert_grad_ok(absorb_loss, &c, m->p.blk[0].Wcv, m->g.blk[0].Wcv, ncv, ncv,
+		       "conditioner weights incl. retrieval rows");
+	sssd_free(m);
+}
+
 static void test_grad_sssd_onehot(void **state)
 {
 	(void)state;
@@ -100,6 +160,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_grad_sssd_onehot),
 		cmocka_unit_test(test_grad_sssd_scalar),
+		cmocka_unit_test(test_grad_sssd_absorb_retrieval),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -97,12 +97,16 @@ static void usage(FILE *f)
 "      --repr=NAME        onehot (argmax decoding) or scalar (the paper's one channel)\n"
 "                         (default: %s)\n"
 "      --objective=NAME   eps (epsilon MSE, the reference), x0ce (x0 logits +\n"
-"                         cross-entropy, onehot only) or auto (x0ce for onehot, eps for\n"
-"                         scalar) (default: %s)\n"
+"                         cross-entropy, onehot only), absorb (absorbing-state discrete\n"
+"                         diffusion, cross-entropy on the masked positions, onehot only)\n"
+"                         or auto (absorb for onehot, eps for scalar) (default: %s)\n"
+"      --retrieval=on|off condition on the n-gram imputer's proposal (one-hot) and its\n"
+"                         match length and support, onehot only (default: %s)\n"
 "      --seed=N           seed of all randomness (default: %llu)\n"
 "  -j, --threads=N        OpenBLAS threads (default: OpenBLAS's own)\n",
 		c.blocks, c.channels, c.state, c.T, sssd_repr_name(c.repr),
 		c.objective == SSSD_OBJ_AUTO ? "auto" : sssd_objective_name(c.objective),
+		c.retrieval < 0 ? "on for onehot" : c.retrieval ? "on" : "off",
 		(unsigned long long)t.seed);
 	fprintf(f,
 "n-gram:\n"
@@ -117,7 +121,8 @@ static void usage(FILE *f)
 
 enum { OPT_NPY = 256, OPT_MIN_LEN, OPT_BUDGET, OPT_BATCH, OPT_LR, OPT_WARMUP, OPT_EMA,
        OPT_WINDOW, OPT_HELDOUT, OPT_EVAL_EVERY, OPT_EVAL_STEPS, OPT_MAX_BLACKOUT, OPT_BLOCKS,
-       OPT_CHANNELS, OPT_STATE, OPT_T, OPT_REPR, OPT_OBJECTIVE, OPT_SEED, OPT_FORCE };
+       OPT_CHANNELS, OPT_STATE, OPT_T, OPT_REPR, OPT_OBJECTIVE, OPT_SEED, OPT_FORCE,
+       OPT_RETRIEVAL };
 
 static const struct option longopts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -141,6 +146,7 @@ static const struct option longopts[] = {
 	{ "diffusion-steps", required_argument, NULL, OPT_T },
 	{ "repr", required_argument, NULL, OPT_REPR },
 	{ "objective", required_argument, NULL, OPT_OBJECTIVE },
+	{ "retrieval", required_argument, NULL, OPT_RETRIEVAL },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "threads", required_argument, NULL, 'j' },
 	{ "kmax", required_argument, NULL, 'k' },
@@ -246,11 +252,18 @@ static int parse_args(int argc, char **argv, struct train_opts *o)
 			o->cfg.repr = sssd_repr_parse(optarg);
 			break;
 		case OPT_OBJECTIVE:
-			if (sssd_objective_parse(optarg) < 0) {
-				p_err("bad --objective '%s' (want auto, eps or x0ce)", optarg);
+			if (sssd_objective_parse(optarg) == -EINVAL) {
+				p_err("bad --objective '%s' (want auto, eps, x0ce or absorb)", optarg);
 				return EXIT_USAGE;
 			}
 			o->cfg.objective = sssd_objective_parse(optarg);
+			break;
+		case OPT_RETRIEVAL:
+			if (strcmp(optarg, "on") && strcmp(optarg, "off")) {
+				p_err("bad --retrieval '%s' (want on or off)", optarg);
+				return EXIT_USAGE;
+			}
+			o->cfg.retrieval = !strcmp(optarg, "on");
 			break;
 		case 'q': o->quiet = 1; break;
 		case 'h': usage(stdout); return -1;

@@ -124,6 +124,13 @@ void s4_backward(float *dx, const struct s4_params *dp, const float *dout,
 		 const struct s4_cache *c, const float *x, const struct s4_params *p,
 		 float *scratch, int H, int M, int B, int L);
 
+/* ---- retr.c: retrieval bias, out (K, BL)[prop[j], j] += w[F] + w . feat[:, j] ---- */
+void retr_bias_forward(float *out, const int32_t *prop, const float *feat, const float *w, int F,
+		       int K, size_t BL);
+/* dw (F + 1) += ... */
+void retr_bias_backward(float *dw, const float *dout, const int32_t *prop, const float *feat,
+			int F, int K, size_t BL);
+
 /* ---- adam.c ---- */
 /* One Adam step (bias-corrected, step t >= 1) over n parameters. */
 void adam_step(float *p, const float *g, float *m, float *v, size_t n, float lr, float b1,

@@ -1,12 +1,13 @@
 /* ckpt.c - SSSD-S4 checkpoint: a versioned, self-describing binary file.
  *
- * Format (version 1, all fields little-endian):
+ * Format (version 2, all fields little-endian; version 1 files, without retrieval, still load):
  *   offset  size          field
  *   0       8             magic "TRCSSSD\n"
- *   8       4   u32       version (1)
+ *   8       4   u32       version (2)
  *   12      4   u32       header size in bytes (88)
  *   16      12 x i32      blocks, channels, skip_channels, state, T, repr, objective,
- *                         embed_in, embed_mid, embed_out, V, window
+ *                         embed_in, embed_mid, embed_out, V, window; the objective field
+ *                         holds objective | retrieval << 8 (version 2)
  *   64      2 x f32       beta0, beta1
  *   72      8   u64       number of float32 weights P (must match the configuration)
  *   80      8   u64       Adam steps the weights were trained for
@@ -33,7 +34,7 @@
 #include "sssd/sssd_net.h"
 
 #define CKPT_MAGIC "TRCSSSD\n"
-#define CKPT_VERSION 1u
+#define CKPT_VERSION 2u
 #define CKPT_HEADER 88u
 #define CKPT_VOCAB_ENTRY 16u
 #define CKPT_MAX_BYTES (4ULL << 30)
@@ -88,7 +89,8 @@ static void encode(unsigned char *b, const struct sssd_model *m)
 {
 	const struct sssd_config *c = &m->c;
 	int32_t f[12] = { c->blocks, c->channels, c->skip_channels, c->state, c->T, c->repr,
-			  c->objective, c->embed_in, c->embed_mid, c->embed_out, c->V, c->window };
+			  c->objective | c->retrieval << 8, c->embed_in, c->embed_mid, c->embed_out,
+			  c->V, c->window };
 	unsigned char *p = b + CKPT_HEADER;
 
 	memcpy(b, CKPT_MAGIC, 8);
@@ -216,7 +218,7 @@ static int decode_header(const unsigned char *b, size_t n, const char *path,
 		sssd_set_error("%s: truncated model header", path);
 		return -EIO;
 	}
-	if (get32(b + 8) != CKPT_VERSION || get32(b + 12) != CKPT_HEADER) {
+	if ((get32(b + 8) != CKPT_VERSION && get32(b + 8) != 1) || get32(b + 12) != CKPT_HEADER) {
 		sssd_set_error("%s: unsupported model version %u (expected %u)", path,
 			       get32(b + 8), CKPT_VERSION);
 		return -EINVAL;
@@ -224,7 +226,8 @@ static int decode_header(const unsigned char *b, size_t n, const char *path,
 	memcpy(f, b + 16, sizeof(f));
 	memset(c, 0, sizeof(*c));
 	c->blocks = f[0], c->channels = f[1], c->skip_channels = f[2], c->state = f[3];
-	c->T = f[4], c->repr = f[5], c->objective = f[6], c->embed_in = f[7];
+	c->T = f[4], c->repr = f[5], c->objective = f[6] & 0xff, c->embed_in = f[7];
+	c->retrieval = (f[6] >> 8) & 0xff;
 	c->embed_mid = f[8], c->embed_out = f[9], c->V = f[10], c->window = f[11];
 	memcpy(&c->beta0, b + 64, 4);
 	memcpy(&c->beta1, b + 68, 4);

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "ngram/ngram.h"
 #include "sssd/sssd_net.h"
 
 static float id_to_scalar(int id, int V)
@@ -37,7 +38,70 @@ void sssd_encode(const struct sssd_model *m, float *x0, const int32_t *ids, cons
 		for (int k = 0; k < K; k++)
 			m->cond[k * BL + j] = known[j] ? x0[k * BL + j] : 0.0f;
 		m->cond[K * BL + j] = known[j] ? 1.0f : 0.0f;
+		if (!m->c.retrieval)
+			continue;
+		/* retrieval: proposal one-hot (K rows) and features, at missing positions only */
+		float *rc = m->cond + (size_t)(K + 1) * BL;
+		int on = m->retr_on && !known[j] && m->rprop[j] > 0 && m->rprop[j] < K;
+
+		for (int k = 0; k < K; k++)
+			rc[k * BL + j] = on && k == m->rprop[j] ? 1.0f : 0.0f;
+		for (int f = 0; f < SSSD_RETR_FEATS; f++)
+			rc[(size_t)(K + f) * BL + j] = on ? m->rfeat[f * BL + j] : 0.0f;
 	}
+}
+
+int sssd_retrieve(struct sssd_model *m, struct imputer *ngram, const int32_t *ids,
+		  const uint8_t *known, int B, int L)
+{
+	size_t BL = (size_t)B * L;
+	struct ngram_info *info;
+	float *conf;
+	int rc;
+
+	m->retr_on = 0;
+	if (!ngram || !m->c.retrieval)
+		return 0;
+	if (BL > m->rcap) {
+		int32_t *p = realloc(m->rprop, BL * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		m->rprop = p;
+		float *f = realloc(m->rfeat, BL * SSSD_RETR_FEATS * sizeof(*f));
+
+		if (!f)
+			return -ENOMEM;
+		m->rfeat = f;
+		m->rcap = BL;
+	}
+	info = malloc(BL * sizeof(*info));
+	conf = malloc(BL * sizeof(*conf));
+	if (!info || !conf) {
+		free(info);
+		free(conf);
+		return -ENOMEM;
+	}
+	memcpy(m->rprop, ids, BL * sizeof(int32_t));
+	rc = ngram_fill_detail(ngram, m->rprop, known, conf, B, L, info);
+	for (size_t j = 0; !rc && j < BL; j++) {
+		int how = info[j].how, has = !known[j] && how != NGRAM_KNOWN && how != NGRAM_PRIOR;
+		double ctx = log1p((double)info[j].kl + info[j].kr) / log1p(2.0 * NGRAM_KMAX_LIMIT);
+		double sup = log1p((double)info[j].support) / log1p(1024.0);
+
+		m->rfeat[0 * BL + j] = has ? 1.0f : 0.0f;
+		m->rfeat[1 * BL + j] = has && how == NGRAM_SPAN2 ? 1.0f : 0.0f;
+		m->rfeat[2 * BL + j] = has ? (float)fmin(ctx, 1.0) : 0.0f;
+		m->rfeat[3 * BL + j] = has ? (float)fmin(sup, 1.0) : 0.0f;
+		m->rfeat[4 * BL + j] = has ? conf[j] : 0.0f;
+		if (!has)
+			m->rprop[j] = 0;
+	}
+	free(info);
+	free(conf);
+	if (!rc)
+		m->retr_on = 1;
+	return rc;
 }
 
 /* softmax over the K channels of column j of logits (K, BL) into p (K) */
@@ -110,9 +174,109 @@ static void decode(struct sssd_model *m, int32_t *ids, const uint8_t *known, flo
 	}
 }
 
+/* Absorbing-state sampling: all missing positions start masked (input 0); each of S rounds runs
+ * the network and reveals the most confident masked positions of every window so that
+ * round s leaves gap * (1 - s/S) masked; the last round reveals the rest. */
+static int sample_absorb(struct sssd_model *m, const struct sssd_params *P, int32_t *ids,
+			 const uint8_t *known, float *conf, int B, int L, int steps)
+{
+	size_t BL = (size_t)B * L, KBL = (size_t)m->K * BL;
+	int K = m->K, T = m->c.T, err;
+	float *x0 = malloc(KBL * sizeof(float)), *best_p = malloc(BL * sizeof(float));
+	double *pbuf = malloc(K * sizeof(double));
+	int *tv = malloc(B * sizeof(int)), *gap = calloc(B, sizeof(int)), *left = calloc(B, sizeof(int));
+	int32_t *best = malloc(BL * sizeof(int32_t));
+	uint8_t *shown = malloc(BL);
+
+	if (!x0 || !best_p || !pbuf || !tv || !gap || !left || !best || !shown) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if ((err = sssd_workspace(m, B, L, 0)))
+		goto out;
+	m->reuse_kernels = 0;
+	sssd_encode(m, x0, ids, known, B, L);
+	memcpy(shown, known, BL);
+	for (size_t j = 0; j < BL; j++)
+		gap[j / L] += !known[j];
+	memcpy(left, gap, B * sizeof(int));
+	int S = steps < 1 ? 1 : steps, maxgap = 0;
+
+	for (int b = 0; b < B; b++)   /* more rounds than positions would reveal nothing */
+		maxgap = gap[b] > maxgap ? gap[b] : maxgap;
+	if (S > maxgap)
+		S = maxgap > 0 ? maxgap : 1;
+
+	for (int s = 0; s < S; s++) {
+		int any = 0;
+
+		for (size_t i = 0; i < KBL; i++)
+			m->xt[i] = shown[i % BL] ? x0[i] : 0.0f;
+		for (int b = 0; b < B; b++) {
+			tv[b] = gap[b] ? (int)lround((double)(T - 1) * left[b] / gap[b]) : 0;
+			any |= left[b] > 0;
+		}
+		if (!any)
+			break;
+		sssd_net_forward(m, P, tv, B, L);
+		m->reuse_kernels = 1;
+		for (size_t j = 0; j < BL; j++) {
+			if (shown[j])
+				continue;
+			int bk = 1;
+
+			softmax_col(pbuf, m->out, j, BL, K);
+			for (int k = 2; k < K; k++)   /* id 0 is "unseen": never proposed */
+				if (pbuf[k] > pbuf[bk])
+					bk = k;
+			best[j] = bk;
+			best_p[j] = (float)pbuf[bk];
+		}
+		for (int b = 0; b < B; b++) {
+			int keep = s == S - 1 ? 0 : (int)((double)gap[b] * (S - 1 - s) / S);
+
+			/* reveal left[b] - keep positions of window b, most confident first */
+			while (left[b] > keep) {
+				size_t arg = 0;
+				float bp = -1.0f;
+
+				for (int l = 0; l < L; l++) {
+					size_t j = (size_t)b * L + l;
+
+					if (!shown[j] && best_p[j] > bp)
+						bp = best_p[j], arg = j;
+				}
+				shown[arg] = 1;
+				ids[arg] = best[arg];
+				if (conf)
+					conf[arg] = best_p[arg];
+				for (int k = 0; k < K; k++)
+					x0[k * BL + arg] = k == best[arg] ? 1.0f : -1.0f;
+				left[b]--;
+			}
+		}
+	}
+out:
+	m->reuse_kernels = 0;
+	if (err == -ENOMEM)
+		sssd_set_error("out of memory while sampling");
+	free(x0);
+	free(best_p);
+	free(pbuf);
+	free(tv);
+	free(gap);
+	free(left);
+	free(best);
+	free(shown);
+	return err;
+}
+
 int sssd_sample(struct sssd_model *m, const struct sssd_params *P, int32_t *ids,
 		const uint8_t *known, float *conf, int B, int L, int steps, uint64_t *rng)
 {
+	if (m->c.objective == SSSD_OBJ_ABSORB)
+		return sample_absorb(m, P, ids, known, conf, B, L, steps);
+
 	size_t BL = (size_t)B * L, KBL = (size_t)m->K * BL;
 	int T = m->c.T, S = steps <= 0 || steps >= T ? T : steps, ddim = S < T, err;
 	float *buf = malloc(3 * KBL * sizeof(float));

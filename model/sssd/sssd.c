@@ -165,6 +165,8 @@ void sssd_net_forward(struct sssd_model *m, const struct sssd_params *P, const i
 	matmul_forward(m->f, m->o, m->we.Wf, P->bf, S, S, (int)BL);           /* step 6 */
 	relu_forward(m->fr, m->f, S * BL);
 	matmul_forward(m->out, m->fr, P->Wz, P->bz, m->K, S, (int)BL);
+	if (c->retrieval && m->retr_on)
+		retr_bias_forward(m->out, m->rprop, m->rfeat, P->wr, SSSD_RETR_FEATS, m->K, BL);
 }
 
 /* ---- backward (design note 4, block backward order) ---- */
@@ -239,6 +241,8 @@ void sssd_net_backward(struct sssd_model *m, const float *dout, int B, int L)
 	float so = 1.0f / sqrtf((float)c->blocks);
 
 	memset(m->dwe.Win, 0, m->nw * sizeof(float));
+	if (c->retrieval && m->retr_on)
+		retr_bias_backward(g->wr, dout, m->rprop, m->rfeat, SSSD_RETR_FEATS, m->K, BL);
 	memset(m->dfr, 0, S * BL * sizeof(float));
 	matmul_backward(m->dfr, g->Wz, g->bz, dout, m->fr, p->Wz, m->K, S, (int)BL);
 	memset(m->df, 0, S * BL * sizeof(float));

@@ -11,6 +11,20 @@
  *   SSSD_OBJ_X0CE  x0-prediction: the head emits per-position logits over the V ids, trained with
  *                  cross-entropy on the missing positions; sampling turns the predicted
  *                  distribution into x0-hat (expected one-hot) inside DDIM/DDPM.  One-hot only.
+ *   SSSD_OBJ_ABSORB absorbing-state (masked) discrete diffusion on the same network: a missing
+ *                  position is either still masked (input 0) or revealed (its one-hot); training
+ *                  reveals a random share r of each gap and takes cross-entropy on the positions
+ *                  still masked, the step index t = (T-1) * (share still masked); sampling starts
+ *                  fully masked and reveals the most confident positions in `steps` rounds
+ *                  (MaskGIT-style; 1 step = all at once).  One-hot only.
+ *
+ * Retrieval conditioning (config.retrieval = 1): the conditioner also carries, at every missing
+ * position, the n-gram imputer's proposal (one-hot, V channels) and SSSD_RETR_FEATS features
+ * (proposal present, two-sided span match, log context length matched, log support, share of
+ * matches agreeing).  Training computes them with n-gram indexes of the other half of the
+ * corpus (so a window never retrieves itself) and drops them for 10% of the windows; an imputer
+ * without an n-gram (sssd_imputer_set_retrieval() not called) leaves them 0, the "missing
+ * channel" the model was trained with.
  *
  * Sampling: DDPM with all T steps (steps <= 0 or >= T) or DDIM (eta 0) with `steps` evenly spaced
  * steps; observed positions are re-imposed at every step and in the result.
@@ -33,10 +47,14 @@ enum sssd_repr {
 };
 
 enum sssd_objective {
-	SSSD_OBJ_AUTO = -1,     /* x0ce for onehot, eps for scalar (resolved by sssd_create) */
+	SSSD_OBJ_AUTO = -1,     /* absorb for onehot, eps for scalar (resolved by sssd_create) */
 	SSSD_OBJ_EPS = 0,       /* reference epsilon-prediction MSE */
 	SSSD_OBJ_X0CE = 1,      /* x0 logits + cross-entropy (one-hot only) */
+	SSSD_OBJ_ABSORB = 2,    /* absorbing (masked) discrete diffusion + cross-entropy */
 };
+
+#define SSSD_RETR_FEATS 5
+#define SSSD_RETR_BIAS0 3.0f   /* initial logit bonus of the proposed id */
 
 #define SSSD_X0CE_BETA1 0.05f
 
@@ -50,6 +68,9 @@ struct sssd_config {
 				 * 0.02 for eps, SSSD_X0CE_BETA1 for x0ce (alpha_bar_{T-1} near 0) */
 	int repr;               /* enum sssd_repr.  Default SSSD_REPR_ONEHOT */
 	int objective;          /* enum sssd_objective.  Default SSSD_OBJ_AUTO */
+	int retrieval;          /* 1: n-gram proposal channels in the conditioner and the retrieval
+				 * bias on the logits (one-hot only); -1 = auto: on for onehot
+				 * (resolved by sssd_create).  Default -1 */
 	int embed_in, embed_mid, embed_out; /* step embedding 128 -> 512 -> 512 */
 	int V;                  /* ids 0..V-1; set from the vocabulary by sssd_create() */
 	int window;             /* training window length, set by sssd_train(); the imputer fills
@@ -77,7 +98,7 @@ struct sssd_train_opts {
 /* Fill in the defaults listed above. */
 void sssd_config_default(struct sssd_config *c);
 void sssd_train_opts_default(struct sssd_train_opts *o);
-/* "onehot"/"scalar" and "auto"/"eps"/"x0ce" <-> enums; parse returns -EINVAL for unknown
+/* "onehot"/"scalar" and "auto"/"eps"/"x0ce"/"absorb" <-> enums; parse returns -EINVAL for unknown
  * words. */
 int sssd_repr_parse(const char *s);
 const char *sssd_repr_name(int repr);
@@ -118,6 +139,14 @@ int64_t sssd_num_params(const struct sssd_model *m);
  * with all T steps); samples: independent samples per gap (>= 1); the answer is the per-position
  * vote, and conf is the share of samples agreeing (samples > 1) or the decoded probability. */
 struct imputer *sssd_imputer_new(struct sssd_model *m, int steps, int samples);
+/* Give an SSSD imputer (from sssd_imputer_new()) the n-gram imputer (ngram_new(), borrowed)
+ * whose proposals feed a retrieval model's conditioner.  No-op for models without retrieval.
+ * Returns 0 or -EINVAL when im is not an SSSD imputer. */
+int sssd_imputer_set_retrieval(struct imputer *im, struct imputer *ngram);
+/* The same, and ngram is freed with im. */
+int sssd_imputer_own_retrieval(struct imputer *im, struct imputer *ngram);
+/* 1 when the model conditions on retrieval (config.retrieval). */
+int sssd_uses_retrieval(const struct sssd_model *m);
 void sssd_free(struct sssd_model *m);
 
 #endif /* TRC_SSSD_H */

@@ -18,6 +18,8 @@
 struct sssd_imp {
 	struct imputer base;
 	struct sssd_model *m;
+	struct imputer *ngram;   /* retrieval, or NULL */
+	int own_ngram;           /* ngram is freed with the imputer */
 	int steps, samples;
 };
 
@@ -116,8 +118,11 @@ static int run_jobs(struct sssd_imp *im, struct fillstate *f, const struct job *
 				memcpy(draws + r * n + (size_t)k * W, f->cur + src, W * sizeof(int32_t));
 				memcpy(kn + (size_t)k * W, f->done + src, W);
 			}
-			err = sssd_sample(im->m, &im->m->e, draws + r * n, kn, dconf, nb, W, im->steps,
-					  &rng);
+			if (r == 0)   /* the proposals do not depend on the sample */
+				err = sssd_retrieve(im->m, im->ngram, draws, kn, nb, W);
+			if (!err)
+				err = sssd_sample(im->m, &im->m->e, draws + r * n, kn, dconf, nb, W,
+						  im->steps, &rng);
 		}
 		for (int k = 0; k < nb && !err; k++) {
 			const struct job *jb = &jobs[j0 + k];
@@ -167,6 +172,10 @@ out:
 
 static void sssd_imp_free(struct imputer *im)
 {
+	struct sssd_imp *s = (struct sssd_imp *)im;
+
+	if (s->own_ngram)
+		imputer_free(s->ngram);
 	free(im);
 }
 
@@ -183,6 +192,23 @@ static const struct imputer_ops sssd_ops = {
 	.set_threads = sssd_imp_set_threads,
 	.free = sssd_imp_free,
 };
+
+int sssd_imputer_set_retrieval(struct imputer *im, struct imputer *ngram)
+{
+	if (!im || im->ops != &sssd_ops)
+		return -EINVAL;
+	((struct sssd_imp *)im)->ngram = ngram;
+	return 0;
+}
+
+int sssd_imputer_own_retrieval(struct imputer *im, struct imputer *ngram)
+{
+	int rc = sssd_imputer_set_retrieval(im, ngram);
+
+	if (!rc)
+		((struct sssd_imp *)im)->own_ngram = 1;
+	return rc;
+}
 
 struct imputer *sssd_imputer_new(struct sssd_model *m, int steps, int samples)
 {

@@ -22,6 +22,7 @@ struct sssd_params {
 	struct block_params *blk;/* Nl blocks */
 	float *Wfv, *Wfg, *bf;   /* (S, S), (S), (S) head 1x1, weight norm */
 	float *Wz, *bz;          /* (K, S), (K)      zero-initialised output 1x1 */
+	float *wr;               /* (SSSD_RETR_FEATS + 1) retrieval bias (retrieval models) */
 };
 
 /* effective (weight-normed) weights, computed at each forward */
@@ -67,6 +68,12 @@ struct sssd_model {
 	int64_t step;                    /* Adam steps taken */
 	int reuse_kernels;               /* forward: S4 kernels and conditioner convs in the
 					  * caches are current (sampling) */
+	/* retrieval channels of the current batch (config.retrieval): proposal ids (BL) and
+	 * features (SSSD_RETR_FEATS, BL); retr_on = 0: channels left 0 */
+	int32_t *rprop;
+	float *rfeat;
+	size_t rcap;
+	int retr_on;
 };
 
 /* Flat-memory walker: take() hands out consecutive slices of base (NULL base: just counts). */
@@ -103,6 +110,15 @@ int sssd_sample(struct sssd_model *m, const struct sssd_params *P, int32_t *ids,
  * at the missing positions.  Returns -1 when out of memory (sssd_last_error() says so). */
 double sssd_batch_loss(struct sssd_model *m, const int32_t *ids, const uint8_t *known,
 		       const int *t, const float *eps, int B, int L, int backward, double *acc);
+/* Retrieval channels for ids (B, L) with known mask: runs ngram (ngram_new()) on a copy and
+ * stores its proposals and features in m->rprop / m->rfeat, sets m->retr_on = 1 (ngram NULL:
+ * retr_on = 0).  0 or -errno. */
+int sssd_retrieve(struct sssd_model *m, struct imputer *ngram, const int32_t *ids,
+		  const uint8_t *known, int B, int L);
+/* Absorbing-state loss of one batch: cond from known (the gap), input from shown (known plus
+ * revealed positions), cross-entropy at the positions not shown.  t: (B) step indices. */
+double sssd_absorb_loss(struct sssd_model *m, const int32_t *ids, const uint8_t *known,
+			const uint8_t *shown, const int *t, int B, int L, int backward, double *acc);
 /* Allocate a model for config c (validated), params uninitialised.  0 or -errno. */
 int sssd_alloc(struct sssd_model **mp, const struct sssd_config *c, const struct vocab *v);
 /* The number of weights configuration c needs, without allocating them (a checkpoint's header

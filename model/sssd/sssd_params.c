@@ -20,6 +20,7 @@ void sssd_config_default(struct sssd_config *c)
 	c->beta1 = 0.0f;        /* auto */
 	c->repr = SSSD_REPR_ONEHOT;
 	c->objective = SSSD_OBJ_AUTO;
+	c->retrieval = -1;      /* auto */
 	c->embed_in = 128;
 	c->embed_mid = 512;
 	c->embed_out = 512;
@@ -64,13 +65,15 @@ int sssd_objective_parse(const char *s)
 		return SSSD_OBJ_EPS;
 	if (!strcmp(s, "x0ce"))
 		return SSSD_OBJ_X0CE;
+	if (!strcmp(s, "absorb"))
+		return SSSD_OBJ_ABSORB;
 	return -EINVAL;
 }
 
 const char *sssd_objective_name(int obj)
 {
 	return obj == SSSD_OBJ_EPS ? "eps" : obj == SSSD_OBJ_X0CE ? "x0ce"
-	       : obj == SSSD_OBJ_AUTO ? "auto" : "?";
+	       : obj == SSSD_OBJ_ABSORB ? "absorb" : obj == SSSD_OBJ_AUTO ? "auto" : "?";
 }
 
 /* ---- parameter layout: one walk assigns the named pointers into a flat block ---- */
@@ -113,6 +116,7 @@ static size_t layout(const struct sssd_model *m, struct sssd_params *p, float *b
 	}
 	p->Wfv = take(&w, (size_t)S * S), p->Wfg = take(&w, S), p->bf = take(&w, S);
 	p->Wz = take(&w, (size_t)K * S), p->bz = take(&w, K);
+	p->wr = c->retrieval ? take(&w, SSSD_RETR_FEATS + 1) : NULL;
 	return w.off;
 }
 
@@ -148,12 +152,22 @@ static int config_check(const struct sssd_config *c)
 		sssd_set_error("unknown representation %d", c->repr);
 		return -EINVAL;
 	}
-	if (c->objective != SSSD_OBJ_EPS && c->objective != SSSD_OBJ_X0CE) {
+	if (c->objective != SSSD_OBJ_EPS && c->objective != SSSD_OBJ_X0CE &&
+	    c->objective != SSSD_OBJ_ABSORB) {
 		sssd_set_error("unknown objective %d", c->objective);
 		return -EINVAL;
 	}
-	if (c->objective == SSSD_OBJ_X0CE && c->repr != SSSD_REPR_ONEHOT) {
-		sssd_set_error("objective x0ce needs the onehot representation");
+	if (c->objective != SSSD_OBJ_EPS && c->repr != SSSD_REPR_ONEHOT) {
+		sssd_set_error("objective %s needs the onehot representation",
+			       sssd_objective_name(c->objective));
+		return -EINVAL;
+	}
+	if (c->retrieval != 0 && c->retrieval != 1) {
+		sssd_set_error("retrieval must be 0 or 1");
+		return -EINVAL;
+	}
+	if (c->retrieval && c->repr != SSSD_REPR_ONEHOT) {
+		sssd_set_error("retrieval conditioning needs the onehot representation");
 		return -EINVAL;
 	}
 	return 0;
@@ -194,7 +208,7 @@ int sssd_alloc(struct sssd_model **mp, const struct sssd_config *c, const struct
 	m->c = *c;
 	m->v = *v;
 	m->K = c->repr == SSSD_REPR_ONEHOT ? c->V : 1;
-	m->Kc = m->K + 1;
+	m->Kc = m->K + 1 + (c->retrieval ? m->K + SSSD_RETR_FEATS : 0);
 	m->H = 2 * c->channels;
 	m->M = c->state / 2;
 	m->p.blk = calloc(c->blocks, sizeof(struct block_params));
@@ -298,7 +312,9 @@ static void init_params(struct sssd_model *m, uint64_t seed)
 		init_wn(b->Wsv, b->Wsg, b->bs, S, C, &rng);
 	}
 	init_wn(p->Wfv, p->Wfg, p->bf, S, S, &rng);
-	/* Wz, bz stay 0 (ZeroConv) */
+	/* Wz, bz stay 0 (ZeroConv); the retrieval bias starts by trusting the proposal */
+	if (p->wr)
+		p->wr[SSSD_RETR_FEATS] = SSSD_RETR_BIAS0;
 	memcpy(m->ema, m->params, m->np * sizeof(float));
 }
 
@@ -310,7 +326,9 @@ int sssd_create(struct sssd_model **mp, const struct sssd_config *c, const struc
 
 	cc.V = v->n;
 	if (cc.objective == SSSD_OBJ_AUTO)
-		cc.objective = cc.repr == SSSD_REPR_ONEHOT ? SSSD_OBJ_X0CE : SSSD_OBJ_EPS;
+		cc.objective = cc.repr == SSSD_REPR_ONEHOT ? SSSD_OBJ_ABSORB : SSSD_OBJ_EPS;
+	if (cc.retrieval < 0)
+		cc.retrieval = cc.repr == SSSD_REPR_ONEHOT;
 	if (cc.beta1 == 0.0f)
 		cc.beta1 = cc.objective == SSSD_OBJ_X0CE ? SSSD_X0CE_BETA1 : 0.02f;
 	if ((err = sssd_alloc(mp, &cc, v)))
@@ -325,6 +343,8 @@ void sssd_free(struct sssd_model *m)
 		return;
 	free(m->mem);
 	free(m->wmem);
+	free(m->rprop);
+	free(m->rfeat);
 	free(m->amem);
 	free(m->h);
 	free(m->act);
@@ -340,6 +360,11 @@ void sssd_free(struct sssd_model *m)
 const struct vocab *sssd_vocab(const struct sssd_model *m)
 {
 	return &m->v;
+}
+
+int sssd_uses_retrieval(const struct sssd_model *m)
+{
+	return m->c.retrieval;
 }
 
 const struct sssd_config *sssd_get_config(const struct sssd_model *m)

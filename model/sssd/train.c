@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "ngram/ngram.h"
 #include "sssd/sssd_net.h"
 
 #define CLIP_NORM 1.0
@@ -104,6 +105,53 @@ out:
 	return loss;
 }
 
+double sssd_absorb_loss(struct sssd_model *m, const int32_t *ids, const uint8_t *known,
+			const uint8_t *shown, const int *t, int B, int L, int backward, double *acc)
+{
+	size_t BL = (size_t)B * L, KBL = (size_t)m->K * BL;
+	int K = m->K;
+	float *x0 = malloc(2 * KBL * sizeof(float)), *dout = x0 + KBL;
+	double loss = 0, nmiss = 0, ncorrect = 0;
+
+	if (!x0 || sssd_workspace(m, B, L, backward)) {
+		free(x0);
+		sssd_set_error("out of memory for a batch of %d windows of %d", B, L);
+		return -1.0;
+	}
+	sssd_encode(m, x0, ids, known, B, L);   /* conditioner: the gap as recorded */
+	for (size_t i = 0; i < KBL; i++)         /* input: shown positions, masked ones 0 */
+		m->xt[i] = shown[i % BL] ? x0[i] : 0.0f;
+	for (size_t j = 0; j < BL; j++)
+		nmiss += !shown[j];
+	sssd_net_forward(m, &m->p, t, B, L);
+	memset(dout, 0, KBL * sizeof(float));
+	for (size_t j = 0; nmiss && j < BL; j++) {
+		if (shown[j])
+			continue;
+		int id = ids[j] < 0 || ids[j] >= K ? 0 : ids[j], best = 0;
+		double mx = -INFINITY, s = 0;
+
+		for (int k = 0; k < K; k++)
+			if (m->out[k * BL + j] > mx)
+				mx = m->out[k * BL + j], best = k;
+		for (int k = 0; k < K; k++)
+			s += exp(m->out[k * BL + j] - mx);
+		loss += log(s) + mx - m->out[(size_t)id * BL + j];
+		for (int k = 0; k < K; k++)
+			dout[k * BL + j] = (float)((exp(m->out[k * BL + j] - mx) / s - (k == id)) / nmiss);
+		ncorrect += best == id;
+	}
+	if (nmiss) {
+		loss /= nmiss;
+		if (backward)
+			sssd_net_backward(m, dout, B, L);
+	}
+	if (acc)
+		*acc = nmiss ? ncorrect / nmiss : 0;
+	free(x0);
+	return loss;
+}
+
 /* One mask per sample (1 = observed).  Returns the number of missing positions. */
 static int draw_mask(uint8_t *known, int L, int maxb, uint64_t *rng)
 {
@@ -116,6 +164,10 @@ static int draw_mask(uint8_t *known, int L, int maxb, uint64_t *rng)
 		maxb = 1;
 	memset(known, 1, L);
 	len = 1 + rng_int(rng, maxb);
+	if (r < 0.1f && L * 4 / 5 > maxb) {   /* a long burst, as a ring overflow loses */
+		len = maxb + rng_int(rng, L * 4 / 5 - maxb + 1);
+		r = 0.7f;                      /* ... anywhere in the window */
+	}
 	if (r < 0.35f) {          /* centre, as the paper's masks: start in [L/2 - len, L/2] */
 		start = L / 2 - rng_int(rng, len + 1);
 	} else if (r < 0.65f) {   /* end */
@@ -155,8 +207,17 @@ static void paper_mask(uint8_t *known, int L, int b)
 	memset(known + start, 0, b);
 }
 
+static int eval_accuracy(struct sssd_model *m, struct imputer *ngram, const int32_t *seq,
+			 const uint8_t *known, int B, int L, int steps, uint64_t seed, double *acc);
+
 int sssd_eval_accuracy(struct sssd_model *m, const int32_t *seq, const uint8_t *known, int B,
 		       int L, int steps, uint64_t seed, double *acc)
+{
+	return eval_accuracy(m, NULL, seq, known, B, L, steps, seed, acc);
+}
+
+static int eval_accuracy(struct sssd_model *m, struct imputer *ngram, const int32_t *seq,
+			 const uint8_t *known, int B, int L, int steps, uint64_t seed, double *acc)
 {
 	int chunk = L > 0 && 3200 / L > 0 ? 3200 / L : 1, err = 0;
 	int32_t *tmp = malloc((size_t)chunk * L * sizeof(int32_t));
@@ -170,7 +231,9 @@ int sssd_eval_accuracy(struct sssd_model *m, const int32_t *seq, const uint8_t *
 		size_t off = (size_t)b0 * L, n = (size_t)nb * L;
 
 		memcpy(tmp, seq + off, n * sizeof(int32_t));
-		err = sssd_sample(m, &m->e, tmp, known + off, NULL, nb, L, steps, &rng);
+		err = sssd_retrieve(m, ngram, tmp, known + off, nb, L);
+		if (!err)
+			err = sssd_sample(m, &m->e, tmp, known + off, NULL, nb, L, steps, &rng);
 		for (size_t j = 0; j < n && !err; j++)
 			if (!known[off + j]) {
 				miss++;
@@ -193,6 +256,11 @@ struct trainer {
 	int *t;
 	float *eps;
 	int neval;
+	int neval0;              /* retrieval: the first neval0 eval windows come from half 0 */
+	uint8_t *shown;          /* absorb: known plus revealed positions */
+	int64_t half;            /* retrieval: sequences < half retrieve from ng[1], others ng[0] */
+	struct imputer *ng[2];   /* n-gram over sequences [0, half) and [half, n) */
+	int64_t *rsrc;           /* sequence of each batch window */
 };
 
 static int64_t seq_len(const struct corpus *c, int64_t i)
@@ -213,6 +281,24 @@ static int trainer_init(struct trainer *tr, uint64_t *rng)
 	tr->eps = malloc((size_t)tr->m->K * B * L * sizeof(float));
 	if (!tr->train_seq || !tr->ids || !tr->known || !tr->t || !tr->eps)
 		return -ENOMEM;
+	tr->shown = malloc((size_t)B * L);
+	tr->rsrc = malloc((size_t)B * sizeof(int64_t));
+	if (!tr->shown || !tr->rsrc)
+		return -ENOMEM;
+	if (tr->m->c.retrieval) {
+		struct corpus h0 = *c, h1 = *c;
+
+		tr->half = c->n / 2;
+		h0.n = tr->half;
+		h1.starts = c->starts + tr->half;
+		h1.n = c->n - tr->half;
+		tr->ng[0] = ngram_new(&h0, tr->m->c.V, 0);
+		tr->ng[1] = ngram_new(&h1, tr->m->c.V, 0);
+		if (!tr->ng[0] || !tr->ng[1]) {
+			sssd_set_error("cannot index the corpus for retrieval: %s", strerror(errno));
+			return errno ? -errno : -ENOMEM;
+		}
+	}
 	tr->eval_ids = tr->ids + (size_t)B * L;
 	tr->eval_known = tr->known + (size_t)B * L;
 	for (int64_t i = 0; i < c->n; i++)
@@ -233,12 +319,20 @@ static int trainer_init(struct trainer *tr, uint64_t *rng)
 	tr->ntrain = n - tr->nheld;
 	tr->held_seq = tr->train_seq + tr->ntrain;
 	tr->neval = tr->nheld ? EVAL_WINDOWS : 0;
-	for (int i = 0; i < tr->neval; i++) {   /* fixed held-out set, paper-style centre masks */
-		static const int sizes[] = { 1, 5, 10, 20, 30, 40 };
-		int64_t s = tr->held_seq[i % tr->nheld];
+	/* fixed held-out set, paper-style centre masks; windows of corpus half 0 first */
+	for (int pass = 0, e = 0; pass < 2; pass++) {
+		for (int i = 0; i < tr->neval; i++) {
+			static const int sizes[] = { 1, 5, 10, 20, 30, 40 };
+			int64_t s = tr->held_seq[i % tr->nheld];
 
-		memcpy(tr->eval_ids + (size_t)i * L, c->ids + c->starts[s], L * sizeof(int32_t));
-		paper_mask(tr->eval_known + (size_t)i * L, L, sizes[i % 6]);
+			if ((s < tr->half) != (pass == 0))
+				continue;
+			memcpy(tr->eval_ids + (size_t)e * L, c->ids + c->starts[s], L * sizeof(int32_t));
+			paper_mask(tr->eval_known + (size_t)e * L, L, sizes[i % 6]);
+			e++;
+		}
+		if (pass == 0)
+			tr->neval0 = e;
 	}
 	return 0;
 }
@@ -255,9 +349,69 @@ static void trainer_batch(struct trainer *tr, uint64_t *rng)
 		memcpy(tr->ids + (size_t)b * L, c->ids + c->starts[s] + off, L * sizeof(int32_t));
 		draw_mask(tr->known + (size_t)b * L, L, tr->o->max_blackout, rng);
 		tr->t[b] = rng_int(rng, tr->m->c.T);
+		tr->rsrc[b] = s;
+		if (tr->m->c.objective == SSSD_OBJ_ABSORB) {
+			/* reveal a share r of the gap; t = (T-1) * share still masked */
+			uint8_t *kn = tr->known + (size_t)b * L, *sh = tr->shown + (size_t)b * L;
+			float r = rng_uniform(rng);
+			int gap = 0, masked = 0, last = -1;
+
+			for (int l = 0; l < L; l++) {
+				sh[l] = kn[l] || rng_uniform(rng) < r;
+				gap += !kn[l];
+				masked += !sh[l];
+				if (!kn[l])
+					last = l;
+			}
+			if (!masked && last >= 0)
+				sh[last] = 0, masked = 1;
+			tr->t[b] = gap ? (int)lround((double)(tr->m->c.T - 1) * masked / gap) : 0;
+		}
 	}
-	for (size_t i = 0; i < (size_t)tr->m->K * B * L; i++)
-		tr->eps[i] = rng_normal(rng);
+	if (tr->m->c.objective != SSSD_OBJ_ABSORB)
+		for (size_t i = 0; i < (size_t)tr->m->K * B * L; i++)
+			tr->eps[i] = rng_normal(rng);
+}
+
+/* Retrieval channels of the batch: each window retrieves from the half of the corpus it does
+ * not come from; 10% of the windows get none (the "missing channel" case). */
+static int trainer_retrieve(struct trainer *tr, uint64_t *rng)
+{
+	struct sssd_model *m = tr->m;
+	int B = tr->o->batch, L = tr->o->window, rc;
+	size_t BL = (size_t)B * L;
+	int32_t *p1;
+	float *f1;
+
+	if (!m->c.retrieval)
+		return 0;
+	if ((rc = sssd_retrieve(m, tr->ng[1], tr->ids, tr->known, B, L)))
+		return rc;
+	p1 = malloc(BL * sizeof(*p1));
+	f1 = malloc(BL * SSSD_RETR_FEATS * sizeof(*f1));
+	if (!p1 || !f1) {
+		free(p1);
+		free(f1);
+		return -ENOMEM;
+	}
+	memcpy(p1, m->rprop, BL * sizeof(*p1));
+	memcpy(f1, m->rfeat, BL * SSSD_RETR_FEATS * sizeof(*f1));
+	rc = sssd_retrieve(m, tr->ng[0], tr->ids, tr->known, B, L);
+	for (int b = 0; !rc && b < B; b++) {
+		size_t o = (size_t)b * L;
+		int drop = rng_uniform(rng) < 0.1f;
+
+		if (tr->rsrc[b] < tr->half) {   /* from half 0: use half 1's answers */
+			memcpy(m->rprop + o, p1 + o, L * sizeof(*p1));
+			for (int f = 0; f < SSSD_RETR_FEATS; f++)
+				memcpy(m->rfeat + f * BL + o, f1 + f * BL + o, L * sizeof(*f1));
+		}
+		if (drop)
+			memset(m->rprop + o, 0, L * sizeof(*p1));
+	}
+	free(p1);
+	free(f1);
+	return rc;
 }
 
 static void clip_grads(struct sssd_model *m)
@@ -309,9 +463,14 @@ int sssd_train(struct sssd_model *m, const struct corpus *train, const struct ss
 		if (o->warmup > 0 && it < o->warmup)
 			lr *= (double)it / o->warmup;
 		trainer_batch(&tr, &rng);
+		if ((err = trainer_retrieve(&tr, &rng)))
+			goto out;
 		memset(m->grads, 0, m->np * sizeof(float));
-		double loss = sssd_batch_loss(m, tr.ids, tr.known, tr.t, tr.eps, o->batch, o->window,
-					      1, &acc);
+		double loss = m->c.objective == SSSD_OBJ_ABSORB
+			? sssd_absorb_loss(m, tr.ids, tr.known, tr.shown, tr.t, o->batch, o->window, 1,
+					   &acc)
+			: sssd_batch_loss(m, tr.ids, tr.known, tr.t, tr.eps, o->batch, o->window, 1,
+					  &acc);
 		if (loss < 0) {
 			err = -ENOMEM;
 			goto out;
@@ -334,9 +493,23 @@ int sssd_train(struct sssd_model *m, const struct corpus *train, const struct ss
 		int evaluated = 0;
 
 		if (tr.neval && o->eval_every > 0 && (it % o->eval_every == 0 || it == o->iters)) {
-			if ((err = sssd_eval_accuracy(m, tr.eval_ids, tr.eval_known, tr.neval,
-						      o->window, o->eval_steps, 777, &heldacc)))
+			if (m->c.retrieval) {
+				double a0 = 0, a1 = 0;
+				size_t off = (size_t)tr.neval0 * o->window;
+
+				if (tr.neval0 && (err = eval_accuracy(m, tr.ng[1], tr.eval_ids,
+						tr.eval_known, tr.neval0, o->window, o->eval_steps, 777, &a0)))
+					goto out;
+				if (tr.neval > tr.neval0 &&
+				    (err = eval_accuracy(m, tr.ng[0], tr.eval_ids + off, tr.eval_known + off,
+							 tr.neval - tr.neval0, o->window, o->eval_steps,
+							 777, &a1)))
+					goto out;
+				heldacc = (a0 * tr.neval0 + a1 * (tr.neval - tr.neval0)) / tr.neval;
+			} else if ((err = sssd_eval_accuracy(m, tr.eval_ids, tr.eval_known, tr.neval,
+							     o->window, o->eval_steps, 777, &heldacc))) {
 				goto out;
+			}
 			evaluated = 1;
 		}
 		if (cb && (evaluated || now_s() - last_cb >= 1.0)) {
@@ -351,6 +524,11 @@ int sssd_train(struct sssd_model *m, const struct corpus *train, const struct ss
 		}
 	}
 out:
+	m->retr_on = 0;
+	imputer_free(tr.ng[0]);
+	imputer_free(tr.ng[1]);
+	free(tr.shown);
+	free(tr.rsrc);
 	free(tr.train_seq);
 	free(tr.ids);
 	free(tr.known);
