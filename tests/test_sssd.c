@@ -46,6 +46,7 @@ static struct sssd_model *train_toy(int objective, uint64_t seed, int iters)
 	sssd_config_default(&c);
 	c.blocks = 2, c.channels = 16, c.skip_channels = 16, c.state = 8, c.T = 50;
 	c.embed_in = 16, c.embed_mid = 32, c.embed_out = 32, c.objective = objective;
+	c.retrieval = objective == SSSD_OBJ_ABSORB;   /* x0ce and eps: the original recipe */
 	c.beta1 = 0.2f;   /* reach pure noise at t = T-1 (see BENCHMARKS.md) */
 	memset(&v, 0, sizeof(v));
 	v.n = PERIOD + 1;
@@ -113,6 +114,41 @@ static int long_gaps_correct(struct sssd_model *m)
 	if (ok != NW * WL)
 		print_message("long sequences: %d of %d events right\n", ok, NW * WL);
 	return ok == NW * WL;
+}
+
+/* The default recipe: absorbing-state diffusion with retrieval conditioning.  Learns the toy
+ * both without an n-gram (retrieval channels masked, 4 reveal rounds) and through the factory,
+ * where the model gets an n-gram over the corpus (1 round). */
+static void test_sssd_absorb_retrieval(void **state)
+{
+	struct sssd_model *m = train_toy(SSSD_OBJ_ABSORB, 1, 300);
+	struct imputer_spec s;
+	struct imputer *im;
+	float mc;
+
+	(void)state;
+	assert_int_equal(sssd_get_config(m)->objective, SSSD_OBJ_ABSORB);
+	assert_true(sssd_uses_retrieval(m));
+	assert_true(gaps_correct(m, 4, 1, &mc));   /* no n-gram: channels masked */
+	assert_true(mc > 0.5f && mc <= 1.0f);
+	assert_true(long_gaps_correct(m));
+	imputer_spec_default(&s);
+	s.method = IMPUTER_SSSD, s.model = m, s.train = &corp, s.V = PERIOD + 1, s.steps = 1;
+	assert_int_equal(imputer_new(&im, &s), 0);
+	for (int w = 0; w < 8; w++) {   /* a centre gap of 5 in 8 windows of 16, retrieval on */
+		int32_t seq[16];
+		uint8_t known[16];
+
+		for (int l = 0; l < 16; l++) {
+			known[l] = l < 6 || l >= 11;
+			seq[l] = known[l] ? 1 + (l + w) % PERIOD : 0;
+		}
+		assert_int_equal(imputer_fill(im, seq, known, NULL, 1, 16, 5), 0);
+		for (int l = 0; l < 16; l++)
+			assert_int_equal(seq[l], 1 + (l + w) % PERIOD);
+	}
+	imputer_free(im);
+	sssd_free(m);
 }
 
 static void test_sssd_overfit_x0ce(void **state)
@@ -270,6 +306,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sssd_overfit_x0ce),
+		cmocka_unit_test(test_sssd_absorb_retrieval),
 		cmocka_unit_test(test_sssd_deterministic),
 		cmocka_unit_test(test_sssd_checkpoint_roundtrip),
 		cmocka_unit_test(test_sssd_checkpoint_rejects),

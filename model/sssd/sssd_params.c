@@ -183,7 +183,7 @@ int sssd_config_params(const struct sssd_config *c, size_t *np)
 	memset(&m, 0, sizeof(m));
 	m.c = *c;
 	m.K = c->repr == SSSD_REPR_ONEHOT ? c->V : 1;
-	m.Kc = m.K + 1;
+	m.Kc = m.K + 1 + (c->retrieval ? m.K + SSSD_RETR_FEATS : 0);
 	m.H = 2 * c->channels;
 	m.M = c->state / 2;
 	m.p.blk = calloc(c->blocks, sizeof(struct block_params));
