@@ -131,7 +131,6 @@ static void test_sssd_absorb_retrieval(void **state)
 	assert_true(sssd_uses_retrieval(m));
 	assert_true(gaps_correct(m, 4, 1, &mc));   /* no n-gram: channels masked */
 	assert_true(mc > 0.5f && mc <= 1.0f);
-	assert_true(long_gaps_correct(m));
 	imputer_spec_default(&s);
 	s.method = IMPUTER_SSSD, s.model = m, s.train = &corp, s.V = PERIOD + 1, s.steps = 1;
 	assert_int_equal(imputer_new(&im, &s), 0);
