@@ -39,7 +39,7 @@ ALLOWED = {
     "factory": {"model", "model/ngram", "model/sssd"},  # model/imputer.c builds the imputers
     "model/nn": set(),
     "model/ngram": {"model"},
-    "model/sssd": {"model", "model/nn"},
+    "model/sssd": {"model", "model/nn", "model/ngram"},  # retrieval conditioning: n-gram proposals
     "model/metrics": {"model"},
     "bpf": set(),
     "tools": None,                                   # the mains: anything
