@@ -51,6 +51,20 @@ $EVAL -q --train "$D/len100/train.npy" --test "$D/len200/test.npy" --limit 20 -b
   --end-mode exact >"$tmp/t2" || fail "exact end mode exited $?"
 awk '$1 == 30 && $2 == "end" { exit !($3 == 30) }' "$tmp/t2" || { cat "$tmp/t2"; fail "exact end mode"; }
 
+# 2b. --svg: accuracy vs blackout, one polyline per method and position, well-formed, 0600,
+# never over an existing file; a method list scores each method
+$EVAL -q --method ngram,ngram --train "$D/len100/train.npy" --test "$D/len200/test.npy" --limit 5 \
+  -b 1,10,40 >"$tmp/t3" || fail "method list exited $?"
+[ "$(grep -c ' ngram$' "$tmp/t3")" -eq 12 ] || { cat "$tmp/t3"; fail "method list: want 12 ngram rows"; }
+$EVAL -q --method ngram --train "$D/len100/train.npy" --test "$D/len200/test.npy" --limit 20 \
+  -b 1,10,40 --svg "$tmp/acc.svg" >/dev/null || fail "--svg exited $?"
+[ "$(grep -c '<polyline' "$tmp/acc.svg")" -eq 2 ] || fail "svg: want 2 polylines (center, end)"
+[ "$(grep -c '<circle' "$tmp/acc.svg")" -eq 6 ] || fail "svg: want 6 points"
+python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$tmp/acc.svg" || fail "svg not well-formed"
+[ "$(stat -c %a "$tmp/acc.svg")" = 600 ] || fail "svg mode $(stat -c %a "$tmp/acc.svg")"
+expect 1 "cannot write $tmp/acc.svg" -- $EVAL -q --train "$D/len100/train.npy" \
+  --test "$D/len200/test.npy" --limit 5 -b 1 --svg "$tmp/acc.svg"
+
 # 3. bad input and bad options
 head -c 300 /dev/urandom >"$tmp/junk.npy"
 head -c 1000 "$D/len200/test.npy" >"$tmp/short.npy"

@@ -19,6 +19,7 @@
 #include "corpus/corpus.h"
 #include "common/cli.h"
 #include "common/monotime.h"
+#include "common/outfile.h"
 #include "imputer.h"
 #include "metrics/masks.h"
 #include "metrics/metrics.h"
@@ -39,6 +40,7 @@ struct eval_opts {
 	const char *test;            /* test windows (.npy) */
 	const char *trace;           /* --trace: complete .trz to drop bursts from */
 	const char *losses;          /* --trace --losses: lossy .trz whose gaps are replayed */
+	const char *svg;             /* --svg: accuracy vs blackout plot */
 	int per_burst;               /* --trace: bursts per size */
 	int self;                    /* --trace --self */
 	int blackouts[MAX_BLACKOUTS];
@@ -62,6 +64,7 @@ struct eval_opts {
 
 /* A row of results. */
 struct eval_row {
+	const char *method;
 	int blackout, position, masked;
 	struct metrics m;
 	double fill_s;               /* wall time spent in the imputer */
@@ -89,7 +92,8 @@ static void usage(FILE *f)
 "Score an imputer on test windows with the paper's protocol: one blackout of B events per\n"
 "window, at the centre or at the end; accuracy, perfect rate and ROUGE-L per blackout.\n"
 "\n"
-"  -m, --method=NAME      sssd, ngram or hybrid (default: sssd with --model, else ngram)\n"
+"  -m, --method=NAME      sssd, ngram or hybrid, or a comma list of them scored one after\n"
+"                         the other (default: sssd with --model, else ngram)\n"
 "  -M, --model=FILE       SSSD-S4 checkpoint written by tracerec-train (sssd, hybrid)\n"
 "  -t, --train=FILE       training windows .npy for the n-gram imputer (ngram, hybrid)\n"
 "  -T, --test=FILE        test windows .npy, shape (N, L[, 1]) (required without --trace)\n"
@@ -119,6 +123,8 @@ static void usage(FILE *f)
 "      --batch=N          windows per imputer call (default: 50)\n"
 "      --seed=N           sampling seed (default: 1)\n"
 "  -j, --threads=N        OpenBLAS threads for sssd (default: OpenBLAS's own)\n"
+"      --svg=FILE         also draw accuracy against blackout size, one line per method\n"
+"                         and position, as an SVG image (created new, mode 0600)\n"
 "      --json             print a JSON list of result objects instead of a table\n"
 "  -q, --quiet            no progress on stderr\n"
 "  -h, --help             this help\n"
@@ -160,7 +166,7 @@ static int parse_blackouts(struct eval_opts *o, const char *s)
 }
 
 enum { OPT_END_MODE = 256, OPT_SAMPLES, OPT_MIN_SUPPORT, OPT_MIN_CONTEXT, OPT_BATCH, OPT_SEED,
-       OPT_JSON, OPT_TRACE, OPT_BURSTS, OPT_SELF, OPT_LOSSES };
+       OPT_JSON, OPT_TRACE, OPT_BURSTS, OPT_SELF, OPT_LOSSES, OPT_SVG };
 
 /* Options: parse_args() returns 0, or EXIT_USAGE after printing the problem; -1 after --help. */
 static const struct option longopts[] = {
@@ -185,10 +191,25 @@ static const struct option longopts[] = {
 		{ "bursts", required_argument, NULL, OPT_BURSTS },
 		{ "self", no_argument, NULL, OPT_SELF },
 		{ "losses", required_argument, NULL, OPT_LOSSES },
+		{ "svg", required_argument, NULL, OPT_SVG },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 };
+
+/* 1 when the comma list of methods names one other than `name`. */
+static int list_has_other(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
+		size_t len = strcspn(p, ",");
+
+		if (len != n || strncmp(p, name, n))
+			return 1;
+	}
+	return 0;
+}
 
 static int parse_args(int argc, char **argv, struct eval_opts *o)
 {
@@ -214,19 +235,29 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 	o->per_burst = 200;
 	while ((c = getopt_long(argc, argv, "m:M:t:T:b:p:s:k:n:j:qh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'm':
-			if (imputer_method_parse(optarg) < 0) {
-				p_err("unknown --method '%s' (want sssd, ngram or hybrid)", optarg);
+		case 'm': {
+			char buf[64], *save = NULL, *tok;
+			int n = 0;
+
+			snprintf(buf, sizeof(buf), "%s", optarg);
+			for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save), n++)
+				if (imputer_method_parse(tok) < 0 || n == 3)
+					break;
+			if (tok || !n || strlen(optarg) >= sizeof(buf)) {
+				p_err("unknown --method '%s' (want sssd, ngram or hybrid, or a comma list "
+				      "of them)", optarg);
 				return EXIT_USAGE;
 			}
 			o->method = optarg;
 			break;
+		}
 		case 'M': o->model = optarg; break;
 		case 't': o->train = optarg; break;
 		case 'T': o->test = optarg; break;
 		case OPT_TRACE: o->trace = optarg; break;
 		case OPT_SELF: o->self = 1; break;
 		case OPT_LOSSES: o->losses = optarg; break;
+		case OPT_SVG: o->svg = optarg; break;
 		case 'b':
 			if (parse_blackouts(o, optarg)) {
 				p_err("bad --blackout '%s' (want sizes >= 1 separated by commas, e.g. 1,5,10)",
@@ -306,6 +337,14 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 		p_err("--losses LOSSY.trz replays losses onto a complete trace: give --trace COMPLETE.trz");
 		return EXIT_USAGE;
 	}
+	if (o->trace && o->svg) {
+		p_err("--svg plots window mode (--test); not with --trace");
+		return EXIT_USAGE;
+	}
+	if (o->trace && strchr(o->method, ',')) {
+		p_err("--trace scores one method at a time (got --method %s)", o->method);
+		return EXIT_USAGE;
+	}
 	if (o->trace) {
 		if (!o->train && strcmp(o->method, "sssd")) {
 			p_err("--trace with --method %s needs --train OTHER-RUN.trz (a different run)",
@@ -318,11 +357,11 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 		p_err("no test windows: give --test TEST.npy");
 		return EXIT_USAGE;
 	}
-	if (strcmp(o->method, "ngram") && !o->model) {
+	if (list_has_other(o->method, "ngram") && !o->model) {
 		p_err("--method %s needs --model MODEL (a checkpoint from tracerec-train)", o->method);
 		return EXIT_USAGE;
 	}
-	if (strcmp(o->method, "sssd") && !o->train) {
+	if (list_has_other(o->method, "sssd") && !o->train) {
 		p_err("--method %s needs --train TRAIN.npy (or an n-gram model file)", o->method);
 		return EXIT_USAGE;
 	}
@@ -468,7 +507,7 @@ static void print_rows(const struct eval_opts *o, const struct eval_row *rows, i
 
 			printf("%s\n  {\"method\": \"%s\", \"blackout\": %d, \"position\": \"%s\", "
 			       "\"masked\": %d, \"accuracy\": %.6f, \"perfect_rate\": %.6f, "
-			       "\"rouge_l\": %.6f, \"count_error\": %.6f", i ? "," : "", o->method,
+			       "\"rouge_l\": %.6f, \"count_error\": %.6f", i ? "," : "", rows[i].method,
 			       rows[i].blackout, mask_position_name(rows[i].position), rows[i].masked,
 			       metrics_accuracy(m), metrics_perfect_rate(m), metrics_rouge_l(m),
 			       metrics_count_error(m));
@@ -481,31 +520,129 @@ static void print_rows(const struct eval_opts *o, const struct eval_row *rows, i
 		printf("\n]\n");
 		return;
 	}
-	printf("%-8s %-8s %6s %9s %9s %9s %9s %9s %6s\n", "blackout", "position", "masked",
-	       "accuracy", "perfect", "rouge_l", "count_err", "type_acc", "n");
+	int list = strchr(o->method, ',') != NULL;
+
+	printf("%-8s %-8s %6s %9s %9s %9s %9s %9s %6s%s\n", "blackout", "position", "masked",
+	       "accuracy", "perfect", "rouge_l", "count_err", "type_acc", "n",
+	       list ? " method" : "");
 	for (int i = 0; i < n; i++) {
 		const struct metrics *m = &rows[i].m;
 		char type[16] = "-";
 
 		if (metrics_type_accuracy(m) >= 0)
 			snprintf(type, sizeof(type), "%.4f", metrics_type_accuracy(m));
-		printf("%-8d %-8s %6d %9.4f %9.4f %9.4f %9.4f %9s %6lld\n", rows[i].blackout,
+		printf("%-8d %-8s %6d %9.4f %9.4f %9.4f %9.4f %9s %6lld%s%s\n", rows[i].blackout,
 		       mask_position_name(rows[i].position), rows[i].masked, metrics_accuracy(m),
 		       metrics_perfect_rate(m), metrics_rouge_l(m), metrics_count_error(m), type,
-		       (long long)m->n);
+		       (long long)m->n, list ? " " : "", list ? rows[i].method : "");
 	}
 }
 
 /* Mode "windows": the paper's protocol on a .npy test set. */
+/* --svg: accuracy against blackout size, one line per method and position, axes and a legend;
+ * plain SVG 1.1 written here.  Returns 0 or -errno. */
+static int write_svg(const char *path, const struct eval_row *rows, int n)
+{
+	static const char *const colour[] = { "#1f77b4", "#d62728", "#2ca02c", "#9467bd",
+					      "#ff7f0e", "#8c564b" };
+	const double W = 640, H = 400, X0 = 60, Y0 = 30, PW = 440, PH = 320;
+	struct outfile of;
+	FILE *f;
+	int bmax = 1, nser = 0, rc;
+	const char *sm[8];
+	int sp[8];
+
+	for (int i = 0; i < n; i++) {
+		int k;
+
+		bmax = rows[i].blackout > bmax ? rows[i].blackout : bmax;
+		for (k = 0; k < nser; k++)
+			if (!strcmp(sm[k], rows[i].method) && sp[k] == rows[i].position)
+				break;
+		if (k == nser && nser < 8)
+			sm[nser] = rows[i].method, sp[nser++] = rows[i].position;
+	}
+	if ((rc = outfile_open(&of, path, 0)))
+		return rc;
+	if (!(f = fdopen(of.fd, "w"))) {
+		rc = -errno;
+		outfile_discard(&of);
+		return rc;
+	}
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+		"viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"12\">\n"
+		"<title>accuracy vs blackout</title>\n<rect width=\"100%%\" height=\"100%%\" "
+		"fill=\"white\"/>\n", W, H, W, H);
+	for (int t = 0; t <= 10; t++) {   /* y grid: accuracy 0..1 */
+		double y = Y0 + PH - PH * t / 10.0;
+
+		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n"
+			"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>\n",
+			X0, y, X0 + PW, y, X0 - 6, y + 4, t / 10.0);
+	}
+	for (int i = 0; i < n; i++) {     /* x ticks at the blackouts measured */
+		double x = X0 + PW * rows[i].blackout / bmax;
+
+		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d</text>\n", x,
+			Y0 + PH + 16, rows[i].blackout);
+	}
+	fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"black\"/>\n"
+		"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"black\"/>\n"
+		"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">blackout (events)</text>\n"
+		"<text x=\"14\" y=\"%.1f\" transform=\"rotate(-90 14 %.1f)\" "
+		"text-anchor=\"middle\">accuracy</text>\n",
+		X0, Y0 + PH, X0 + PW, Y0 + PH, X0, Y0, X0, Y0 + PH, X0 + PW / 2, Y0 + PH + 34,
+		Y0 + PH / 2, Y0 + PH / 2);
+	for (int k = 0; k < nser; k++) {
+		const char *c = colour[k % 6];
+		int first = 1;
+
+		fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"", c,
+			sp[k] == MASK_END ? " stroke-dasharray=\"6 3\"" : "");
+		for (int i = 0; i < n; i++)
+			if (!strcmp(rows[i].method, sm[k]) && rows[i].position == sp[k]) {
+				fprintf(f, "%s%.1f,%.1f", first ? "" : " ",
+					X0 + PW * rows[i].blackout / bmax,
+					Y0 + PH - PH * metrics_accuracy(&rows[i].m));
+				first = 0;
+			}
+		fprintf(f, "\"/>\n");
+		for (int i = 0; i < n; i++)
+			if (!strcmp(rows[i].method, sm[k]) && rows[i].position == sp[k])
+				fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\">"
+					"<title>%s %s B=%d: %.4f</title></circle>\n",
+					X0 + PW * rows[i].blackout / bmax,
+					Y0 + PH - PH * metrics_accuracy(&rows[i].m), c, sm[k],
+					mask_position_name(sp[k]), rows[i].blackout,
+					metrics_accuracy(&rows[i].m));
+		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+			"stroke-width=\"2\"%s/>\n<text x=\"%.1f\" y=\"%.1f\">%s, %s</text>\n",
+			X0 + PW + 14, Y0 + 10 + 18.0 * k, X0 + PW + 38, Y0 + 10 + 18.0 * k, c,
+			sp[k] == MASK_END ? " stroke-dasharray=\"6 3\"" : "", X0 + PW + 44,
+			Y0 + 14 + 18.0 * k, sm[k], mask_position_name(sp[k]));
+	}
+	fprintf(f, "</svg>\n");
+	rc = fflush(f) || ferror(f) ? -EIO : 0;
+	if (fclose(f) && !rc)
+		rc = -EIO;
+	of.fd = -1;   /* closed with f */
+	if (!rc)
+		rc = outfile_commit(&of);
+	if (rc)
+		outfile_discard(&of);
+	return rc;
+}
+
+/* Mode "windows": the paper's protocol on a .npy test set, for each method of the list. */
 static int run_windows(const struct eval_opts *o)
 {
 	struct corpus_buf test;
-	struct method me;
-	struct eval_row rows[2 * MAX_BLACKOUTS];
+	struct eval_row rows[6 * MAX_BLACKOUTS];
 	struct progress *pg = NULL;
-	char err[256];
+	char err[256], names[64], *save = NULL, *name;
 	int64_t nwin, done = 0, total;
-	int nrows = 0, rc;
+	int nrows = 0, rc = 0, nmeth = 1;
 
 	rc = corpus_load_npy(&test, o->test, err, sizeof(err));
 	if (rc) {
@@ -521,30 +658,42 @@ static int run_windows(const struct eval_opts *o)
 			return EXIT_USAGE;
 		}
 	}
-	if (open_method(o, test.max_id, &me)) {
-		free_method(&me);
-		corpus_buf_free(&test);
-		return EXIT_FAIL;
-	}
-	total = nwin * o->nblackouts * o->npositions;
+	snprintf(names, sizeof(names), "%s", o->method);
+	for (const char *p = o->method; *p; p++)
+		nmeth += *p == ',';
+	total = nwin * o->nblackouts * o->npositions * nmeth;
 	pg = progress_new(TOOL, total, o->quiet);
-	for (int p = 0; !rc && p < o->npositions; p++) {
-		for (int b = 0; !rc && b < o->nblackouts; b++) {
-			struct eval_row *row = &rows[nrows++];
+	for (name = strtok_r(names, ",", &save); !rc && name; name = strtok_r(NULL, ",", &save)) {
+		struct eval_opts mo = *o;
+		struct method me;
 
-			memset(row, 0, sizeof(*row));
-			row->blackout = o->blackouts[b];
-			row->position = o->positions[p];
-			rc = eval_one(o, &me, &test, nwin, row, pg, &done, total);
+		mo.method = name;
+		if (open_method(&mo, test.max_id, &me)) {
+			free_method(&me);
+			rc = -EINVAL;
+			break;
 		}
+		for (int p = 0; !rc && p < o->npositions; p++) {
+			for (int b = 0; !rc && b < o->nblackouts; b++) {
+				struct eval_row *row = &rows[nrows++];
+
+				memset(row, 0, sizeof(*row));
+				row->method = name;
+				row->blackout = o->blackouts[b];
+				row->position = o->positions[p];
+				rc = eval_one(&mo, &me, &test, nwin, row, pg, &done, total);
+			}
+		}
+		if (rc && rc != -EINVAL)
+			p_err("imputing with %s failed: %s%s%s", name, strerror(-rc),
+			      me.model ? ": " : "", me.model ? sssd_last_error() : "");
+		free_method(&me);
 	}
 	progress_done(pg);
-	if (rc)
-		p_err("imputing with %s failed: %s%s%s", o->method, strerror(-rc),
-		      me.model ? ": " : "", me.model ? sssd_last_error() : "");
-	else
+	if (!rc)
 		print_rows(o, rows, nrows);
-	free_method(&me);
+	if (!rc && o->svg && (rc = write_svg(o->svg, rows, nrows)))
+		p_err("cannot write %s: %s", o->svg, outfile_strerror(rc));
 	corpus_buf_free(&test);
 	return rc ? EXIT_FAIL : 0;
 }
