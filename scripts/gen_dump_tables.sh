@@ -35,6 +35,11 @@ specs=(
   "wait flags linux/wait.h ^(W[A-Z]+|__W[A-Z]+)$ ^(WSTOPPED|__WCHAR.*|__WINT.*|__WORDSIZE.*)$"
   "epollctl values sys/epoll.h ^EPOLL_CTL_ ^$"
   "archprctl values asm/prctl.h ^ARCH_ ^$"
+  "statxsync values linux/fcntl.h ^AT_STATX_(SYNC_AS_STAT|FORCE_SYNC|DONT_SYNC)$ ^$"
+  "statx flags linux/stat.h ^STATX_[A-Z_]+$ ^STATX_(ATTR_.*|ALL|_RESERVED|_.*)$"
+  "ioctl values asm/ioctls.h ^(TC|TIOC|FIO)[A-Z0-9_]+$ ^(TIOCINQ|TIOCPKT_.*|TIOCSER_TEMT|FIOQSIZE)$"
+  "rlimit values sys/resource.h ^RLIMIT_ ^RLIMIT_(NLIMITS|OFILE)$"
+  "grnd flags sys/random.h ^GRND_ ^$"
   "fcntl values linux/fcntl.h ^F_[A-Z_0-9]+$ ^F_(OWNER_.*|SEAL_.*|LINUX_SPECIFIC_BASE|RDLCK|WRLCK|UNLCK|EXLCK|SHLCK|OK|GETLK64|SETLK64|SETLKW64|CANCELLK)$"
 )
 
@@ -67,4 +72,18 @@ trap 'rm -rf "$tmp"' EXIT
     echo "};"
   done
 } >"$out.tmp"
-mv "$out.tmp" "$out"
+# a few macros need types their header does not define (TCGETS2 needs struct termios2): the
+# entries the compiler rejects are left out
+for try in 1 2 3 4 5; do
+  if "$cc" -x c -std=gnu11 -fsyntax-only -I"$(dirname "$0")/../user" "$out.tmp" 2>"$tmp/err"; then
+    mv "$out.tmp" "$out"
+    exit 0
+  fi
+  bad=$(grep -E "^[^ :]*$(basename "$out.tmp"):[0-9]+:[0-9]+: error:" "$tmp/err" | awk -F: '{ print $2 }' | sort -un)
+  [ -n "$bad" ] || break
+  for l in $bad; do grep -q '^	{ (uint64_t)' <(sed -n "${l}p" "$out.tmp") || { echo "gen_dump_tables: error outside a table entry (line $l)" >&2; cat "$tmp/err" >&2; exit 1; }; done
+  sed -i "$(printf '%sd;' $bad)" "$out.tmp"
+done
+echo "gen_dump_tables: the generated tables do not compile:" >&2
+cat "$tmp/err" >&2
+exit 1

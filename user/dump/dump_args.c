@@ -22,7 +22,8 @@
  *   S signal             h sigprocmask how      w lseek whence            c clone flags
  *   F fcntl command      f futex op             k clock id                W wait options
  *   E epoll_ctl op       R arch_prctl code      V madvise advice          N address family
- *   T socket type        G MSG_* flags */
+ *   T socket type        G MSG_* flags          Z statx flags            K statx mask
+ *   I ioctl request      L rlimit resource      g getrandom flags */
 static const struct sig {
 	const char *name, *args;
 } sigs[] = {
@@ -30,7 +31,7 @@ static const struct sig {
 	{ "stat", "px" }, { "fstat", "dx" }, { "lstat", "px" }, { "poll", "xui" },
 	{ "lseek", "dlw" }, { "mmap", "xuPMdX" }, { "mprotect", "xuP" }, { "munmap", "xu" },
 	{ "brk", "x" }, { "rt_sigaction", "Sxxu" }, { "rt_sigprocmask", "hxxu" },
-	{ "rt_sigreturn", "" }, { "ioctl", "dXx" }, { "pread64", "dxul" }, { "pwrite64", "dxul" },
+	{ "rt_sigreturn", "" }, { "ioctl", "dIx" }, { "pread64", "dxul" }, { "pwrite64", "dxul" },
 	{ "readv", "dxi" }, { "writev", "dxi" }, { "access", "pa" }, { "pipe", "x" },
 	{ "select", "ixxxx" }, { "sched_yield", "" }, { "mremap", "xuuXx" },
 	{ "msync", "xuX" }, { "mincore", "xux" }, { "madvise", "xuV" }, { "dup", "d" },
@@ -48,7 +49,7 @@ static const struct sig {
 	{ "rmdir", "p" }, { "creat", "pm" }, { "link", "pp" }, { "unlink", "p" },
 	{ "symlink", "pp" }, { "readlink", "pxu" }, { "chmod", "pm" }, { "fchmod", "dm" },
 	{ "chown", "pii" }, { "fchown", "dii" }, { "lchown", "pii" }, { "umask", "m" },
-	{ "gettimeofday", "xx" }, { "getrlimit", "ix" }, { "getrusage", "ix" }, { "sysinfo", "x" },
+	{ "gettimeofday", "xx" }, { "getrlimit", "Lx" }, { "getrusage", "ix" }, { "sysinfo", "x" },
 	{ "times", "x" }, { "getuid", "" }, { "getgid", "" }, { "setuid", "i" }, { "setgid", "i" },
 	{ "geteuid", "" }, { "getegid", "" }, { "setpgid", "ii" }, { "getppid", "" },
 	{ "getpgrp", "" }, { "setsid", "" }, { "setreuid", "ii" }, { "setregid", "ii" },
@@ -74,9 +75,9 @@ static const struct sig {
 	{ "timerfd_create", "kO" }, { "fallocate", "dill" }, { "timerfd_settime", "dixx" },
 	{ "accept4", "dxxO" }, { "signalfd4", "dxuO" }, { "eventfd2", "uO" },
 	{ "epoll_create1", "O" }, { "dup3", "ddO" }, { "pipe2", "xO" }, { "inotify_init1", "O" },
-	{ "prlimit64", "iixx" }, { "syncfs", "d" }, { "renameat2", "DpDpX" },
-	{ "getrandom", "xuX" }, { "memfd_create", "pX" }, { "execveat", "DpxxA" },
-	{ "copy_file_range", "dxdxuX" }, { "statx", "DpAXx" }, { "rseq", "xuiX" },
+	{ "prlimit64", "iLxx" }, { "syncfs", "d" }, { "renameat2", "DpDpX" },
+	{ "getrandom", "xug" }, { "memfd_create", "pX" }, { "execveat", "DpxxA" },
+	{ "copy_file_range", "dxdxuX" }, { "statx", "DpZKx" }, { "rseq", "xXiX" },
 	{ "pidfd_open", "iX" }, { "clone3", "xu" }, { "close_range", "uuX" },
 	{ "openat2", "Dpxu" }, { "faccessat2", "DpaA" }, { "epoll_pwait2", "dxixxu" },
 	{ "mlock", "xu" }, { "getpriority", "ii" }, { "setpriority", "iii" },
@@ -318,6 +319,25 @@ static void put_arg(struct sb *b, char kind, uint64_t v)
 		else
 			sb_printf(b, "0");
 		break;
+	case 'Z': {
+		/* the sync type (two bits, 0 = AT_STATX_SYNC_AS_STAT), then the AT_ flags */
+		uint64_t type = 0;
+		for (const struct dump_const *c = dump_tbl_statxsync; c->name; c++)
+			type |= c->value;
+		put_value(b, dump_tbl_statxsync, v & type, 0);
+		if (v & ~type & 0xffffffffu)
+			put_flags(b, dump_tbl_at, v & ~type & 0xffffffffu, 1);
+		break;
+	}
+	case 'K': put_flags(b, dump_tbl_statx, v & 0xffffffffu, 0); break;
+	case 'I': put_value(b, dump_tbl_ioctl, (uint32_t)v, 0); break;
+	case 'L': put_value(b, dump_tbl_rlimit, (uint32_t)v, 1); break;
+	case 'g':
+		if (v)
+			put_flags(b, dump_tbl_grnd, v & 0xffffffffu, 0);
+		else
+			sb_printf(b, "0");
+		break;
 	default: sb_printf(b, "%#" PRIx64, v); break;
 	}
 }
@@ -330,6 +350,18 @@ static void put_raw(struct sb *b, uint64_t v)
 		sb_printf(b, "%" PRId64, (int64_t)v);
 	else
 		sb_printf(b, "%#" PRIx64, v);
+}
+
+/* FUTEX_WAKE takes 3 arguments, FUTEX_WAIT 4, the others all 6. */
+static int futex_nargs(uint32_t op)
+{
+	const char *n = const_name(dump_tbl_futex, op & 127u);
+
+	if (n && !strcmp(n, "FUTEX_WAKE"))
+		return 3;
+	if (n && !strcmp(n, "FUTEX_WAIT"))
+		return 4;
+	return 6;
 }
 
 /* O_CREAT and the bit of O_TMPFILE that is not O_DIRECTORY: flags that make open use its mode. */
@@ -359,6 +391,8 @@ const char *dump_args_format(char *buf, size_t size, const struct trz_event *ev)
 		return buf;
 	}
 	int n = s ? (int)strlen(s->args) : TRZ_MAX_ARGS;
+	if (s && !strcmp(s->name, "futex")) /* like strace: the arguments the operation uses */
+		n = futex_nargs((uint32_t)ev->args[1]);
 	for (int i = 0; i < n; i++) {
 		/* like strace: open's mode only when the flags create a file */
 		if (s && s->args[i] == 'm' && i > 0 && s->args[i - 1] == 'o' &&

@@ -227,6 +227,10 @@ static int print_text(struct dump_printer *p, const struct trz_record *rec)
 		text_gap(out, &rec->gap);
 		break;
 	case TRZ_REC_THREAD:
+		if (p->open && p->open_tid == th->tid && th->what == TRZ_THREAD_EXIT && !p->open_gap) {
+			fputs(" = ?\n", out); /* exit, exit_group: the call never returns */
+			p->open = 0;
+		}
 		close_open(p);
 		text_prefix(p, th->ts_ns, 1, th->tid, th->comm[0] ? th->comm : "?");
 		fprintf(out, "+++ %s pid %u ppid %u%s%s", what_name(th->what), th->pid,
