@@ -3,6 +3,7 @@
 # Usage: scripts/deps.sh [--check]   (--check: never install, just report)
 set -u
 pkgs="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libopenblas-dev libcmocka-dev
+chromium protobuf-compiler
 libbabeltrace2-dev babeltrace2 pkg-config linux-libc-dev groff-base make gcc strace gzip python3
 libcap2-bin fio"
 missing=()

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "dump/dump.h"
+#include "dump/export.h"
 #include "trz/trz.h"
 #include "common/outfile.h"
 
@@ -30,7 +31,8 @@ enum {
 };
 
 struct opts {
-	const char *path, *output, *export_fmt;
+	const char *path, *output, *export_fmt, *svg;
+	int view; /* a viewer export (chrome-json, perfetto, svg): 1 + enum export_kind */
 	enum dump_format fmt;
 	int stats, json, quiet, summary, durations, tflag, relative, follow, file_order, force;
 	uint64_t reorder_ms;
@@ -74,7 +76,10 @@ static const char usage_text[] =
 	"  -q, --quiet          do not report skipped corrupt blocks or truncation (default: off)\n"
 	"\n"
 	"Export:\n"
-	"      --export=npy     write windows of model ids to the -o file (default: off)\n"
+	"      --export=FMT     write the trace to the -o file as FMT: chrome-json (Perfetto UI,\n"
+	"                       chrome://tracing, speedscope), perfetto (Perfetto protobuf) or\n"
+	"                       npy (windows of model ids); filters apply (default: off)\n"
+	"      --svg=FILE       draw the trace as an SVG picture into FILE (default: off)\n"
 	"  -w, --window=L       events per exported window (default: 100)\n"
 	"  -o, --output=FILE    output file, created new (mode 0600); required with --export,\n"
 	"                       which also writes FILE.vocab (default: stdout; - is stdout)\n"
@@ -94,7 +99,9 @@ static const char usage_text[] =
 	"  " TOOL " --tid 1234 --format jsonl trace.trz\n"
 	"  " TOOL " --stats --json trace.trz\n"
 	"  tracerecd -o - -- make | " TOOL " -\n"
-	"  " TOOL " --export npy --window 100 -o windows.npy trace.trz\n";
+	"  " TOOL " --export npy --window 100 -o windows.npy trace.trz\n"
+	"  " TOOL " --export perfetto -o trace.pftrace trace.trz   # ui.perfetto.dev\n"
+	"  " TOOL " --svg trace.svg trace.trz\n";
 
 static void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -184,7 +191,7 @@ static int parse_ids(const char *s, uint32_t **v, size_t *n)
 
 enum {
 	OPT_TID = 256, OPT_EXPORT, OPT_COMM, OPT_SINCE, OPT_UNTIL, OPT_ORDER, OPT_REORDER,
-	OPT_FOLLOW, OPT_FORCE,
+	OPT_FOLLOW, OPT_FORCE, OPT_SVG,
 };
 
 /* Returns -1 to continue, or an exit status. */
@@ -202,7 +209,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "order", required_argument, NULL, OPT_ORDER },
 		{ "reorder-window", required_argument, NULL, OPT_REORDER },
 		{ "follow", no_argument, NULL, OPT_FOLLOW }, { "force", no_argument, NULL, OPT_FORCE },
-		{ "quiet", no_argument, NULL, 'q' },
+		{ "quiet", no_argument, NULL, 'q' },        { "svg", required_argument, NULL, OPT_SVG },
 		{ "help", no_argument, NULL, 'h' },         { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -248,10 +255,17 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 's': o->stats = 1; break;
 		case 'j': o->json = 1; break;
 		case OPT_EXPORT:
-			if (strcmp(optarg, "npy"))
-				return usage_error("unknown export format '%s' (npy)", optarg);
-			o->export_fmt = optarg;
+			if (!strcmp(optarg, "chrome-json"))
+				o->view = 1 + EXPORT_CHROME_JSON;
+			else if (!strcmp(optarg, "perfetto"))
+				o->view = 1 + EXPORT_PERFETTO;
+			else if (!strcmp(optarg, "npy"))
+				o->export_fmt = optarg;
+			else
+				return usage_error("unknown export format '%s' (chrome-json, perfetto or "
+						   "npy)", optarg);
 			break;
+		case OPT_SVG: o->svg = optarg; break;
 		case 'w':
 			if (parse_u64(optarg, 1u << 20, &v) || v == 0)
 				return usage_error("invalid window length '%s' (1..1048576)", optarg);
@@ -284,8 +298,16 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	o->path = argv[optind];
 	if (o->json && !o->stats && !o->summary)
 		return usage_error("%s", "--json goes with --stats or -c");
-	if (o->stats + o->summary + !!o->export_fmt > 1)
-		return usage_error("%s", "--stats, -c and --export cannot be combined");
+	if (o->svg && (o->view || o->output))
+		return usage_error("%s", "--svg cannot be combined with --export or -o");
+	if (o->svg) {
+		o->view = 1 + EXPORT_SVG;
+		o->output = o->svg;
+	}
+	if (o->stats + o->summary + !!o->export_fmt + !!o->view > 1)
+		return usage_error("%s", "--stats, -c, --export and --svg cannot be combined");
+	if (o->view && !o->output)
+		return usage_error("%s", "--export needs -o OUT (a file, or - for standard output)");
 	if (o->export_fmt && (!o->output || !strcmp(o->output, "-")))
 		return usage_error("%s", "--export needs -o OUT.npy (a file)");
 	if (o->tflag > 3)
@@ -293,7 +315,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	if (o->tflag && o->relative)
 		return usage_error("%s", "-t and -r cannot be combined");
 	if ((o->tflag || o->relative || o->durations) && (o->fmt != DUMP_TEXT || o->stats ||
-							     o->summary || o->export_fmt))
+							     o->summary || o->export_fmt || o->view))
 		return usage_error("%s", "-t, -r and -T go with the text output");
 	if (o->follow && !strcmp(o->path, "-"))
 		return usage_error("%s", "--follow needs a FILE (a pipe is followed anyway)");
@@ -426,6 +448,7 @@ struct run {
 	struct dump_summary *sum;
 	struct dump_stats *st;
 	struct dump_export *x;
+	struct export *vx; /* --export chrome-json / perfetto, --svg */
 	int64_t mono_start, real_start;
 	int have_mono, have_real, wall_quality, base_set;
 };
@@ -490,6 +513,8 @@ static int emit(void *ctx, const struct trz_record *rec)
 		return 0;
 	if (c->sum)
 		return dump_summary_add(c->sum, rec);
+	if (c->vx)
+		return export_add(c->vx, rec);
 	return dump_print_record(&c->pr, rec);
 }
 
@@ -694,6 +719,8 @@ int main(int argc, char **argv)
 		c.st = &st;
 	if (!err && o.summary && !(c.sum = dump_summary_new()))
 		err = -ENOMEM;
+	if (!err && o.view && !(c.vx = export_new((enum export_kind)(o.view - 1), out)))
+		err = -ENOMEM;
 	if (!err && !o.stats && !o.export_fmt && !o.file_order &&
 	    !(c.ord = dump_order_new(o.reorder_ms * 1000000u, REORDER_MAX_RECORDS)))
 		err = -ENOMEM;
@@ -703,8 +730,9 @@ int main(int argc, char **argv)
 		goto done;
 	}
 
-	/* A regular file is read twice when printing: names and metadata first */
-	if (!o.stats && !o.export_fmt && in.mem_fd < 0 && !o.follow) {
+	/* A regular file is read twice when printing (an export: only for --comm): names and
+	 * metadata first */
+	if (!o.stats && !o.export_fmt && (!o.view || o.filter.comm) && in.mem_fd < 0 && !o.follow) {
 		wc.mute = 1;
 		err = first_pass(&c, in.r, rec);
 		wc.mute = 0;
@@ -717,7 +745,7 @@ int main(int argc, char **argv)
 	}
 
 	/* Read every record */
-	if (!err && !o.summary && !o.stats && !o.export_fmt)
+	if (!err && !o.summary && !o.stats && !o.export_fmt && !o.view)
 		dump_print_header(&c.pr);
 	err = err ?: read_all(&c, &in, rec);
 	if (!err && c.ord)
@@ -730,8 +758,20 @@ int main(int argc, char **argv)
 	}
 
 	/* Results */
-	if (!o.summary && !o.stats && !o.export_fmt)
+	if (!o.summary && !o.stats && !o.export_fmt && !o.view)
 		dump_print_end(&c.pr);
+	if (!err && c.vx) {
+		struct export_counts n;
+		if ((err = export_finish(c.vx, &n))) {
+			p_err("cannot write %s: %s", o.output, strerror(-err));
+			rc = EXIT_FILE;
+		} else if (!o.quiet) {
+			fprintf(stderr, TOOL ": wrote %s: %llu threads, %llu syscall slices (%llu "
+				"synthetic), %llu gaps\n", o.output, (unsigned long long)n.threads,
+				(unsigned long long)n.slices, (unsigned long long)n.synthetic_slices,
+				(unsigned long long)n.gaps);
+		}
+	}
 	if (!err && c.sum && (err = dump_summary_print(c.sum, out, o.json))) {
 		p_err("%s", strerror(-err));
 		rc = EXIT_FILE;
@@ -782,6 +822,7 @@ done:
 	}
 	dump_stats_free(&st);
 	dump_export_free(c.x);
+	export_free(c.vx);
 	dump_summary_free(c.sum);
 	dump_order_free(c.ord);
 	dump_comms_free(&c.comms);

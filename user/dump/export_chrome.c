@@ -1,0 +1,264 @@
+/* export_chrome.c - tracerec-dump --export chrome-json: the Chrome trace-event JSON format
+ * (the "JSON Object Format" of the Trace Event Format document), which Perfetto UI,
+ * chrome://tracing and speedscope open.
+ *
+ *   thread_name / process_name "M" events   each thread is a track "comm tid" under its pid
+ *   "X" events, cat "syscall"              one per syscall, entry to exit; args: ret, and
+ *                                           entry/exit when not recorded (lost, not recorded,
+ *                                           still open at the end of the trace)
+ *   "X" events, cat "synthetic"            calls with a synthetic entry or exit (tracerec-fill),
+ *                                           args confidence and gap
+ *   "B"/"E" events, cat "lost"             one per attributed gap, named "lost N events", on
+ *                                           its thread's track; args gap, lost, tseq_first,
+ *                                           tseq_last, cpu and the collector's lost-syscall sketch
+ *                                           on B; repair, synthetic, unfilled on E
+ *   "C" events "lost"                      events lost so far, one series per thread
+ *   pid 4194305 "lost events (unattributed)" one track per CPU with its unattributed gaps
+ *   top-level "metadata"                   the trace's metadata records (host, kernel, cmdline..)
+ * Events are written as they come (one per line); viewers sort them by time.
+ */
+#include "dump/export.h"
+#include "dump/dump.h"
+#include "common/syscalls.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LOST_PID 4194305u /* above PID_MAX_LIMIT: never a real process */
+
+struct chrome {
+	FILE *out;
+	struct export_counts *c;
+	uint64_t nev;
+	struct dump_map cpus; /* cpu -> 1 once its track is named */
+};
+
+void *chrome_json_new(FILE *out, struct export_counts *c)
+{
+	struct chrome *j = calloc(1, sizeof(*j));
+
+	if (!j)
+		return NULL;
+	j->out = out;
+	j->c = c;
+	fputs("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n", out);
+	return j;
+}
+
+void chrome_json_free(void *be)
+{
+	struct chrome *j = be;
+
+	if (!j)
+		return;
+	dump_map_free(&j->cpus);
+	free(j);
+}
+
+/* Start one event: the separator, then '{'. */
+static FILE *ev_start(struct chrome *j)
+{
+	if (j->nev++)
+		fputs(",\n", j->out);
+	fputc('{', j->out);
+	return j->out;
+}
+
+/* ns as microseconds with three decimals, exactly. */
+static void put_us(FILE *f, const char *key, uint64_t ns)
+{
+	fprintf(f, ",\"%s\":%" PRIu64 ".%03u", key, ns / 1000, (unsigned)(ns % 1000));
+}
+
+static const char *how_name(uint8_t how)
+{
+	switch (how) {
+	case TL_SYNTHETIC: return "synthetic";
+	case TL_LOST: return "lost";
+	case TL_NOT_RECORDED: return "not recorded";
+	case TL_OPEN_AT_END: return "still open at the end of the trace";
+	}
+	return "recorded";
+}
+
+static int cj_thread(void *be, const struct tl_thread *t)
+{
+	struct chrome *j = be;
+	FILE *f;
+
+	if (!t->comm[0])
+		return 0;
+	f = ev_start(j);
+	fprintf(f, "\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":%u,\"tid\":%u,\"args\":{\"name\":",
+		t->pid, t->tid);
+	dump_json_str(f, t->comm);
+	fputs("}}", f);
+	if (t->tid == t->pid) {
+		f = ev_start(j);
+		fprintf(f, "\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%u,\"args\":{\"name\":",
+			t->pid);
+		dump_json_str(f, t->comm);
+		fputs("}}", f);
+	}
+	return 0;
+}
+
+static int cj_slice(void *be, const struct tl_slice *s)
+{
+	struct chrome *j = be;
+	int synth = s->entry == TL_SYNTHETIC || s->exit == TL_SYNTHETIC;
+	char nbuf[32];
+	FILE *f = ev_start(j);
+
+	fprintf(f, "\"ph\":\"X\",\"cat\":\"%s\",\"name\":\"%s\",\"pid\":%u,\"tid\":%u",
+		synth ? "synthetic" : "syscall", syscall_name_buf(s->nr, nbuf, sizeof(nbuf)),
+		s->pid, s->tid);
+	put_us(f, "ts", s->ts);
+	put_us(f, "dur", s->end - s->ts);
+	fputs(",\"args\":{", f);
+	const char *sep = "";
+	if (s->has_ret) {
+		fprintf(f, "\"ret\":%" PRId64, s->ret);
+		sep = ",";
+	}
+	if (s->entry != TL_RECORDED) {
+		fprintf(f, "%s\"entry\":\"%s\"", sep, how_name(s->entry));
+		sep = ",";
+	}
+	if (s->exit != TL_RECORDED) {
+		fprintf(f, "%s\"exit\":\"%s\"", sep, how_name(s->exit));
+		sep = ",";
+	}
+	if (synth)
+		fprintf(f, "%s\"confidence\":%.3f,\"gap\":%" PRIu64, sep, s->confidence, s->gap_id);
+	fputs("}}", f);
+	j->c->slices++;
+	if (synth)
+		j->c->synthetic_slices++;
+	return 0;
+}
+
+static void gap_name(FILE *f, const struct tl_gap *g)
+{
+	fprintf(f, "\"cat\":\"lost\",\"name\":\"lost %" PRIu64 " event%s\"", g->lost,
+		g->lost == 1 ? "" : "s");
+}
+
+static void gap_args(FILE *f, const struct tl_gap *g, const char *seq)
+{
+	fprintf(f, "\"gap\":%" PRIu64 ",\"lost\":%" PRIu64 ",\"%s_first\":%" PRIu64
+		   ",\"%s_last\":%" PRIu64 ",\"cpu\":", g->id, g->lost, seq, g->seq_first, seq,
+		g->seq_last);
+	if (g->cpu == TRZ_NO_CPU)
+		fputs("null", f);
+	else
+		fprintf(f, "%u", g->cpu);
+}
+
+static int cj_gap_begin(void *be, const struct tl_gap *g)
+{
+	struct chrome *j = be;
+	FILE *f = ev_start(j);
+
+	fputs("\"ph\":\"B\",", f);
+	gap_name(f, g);
+	fprintf(f, ",\"pid\":%u,\"tid\":%u", g->pid, g->tid);
+	put_us(f, "ts", g->ts);
+	fputs(",\"args\":{", f);
+	gap_args(f, g, "tseq");
+	if (g->sketch && g->sketch[0]) {
+		fputs(",\"sketch\":", f);
+		dump_json_str(f, g->sketch);
+	}
+	fputs("}}", f);
+	f = ev_start(j);
+	fprintf(f, "\"ph\":\"C\",\"name\":\"lost\",\"pid\":%u,\"tid\":%u", g->pid, g->tid);
+	put_us(f, "ts", g->ts);
+	fprintf(f, ",\"args\":{\"tid %u\":%" PRIu64 "}}", g->tid, g->thread_lost);
+	j->c->gaps++;
+	return 0;
+}
+
+static int cj_gap_end(void *be, const struct tl_gap *g)
+{
+	struct chrome *j = be;
+	FILE *f = ev_start(j);
+
+	fputs("\"ph\":\"E\",", f);
+	gap_name(f, g);
+	fprintf(f, ",\"pid\":%u,\"tid\":%u", g->pid, g->tid);
+	put_us(f, "ts", g->end);
+	fputs(",\"args\":{\"repair\":", f);
+	dump_json_str(f, g->repair ? g->repair : "");
+	fprintf(f, ",\"synthetic\":%" PRIu64 ",\"unfilled\":%" PRIu64 "}}", g->synthetic,
+		g->lost > g->synthetic ? g->lost - g->synthetic : 0);
+	return 0;
+}
+
+static int cj_gap_cpu(void *be, const struct tl_gap *g)
+{
+	struct chrome *j = be;
+	uint32_t tid = LOST_PID + 1 + (g->cpu == TRZ_NO_CPU ? 65535u : g->cpu);
+	uint64_t *named = dump_map_get(&j->cpus, g->cpu);
+	FILE *f;
+
+	if (!named)
+		return -ENOMEM;
+	if (!*named) {
+		*named = 1;
+		if (j->cpus.n == 1) {
+			f = ev_start(j);
+			fprintf(f, "\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%u,\"args\":"
+				   "{\"name\":\"lost events (unattributed)\"}}", LOST_PID);
+		}
+		f = ev_start(j);
+		fprintf(f, "\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":%u,\"tid\":%u,\"args\":",
+			LOST_PID, tid);
+		if (g->cpu == TRZ_NO_CPU)
+			fputs("{\"name\":\"cpu ?\"}}", f);
+		else
+			fprintf(f, "{\"name\":\"cpu %u\"}}", g->cpu);
+	}
+	f = ev_start(j);
+	fputs("\"ph\":\"X\",", f);
+	gap_name(f, g);
+	fprintf(f, ",\"pid\":%u,\"tid\":%u", LOST_PID, tid);
+	put_us(f, "ts", g->ts);
+	put_us(f, "dur", g->end - g->ts);
+	fputs(",\"args\":{", f);
+	gap_args(f, g, "cseq");
+	fputs("}}", f);
+	j->c->gaps++;
+	return 0;
+}
+
+static int cj_finish(void *be, uint64_t first_ts, uint64_t last_ts, const struct tl_meta *meta,
+		     size_t nmeta)
+{
+	struct chrome *j = be;
+	FILE *f = j->out;
+	char key[TRZ_KEY_MAX + 24];
+
+	fputs("\n],\n\"metadata\":{\"tracerec-export\":\"chrome-json\"", f);
+	fprintf(f, ",\"first_ts_ns\":%" PRIu64 ",\"last_ts_ns\":%" PRIu64, first_ts, last_ts);
+	for (size_t i = 0; i < nmeta; i++) {
+		export_meta_key(meta, nmeta, i, key, sizeof(key));
+		fputc(',', f);
+		dump_json_str(f, key);
+		fputc(':', f);
+		dump_json_str(f, meta[i].value);
+	}
+	fputs("}}\n", f);
+	return ferror(f) ? -EIO : 0;
+}
+
+const struct tl_ops chrome_json_ops = {
+	.thread = cj_thread,
+	.slice = cj_slice,
+	.gap_begin = cj_gap_begin,
+	.gap_end = cj_gap_end,
+	.gap_cpu = cj_gap_cpu,
+	.finish = cj_finish,
+};
