@@ -15,6 +15,7 @@
 
 #include "dump/dump.h"
 #include "common/npy.h"
+#include "common/syscalls.h"
 
 static void test_dump_map_many_keys(void **state)
 {
@@ -146,6 +147,154 @@ static void test_dump_export_windows(void **state)
 	unlink(vpath);
 }
 
+
+/* ---- syscall arguments (dump_args.c) ---- */
+
+static struct trz_event entry(const char *name, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+			      uint64_t a4, uint64_t a5)
+{
+	struct trz_event ev = { .nr = syscall_lookup(name), .dir = TRZ_ENTRY, .nargs = TRZ_MAX_ARGS,
+				.args = { a0, a1, a2, a3, a4, a5 } };
+
+	assert_true(ev.nr >= 0);
+	return ev;
+}
+
+static void expect_args(struct trz_event ev, const char *want)
+{
+	char buf[512];
+
+	assert_string_equal(dump_args_format(buf, sizeof(buf), &ev), want);
+}
+
+static void test_dump_args_decoded(void **state)
+{
+	(void)state;
+	/* int arguments come in 64-bit registers with garbage or zero above bit 31 */
+	expect_args(entry("openat", 0xffffff9c, 0x7f00, 02000000, 0, 0, 0),
+		    "AT_FDCWD, 0x7f00, O_RDONLY|O_CLOEXEC");
+	expect_args(entry("openat", 3, 0x7f00, 0101 | 01000, 0644, 0, 0),
+		    "3, 0x7f00, O_WRONLY|O_CREAT|O_TRUNC, 0644");
+	/* O_SYNC is two bits (__O_SYNC|O_DSYNC): named once, composite first */
+	expect_args(entry("open", 0x10, 04010002, 0, 0, 0, 0), "0x10, O_RDWR|O_SYNC");
+	expect_args(entry("mmap", 0, 8192, 3, 0x22, 0xffffffff, 0),
+		    "NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0");
+	expect_args(entry("mprotect", 0x1000, 4096, 0, 0, 0, 0), "0x1000, 4096, PROT_NONE");
+	/* unknown bits stay visible in hex */
+	expect_args(entry("mprotect", 0x1000, 4096, 0x1 | 0x100000, 0, 0, 0),
+		    "0x1000, 4096, PROT_READ|0x100000");
+	expect_args(entry("close", 0xffffffffffffffffull, 1, 2, 3, 4, 5), "-1");
+	expect_args(entry("clone", 0x1200000 | 17, 0, 0, 0x7f00, 0, 0),
+		    "CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, NULL, NULL, 0x7f00, NULL");
+	expect_args(entry("rt_sigprocmask", 2, 0x10, 0, 8, 0, 0), "SIG_SETMASK, 0x10, NULL, 8");
+	expect_args(entry("kill", 42, 9, 0, 0, 0, 0), "42, SIGKILL");
+	expect_args(entry("lseek", 3, (uint64_t)-5, 1, 0, 0, 0), "3, -5, SEEK_CUR");
+	expect_args(entry("access", 0x10, 0, 0, 0, 0, 0), "0x10, F_OK");
+	expect_args(entry("socket", 1, 1 | 02000000, 0, 0, 0, 0), "AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC, 0");
+	expect_args(entry("futex", 0x10, 129, 1, 0, 0, 0), "0x10, FUTEX_WAKE_PRIVATE, 1");
+	expect_args(entry("futex", 0x10, 128, 2, 0, 0, 0), "0x10, FUTEX_WAIT_PRIVATE, 2, NULL");
+	expect_args(entry("wait4", (uint64_t)-1, 0x10, 1, 0, 0, 0), "-1, 0x10, WNOHANG, NULL");
+	/* not recorded: "..."; no signature: the six raw registers */
+	struct trz_event bare = entry("close", 3, 0, 0, 0, 0, 0);
+	bare.nargs = 0;
+	expect_args(bare, "...");
+	struct trz_event raw = { .nr = 100000, .nargs = TRZ_MAX_ARGS,
+				 .args = { 1, 0x7fff0000, (uint64_t)-2, 0, 0, 0 } };
+	expect_args(raw, "1, 0x7fff0000, -2, 0, 0, 0");
+}
+
+static void test_dump_ret(void **state)
+{
+	char buf[128];
+
+	(void)state;
+	assert_string_equal(dump_ret_format(buf, sizeof(buf), syscall_lookup("openat"), -2),
+			    "-1 ENOENT (No such file or directory)");
+	assert_string_equal(dump_ret_format(buf, sizeof(buf), syscall_lookup("read"), 4096), "4096");
+	assert_string_equal(dump_ret_format(buf, sizeof(buf), syscall_lookup("mmap"), 0x7f0000001000),
+			    "0x7f0000001000");
+	assert_string_equal(dump_ret_format(buf, sizeof(buf), syscall_lookup("read"), -512),
+			    "? ERESTARTSYS");
+	assert_string_equal(dump_ret_format(buf, sizeof(buf), syscall_lookup("read"), -5000), "-5000");
+}
+
+/* ---- time order (dump_order.c) ---- */
+
+struct collected {
+	uint64_t ts[64];
+	int n;
+};
+
+static int collect(void *ctx, const struct trz_record *rec)
+{
+	struct collected *c = ctx;
+
+	c->ts[c->n++] = dump_record_ts(rec) ? dump_record_ts(rec) : 999;
+	return 0;
+}
+
+static void test_dump_order_window(void **state)
+{
+	static const uint64_t in[] = { 10, 30, 20, 40, 15, 100, 50, 300, 60, 55 };
+	struct dump_order *o = dump_order_new(50, 1000);
+	struct collected c = { .n = 0 };
+	struct trz_record r = { .kind = TRZ_REC_EVENT };
+	uint64_t worst;
+
+	(void)state;
+	assert_non_null(o);
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		r.ev.ts_ns = in[i];
+		assert_int_equal(dump_order_push(o, &r, collect, &c), 0);
+		if (in[i] == 100) /* 10..40 are 50 or more behind 100: out, sorted; 15 too */
+			assert_int_equal(c.n, 5);
+	}
+	/* 300 pushed 50 and 100 out; 60 and 55 then came after 100 was out: late, out at once */
+	assert_int_equal(dump_order_drain(o, collect, &c), 0);
+	assert_int_equal(c.n, 10);
+	static const uint64_t want[] = { 10, 15, 20, 30, 40, 50, 100, 60, 55, 300 };
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(c.ts[i], want[i]);
+	assert_int_equal(dump_order_late(o, &worst), 2); /* 60 and 55 came after 100 was out */
+	assert_int_equal(worst, 45);
+	dump_order_free(o);
+}
+
+/* ---- filters (dump_filter.c) ---- */
+
+static void test_dump_filter_sets(void **state)
+{
+	struct dump_filter f = { 0 };
+	struct trz_record r = { .kind = TRZ_REC_EVENT };
+	struct dump_comms comms = { 0 };
+	char err[128];
+
+	(void)state;
+	assert_int_equal(dump_filter_expr(&f, "trace=%file", err, sizeof(err)), 0);
+	r.ev.nr = syscall_lookup("openat");
+	assert_true(dump_filter_keep(&f, &r, &comms));
+	r.ev.nr = syscall_lookup("read");
+	assert_false(dump_filter_keep(&f, &r, &comms));
+	assert_int_equal(dump_filter_expr(&f, "!read,write", err, sizeof(err)), 0);
+	assert_false(dump_filter_keep(&f, &r, &comms));
+	r.ev.nr = syscall_lookup("close");
+	assert_true(dump_filter_keep(&f, &r, &comms));
+	/* "stat" is the syscall, "%stat" the class */
+	assert_int_equal(dump_filter_expr(&f, "stat", err, sizeof(err)), 0);
+	r.ev.nr = syscall_lookup("statx");
+	assert_false(dump_filter_keep(&f, &r, &comms));
+	assert_int_equal(dump_filter_expr(&f, "%stat", err, sizeof(err)), 0);
+	assert_true(dump_filter_keep(&f, &r, &comms));
+	assert_int_equal(dump_filter_expr(&f, "trace=bogus", err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "bogus"));
+	assert_int_equal(dump_filter_expr(&f, "trace=/(", err, sizeof(err)), -EINVAL);
+	assert_int_equal(dump_filter_expr(&f, "abbrev=all", err, sizeof(err)), -EINVAL);
+	/* metadata always passes */
+	r.kind = TRZ_REC_META;
+	assert_true(dump_filter_keep(&f, &r, &comms));
+	dump_filter_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +302,10 @@ int main(void)
 		cmocka_unit_test(test_dump_stats_unfilled),
 		cmocka_unit_test(test_dump_json_strings),
 		cmocka_unit_test(test_dump_export_windows),
+		cmocka_unit_test(test_dump_args_decoded),
+		cmocka_unit_test(test_dump_ret),
+		cmocka_unit_test(test_dump_order_window),
+		cmocka_unit_test(test_dump_filter_sets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
