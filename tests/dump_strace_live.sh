@@ -57,4 +57,17 @@ fi
 "$trd" -q -o "$d/p.trz" -- sh -c "for i in 1 2 3 4; do $progs/syscall_storm 2 20000 >/dev/null & done; wait" >/dev/null 2>&1
 n=$("$dump" "$d/p.trz" | awk '$1 ~ /^[0-9]+\.[0-9]+$/ { if ($1 < prev) n++; prev = $1 } END { print n + 0 }')
 check "multi-CPU trace printed in time order" $([ "$n" -eq 0 ]; echo $?) "$n steps back"
+# --follow a trace while tracerecd writes it: the same lines as the finished file
+"$trd" -q -o "$d/f.trz" -- sh -c 'for i in 1 2 3 4 5; do ls / >/dev/null; sleep 0.4; done' >/dev/null 2>&1 &
+tpid=$!
+for i in $(seq 50); do [ -s "$d/f.trz" ] && break; sleep 0.1; done
+"$dump" --follow "$d/f.trz" >"$d/follow.txt" 2>"$d/ferr" &
+fpid=$!
+wait $tpid
+sleep 1.5
+kill -INT $fpid
+wait $fpid
+rc=$?
+"$dump" "$d/f.trz" >"$d/final.txt"
+check "--follow a live trace == the finished file" $([ $rc -eq 0 ] && cmp -s "$d/follow.txt" "$d/final.txt"; echo $?) "exit $rc, $(wc -l <"$d/follow.txt") of $(wc -l <"$d/final.txt") lines; $(cat "$d/ferr")"
 exit $fail
