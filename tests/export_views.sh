@@ -188,7 +188,7 @@ for p in packets:
 check("slice begins and ends balance on every track", order_ok and all(v == 0 for v in bal.values()), dict(bal))
 check("1005 syscall slices + 2 gap slices", sum(begins.values()) == 1007, sum(begins.values()))
 gap_iid = [k for k, v in names.items() if v == "lost 6 events"]
-gp = [p for p in packets if gap_iid and re.search(r"name_iid: %s\n" % gap_iid[0], p)]
+gp = [p for p in packets if gap_iid and re.search(r"\n    name_iid: %s\n" % gap_iid[0], p)]
 check("the gap slice carries gap, lost, tseq range", len(gp) == 1 and gp[0].count("debug_annotations") >= 4, gp)
 check("its begin carries the lost-syscall sketch", 'string_value: "read x2 (entry+exit), syscall_-1 x1 (exit), 1 unknown ... partial"' in txt)
 check("its end carries the repair", re.search(r'string_value: "\(read\) \(read\) \(read\) \(read\)"', txt) is not None)
@@ -223,7 +223,9 @@ check("svg root, no parse error", r["root"] == "svg" and not r["parseerror"], r[
 check("thread rows labelled 'comm tid'", "worker2 502" in r["threads"] and "gen 500" in r["threads"], r["threads"])
 check("a visible gap mark (red) on worker2", r["visible"]["gaps"] >= 1 and any("worker2 502" in t and "2 events lost, 4 repaired" in t for t in r["titles"]), r["titles"])
 check("visible syscall activity", r["visible"]["busy"] > 100, r["visible"])
-check("per-CPU panels (4 cpus + the unknown one), events and lost lines", r["cpus"] == 5 and r["polylines"] == 10 and r["visible"]["lines"] >= 5, r)
+# the attributed gap (no cpu in the record) counts on cpu 2, where tid 502 ran; the
+# unattributed one on cpu 1: two lost lines that are not flat
+check("per-CPU panels (4 cpus), events and lost lines", r["cpus"] == 4 and r["polylines"] == 8 and r["visible"]["lines"] == 6, r)
 check("no page errors", not r["errors"], r["errors"])
 sys.exit(0 if ok else 1)
 EOF
@@ -238,7 +240,11 @@ want = ["gen (tid 500)", "worker1 (tid 501)", "worker2 (tid 502)", "worker3 (tid
 miss = [w for w in want if not any(w in p for p in r["profiles"])]
 print(("ok   " if not miss else "FAIL ") + "speedscope lists every thread track" + (": missing %s in %s" % (miss, r["profiles"]) if miss else ""))
 print(("ok   " if r["canvas"] > 0 else "FAIL ") + "speedscope draws its flame chart canvas")
-sys.exit(0 if not miss and r["canvas"] > 0 else 1)
+# speedscope warns when slices do not nest ("Doing nothing instead", "still open at end");
+# "Ending X instead" is a gap's end event carrying other arguments than its begin: harmless
+bad = [w for w in r["warnings"] if "Doing nothing" in w or "still open" in w]
+print(("ok   " if not bad else "FAIL ") + "speedscope finds every slice properly nested" + (": %s" % bad[:3] if bad else ""))
+sys.exit(0 if not miss and r["canvas"] > 0 and not bad else 1)
 EOF
 check "speedscope content" $? "see above"
 [ -s "$d/ss.png" ] && [ -s "$d/svg.png" ]

@@ -1,9 +1,10 @@
 // view.mjs - open an export in a real viewer in Debian's headless chromium (playwright-core,
 // executablePath /usr/bin/chromium; no browser is downloaded) and report what the page shows.
 //
-//   node view.mjs speedscope VIEWERS_DIR TRACE.json SHOT.png
+//   node view.mjs speedscope VIEWERS_DIR TRACE.json SHOT.png [THREAD-REGEX]
 //       loads TRACE.json into speedscope (as its CLI does: #localProfilePath), opens
-//       the thread list, prints one JSON line {"profiles":[...names...],"text":"...","canvas":N}
+//       the thread list, prints one JSON line {"profiles":[...names...],"text":"...","canvas":N};
+//       with THREAD-REGEX, selects the first thread matching it, and SHOT shows that thread
 //   node view.mjs svg VIEWERS_DIR PICTURE.svg SHOT.png
 //       renders the SVG, prints {"threads":[labels],"gaps":N,"repaired":N,"busy":N,"cpus":N,
 //       "width":W,"height":H,"visible":{...}} with rendered sizes (getBBox) of what it counts
@@ -12,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 
-const [mode, viewers, file, shot] = process.argv.slice(2);
+const [mode, viewers, file, shot, select] = process.argv.slice(2);
 const require = createRequire(path.join(path.resolve(viewers), 'package.json'));
 const { chromium } = require('playwright-core');
 
@@ -30,6 +31,8 @@ try {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', e => errors.push(String(e)));
+  const warnings = [];
+  page.on('console', m => { if (m.type() === 'warning' || m.type() === 'error') warnings.push(m.text()); });
   if (mode === 'speedscope') {
     const index = path.join(path.resolve(viewers), 'node_modules/speedscope/dist/release/index.html');
     // what `speedscope FILE` (its CLI) does: a script that hands the file over, named in the
@@ -57,7 +60,20 @@ try {
     const text = await page.evaluate(() => document.body.innerText);
     const profiles = [...new Set(text.match(/[^\n]*\(tid \d+\)/g) || [])];
     const canvas = await page.evaluate(() => document.querySelectorAll('canvas').length);
-    console.log(JSON.stringify({ profiles, canvas, errors, text: text.slice(0, 4000) }));
+    let selected = null;
+    if (select) {
+      const re = new RegExp(select);
+      const want = profiles.find(p => re.test(p) && /^\d+\t/.test(p));
+      if (want) {
+        await page.getByText(want.replace(/^\d+\t/, '')).last().click();
+        await page.waitForTimeout(800);
+        selected = want.replace(/^\d+\t/, '');
+      }
+      await page.mouse.move(1, 790);
+      await page.screenshot({ path: shot });
+    }
+    console.log(JSON.stringify({ profiles, canvas, selected, errors, warnings: warnings.slice(0, 50),
+                                 nwarnings: warnings.length, text: text.slice(0, 4000) }));
   } else if (mode === 'svg') {
     await page.goto('file://' + path.resolve(file));
     const size = await page.evaluate(() => {

@@ -5,7 +5,8 @@
  *           syscall (darker = more of the time), red where it lost events that nothing repaired,
  *           green where lost events were repaired by synthetic events (tracerec-fill); hovering a
  *           mark shows its numbers (<title>)
- *   bottom: per CPU, recorded events/s (blue line) and lost events/s (red line) over time
+ *   bottom: per CPU, recorded events/s (blue line) and lost events/s (red line) over time (an
+ *           attributed gap that names no CPU counts on the CPU of its thread's last event)
  *
  * Streaming: every row holds NBINS time bins; when the trace outgrows them, neighbouring bins
  * are merged and the bin width doubles, so memory is O(threads x NBINS) whatever the length.
@@ -34,6 +35,7 @@ struct svg_row {
 	uint32_t pid, tid;
 	char comm[TRZ_COMM_LEN];
 	uint64_t events, lost, synthetic;
+	uint16_t last_cpu; /* of its last event: where its attributed gaps are counted */
 	double busy[NBINS], lost_ns[NBINS], rep_ns[NBINS];
 	uint32_t nlost[NBINS], nrep[NBINS];
 };
@@ -195,6 +197,7 @@ static int sv_record(void *be, const struct trz_record *rec)
 		c->events[b]++;
 		c->total_events++;
 		r->events++;
+		r->last_cpu = rec->ev.cpu;
 		s->events++;
 		return 0;
 	case TRZ_REC_SYNTH:
@@ -203,8 +206,15 @@ static int sv_record(void *be, const struct trz_record *rec)
 			return err;
 		r->synthetic++;
 		return 0;
-	case TRZ_REC_GAP:
-		if (!(c = cpu_of(s, rec->gap.cpu)))
+	case TRZ_REC_GAP: {
+		uint16_t cpu = rec->gap.cpu;
+		/* an attributed gap without a cpu: the cpu of its thread's last event */
+		if (cpu == TRZ_NO_CPU && rec->gap.attributed) {
+			uint64_t *v = dump_map_find(&s->idx, rec->gap.tid);
+			if (v && s->rows[*v - 1]->tid == rec->gap.tid && s->rows[*v - 1]->events)
+				cpu = s->rows[*v - 1]->last_cpu;
+		}
+		if (!(c = cpu_of(s, cpu)))
 			return -ENOMEM;
 		b = bin_of(s, rec->gap.t_start_ns ? rec->gap.t_start_ns : s->t0);
 		c->lost[b] += (uint32_t)(rec->gap.lost > UINT32_MAX ? UINT32_MAX : rec->gap.lost);
@@ -212,6 +222,7 @@ static int sv_record(void *be, const struct trz_record *rec)
 		s->lost += rec->gap.lost;
 		s->gaps++;
 		return 0;
+	}
 	default:
 		return 0;
 	}
@@ -368,7 +379,7 @@ static void draw_row(struct svg *s, FILE *f, const struct svg_row *r, int other,
 			double w = (j - i) * bw;
 			fprintf(f, "<rect class=\"%s\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%d\" "
 				   "fill=\"%s\"><title>", k ? "repaired" : "gap",
-				PLOT_X + i * bw, y + 1, w < 2 ? 2 : w, ROW_H - 2,
+				PLOT_X + i * bw, y + 1, w < 3 ? 3 : w, ROW_H - 2,
 				k ? "#2ca02c" : "#d62728");
 			row_label(f, r, other, s->other_threads);
 			fprintf(f, ": %.6f-%.6f s: ", (double)((uint64_t)i * s->binw) / 1e9,

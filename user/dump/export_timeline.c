@@ -11,7 +11,12 @@
  *     times), so their slices nest under the gap's;
  *   - a call open when a gap starts lost its exit in that gap: the fill's first synthetic event
  *     closes it when it is that exit, otherwise the call ends where the gap begins ("exit lost");
- *   - slices are handed over when they close, before the gap that contains them ends.
+ *   - slices are handed over when they close, before the gap that contains them ends;
+ *   - no slice starts at the very nanosecond another one on the track ends: a gap after a
+ *     finished call starts 1 ns after its exit, a gap ends 1 ns after the last slice inside
+ *     it when that slice ends with it, a call cut short by the next entry ends 1 ns before
+ *     it.  Viewers that add up start + duration in floating point (speedscope) would
+ *     otherwise see the end after the next start and nest them wrongly.
  * Synthetic events that come later than right after their gap (tracerecd --fill writes them
  * when the lagging thread catches up) are paired among themselves on the same track.
  */
@@ -166,6 +171,8 @@ static int emit_slice(struct timeline *tl, struct tl_th *t, const struct tl_open
 				s.gap_id = ex_gap;
 		}
 	}
+	if (t->pend.valid && s.ts < t->pend.g.ts && s.end > t->pend.g.ts)
+		s.ts = t->pend.g.ts; /* synthetic times rounded before a gap moved by 1 ns */
 	if (t->pend.valid && s.end > t->pend.max_end)
 		t->pend.max_end = s.end;
 	return tl->ops->slice ? tl->ops->slice(tl->be, &s) : 0;
@@ -223,8 +230,8 @@ static int flush_gap(struct timeline *tl, struct tl_th *t, uint64_t end)
 		end = p->g.end;
 	if (end < p->g.ts)
 		end = p->g.ts;
-	if (end < p->max_end)
-		end = p->max_end;
+	if (end <= p->max_end && p->max_end > p->g.ts)
+		end = p->max_end + 1;
 	p->g.end = end;
 	if (p->more)
 		snprintf(p->repair + p->slen, sizeof(p->repair) - p->slen, "%s... +%llu",
@@ -287,7 +294,9 @@ static int add_event(struct timeline *tl, const struct trz_event *ev, int synth,
 	if (o->valid) { /* entry after entry, or the exit of another call */
 		struct tl_open c = *o;
 		o->valid = 0;
-		if ((err = emit_slice(tl, t, &c, ev->ts_ns, TL_NOT_RECORDED, NULL, 0, 1.0f, 0)))
+		err = emit_slice(tl, t, &c, ev->ts_ns > c.ts ? ev->ts_ns - 1 : ev->ts_ns,
+				 TL_NOT_RECORDED, NULL, 0, 1.0f, 0);
+		if (err)
 			return err;
 	}
 	/* 2. a recorded event ends the gap being repaired */
@@ -351,8 +360,8 @@ static int add_gap(struct timeline *tl, const struct trz_gap *g)
 			return -ENOMEM;
 		x.ts = g->t_start_ns ? g->t_start_ns : has_end ? g->t_end_ns : tl->last_ts;
 		x.end = has_end && g->t_end_ns > x.ts ? g->t_end_ns : x.ts;
-		if (x.ts < *ce) { /* keep a CPU's gap slices apart */
-			x.ts = *ce;
+		if (*ce && x.ts <= *ce) { /* keep a CPU's gap slices apart */
+			x.ts = *ce + 1;
 			if (x.end < x.ts)
 				x.end = x.ts;
 		}
@@ -367,6 +376,8 @@ static int add_gap(struct timeline *tl, const struct trz_gap *g)
 	       : t->has_last ? t->last_ts : has_end ? g->t_end_ns : tl->last_ts;
 	if (t->open.valid && t->open.ts < x.ts)
 		x.ts = t->open.ts;
+	else if (!t->open.valid && t->has_last && x.ts == t->last_ts)
+		x.ts++; /* after the exit that ended the thread's last call */
 	x.end = g->t_end_ns ? g->t_end_ns : UINT64_MAX;
 	t->lost += g->lost;
 	x.thread_lost = t->lost;
