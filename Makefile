@@ -159,11 +159,14 @@ bench: all
 
 install: all
 	install -d $(DESTDIR)$(prefix)/bin $(DESTDIR)$(prefix)/sbin $(DESTDIR)$(prefix)/share/man/man1 \
-		$(DESTDIR)$(prefix)/share/man/man5 $(DESTDIR)$(prefix)/share/man/man8
+		$(DESTDIR)$(prefix)/share/man/man5 $(DESTDIR)$(prefix)/share/man/man7 $(DESTDIR)$(prefix)/share/man/man8
 	for t in $(TOOLS); do \
 		case $$t in */tracerecd) install -m 0755 $$t $(DESTDIR)$(prefix)/sbin/ ;; \
 		*) install -m 0755 $$t $(DESTDIR)$(prefix)/bin/ ;; esac; done
 	for m in $(MANS); do s=$${m##*.}; install -m 0644 $$m $(DESTDIR)$(prefix)/share/man/man$$s/; done
+	install -d $(DESTDIR)$(prefix)/share/bash-completion/completions
+	for t in $(notdir $(TOOLS)); do install -m 0644 completion/tracerec.bash \
+		$(DESTDIR)$(prefix)/share/bash-completion/completions/$$t; done
 
 clean:
 	rm -rf build

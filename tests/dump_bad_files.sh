@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tracerec-dump on bad files: missing, empty, wrong magic, truncated, corrupt block, future
 # version.  Each must give one clear message on stderr and the documented exit status
-# (1 = cannot be read, 2 = damaged but readable part printed), never a crash.
+# (1 = cannot be read, 3 = damaged but readable part printed, 2 = usage), never a crash.
 set -u
 B=${B:-build}
 dump=$B/tracerec-dump
@@ -26,9 +26,7 @@ expect() {
   if ! head -n 1 "$d/err" | grep -qE -- "$pat"; then
     echo "FAIL $name: stderr lacks /$pat/:"; sed 's/^/  | /' "$d/err"; fail=1; return
   fi
-  local nerr=1
-  [ "$want" = 64 ] && nerr=2   # usage errors add "Try 'tracerec-dump --help'"
-  if [ "$(grep -c '' "$d/err")" -ne $nerr ]; then
+  if [ "$(grep -c '' "$d/err")" -ne 1 ]; then
     echo "FAIL $name: want exactly one stderr line:"; sed 's/^/  | /' "$d/err"; fail=1; return
   fi
   if ! grep -q "^tracerec-dump: " "$d/err"; then
@@ -59,29 +57,29 @@ printf '\x07' | dd of="$d/future.trz" bs=1 seek=8 conv=notrunc status=none
 expect future-version 1 "unsupported trz version 7" 0 -- "$d/future.trz"
 
 head -c $((size - 100)) "$d/good.trz" >"$d/trunc.trz"
-expect truncated 2 "trunc.trz: truncated block at offset [0-9]+" 2500 -- "$d/trunc.trz"
-expect truncated-stats 2 "truncated block" 1 -- --stats --json "$d/trunc.trz"
+expect truncated 3 "trunc.trz: truncated block at offset [0-9]+" 2500 -- "$d/trunc.trz"
+expect truncated-stats 3 "truncated block" 1 -- --stats --json "$d/trunc.trz"
 grep -q '"truncated":true' "$d/out" || { echo "FAIL truncated-stats: no \"truncated\":true"; fail=1; }
 
 # corrupt one byte in the middle of the file: that block is skipped, the rest printed
 cp "$d/good.trz" "$d/corrupt.trz"
 printf '\xff' | dd of="$d/corrupt.trz" bs=1 seek=$((size / 2)) conv=notrunc status=none
-expect corrupt-block 2 "corrupt.trz: corrupt block.* at offset [0-9]+" 2000 -- "$d/corrupt.trz"
+expect corrupt-block 3 "corrupt.trz: corrupt block.* at offset [0-9]+" 2000 -- "$d/corrupt.trz"
 n=$(wc -l <"$d/out")
 [ "$n" -lt "$full" ] || { echo "FAIL corrupt-block: nothing skipped ($n lines)"; fail=1; }
 "$dump" -q --stats --json "$d/corrupt.trz" >"$d/out" 2>"$d/err"
 rc=$?
-if [ $rc -ne 2 ] || [ -s "$d/err" ] || ! grep -q '"blocks_bad":1' "$d/out"; then
-  echo "FAIL corrupt-quiet-stats: exit $rc (want 2), stderr $(cat "$d/err"), $(cat "$d/out")"; fail=1
+if [ $rc -ne 3 ] || [ -s "$d/err" ] || ! grep -q '"blocks_bad":1' "$d/out"; then
+  echo "FAIL corrupt-quiet-stats: exit $rc (want 3), stderr $(cat "$d/err"), $(cat "$d/out")"; fail=1
 else
-  echo "ok   corrupt-quiet-stats: exit 2, silent, blocks_bad 1"
+  echo "ok   corrupt-quiet-stats: exit 3, silent, blocks_bad 1"
 fi
 
 # usage errors
-expect no-file 64 "missing FILE" 0 --
-expect bad-format 64 "unknown format 'xml'" 0 -- --format xml "$d/good.trz"
-expect bad-tid 64 "invalid thread id" 0 -- --tid abc "$d/good.trz"
-expect json-alone 64 "--json goes with --stats" 0 -- --json "$d/good.trz"
-expect export-no-out 64 "--export needs -o" 0 -- --export npy "$d/good.trz"
-expect bad-option 64 "unknown option '--frobnicate'" 0 -- --frobnicate "$d/good.trz"
+expect no-file 2 "missing FILE" 0 --
+expect bad-format 2 "unknown format 'xml'" 0 -- --format xml "$d/good.trz"
+expect bad-tid 2 "invalid --tid 'abc'" 0 -- --tid abc "$d/good.trz"
+expect json-alone 2 "--json goes with --stats" 0 -- --json "$d/good.trz"
+expect export-no-out 2 "--export needs -o" 0 -- --export npy "$d/good.trz"
+expect bad-option 2 "unknown option '--frobnicate'" 0 -- --frobnicate "$d/good.trz"
 exit $fail

@@ -76,16 +76,16 @@ expect 1 "cannot load test windows $tmp/short.npy" -- \
   $EVAL --train "$D/len100/train.npy" --test "$tmp/short.npy"
 expect 1 "cannot load training windows $tmp/junk.npy" -- \
   $EVAL --train "$tmp/junk.npy" --test "$D/len200/test.npy"
-expect 2 "bad --blackout '1,x'" -- $EVAL --train "$D/len100/train.npy" --test "$D/len200/test.npy" -b 1,x
-expect 2 "bad --blackout '0'" -- $EVAL --train "$D/len100/train.npy" --test "$D/len200/test.npy" -b 0
+expect 2 "invalid --blackout '1,x'" -- $EVAL --train "$D/len100/train.npy" --test "$D/len200/test.npy" -b 1,x
+expect 2 "invalid --blackout '0'" -- $EVAL --train "$D/len100/train.npy" --test "$D/len200/test.npy" -b 0
 expect 2 "blackout 300 does not fit" -- \
   $EVAL --train "$D/len100/train.npy" --test "$D/len200/test.npy" -b 300
-expect 2 "bad --position 'middle'" -- $EVAL --train x --test y -p middle
+expect 2 "invalid --position 'middle'" -- $EVAL --train x --test y -p middle
 expect 2 "no test windows" -- $EVAL --train "$D/len100/train.npy"
 expect 2 "needs --model" -- $EVAL --method sssd --test "$D/len200/test.npy"
 expect 2 "needs --train" -- $EVAL --method hybrid --model x --test "$D/len200/test.npy"
 expect 2 "unknown --method" -- $EVAL --method lstm --test "$D/len200/test.npy"
-expect 2 "bad value 'abc' for --limit" -- $EVAL --test "$D/len200/test.npy" --limit abc
+expect 2 "invalid --limit 'abc'" -- $EVAL --test "$D/len200/test.npy" --limit abc
 expect 1 "cannot load model $tmp/nope.sssd" -- \
   $EVAL --method sssd --model "$tmp/nope.sssd" --test "$D/len200/test.npy"
 $EVAL --help | grep -q -- "--blackout" || fail "--help lacks --blackout"

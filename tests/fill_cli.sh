@@ -54,7 +54,7 @@ expect "missing input" 1 "^tracerec-fill: cannot open $d/none.trz: No such file"
 echo "not a trace" > "$d/bad.trz"
 expect "not a trz file" 1 "^tracerec-fill: cannot open $d/bad.trz: not a trz file" -- "$fill" "$d/bad.trz" -o "$d/o2.trz"
 expect "no output" 2 "no output given" -- "$fill" "$d/syn.trz"
-expect "unknown method" 2 "unknown method 'magic'" -- "$fill" "$d/syn.trz" -o "$d/o3.trz" --method magic
+expect "unknown method" 2 "unknown --method 'magic'" -- "$fill" "$d/syn.trz" -o "$d/o3.trz" --method magic
 expect "output = input" 2 "would overwrite the input" -- "$fill" "$d/syn.trz" -o "$d/syn.trz"
 expect "missing model" 1 "cannot load model $d/none.model" -- "$fill" "$d/syn.trz" -o "$d/o4.trz" --model "$d/none.model" --method sssd
 # a truncated input: everything readable is repaired and written, the damage is named, exit 3

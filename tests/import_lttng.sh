@@ -91,18 +91,18 @@ bad meta-empty "$tmp/meta" "metadata"
 mkdir "$tmp/empty"
 bad empty "$tmp/empty" "not a CTF trace"
 bad missing "$tmp/nonexistent" "No such file or directory"
-# garbage inside a stream: the events before it are kept, the error still fails the import
+# garbage inside a stream: the events before it are kept, exit 3 (damaged input)
 cp -r "$LT/many-threads" "$tmp/mid" && chmod -R u+w "$tmp/mid"
 head -c 4096 /dev/zero | tr '\0' '\377' | dd of="$tmp/mid/channel0_3" bs=1 seek=500000 conv=notrunc 2>/dev/null
 "$IMPORT" lttng "$tmp/mid" -o "$tmp/mid.trz" -q 2>"$tmp/mid.err"
-expect_eq "mid-stream garbage exit status" $? 1
+expect_eq "mid-stream garbage exit status" $? 3
 grep -q "corrupt CTF trace.*kept the [0-9]* syscall events" "$tmp/mid.err" || { cat "$tmp/mid.err"; fail "mid-stream message"; }
 n=$("$DUMP" --stats --json "$tmp/mid.trz" | jget events)
 [ "$n" -gt 10000 ] && [ "$n" -lt 156171 ] || fail "partial import has $n events"
 "$DUMP" --format jsonl "$tmp/mid.trz" | grep -q 'import.incomplete' || fail "partial import not marked"
 
 # 6. usage errors
-"$IMPORT" lttng "$LT/many-threads" 2>/dev/null; expect_eq "no -o" $? 64
-"$IMPORT" ctf "$LT/many-threads" -o "$tmp/x.trz" 2>/dev/null; expect_eq "bad format" $? 64
-"$IMPORT" --bogus 2>/dev/null; expect_eq "bad option" $? 64
+"$IMPORT" lttng "$LT/many-threads" 2>/dev/null; expect_eq "no -o" $? 2
+"$IMPORT" ctf "$LT/many-threads" -o "$tmp/x.trz" 2>/dev/null; expect_eq "bad format" $? 2
+"$IMPORT" --bogus 2>/dev/null; expect_eq "bad option" $? 2
 echo ok

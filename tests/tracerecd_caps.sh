@@ -2,7 +2,7 @@
 # tracerecd without real root, with file capabilities (setcap cap_bpf,cap_perfmon+ep on a copy
 # of the binary), run as an unprivileged user (nobody): only what that user could ptrace may be
 # traced.  --all and --pid of another user's process (root's sleep, pid 1) are refused with
-# exit 3 and no output file; the user's own process (--pid) and command (-- CMD) are traced.
+# exit 4 and no output file; the user's own process (--pid) and command (-- CMD) are traced.
 set -u
 . "$(dirname "$0")/lib/tracerecd.bash"
 need_root_btf
@@ -28,8 +28,8 @@ pids+=("$rootpid")
 for target in "$rootpid" 1; do
   as_nobody "$T" -q -o "$out/p$target.trz" --pid "$target" --duration 1 2>"$d/err"
   rc=$?
-  [ $rc = 3 ] && grep -q "pid $target: permission denied" "$d/err" && [ ! -e "$out/p$target.trz" ]
-  check "nobody with file caps: --pid $target (root's) refused, exit 3, no output" $? "exit $rc: $(cat "$d/err")"
+  [ $rc = 4 ] && grep -q "pid $target: permission denied" "$d/err" && [ ! -e "$out/p$target.trz" ]
+  check "nobody with file caps: --pid $target (root's) refused, exit 4, no output" $? "exit $rc: $(cat "$d/err")"
 done
 # a list with one foreign pid is refused as a whole
 setpriv --reuid "$nob" --regid "$nog" --clear-groups sleep 60 & ownpid=$!
@@ -37,13 +37,13 @@ pids+=("$ownpid")
 sleep 0.2
 as_nobody "$T" -q -o "$out/mixed.trz" --pid "$ownpid,$rootpid" --duration 1 2>"$d/err"
 rc=$?
-[ $rc = 3 ] && [ ! -e "$out/mixed.trz" ]
+[ $rc = 4 ] && [ ! -e "$out/mixed.trz" ]
 check "nobody with file caps: --pid OWN,ROOT refused" $? "exit $rc: $(cat "$d/err")"
 # --all
 as_nobody "$T" -q -o "$out/all.trz" --all --duration 1 2>"$d/err"
 rc=$?
-[ $rc = 3 ] && grep -q -- "--all needs root" "$d/err" && [ ! -e "$out/all.trz" ]
-check "nobody with file caps: --all refused, exit 3, no output" $? "exit $rc: $(cat "$d/err")"
+[ $rc = 4 ] && grep -q -- "--all needs root" "$d/err" && [ ! -e "$out/all.trz" ]
+check "nobody with file caps: --all refused, exit 4, no output" $? "exit $rc: $(cat "$d/err")"
 
 # the user's own process and command are traced
 as_nobody "$T" -q -o "$out/own.trz" --pid "$ownpid" --duration 1 2>"$d/err"
@@ -60,6 +60,6 @@ check "nobody with file caps: -- COMMAND traced ($ev events)" $? "exit $rc: $(ca
 cp "$trd" "$d/plain" && chmod 755 "$d/plain"
 as_nobody "$d/plain" -q -o "$out/plain.trz" -- /bin/true 2>"$d/err"
 rc=$?
-[ $rc = 3 ] && grep -q "need root, or CAP_BPF and CAP_PERFMON" "$d/err"
-check "nobody without capabilities: exit 3" $? "exit $rc: $(cat "$d/err")"
+[ $rc = 4 ] && grep -q "need root, or CAP_BPF and CAP_PERFMON" "$d/err"
+check "nobody without capabilities: exit 4" $? "exit $rc: $(cat "$d/err")"
 exit $fail

@@ -23,7 +23,7 @@ expect() { # NAME STATUS REGEX -- ARGS...  (runs tracerecd in $d)
 T=$(realpath "$trd")
 cp "$T" "$d/tracerecd" && chmod 755 "$d/tracerecd"
 
-expect "not root" 3 "^tracerecd: need root, or CAP_BPF and CAP_PERFMON" -- \
+expect "not root" 4 "^tracerecd: need root, or CAP_BPF and CAP_PERFMON" -- \
   setpriv --reuid=nobody --regid=nogroup --clear-groups "$d/tracerecd" -o x.trz -- true
 absent=4194000
 while kill -0 $absent 2>/dev/null; do absent=$((absent + 1)); done
@@ -45,7 +45,7 @@ expect "unwritable output" 1 "^tracerecd: cannot create /nonexistent/x.trz: No s
   "$T" -o /nonexistent/x.trz -- true
 (cd "$d" && "$T" --help) | grep -q -- "--buffer-size"
 check "--help exits 0 and lists the options" $? ""
-"$T" --version | grep -qE '^tracerecd [0-9]+\.[0-9]+'
+"$T" --version | grep -qE '^tracerecd \(tracerec\) [0-9]+\.[0-9]+'
 check "--version" $? ""
 
 # Disk full: a 256 KiB tmpfs fills during a storm; the message names the problem and the

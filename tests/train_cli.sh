@@ -50,9 +50,9 @@ head -c 500 /dev/urandom >"$tmp/junk"
 expect 2 "no output file" -- $TRAIN --npy "$D/len100/train.npy"
 expect 2 "no training data" -- $TRAIN -o "$tmp/x"
 expect 2 "either --npy or .trz" -- $TRAIN --npy "$D/len100/train.npy" "$tmp/junk" -o "$tmp/x"
-expect 2 "bad value '-3' for --iters" -- $TRAIN --npy "$D/len100/train.npy" -o "$tmp/x" --iters -3
-expect 2 "bad value '0.5' for --batch" -- $TRAIN --npy "$D/len100/train.npy" -o "$tmp/x" --batch 0.5
-expect 2 "bad --repr 'float'" -- $TRAIN --npy "$D/len100/train.npy" -o "$tmp/x" --repr float
+expect 2 "invalid --iters '-3'" -- $TRAIN --npy "$D/len100/train.npy" -o "$tmp/x" --iters -3
+expect 2 "invalid --batch '0.5'" -- $TRAIN --npy "$D/len100/train.npy" -o "$tmp/x" --batch 0.5
+expect 2 "invalid --repr 'float'" -- $TRAIN --npy "$D/len100/train.npy" -o "$tmp/x" --repr float
 expect 2 "unknown --method" -- $TRAIN --method lstm --npy "$D/len100/train.npy" -o "$tmp/x"
 expect 2 "unknown option '--frobnicate'" -- $TRAIN --frobnicate
 expect 1 "cannot load training windows $tmp/junk" -- $TRAIN --npy "$tmp/junk" -o "$tmp/x"

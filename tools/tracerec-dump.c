@@ -15,20 +15,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/cli.h"
 #include "dump/dump.h"
 #include "dump/export.h"
 #include "trz/trz.h"
 #include "common/outfile.h"
 
 #define TOOL "tracerec-dump"
-#define TOOL_VERSION "0.1"
-
-enum {
-	EXIT_OK = 0,
-	EXIT_FILE = 1,    /* file unreadable / not a trz file / I/O or output error */
-	EXIT_DAMAGED = 2, /* trace read, but corrupt blocks were skipped or it was truncated */
-	EXIT_USAGE = 64,
-};
 
 struct opts {
 	const char *path, *output, *export_fmt, *svg;
@@ -89,8 +82,8 @@ static const char usage_text[] =
 	"  -V, --version        show the version and exit\n"
 	"\n"
 	"Exit status: 0 ok, 1 file cannot be read (missing, not a trz file, unsupported version,\n"
-	"I/O error), 2 damaged trace (corrupt blocks skipped or truncated; the readable records\n"
-	"were still printed), 64 usage error.\n"
+	"I/O error), 2 usage error, 3 damaged trace (corrupt blocks skipped or truncated; the\n"
+	"readable records were still printed).\n"
 	"\n"
 	"Examples:\n"
 	"  " TOOL " trace.trz | less\n"
@@ -102,39 +95,6 @@ static const char usage_text[] =
 	"  " TOOL " --export npy --window 100 -o windows.npy trace.trz\n"
 	"  " TOOL " --export perfetto -o trace.pftrace trace.trz   # ui.perfetto.dev\n"
 	"  " TOOL " --svg trace.svg trace.trz\n";
-
-static void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void p_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(TOOL ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static int usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, TOOL ": ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry '" TOOL " --help' for more information.\n");
-	return EXIT_USAGE;
-}
-
-static int parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	char *end;
-
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || *s == '-' || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
 
 static int parse_format(const char *s, enum dump_format *fmt)
 {
@@ -173,19 +133,18 @@ static int parse_seconds(const char *s, uint64_t *ns)
 	return 0;
 }
 
-/* ID[,ID...] appended to *v. */
+/* ID[,ID...] appended to *v: no empty element. */
 static int parse_ids(const char *s, uint32_t **v, size_t *n)
 {
-	char *copy = strdup(s), *save = NULL;
-	uint64_t id;
-	int err = copy ? 0 : -ENOMEM;
+	long long *ids;
+	const char *bad;
+	int k = cli_parse_list(s, 0, UINT32_MAX, 1 << 20, &ids, &bad), err = 0;
 
-	for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t && !err;
-	     t = strtok_r(NULL, ",", &save))
-		err = parse_u64(t, UINT32_MAX, &id) ?: dump_filter_add_id(v, n, (uint32_t)id);
-	if (!err && !*n)
-		err = -EINVAL;
-	free(copy);
+	if (k < 0)
+		return k;
+	for (int i = 0; i < k && !err; i++)
+		err = dump_filter_add_id(v, n, (uint32_t)ids[i]);
+	free(ids);
 	return err;
 }
 
@@ -213,35 +172,38 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "help", no_argument, NULL, 'h' },         { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char shortopts[] = ":f:e:p:cTtrsjw:o:qhV";
 	char why[160];
 	uint64_t v;
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f:e:p:cTtrsjw:o:qhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (parse_format(optarg, &o->fmt))
-				return usage_error("unknown format '%s' (text, csv or jsonl)", optarg);
+				return cli_usage("unknown format '%s' (want text, csv or jsonl)", optarg);
 			break;
 		case 'e':
 			if (dump_filter_expr(&o->filter, optarg, why, sizeof(why)))
-				return usage_error("-e: %s", why);
+				return cli_usage("-e: %s", why);
 			break;
 		case OPT_TID:
 			if (parse_ids(optarg, &o->filter.tids, &o->filter.ntids))
-				return usage_error("invalid thread id list '%s'", optarg);
+				return cli_usage("invalid --tid '%s' (want TID[,TID...], each in 0..%u)",
+						 optarg, UINT32_MAX);
 			break;
 		case 'p':
 			if (parse_ids(optarg, &o->filter.pids, &o->filter.npids))
-				return usage_error("invalid process id list '%s'", optarg);
+				return cli_usage("invalid --pid '%s' (want PID[,PID...], each in 0..%u)",
+						 optarg, UINT32_MAX);
 			break;
 		case OPT_COMM: o->filter.comm = optarg; break;
 		case OPT_SINCE:
 		case OPT_UNTIL: {
 			int rel = optarg[0] == '+';
 			if (parse_seconds(optarg + rel, &v))
-				return usage_error("invalid time '%s' (SECONDS or +SECONDS)", optarg);
+				return cli_usage("invalid time '%s' (SECONDS or +SECONDS)", optarg);
 			if (c == OPT_SINCE)
 				o->filter.has_since = 1, o->filter.since_rel = rel, o->filter.since_ns = v;
 			else
@@ -262,63 +224,63 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			else if (!strcmp(optarg, "npy"))
 				o->export_fmt = optarg;
 			else
-				return usage_error("unknown export format '%s' (chrome-json, perfetto or "
-						   "npy)", optarg);
+				return cli_usage("unknown export format '%s' (want chrome-json, perfetto or "
+						 "npy)", optarg);
 			break;
 		case OPT_SVG: o->svg = optarg; break;
 		case 'w':
-			if (parse_u64(optarg, 1u << 20, &v) || v == 0)
-				return usage_error("invalid window length '%s' (1..1048576)", optarg);
+			if (cli_opt_u64(longopts, c, optarg, 1, 1u << 20, &v))
+				return CLI_EX_USAGE;
 			o->window = (int64_t)v;
 			break;
 		case 'o': o->output = optarg; break;
 		case OPT_ORDER:
 			if (strcmp(optarg, "time") && strcmp(optarg, "file"))
-				return usage_error("unknown order '%s' (time or file)", optarg);
+				return cli_usage("unknown order '%s' (time or file)", optarg);
 			o->file_order = !strcmp(optarg, "file");
 			break;
 		case OPT_REORDER:
-			if (parse_u64(optarg, 3600000, &v))
-				return usage_error("invalid reorder window '%s' (0..3600000 ms)", optarg);
+			if (cli_opt_u64(longopts, c, optarg, 0, 3600000, &v))
+				return CLI_EX_USAGE;
 			o->reorder_ms = v;
 			break;
 		case OPT_FOLLOW: o->follow = 1; break;
 		case OPT_FORCE: o->force = 1; break;
 		case 'q': o->quiet = 1; break;
-		case 'h': fputs(usage_text, stdout); return EXIT_OK;
+		case 'h': fputs(usage_text, stdout); return CLI_EX_OK;
 		case 'V':
-			printf(TOOL " (tracerec) " TOOL_VERSION ", trz format version %d\n", TRZ_VERSION);
-			return EXIT_OK;
-		case ':': return usage_error("option '%s' needs an argument", argv[optind - 1]);
-		default: return usage_error("unknown option '%s'", argv[optind - 1]);
+			cli_version();
+			printf("trz format version %d\n", TRZ_VERSION);
+			return CLI_EX_OK;
+		default: return cli_bad_option(longopts, shortopts, argv);
 		}
 	}
 	if (optind != argc - 1)
-		return usage_error("%s", optind >= argc ? "missing FILE" : "only one FILE, please");
+		return cli_usage("%s", optind >= argc ? "missing FILE" : "only one FILE, please");
 	o->path = argv[optind];
 	if (o->json && !o->stats && !o->summary)
-		return usage_error("%s", "--json goes with --stats or -c");
+		return cli_usage("%s", "--json goes with --stats or -c");
 	if (o->svg && (o->view || o->output))
-		return usage_error("%s", "--svg cannot be combined with --export or -o");
+		return cli_usage("%s", "--svg cannot be combined with --export or -o");
 	if (o->svg) {
 		o->view = 1 + EXPORT_SVG;
 		o->output = o->svg;
 	}
 	if (o->stats + o->summary + !!o->export_fmt + !!o->view > 1)
-		return usage_error("%s", "--stats, -c, --export and --svg cannot be combined");
+		return cli_usage("%s", "--stats, -c, --export and --svg cannot be combined");
 	if (o->view && !o->output)
-		return usage_error("%s", "--export needs -o OUT (a file, or - for standard output)");
+		return cli_usage("%s", "--export needs -o OUT (a file, or - for standard output)");
 	if (o->export_fmt && (!o->output || !strcmp(o->output, "-")))
-		return usage_error("%s", "--export needs -o OUT.npy (a file)");
+		return cli_usage("%s", "--export needs -o OUT.npy (a file)");
 	if (o->tflag > 3)
-		return usage_error("%s", "-t at most three times (-ttt)");
+		return cli_usage("%s", "-t at most three times (-ttt)");
 	if (o->tflag && o->relative)
-		return usage_error("%s", "-t and -r cannot be combined");
+		return cli_usage("%s", "-t and -r cannot be combined");
 	if ((o->tflag || o->relative || o->durations) && (o->fmt != DUMP_TEXT || o->stats ||
 							     o->summary || o->export_fmt || o->view))
-		return usage_error("%s", "-t, -r and -T go with the text output");
+		return cli_usage("%s", "-t, -r and -T go with the text output");
 	if (o->follow && !strcmp(o->path, "-"))
-		return usage_error("%s", "--follow needs a FILE (a pipe is followed anyway)");
+		return cli_usage("%s", "--follow needs a FILE (a pipe is followed anyway)");
 	return -1;
 }
 
@@ -476,12 +438,12 @@ static void note_meta(struct run *c, const struct trz_meta *m)
 {
 	uint64_t v;
 
-	if (!strcmp(m->key, "start_monotonic_ns") && !parse_u64(m->value, UINT64_MAX, &v)) {
+	if (!strcmp(m->key, "start_monotonic_ns") && !cli_parse_u64(m->value, 0, UINT64_MAX, &v)) {
 		c->mono_start = (int64_t)v;
 		c->have_mono = 1;
 		if (!c->base_set)
 			c->f->base_ns = v, c->base_set = 1;
-	} else if (!strcmp(m->key, "start_realtime_ns") && !parse_u64(m->value, UINT64_MAX, &v)) {
+	} else if (!strcmp(m->key, "start_realtime_ns") && !cli_parse_u64(m->value, 0, UINT64_MAX, &v)) {
 		c->real_start = (int64_t)v;
 		c->have_real = 3;
 	} else if (!strcmp(m->key, "start_time") && !c->have_real) {
@@ -692,13 +654,13 @@ int main(int argc, char **argv)
 			p_err("%s", why);
 		close_input(&in);
 		dump_filter_free(&o.filter);
-		return EXIT_FILE;
+		return CLI_EX_FAIL;
 	}
 	/* Outputs: created new (or --force: temporaries renamed over them at the end) */
 	if (o.output && (err = open_outputs(&o, &of, &vf, &out))) {
 		close_input(&in);
 		dump_filter_free(&o.filter);
-		return EXIT_FILE;
+		return CLI_EX_FAIL;
 	}
 	static char obuf[1 << 16];
 	setvbuf(out, obuf, _IOFBF, sizeof(obuf));
@@ -726,7 +688,7 @@ int main(int argc, char **argv)
 		err = -ENOMEM;
 	if (err) {
 		p_err("out of memory");
-		rc = EXIT_FILE;
+		rc = CLI_EX_FAIL;
 		goto done;
 	}
 
@@ -739,7 +701,7 @@ int main(int argc, char **argv)
 		if (!err && o.tflag && !c.pr.has_wall) {
 			p_err("%s: the trace does not record its wall-clock start (metadata "
 			      "start_realtime_ns or start_time): -t cannot be used", o.path);
-			rc = EXIT_FILE;
+			rc = CLI_EX_FAIL;
 			goto done;
 		}
 	}
@@ -751,10 +713,10 @@ int main(int argc, char **argv)
 	if (!err && c.ord)
 		err = dump_order_drain(c.ord, emit, &c);
 	trz_reader_stats(in.r, &rs);
-	rc = EXIT_OK;
+	rc = CLI_EX_OK;
 	if (err) {
 		p_err("%s: %s", o.path, strerror(-err));
-		rc = EXIT_FILE;
+		rc = CLI_EX_FAIL;
 	}
 
 	/* Results */
@@ -764,7 +726,7 @@ int main(int argc, char **argv)
 		struct export_counts n;
 		if ((err = export_finish(c.vx, &n))) {
 			p_err("cannot write %s: %s", o.output, strerror(-err));
-			rc = EXIT_FILE;
+			rc = CLI_EX_FAIL;
 		} else if (!o.quiet) {
 			fprintf(stderr, TOOL ": wrote %s: %llu threads, %llu syscall slices (%llu "
 				"synthetic), %llu gaps\n", o.output, (unsigned long long)n.threads,
@@ -774,7 +736,7 @@ int main(int argc, char **argv)
 	}
 	if (!err && c.sum && (err = dump_summary_print(c.sum, out, o.json))) {
 		p_err("%s", strerror(-err));
-		rc = EXIT_FILE;
+		rc = CLI_EX_FAIL;
 	}
 	if (!err && o.stats)
 		dump_stats_print(out, &st, &rs, o.json);
@@ -790,12 +752,12 @@ int main(int argc, char **argv)
 			fprintf(stderr, TOOL ": wrote %lld windows of %lld events to %s\n",
 				(long long)nwin, (long long)o.window, o.output);
 		if (err)
-			rc = EXIT_FILE;
+			rc = CLI_EX_FAIL;
 	}
 	if (fflush(out) || ferror(out)) {
 		p_err("write error on %s: %s", o.output ? o.output : "standard output",
 		      strerror(errno));
-		rc = EXIT_FILE;
+		rc = CLI_EX_FAIL;
 	}
 	if (!o.quiet && c.ord) {
 		uint64_t worst, late = dump_order_late(c.ord, &worst);
@@ -811,10 +773,10 @@ int main(int argc, char **argv)
 	if (!o.quiet && o.tflag && !c.pr.has_wall)
 		p_err("%s: the trace does not record its wall-clock start: times are of the trace "
 		      "clock", o.path);
-	if (o.output && close_outputs(&o, &of, &vf, out, rc == EXIT_OK))
-		rc = EXIT_FILE;
-	if (rc == EXIT_OK && (rs.blocks_bad || rs.truncated))
-		rc = EXIT_DAMAGED;
+	if (o.output && close_outputs(&o, &of, &vf, out, rc == CLI_EX_OK))
+		rc = CLI_EX_FAIL;
+	if (rc == CLI_EX_OK && (rs.blocks_bad || rs.truncated))
+		rc = CLI_EX_DAMAGED;
 	if (0) {
 done:
 		if (o.output)

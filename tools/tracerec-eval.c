@@ -29,8 +29,6 @@
 #include "eval/trace_eval.h"
 
 #define TOOL "tracerec-eval"
-#define EXIT_FAIL 1
-#define EXIT_USAGE 2
 #define MAX_BLACKOUTS 64
 
 struct eval_opts {
@@ -69,18 +67,6 @@ struct eval_row {
 	struct metrics m;
 	double fill_s;               /* wall time spent in the imputer */
 };
-
-static void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void p_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, TOOL ": ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static void usage(FILE *f)
 {
@@ -128,25 +114,13 @@ static void usage(FILE *f)
 "      --json             print a JSON list of result objects instead of a table\n"
 "  -q, --quiet            no progress on stderr\n"
 "  -h, --help             this help\n"
+"  -V, --version          print the version\n"
 "\n"
 "Examples:\n"
 "  " TOOL " --method ngram --train len100/train.npy --test len200/test.npy\n"
 "  " TOOL " --model gzip.sssd --test len200/test.npy --blackout 10 --position center --json\n"
 "  " TOOL " --trace gzip-2.trz --train gzip-1.trz --method ngram --blackout 1,10,40\n"
 "  " TOOL " --trace gzip-2.trz --train gzip-1.trz --losses gzip-lossy.trz\n");
-}
-
-static int parse_int(const char *s, long long lo, long long hi, long long *out)
-{
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
-		return -EINVAL;
-	*out = v;
-	return 0;
 }
 
 static int parse_blackouts(struct eval_opts *o, const char *s)
@@ -158,7 +132,7 @@ static int parse_blackouts(struct eval_opts *o, const char *s)
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		long long v;
 
-		if (parse_int(tok, 1, 100000, &v) || o->nblackouts == MAX_BLACKOUTS)
+		if (cli_parse_ll(tok, 1, 100000, &v) || o->nblackouts == MAX_BLACKOUTS)
 			return -EINVAL;
 		o->blackouts[o->nblackouts++] = (int)v;
 	}
@@ -168,7 +142,7 @@ static int parse_blackouts(struct eval_opts *o, const char *s)
 enum { OPT_END_MODE = 256, OPT_SAMPLES, OPT_MIN_SUPPORT, OPT_MIN_CONTEXT, OPT_BATCH, OPT_SEED,
        OPT_JSON, OPT_TRACE, OPT_BURSTS, OPT_SELF, OPT_LOSSES, OPT_SVG };
 
-/* Options: parse_args() returns 0, or EXIT_USAGE after printing the problem; -1 after --help. */
+/* Options: parse_args() returns 0, or CLI_EX_USAGE after printing the problem; -1 after --help. */
 static const struct option longopts[] = {
 		{ "method", required_argument, NULL, 'm' },
 		{ "model", required_argument, NULL, 'M' },
@@ -194,6 +168,7 @@ static const struct option longopts[] = {
 		{ "svg", required_argument, NULL, OPT_SVG },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 };
 
@@ -213,9 +188,9 @@ static int list_has_other(const char *list, const char *name)
 
 static int parse_args(int argc, char **argv, struct eval_opts *o)
 {
+	static const char shortopts[] = "m:M:t:T:b:p:s:k:n:j:qhV";
 	struct imputer_spec spec;
-	int c;
-	long long v;
+	int c, rc = 0;
 
 	memset(o, 0, sizeof(*o));
 	opterr = 0;
@@ -233,7 +208,7 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 	o->batch = 50;
 	o->seed = 1;
 	o->per_burst = 200;
-	while ((c = getopt_long(argc, argv, "m:M:t:T:b:p:s:k:n:j:qh", longopts, NULL)) != -1) {
+	while (!rc && (c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm': {
 			char buf[64], *save = NULL, *tok;
@@ -246,7 +221,7 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 			if (tok || !n || strlen(optarg) >= sizeof(buf)) {
 				p_err("unknown --method '%s' (want sssd, ngram or hybrid, or a comma list "
 				      "of them)", optarg);
-				return EXIT_USAGE;
+				return CLI_EX_USAGE;
 			}
 			o->method = optarg;
 			break;
@@ -260,9 +235,9 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 		case OPT_SVG: o->svg = optarg; break;
 		case 'b':
 			if (parse_blackouts(o, optarg)) {
-				p_err("bad --blackout '%s' (want sizes >= 1 separated by commas, e.g. 1,5,10)",
+				p_err("invalid --blackout '%s' (want sizes >= 1 separated by commas, e.g. 1,5,10)",
 				      optarg);
-				return EXIT_USAGE;
+				return CLI_EX_USAGE;
 			}
 			break;
 		case 'p':
@@ -272,57 +247,52 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 				o->positions[0] = mask_position_parse(optarg);
 				o->npositions = 1;
 			} else {
-				p_err("bad --position '%s' (want center, end or both)", optarg);
-				return EXIT_USAGE;
+				p_err("invalid --position '%s' (want center, end or both)", optarg);
+				return CLI_EX_USAGE;
 			}
 			break;
 		case OPT_END_MODE:
 			if (mask_end_mode_parse(optarg) < 0) {
-				p_err("bad --end-mode '%s' (want paper or exact)", optarg);
-				return EXIT_USAGE;
+				p_err("invalid --end-mode '%s' (want paper or exact)", optarg);
+				return CLI_EX_USAGE;
 			}
 			o->end_mode = mask_end_mode_parse(optarg);
 			break;
-		case 's': case OPT_SAMPLES: case 'k': case OPT_MIN_SUPPORT: case OPT_MIN_CONTEXT:
-		case 'n': case OPT_BATCH: case OPT_SEED: case 'j': case OPT_BURSTS: {
-			long long lo = c == OPT_SAMPLES || c == 'k' || c == 'n' || c == OPT_BATCH ||
-				       c == OPT_BURSTS ? 1 : 0;
-			long long hi = c == 'k' ? NGRAM_KMAX_LIMIT : c == OPT_SEED ? INT64_MAX : 1 << 30;
+		case 's': rc = cli_opt_int(longopts, c, optarg, 0, 1 << 30, &o->steps); break;
+		case OPT_SAMPLES: rc = cli_opt_int(longopts, c, optarg, 1, 1024, &o->samples); break;
+		case 'k':
+			rc = cli_opt_int(longopts, c, optarg, 1, NGRAM_KMAX_LIMIT, &o->kmax);
+			o->kmax_set = 1;
+			break;
+		case OPT_MIN_SUPPORT:
+			rc = cli_opt_int(longopts, c, optarg, 0, 1 << 30, &o->min_support);
+			break;
+		case OPT_MIN_CONTEXT:
+			rc = cli_opt_int(longopts, c, optarg, 0, 1 << 30, &o->min_context);
+			break;
+		case 'n': {
+			long long n = 0;
 
-			if (parse_int(optarg, lo, hi, &v)) {
-				p_err("bad value '%s' for --%s (want an integer in %lld..%lld)", optarg,
-				      cli_long_name(longopts, c), lo, hi);
-				return EXIT_USAGE;
-			}
-			if (c == 's') o->steps = v;
-			else if (c == OPT_SAMPLES) o->samples = v;
-			else if (c == 'k') o->kmax = v, o->kmax_set = 1;
-			else if (c == OPT_MIN_SUPPORT) o->min_support = v;
-			else if (c == OPT_MIN_CONTEXT) o->min_context = v;
-			else if (c == 'n') o->limit = v;
-			else if (c == OPT_BATCH) o->batch = v;
-			else if (c == OPT_SEED) o->seed = v;
-			else if (c == OPT_BURSTS) o->per_burst = v;
-			else o->threads = v;
+			rc = cli_opt_ll(longopts, c, optarg, 1, 1 << 30, &n);
+			o->limit = n;
 			break;
 		}
+		case OPT_BATCH: rc = cli_opt_int(longopts, c, optarg, 1, 65536, &o->batch); break;
+		case OPT_SEED: rc = cli_opt_u64(longopts, c, optarg, 0, UINT64_MAX, &o->seed); break;
+		case 'j': rc = cli_opt_int(longopts, c, optarg, 0, 1024, &o->threads); break;
+		case OPT_BURSTS: rc = cli_opt_int(longopts, c, optarg, 1, 1 << 30, &o->per_burst); break;
 		case OPT_JSON: o->json = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'h': usage(stdout); return -1;
-		default:
-			if (optopt && strcmp(cli_long_name(longopts, optopt), "?"))
-				p_err("option --%s needs a value", cli_long_name(longopts, optopt));
-			else if (optopt)
-				p_err("unknown option '-%c'", optopt);
-			else
-				p_err("unknown option '%s'", argv[optind - 1]);
-			fprintf(stderr, "Try '" TOOL " --help' for more information.\n");
-			return EXIT_USAGE;
+		case 'V': cli_version(); return -1;
+		default: return cli_bad_option(longopts, shortopts, argv);
 		}
 	}
+	if (rc)
+		return rc;
 	if (optind < argc) {
 		p_err("unexpected argument '%s'", argv[optind]);
-		return EXIT_USAGE;
+		return CLI_EX_USAGE;
 	}
 	/* an n-gram model file given as --model is the n-gram's corpus */
 	if (o->model && ngram_file_probe(o->model) == 1 && !o->train &&
@@ -335,35 +305,35 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 		o->method = o->model ? "sssd" : "ngram";
 	if (o->losses && !o->trace) {
 		p_err("--losses LOSSY.trz replays losses onto a complete trace: give --trace COMPLETE.trz");
-		return EXIT_USAGE;
+		return CLI_EX_USAGE;
 	}
 	if (o->trace && o->svg) {
 		p_err("--svg plots window mode (--test); not with --trace");
-		return EXIT_USAGE;
+		return CLI_EX_USAGE;
 	}
 	if (o->trace && strchr(o->method, ',')) {
 		p_err("--trace scores one method at a time (got --method %s)", o->method);
-		return EXIT_USAGE;
+		return CLI_EX_USAGE;
 	}
 	if (o->trace) {
 		if (!o->train && strcmp(o->method, "sssd")) {
 			p_err("--trace with --method %s needs --train OTHER-RUN.trz (a different run)",
 			      o->method);
-			return EXIT_USAGE;
+			return CLI_EX_USAGE;
 		}
 		return 0;
 	}
 	if (!o->test) {
 		p_err("no test windows: give --test TEST.npy");
-		return EXIT_USAGE;
+		return CLI_EX_USAGE;
 	}
 	if (list_has_other(o->method, "ngram") && !o->model) {
 		p_err("--method %s needs --model MODEL (a checkpoint from tracerec-train)", o->method);
-		return EXIT_USAGE;
+		return CLI_EX_USAGE;
 	}
 	if (list_has_other(o->method, "sssd") && !o->train) {
 		p_err("--method %s needs --train TRAIN.npy (or an n-gram model file)", o->method);
-		return EXIT_USAGE;
+		return CLI_EX_USAGE;
 	}
 	return 0;
 }
@@ -647,7 +617,7 @@ static int run_windows(const struct eval_opts *o)
 	rc = corpus_load_npy(&test, o->test, err, sizeof(err));
 	if (rc) {
 		p_err("cannot load test windows %s: %s", o->test, err);
-		return EXIT_FAIL;
+		return CLI_EX_FAIL;
 	}
 	nwin = o->limit && o->limit < test.c.n ? o->limit : test.c.n;
 	for (int b = 0; b < o->nblackouts; b++) {
@@ -655,7 +625,7 @@ static int run_windows(const struct eval_opts *o)
 			p_err("blackout %d does not fit in test windows of %lld events", o->blackouts[b],
 			      (long long)test.len);
 			corpus_buf_free(&test);
-			return EXIT_USAGE;
+			return CLI_EX_USAGE;
 		}
 	}
 	snprintf(names, sizeof(names), "%s", o->method);
@@ -695,7 +665,7 @@ static int run_windows(const struct eval_opts *o)
 	if (!rc && o->svg && (rc = write_svg(o->svg, rows, nrows)))
 		p_err("cannot write %s: %s", o->svg, outfile_strerror(rc));
 	corpus_buf_free(&test);
-	return rc ? EXIT_FAIL : 0;
+	return rc ? CLI_EX_FAIL : 0;
 }
 
 /* Mode "trace": ring-buffer-like bursts dropped from a complete trace (user/trace_eval.c). */
@@ -727,7 +697,7 @@ static int run_trace(const struct eval_opts *o)
 	rc = trace_eval_run(&to, rows, &used, err, sizeof(err));
 	if (rc) {
 		p_err("%s", err[0] ? err : strerror(-rc));
-		return EXIT_FAIL;
+		return CLI_EX_FAIL;
 	}
 	if (o->json)
 		printf("[");

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "common/cli.h"
 #include "fill/fill.h"
 #include "common/outfile.h"
 
@@ -30,24 +31,12 @@ static const char usage[] =
 	"                         (default: 8388608)\n"
 	"  -q, --quiet            no progress bars, no summary\n"
 	"  -h, --help             this help\n"
+	"  -V, --version          print the version\n"
 	"\n"
 	"Examples:\n"
 	"  " TOOL " make.trz -o make-filled.trz\n"
 	"  " TOOL " make.trz -o make-filled.trz --model gzip.model --method hybrid\n"
 	"  tracerec-dump --stats make-filled.trz\n";
-
-static int parse_num(const char *s, double lo, double hi, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || v < lo || v > hi)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
 
 static void summary(const struct fill_report *r, const char *out)
 {
@@ -94,109 +83,60 @@ int main(int argc, char **argv)
 		{ "force", no_argument, NULL, 6 },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char shortopts[] = "o:m:M:t:j:qhV";
 	struct fill_opts o;
 	struct fill_report r;
 	const char *out = NULL;
 	struct outfile of;
-	double v;
-	int c, err, force = 0;
+	int c, err, force = 0, rc = 0;
 
 	fill_opts_default(&o);
-	while ((c = getopt_long(argc, argv, "o:m:M:t:j:qh", longopts, NULL)) != -1) {
+	opterr = 0;
+	while (!rc && (c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
-		case 'o':
-			out = optarg;
-			break;
-		case 'm':
-			o.model = optarg;
-			break;
+		case 'o': out = optarg; break;
+		case 'm': o.model = optarg; break;
 		case 'M':
-			if ((o.method = imputer_method_parse(optarg)) < 0) {
-				fprintf(stderr, TOOL ": unknown method '%s' (ngram, sssd, hybrid)\n",
-					optarg);
-				return 2;
-			}
+			if ((o.method = imputer_method_parse(optarg)) < 0)
+				return cli_usage("unknown --method '%s' (want ngram, sssd or hybrid)",
+						 optarg);
 			break;
 		case 't':
-			if (parse_num(optarg, 0, 1e7, &v)) {
-				fprintf(stderr, TOOL ": bad --train-time '%s' (seconds)\n", optarg);
-				return 2;
-			}
-			o.train_time = v;
+			rc = cli_opt_seconds(longopts, c, optarg, 0, 1e7, &o.train_time);
 			break;
-		case 'j':
-			if (parse_num(optarg, 1, 1024, &v)) {
-				fprintf(stderr, TOOL ": bad --threads '%s' (1..1024)\n", optarg);
-				return 2;
-			}
-			o.threads = (int)v;
-			break;
-		case 1:
-			if (parse_num(optarg, 1, 10000, &v)) {
-				fprintf(stderr, TOOL ": bad --steps '%s' (1..10000)\n", optarg);
-				return 2;
-			}
-			o.steps = (int)v;
-			break;
-		case 2:
-			if (parse_num(optarg, 1, 4096, &v)) {
-				fprintf(stderr, TOOL ": bad --context '%s' (1..4096)\n", optarg);
-				return 2;
-			}
-			o.context = (int)v;
-			break;
-		case 3:
-			if (parse_num(optarg, 0, 1.8e19, &v)) {
-				fprintf(stderr, TOOL ": bad --seed '%s'\n", optarg);
-				return 2;
-			}
-			o.seed = (uint64_t)v;
-			break;
-		case 4:
-		case 5:
-			if (parse_num(optarg, 1, (double)FILL_MAX_LOST, &v) || v != (double)(uint64_t)v) {
-				fprintf(stderr, TOOL ": bad --%s '%s' (1..%llu)\n",
-					c == 4 ? "max-gap" : "max-synth", optarg,
-					(unsigned long long)FILL_MAX_LOST);
-				return 2;
-			}
-			*(c == 4 ? &o.max_gap : &o.max_synth) = (uint64_t)v;
-			break;
-		case 6:
-			force = 1;
-			break;
-		case 'q':
-			o.quiet = 1;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			fprintf(stderr, "Try '" TOOL " --help'.\n");
-			return 2;
+		case 'j': rc = cli_opt_int(longopts, c, optarg, 1, 1024, &o.threads); break;
+		case 1: rc = cli_opt_int(longopts, c, optarg, 1, 10000, &o.steps); break;
+		case 2: rc = cli_opt_int(longopts, c, optarg, 1, 4096, &o.context); break;
+		case 3: rc = cli_opt_u64(longopts, c, optarg, 0, UINT64_MAX, &o.seed); break;
+		case 4: rc = cli_opt_u64(longopts, c, optarg, 1, FILL_MAX_LOST, &o.max_gap); break;
+		case 5: rc = cli_opt_u64(longopts, c, optarg, 1, FILL_MAX_LOST, &o.max_synth); break;
+		case 6: force = 1; break;
+		case 'q': o.quiet = 1; break;
+		case 'h': fputs(usage, stdout); return CLI_EX_OK;
+		case 'V': return cli_version();
+		default: return cli_bad_option(longopts, shortopts, argv);
 		}
 	}
+	if (rc)
+		return rc;
 	/* Arguments: exactly one input, an output */
-	if (optind != argc - 1 || !out) {
-		fprintf(stderr, TOOL ": %s\nTry '" TOOL " --help'.\n",
-			optind >= argc ? "no input trace given" :
-			!out ? "no output given (-o OUT.trz)" : "more than one input trace given");
-		return 2;
-	}
+	if (optind != argc - 1 || !out)
+		return cli_usage("%s", optind >= argc ? "no input trace given" :
+				 !out ? "no output given (-o OUT.trz)" : "more than one input trace given");
 	struct stat si, so;
 	if (!strcmp(argv[optind], out) ||
 	    (!stat(argv[optind], &si) && !stat(out, &so) && si.st_dev == so.st_dev &&
 	     si.st_ino == so.st_ino)) {
-		fprintf(stderr, TOOL ": output %s would overwrite the input\n", out);
-		return 2;
+		return cli_usage("output %s would overwrite the input", out);
 	}
 	/* Create the output (new, or --force: a temporary renamed over it at the end) */
 	err = outfile_open(&of, out, force ? OUTFILE_FORCE : 0);
 	if (err) {
-		fprintf(stderr, TOOL ": cannot create %s: %s\n", out, outfile_strerror(err));
-		return 1;
+		p_err("cannot create %s: %s", out, outfile_strerror(err));
+		return CLI_EX_FAIL;
 	}
 	/* Read, impute, write */
 	err = fill_trace_fd(argv[optind], of.fd, out, &o, &r);
@@ -205,11 +145,11 @@ int main(int argc, char **argv)
 			 strerror(-err));
 	if (err) {
 		outfile_discard(&of); /* only what this run created */
-		fprintf(stderr, TOOL ": %s\n", r.error[0] ? r.error : strerror(-err));
-		return 1;
+		p_err("%s", r.error[0] ? r.error : strerror(-err));
+		return CLI_EX_FAIL;
 	}
 	if (r.error[0]) /* a problem the reader survived: shown even with -q */
-		fprintf(stderr, TOOL ": warning: %s\n", r.error);
+		p_err("warning: %s", r.error);
 	if (r.capped_gap) /* work refused: said even with -q */
 		fprintf(stderr, TOOL ": warning: %llu gaps of more than %llu lost events (%llu in all) "
 			"left unfilled (raise --max-gap to fill them)\n",
@@ -222,5 +162,5 @@ int main(int argc, char **argv)
 			(unsigned long long)o.max_synth);
 	if (!o.quiet)
 		summary(&r, out);
-	return r.error[0] ? 3 : 0;
+	return r.error[0] ? CLI_EX_DAMAGED : CLI_EX_OK;
 }

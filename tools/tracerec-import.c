@@ -18,15 +18,12 @@
 
 #include "import/import_lttng.h"
 #include "import/import_npy.h"
+#include "common/cli.h"
 #include "common/npy.h"
 #include "common/progress.h"
 #include "common/outfile.h"
 #include "trz/trz.h"
 
-#ifndef TRACEREC_VERSION
-#define TRACEREC_VERSION "0.1"
-#endif
-#define EX_USAGE 64
 
 static const char usage_text[] =
 	"Usage: tracerec-import FORMAT INPUT -o OUT.trz [-q] [-v]\n"
@@ -55,18 +52,7 @@ struct opts {
 	int quiet, verbose, force;
 };
 
-static void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void p_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "tracerec-import: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
+/* Returns 0, -1 after --help/--version, or CLI_EX_USAGE after printing the problem. */
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
@@ -75,35 +61,29 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "version", no_argument, NULL, 'V' },      { "force", no_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char shortopts[] = "o:qvhV";
 	int c;
 
-	while ((c = getopt_long(argc, argv, "o:qvhV", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o->output = optarg; break;
 		case 'q': o->quiet = 1; break;
 		case 'v': o->verbose = 1; break;
 		case 'F': o->force = 1; break;
-		case 'h': fputs(usage_text, stdout); exit(0);
-		case 'V': printf("tracerec-import (tracerec) %s\n", TRACEREC_VERSION); exit(0);
-		default:
-			fprintf(stderr, "Try 'tracerec-import --help' for more information.\n");
-			return -EINVAL;
+		case 'h': fputs(usage_text, stdout); return -1;
+		case 'V': cli_version(); return -1;
+		default: return cli_bad_option(longopts, shortopts, argv);
 		}
 	}
-	if (argc - optind != 2) {
-		p_err("expected FORMAT and INPUT (see --help)");
-		return -EINVAL;
-	}
+	if (argc - optind != 2)
+		return cli_usage("expected FORMAT and INPUT");
 	o->format = argv[optind];
 	o->input = argv[optind + 1];
-	if (strcmp(o->format, "lttng") && strcmp(o->format, "npy") && strcmp(o->format, "csv")) {
-		p_err("unknown format '%s' (want lttng, npy or csv)", o->format);
-		return -EINVAL;
-	}
-	if (!o->output) {
-		p_err("no output file given (-o OUT.trz)");
-		return -EINVAL;
-	}
+	if (strcmp(o->format, "lttng") && strcmp(o->format, "npy") && strcmp(o->format, "csv"))
+		return cli_usage("unknown format '%s' (want lttng, npy or csv)", o->format);
+	if (!o->output)
+		return cli_usage("no output file given (-o OUT.trz)");
 	return 0;
 }
 
@@ -236,7 +216,7 @@ static int run_lttng(const struct opts *o)
 	err = output_open(&out, o->output, o->force);
 	if (err) {
 		p_err("cannot create %s: %s", o->output, outfile_strerror(err));
-		return 1;
+		return CLI_EX_FAIL;
 	}
 	io.progress = o->quiet ? NULL : lttng_progress;
 	io.progress_ctx = &pc;
@@ -259,20 +239,20 @@ static int run_lttng(const struct opts *o)
 		cerr = output_close(&out, 1);
 		p_err("%s; kept the %llu syscall events read before it in %s", lttng_import_last_error(),
 		      (unsigned long long)st.syscall_events, cerr ? "(none: write failed)" : o->output);
-		return 1;
+		return cerr ? CLI_EX_FAIL : CLI_EX_DAMAGED;
 	}
 	cerr = output_close(&out, !err);
 	if (err) {
 		p_err("%s", *lttng_import_last_error() ? lttng_import_last_error() : strerror(-err));
-		return 1;
+		return CLI_EX_FAIL;
 	}
 	if (cerr) {
 		p_err("cannot write %s: %s", o->output, strerror(-cerr));
-		return 1;
+		return CLI_EX_FAIL;
 	}
 	if (!o->quiet)
 		lttng_summary(o, &st);
-	return 0;
+	return CLI_EX_OK;
 }
 
 static int run_windows(const struct opts *o)
@@ -289,26 +269,26 @@ static int run_windows(const struct opts *o)
 			p_err("%s: %s", o->input, npy_last_error());
 		else
 			p_err("%s", csv_last_error());
-		return 1;
+		return CLI_EX_FAIL;
 	}
 	err = output_open(&out, o->output, o->force);
 	if (err) {
 		npy_free(&nw);
 		p_err("cannot create %s: %s", o->output, outfile_strerror(err));
-		return 1;
+		return CLI_EX_FAIL;
 	}
 	err = import_windows(&nw, realpath(o->input, src) ? src : o->input, o->format, out.w);
 	err = output_close(&out, !err) ?: err;
 	if (err) {
 		npy_free(&nw);
 		p_err("cannot write %s: %s", o->output, strerror(-err));
-		return 1;
+		return CLI_EX_FAIL;
 	}
 	if (!o->quiet)
 		fprintf(stderr, "tracerec-import: %s -> %s\n  windows  %lld of %lld events (pseudo-threads 1..%lld)\n",
 			o->input, o->output, (long long)nw.n, (long long)nw.len, (long long)nw.n);
 	npy_free(&nw);
-	return 0;
+	return CLI_EX_OK;
 }
 
 int main(int argc, char **argv)
@@ -316,8 +296,10 @@ int main(int argc, char **argv)
 	struct opts o = { 0 };
 
 	/* Parse the command line */
-	if (parse_args(argc, argv, &o))
-		return EX_USAGE;
+	int rc = parse_args(argc, argv, &o);
+
+	if (rc)
+		return rc < 0 ? CLI_EX_OK : rc;
 	/* Import */
 	if (strcmp(o.format, "lttng") == 0)
 		return run_lttng(&o);

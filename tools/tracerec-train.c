@@ -23,8 +23,6 @@
 #include "sssd/sssd.h"
 
 #define TOOL "tracerec-train"
-#define EXIT_FAIL 1
-#define EXIT_USAGE 2
 
 struct train_opts {
 	const char *method;
@@ -40,18 +38,6 @@ struct train_opts {
 	struct sssd_config cfg;
 	struct sssd_train_opts t;
 };
-
-static void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void p_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, TOOL ": ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 /* The help text; the SSSD-S4 defaults come from the model itself. */
 static void usage(FILE *f)
@@ -113,6 +99,7 @@ static void usage(FILE *f)
 "  -k, --kmax=N           longest context recorded in the model file (default: %d)\n"
 "  -q, --quiet            no progress on stderr\n"
 "  -h, --help             this help\n"
+"  -V, --version          print the version\n"
 "\n"
 "Examples:\n"
 "  " TOOL " --npy len100/train.npy -o gzip.sssd --time-budget 600 --threads 2\n"
@@ -153,77 +140,61 @@ static const struct option longopts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
 	{ 0 },
 };
 
-static int parse_num(int c, const char *s, double lo, double hi, int integer, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || v < lo || v > hi || (integer && v != (long long)v)) {
-		if (integer)
-			p_err("bad value '%s' for --%s (want an integer in %.0f..%.0f)", s,
-			      cli_long_name(longopts, c), lo, hi);
-		else
-			p_err("bad value '%s' for --%s (want a number in %g..%g)", s, cli_long_name(longopts, c),
-			      lo, hi);
-		return EXIT_USAGE;
-	}
-	*out = v;
-	return 0;
-}
-
-/* One numeric option into its field; returns 0 or EXIT_USAGE. */
+/* One numeric option into its field; returns 0 or CLI_EX_USAGE after printing the problem. */
 static int set_number(struct train_opts *o, int c, const char *arg)
 {
-	struct { int c; double lo, hi; int integer; } lim[] = {
-		{ OPT_MIN_LEN, 1, 1e9, 1 }, { 'i', 0, 1e12, 1 }, { OPT_BUDGET, 0, 1e9, 0 },
-		{ OPT_BATCH, 1, 65536, 1 }, { OPT_LR, 1e-9, 10, 0 }, { OPT_WARMUP, 0, 1e9, 1 },
-		{ OPT_EMA, 0, 1, 0 }, { OPT_WINDOW, 2, 1 << 20, 1 }, { OPT_HELDOUT, 0, 0.5, 0 },
-		{ OPT_EVAL_EVERY, 0, 1e9, 1 }, { OPT_EVAL_STEPS, 1, 100000, 1 },
-		{ OPT_MAX_BLACKOUT, 1, 1 << 20, 1 }, { OPT_BLOCKS, 1, 256, 1 },
-		{ OPT_CHANNELS, 1, 4096, 1 }, { OPT_STATE, 2, 4096, 1 }, { OPT_T, 1, 100000, 1 },
-		{ OPT_SEED, 0, 1.8e19, 1 }, { 'j', 1, 1024, 1 }, { 'k', 1, NGRAM_KMAX_LIMIT, 1 },
-	};
-	double v = 0;
+	const struct option *l = longopts;
+	long long n = 0;
+	double f = 0;
+	int rc;
 
-	for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
-		if (lim[i].c != c)
-			continue;
-		if (parse_num(c, arg, lim[i].lo, lim[i].hi, lim[i].integer, &v))
-			return EXIT_USAGE;
-		break;
-	}
 	switch (c) {
-	case OPT_MIN_LEN: o->min_len = v; break;
-	case 'i': o->t.iters = v; break;
-	case OPT_BUDGET: o->t.time_budget = v; break;
-	case OPT_BATCH: o->t.batch = v; break;
-	case OPT_LR: o->t.lr = v; break;
-	case OPT_WARMUP: o->t.warmup = v; break;
-	case OPT_EMA: o->t.ema = v; break;
-	case OPT_WINDOW: o->t.window = v; break;
-	case OPT_HELDOUT: o->t.heldout = v; break;
-	case OPT_EVAL_EVERY: o->t.eval_every = v; break;
-	case OPT_EVAL_STEPS: o->t.eval_steps = v; break;
-	case OPT_MAX_BLACKOUT: o->t.max_blackout = v; break;
-	case OPT_BLOCKS: o->cfg.blocks = v; break;
-	case OPT_CHANNELS: o->cfg.channels = o->cfg.skip_channels = v; break;
-	case OPT_STATE: o->cfg.state = v; break;
-	case OPT_T: o->cfg.T = v; break;
-	case OPT_SEED: o->t.seed = (uint64_t)v; break;
-	case 'j': o->t.threads = v; break;
-	case 'k': o->kmax = v; break;
+	case OPT_MIN_LEN: return cli_opt_int(l, c, arg, 1, 1000000000, &o->min_len);
+	case 'i':
+		rc = cli_opt_ll(l, c, arg, 0, 1000000000000ll, &n);
+		o->t.iters = n;
+		return rc;
+	case OPT_BUDGET: return cli_opt_seconds(l, c, arg, 0, 1e9, &o->t.time_budget);
+	case OPT_BATCH: return cli_opt_int(l, c, arg, 1, 65536, &o->t.batch);
+	case OPT_LR:
+		rc = cli_opt_double(l, c, arg, 1e-9, 10, &f);
+		o->t.lr = (float)f;
+		return rc;
+	case OPT_WARMUP: return cli_opt_int(l, c, arg, 0, 1000000000, &o->t.warmup);
+	case OPT_EMA:
+		rc = cli_opt_double(l, c, arg, 0, 1, &f);
+		o->t.ema = (float)f;
+		return rc;
+	case OPT_WINDOW: return cli_opt_int(l, c, arg, 2, 1 << 20, &o->t.window);
+	case OPT_HELDOUT:
+		rc = cli_opt_double(l, c, arg, 0, 0.5, &f);
+		o->t.heldout = (float)f;
+		return rc;
+	case OPT_EVAL_EVERY: return cli_opt_int(l, c, arg, 0, 1000000000, &o->t.eval_every);
+	case OPT_EVAL_STEPS: return cli_opt_int(l, c, arg, 1, 100000, &o->t.eval_steps);
+	case OPT_MAX_BLACKOUT: return cli_opt_int(l, c, arg, 1, 1 << 20, &o->t.max_blackout);
+	case OPT_BLOCKS: return cli_opt_int(l, c, arg, 1, 256, &o->cfg.blocks);
+	case OPT_CHANNELS:
+		rc = cli_opt_int(l, c, arg, 1, 4096, &o->cfg.channels);
+		o->cfg.skip_channels = o->cfg.channels;
+		return rc;
+	case OPT_STATE: return cli_opt_int(l, c, arg, 2, 4096, &o->cfg.state);
+	case OPT_T: return cli_opt_int(l, c, arg, 1, 100000, &o->cfg.T);
+	case OPT_SEED: return cli_opt_u64(l, c, arg, 0, UINT64_MAX, &o->t.seed);
+	case 'j': return cli_opt_int(l, c, arg, 1, 1024, &o->t.threads);
+	case 'k': return cli_opt_int(l, c, arg, 1, NGRAM_KMAX_LIMIT, &o->kmax);
 	}
-	return 0;
+	return CLI_EX_USAGE; /* not a numeric option: cannot happen */
 }
 
-/* Returns 0, EXIT_USAGE after printing the problem, or -1 after --help. */
+/* Returns 0, CLI_EX_USAGE after printing the problem, or -1 after --help. */
 static int parse_args(int argc, char **argv, struct train_opts *o)
 {
+	static const char shortopts[] = "o:m:i:j:k:qhV";
 	int c, window_set = 0;
 
 	memset(o, 0, sizeof(*o));
@@ -232,66 +203,59 @@ static int parse_args(int argc, char **argv, struct train_opts *o)
 	o->method = "sssd";
 	o->kmax = NGRAM_KMAX_DEFAULT;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:m:i:j:k:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o->out = optarg; break;
 		case OPT_FORCE: o->force = 1; break;
 		case 'm':
 			if (strcmp(optarg, "sssd") && strcmp(optarg, "ngram")) {
 				p_err("unknown --method '%s' (want sssd or ngram)", optarg);
-				return EXIT_USAGE;
+				return CLI_EX_USAGE;
 			}
 			o->method = optarg;
 			break;
 		case OPT_NPY: o->npy = optarg; break;
 		case OPT_REPR:
 			if (sssd_repr_parse(optarg) < 0) {
-				p_err("bad --repr '%s' (want onehot or scalar)", optarg);
-				return EXIT_USAGE;
+				p_err("invalid --repr '%s' (want onehot or scalar)", optarg);
+				return CLI_EX_USAGE;
 			}
 			o->cfg.repr = sssd_repr_parse(optarg);
 			break;
 		case OPT_OBJECTIVE:
 			if (sssd_objective_parse(optarg) == -EINVAL) {
-				p_err("bad --objective '%s' (want auto, eps, x0ce or absorb)", optarg);
-				return EXIT_USAGE;
+				p_err("invalid --objective '%s' (want auto, eps, x0ce or absorb)", optarg);
+				return CLI_EX_USAGE;
 			}
 			o->cfg.objective = sssd_objective_parse(optarg);
 			break;
 		case OPT_RETRIEVAL:
 			if (strcmp(optarg, "on") && strcmp(optarg, "off")) {
-				p_err("bad --retrieval '%s' (want on or off)", optarg);
-				return EXIT_USAGE;
+				p_err("invalid --retrieval '%s' (want on or off)", optarg);
+				return CLI_EX_USAGE;
 			}
 			o->cfg.retrieval = !strcmp(optarg, "on");
 			break;
 		case 'q': o->quiet = 1; break;
 		case 'h': usage(stdout); return -1;
-		case '?':
-			if (optopt && strcmp(cli_long_name(longopts, optopt), "?"))
-				p_err("option --%s needs a value", cli_long_name(longopts, optopt));
-			else if (optopt)
-				p_err("unknown option '-%c'", optopt);
-			else
-				p_err("unknown option '%s'", argv[optind - 1]);
-			fprintf(stderr, "Try '" TOOL " --help' for more information.\n");
-			return EXIT_USAGE;
+		case 'V': cli_version(); return -1;
+		case '?': return cli_bad_option(longopts, shortopts, argv);
 		default:
 			window_set |= c == OPT_WINDOW;
 			if (set_number(o, c, optarg))
-				return EXIT_USAGE;
+				return CLI_EX_USAGE;
 		}
 	}
 	o->traces = argv + optind;
 	o->ntraces = argc - optind;
 	if (!o->out) {
 		p_err("no output file: give -o MODEL");
-		return EXIT_USAGE;
+		return CLI_EX_USAGE;
 	}
 	if (!o->npy == !o->ntraces) {
 		p_err(o->npy ? "give either --npy or .trz traces, not both"
 			     : "no training data: give --npy TRAIN.npy or .trz traces");
-		return EXIT_USAGE;
+		return CLI_EX_USAGE;
 	}
 	o->window_set = window_set;
 	return 0;
@@ -333,7 +297,7 @@ static int load_data(struct train_opts *o, struct corpus_buf *cb)
 	return rc;
 }
 
-/* Close the written model and give it its name.  Returns 0 or EXIT_FAIL after the message. */
+/* Close the written model and give it its name.  Returns 0 or CLI_EX_FAIL after the message. */
 static int finish_output(const struct train_opts *o, struct outfile *of)
 {
 	int rc = close(of->fd) ? -errno : 0;
@@ -343,7 +307,7 @@ static int finish_output(const struct train_opts *o, struct outfile *of)
 		rc = outfile_commit(of);
 	if (rc) {
 		p_err("cannot write %s: %s", o->out, strerror(-rc));
-		return EXIT_FAIL;
+		return CLI_EX_FAIL;
 	}
 	return 0;
 }
@@ -359,7 +323,7 @@ static int train_sssd(struct train_opts *o, struct corpus_buf *cb, struct outfil
 	rc = sssd_create(&m, &o->cfg, &cb->vocab, o->t.seed);
 	if (rc) {
 		p_err("cannot create the model: %s", sssd_last_error());
-		return EXIT_FAIL;
+		return CLI_EX_FAIL;
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -370,13 +334,13 @@ static int train_sssd(struct train_opts *o, struct corpus_buf *cb, struct outfil
 	if (rc) {
 		p_err("training failed: %s", sssd_last_error());
 		sssd_free(m);
-		return EXIT_FAIL;
+		return CLI_EX_FAIL;
 	}
 	rc = sssd_save_fd(m, of->fd);
 	if (rc) {
 		p_err("cannot write %s: %s", o->out, sssd_last_error());
 		sssd_free(m);
-		return EXIT_FAIL;
+		return CLI_EX_FAIL;
 	}
 	if ((rc = finish_output(o, of))) {
 		sssd_free(m);
@@ -395,7 +359,7 @@ static int write_ngram(struct train_opts *o, struct corpus_buf *cb, struct outfi
 
 	if (rc) {
 		p_err("cannot write %s: %s", o->out, ngram_last_error());
-		return EXIT_FAIL;
+		return CLI_EX_FAIL;
 	}
 	if ((rc = finish_output(o, of)))
 		return rc;
@@ -418,13 +382,13 @@ int main(int argc, char **argv)
 	rc = outfile_open(&of, o.out, o.force ? OUTFILE_FORCE : 0);
 	if (rc) {
 		p_err("cannot create %s: %s", o.out, outfile_strerror(rc));
-		return EXIT_FAIL;
+		return CLI_EX_FAIL;
 	}
 	/* Training data: .npy windows or per-thread sequences of .trz traces */
 	if (load_data(&o, &cb)) {
 		close(of.fd);
 		outfile_discard(&of);
-		return EXIT_FAIL;
+		return CLI_EX_FAIL;
 	}
 	/* Train and write the model */
 	rc = !strcmp(o.method, "ngram") ? write_ngram(&o, &cb, &of) : train_sssd(&o, &cb, &of);

@@ -4,7 +4,7 @@
  *   sudo tracerecd --pid 1234,5678      attach to running processes and their descendants
  *   sudo tracerecd --all --duration 10  every process but tracerecd itself
  *
- * Exit status: see EXIT STATUS in man/tracerecd.8 (and the EX_* codes below).
+ * Exit status: see EXIT STATUS in man/tracerecd.8 (the CLI_EX_* table of common/cli.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,25 +32,19 @@
 #include "collect/loader.h"
 #include "trz/trz.h"
 #include "common/outfile.h"
+#include "common/cli.h"
 
-#define TRACERECD_VERSION "0.1.0"
 #define DEFAULT_RING_BYTES (8ull << 20)
+#define MIN_RING_BYTES 4096ull           /* one page */
+#define MAX_RING_BYTES (2ull << 30)      /* the kernel's largest ring: max_entries is a __u32 power of two */
+#define MAX_DURATION_S 31536000.0        /* a year */
+#define MAX_FILL_TIMEOUT_S 3600.0
+#define MAX_TEST_DELAY_US 1000000
 #define POLL_MS 100
 #define CONSUMER_NICE (-10) /* the consumer must not be starved by the workload it traces */
 
-enum {
-	EX_OK_ = 0,
-	EX_FAIL = 1,     /* runtime failure: BPF load/attach, I/O, disk full */
-	EX_USAGE_ = 2,   /* bad options */
-	EX_PERM = 3,     /* not root / missing CAP_BPF or CAP_PERFMON */
-	EX_NOBTF = 4,    /* kernel without BTF */
-	EX_NOPID = 5,    /* --pid: no such process */
-	EX_NOEXEC = 126, /* command not executable */
-	EX_NOCMD = 127,  /* command not found */
-};
-
 static const char *prog = "tracerecd";
-static volatile sig_atomic_t exiting;
+static volatile sig_atomic_t exiting; /* the signal that stopped tracing */
 static int verbose;
 
 struct opts {
@@ -60,23 +54,14 @@ struct opts {
 	int all, args, quiet, stats, as_root;
 	uint64_t ring_bytes;
 	double duration;
-	long test_delay_us;
+	long long test_delay_us;
+	long long *pid_list;       /* --pid, parsed */
+	int npid_list;
 	int inject_attach, inject_lose; /* hidden --test-inject */
 	const char *fill;          /* --fill MODEL (user/livefill.c) */
 	double fill_timeout;
 	char **cmd;
 };
-
-static void p_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static const char usage_text[] =
 	"Usage: tracerecd [OPTION...] (--pid PID[,PID...] | --all | -- COMMAND [ARG...])\n"
@@ -116,55 +101,62 @@ static const char usage_text[] =
 	"  sudo tracerecd -o web.trz --pid 1234,5678 --duration 30\n"
 	"  sudo tracerecd --all --stats -o all.trz\n";
 
-static int parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
+enum { OPT_AS_ROOT = 256, OPT_TEST_DELAY, OPT_FILL, OPT_FILL_TIMEOUT, OPT_FORCE, OPT_TEST_INJECT };
 
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s)
-		return -EINVAL;
-	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
+static const struct option long_opts[] = {
+	{ "pid", required_argument, 0, 'p' },	{ "all", no_argument, 0, 'a' },
+	{ "output", required_argument, 0, 'o' }, { "buffer-size", required_argument, 0, 'b' },
+	{ "duration", required_argument, 0, 'd' }, { "args", no_argument, 0, 'A' },
+	{ "stats", no_argument, 0, 's' },	{ "as-root", no_argument, 0, OPT_AS_ROOT },
+	{ "quiet", no_argument, 0, 'q' },	{ "verbose", no_argument, 0, 'v' },
+	{ "help", no_argument, 0, 'h' },	{ "version", no_argument, 0, 'V' },
+	{ "test-consumer-delay-us", required_argument, 0, OPT_TEST_DELAY }, /* hidden */
+	{ "test-inject", required_argument, 0, OPT_TEST_INJECT },           /* hidden */
+	{ "fill", required_argument, 0, OPT_FILL },
+	{ "fill-timeout", required_argument, 0, OPT_FILL_TIMEOUT },
+	{ "force", no_argument, 0, OPT_FORCE },
+	{ 0, 0, 0, 0 },
+};
+
+/* --pid PID[,PID...]: every element a pid, none empty (the processes are looked up later). */
+static int parse_pid_list(struct opts *o, const char *arg)
+{
+	long long *v;
+	const char *bad;
+	int n = cli_parse_list(arg, 1, TRC_PID_LIMIT - 1, TRC_PID_LIMIT, &v, &bad);
+
+	if (n == -ENOMEM) {
+		p_err("out of memory");
+		return CLI_EX_FAIL;
 	}
-	if (*end == 'i' || *end == 'B')
-		end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
-	if (*end || v < 4096 || v > (1ull << 32))
-		return -EINVAL;
-	*out = v;
+	if (n < 0) {
+		int len = (int)strcspn(bad, ",");
+
+		if (!len)
+			p_err("invalid --pid '%s': empty element (want PID[,PID...])", arg);
+		else
+			p_err("invalid pid '%.*s' in --pid '%s' (want PID[,PID...], each in 1..%u)",
+			      len, bad, arg, TRC_PID_LIMIT - 1);
+		return CLI_EX_USAGE;
+	}
+	free(o->pid_list);
+	o->pid_list = v;
+	o->npid_list = n;
+	o->pids = arg;
 	return 0;
 }
 
-enum { OPT_AS_ROOT = 256, OPT_TEST_DELAY, OPT_FILL, OPT_FILL_TIMEOUT, OPT_FORCE, OPT_TEST_INJECT };
-
-/* Returns 0, or EX_USAGE_ after printing the problem; 1 = --help/--version done. */
+/* Returns 0, or CLI_EX_USAGE after printing the problem; -1 = --help/--version done. */
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
-	static const struct option lo[] = {
-		{ "pid", required_argument, 0, 'p' },	{ "all", no_argument, 0, 'a' },
-		{ "output", required_argument, 0, 'o' }, { "buffer-size", required_argument, 0, 'b' },
-		{ "duration", required_argument, 0, 'd' }, { "args", no_argument, 0, 'A' },
-		{ "stats", no_argument, 0, 's' },	{ "as-root", no_argument, 0, OPT_AS_ROOT },
-		{ "quiet", no_argument, 0, 'q' },	{ "verbose", no_argument, 0, 'v' },
-		{ "help", no_argument, 0, 'h' },	{ "version", no_argument, 0, 'V' },
-		{ "test-consumer-delay-us", required_argument, 0, OPT_TEST_DELAY }, /* hidden */
-		{ "test-inject", required_argument, 0, OPT_TEST_INJECT },           /* hidden */
-		{ "fill", required_argument, 0, OPT_FILL },
-		{ "fill-timeout", required_argument, 0, OPT_FILL_TIMEOUT },
-		{ "force", no_argument, 0, OPT_FORCE },
-		{ 0, 0, 0, 0 },
-	};
-	char *end;
-	int c;
+	static const char short_opts[] = "+p:ao:b:d:AsqvhV";
+	int c, rc = 0;
 
 	o->ring_bytes = DEFAULT_RING_BYTES;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+p:ao:b:d:AsqvhV", lo, NULL)) != -1) {
+	while (!rc && (c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
 		switch (c) {
-		case 'p': o->pids = optarg; break;
+		case 'p': rc = parse_pid_list(o, optarg); break;
 		case 'a': o->all = 1; break;
 		case 'o': o->out = optarg; break;
 		case 'A': o->args = 1; break;
@@ -173,68 +165,46 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'v': verbose = 1; break;
 		case OPT_AS_ROOT: o->as_root = 1; break;
 		case OPT_FORCE: o->force = 1; break;
-		case 'h': fputs(usage_text, stdout); return 1;
-		case 'V': printf("tracerecd %s\n", TRACERECD_VERSION); return 1;
+		case 'h': fputs(usage_text, stdout); return -1;
+		case 'V': cli_version(); return -1;
 		case 'b':
-			if (parse_size(optarg, &o->ring_bytes)) {
-				p_err("invalid --buffer-size '%s' (want e.g. 64K, 8M; at least 4096)", optarg);
-				return EX_USAGE_;
-			}
+			rc = cli_opt_size(long_opts, c, optarg, MIN_RING_BYTES, MAX_RING_BYTES,
+					  &o->ring_bytes);
 			break;
 		case 'd':
-			o->duration = strtod(optarg, &end);
-			if (*end || end == optarg || !(o->duration > 0)) {
-				p_err("invalid --duration '%s' (want seconds > 0)", optarg);
-				return EX_USAGE_;
-			}
+			rc = cli_opt_seconds(long_opts, c, optarg, 0.001, MAX_DURATION_S, &o->duration);
 			break;
 		case OPT_FILL: o->fill = optarg; break;
 		case OPT_FILL_TIMEOUT:
-			o->fill_timeout = strtod(optarg, &end);
-			if (*end || end == optarg || !(o->fill_timeout > 0)) {
-				p_err("invalid --fill-timeout '%s' (want seconds > 0)", optarg);
-				return EX_USAGE_;
-			}
+			rc = cli_opt_seconds(long_opts, c, optarg, 0.001, MAX_FILL_TIMEOUT_S,
+					     &o->fill_timeout);
 			break;
 		case OPT_TEST_DELAY:
-			o->test_delay_us = strtol(optarg, &end, 10);
-			if (*end || o->test_delay_us < 0) {
-				p_err("invalid --test-consumer-delay-us '%s'", optarg);
-				return EX_USAGE_;
-			}
+			rc = cli_opt_ll(long_opts, c, optarg, 0, MAX_TEST_DELAY_US, &o->test_delay_us);
 			break;
 		case OPT_TEST_INJECT: /* failure injection for tests: after-attach, lose-event */
-			if (!strcmp(optarg, "after-attach")) {
+			if (!strcmp(optarg, "after-attach"))
 				o->inject_attach = 1;
-			} else if (!strcmp(optarg, "lose-event")) {
+			else if (!strcmp(optarg, "lose-event"))
 				o->inject_lose = 1;
-			} else {
-				p_err("invalid --test-inject '%s'", optarg);
-				return EX_USAGE_;
-			}
-			break;
-		default:
-			if (optopt)
-				p_err("option '-%c' %s (see --help)", optopt,
-				      strchr("paobdAsqvhV", optopt) ? "needs an argument" : "is unknown");
 			else
-				p_err("unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
-			return EX_USAGE_;
+				rc = cli_usage("invalid --test-inject '%s'", optarg);
+			break;
+		default: return cli_bad_option(long_opts, short_opts, argv);
 		}
 	}
+	if (rc)
+		return rc;
 	if (optind < argc)
 		o->cmd = argv + optind;
-	if (!!o->pids + o->all + !!o->cmd != 1) {
-		p_err("choose exactly one of --pid PID, --all or -- COMMAND (see --help)");
-		return EX_USAGE_;
-	}
+	if (!!o->pids + o->all + !!o->cmd != 1)
+		return cli_usage("choose exactly one of --pid PID, --all or -- COMMAND");
 	return 0;
 }
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	exiting = 1;
+	exiting = sig;
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -289,20 +259,20 @@ static int user_may_trace(pid_t pid)
 
 /* Without real root (file capabilities, e.g. setcap cap_bpf,cap_perfmon+ep on a copy), only
  * what the invoking user could trace with ptrace: no --all, every --pid their own.  Prints and
- * returns EX_PERM, or 0. */
+ * returns CLI_EX_PERM, or 0. */
 static int check_targets(const struct opts *o, const pid_t *pids, int n)
 {
 	if (getuid() == 0)
 		return 0;
 	if (o->all) {
 		p_err("--all needs root: without it only your own processes may be traced");
-		return EX_PERM;
+		return CLI_EX_PERM;
 	}
 	for (int i = 0; i < n; i++)
 		if (!user_may_trace(pids[i])) {
 			p_err("pid %d: permission denied (not a process you could ptrace; tracing "
 			      "other users' processes needs root)", (int)pids[i]);
-			return EX_PERM;
+			return CLI_EX_PERM;
 		}
 	return 0;
 }
@@ -364,7 +334,7 @@ static int write_metadata(struct recorder *r, int argc, char **argv, const struc
 	err = err ?: recorder_meta(r, "host", u.nodename);
 	err = err ?: recorder_meta(r, "kernel", u.release);
 	err = err ?: recorder_meta(r, "arch", u.machine);
-	err = err ?: recorder_meta(r, "tool", "tracerecd " TRACERECD_VERSION);
+	err = err ?: recorder_meta(r, "tool", "tracerecd " TRACEREC_VERSION);
 	err = err ?: recorder_meta(r, "start_time", tbuf);
 	/* the two clocks read back to back: wall clock = trace clock + (realtime - monotonic) */
 	uint64_t mono = now_ns(CLOCK_MONOTONIC), real = now_ns(CLOCK_REALTIME);
@@ -382,42 +352,32 @@ static int write_metadata(struct recorder *r, int argc, char **argv, const struc
 	return err;
 }
 
-/* Parse the --pid list into tgids; prints and returns EX_* on a problem. */
-static int resolve_pids(const char *list, pid_t **out, int *n)
+/* The --pid list (parsed by parse_pid_list()) into tgids; prints and returns CLI_EX_* on a
+ * problem. */
+static int resolve_pids(const long long *list, int nlist, pid_t **out, int *n)
 {
-	char *copy = strdup(list), *tok, *save = NULL, *end;
-	pid_t *p = calloc(strlen(list) / 2 + 2, sizeof(*p));
+	pid_t *p = calloc(nlist, sizeof(*p));
 	int rc = 0;
 
 	*n = 0;
 	*out = p;
-	if (!copy || !p) {
-		free(copy);
+	if (!p) {
 		p_err("out of memory");
-		return EX_FAIL;
+		return CLI_EX_FAIL;
 	}
-	for (tok = strtok_r(copy, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
-		long v = strtol(tok, &end, 10);
-		int tgid;
+	for (int i = 0; i < nlist && !rc; i++) {
+		int tgid = tracee_tgid((pid_t)list[i]);
 
-		if (*end || end == tok || v <= 0 || v > 0x7fffffff) {
-			p_err("invalid pid '%s'", tok);
-			rc = EX_USAGE_;
-		} else if ((tgid = tracee_tgid(v)) < 0) {
-			p_err("pid %ld not found", v);
-			rc = EX_NOPID;
+		if (tgid < 0) {
+			p_err("pid %lld not found", list[i]);
+			rc = CLI_EX_NOTARGET;
 		} else if (tgid == getpid()) {
-			p_err("pid %ld is tracerecd itself", v);
-			rc = EX_USAGE_;
+			p_err("pid %lld is tracerecd itself", list[i]);
+			rc = CLI_EX_USAGE;
 		} else {
 			p[(*n)++] = tgid;
 		}
 	}
-	if (!*n && !rc) {
-		p_err("--pid needs at least one pid");
-		rc = EX_USAGE_;
-	}
-	free(copy);
 	return rc;
 }
 
@@ -513,7 +473,26 @@ static int child_status(int status)
 		return WEXITSTATUS(status);
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
-	return EX_FAIL;
+	return CLI_EX_FAIL;
+}
+
+/* -- COMMAND mode, tracing done: the exit status, and a word when the command outlives its
+ * tracing (--duration expired, or tracerecd got SIGINT/SIGTERM that the command did not). */
+static int command_outcome(const struct opts *o, pid_t pid, int done, int status, int sig)
+{
+	if (done) {
+		if (!o->quiet)
+			fprintf(stderr, "%s: %s exited with status %d\n", prog, o->cmd[0],
+				child_status(status));
+		return child_status(status);
+	}
+	if (sig)
+		p_err("%s (pid %d) still running, no longer traced: tracerecd got %s", o->cmd[0],
+		      (int)pid, sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal");
+	else
+		p_err("%s (pid %d) still running, no longer traced: --duration expired", o->cmd[0],
+		      (int)pid);
+	return sig ? 128 + sig : CLI_EX_DURATION;
 }
 
 /* Live filling writes its synthetic events through the recorder's one sink. */
@@ -568,7 +547,7 @@ static int inject_on_event(void *ctx, int cpu, const struct trc_event *ev, const
 	return recorder_on_event(ctx, cpu, ev, args);
 }
 
-/* Preconditions, output file, live filling, BPF load.  Prints and returns an EX_* code. */
+/* Preconditions, output file, live filling, BPF load.  Prints and returns a CLI_EX_* code. */
 static int session_prepare(struct session *s)
 {
 	struct opts *o = &s->o;
@@ -578,20 +557,20 @@ static int session_prepare(struct session *s)
 
 	if (!have_privileges()) {
 		p_err("need root, or CAP_BPF and CAP_PERFMON (try: sudo tracerecd ...)");
-		return EX_PERM;
+		return CLI_EX_PERM;
 	}
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
 		p_err("kernel BTF not available (/sys/kernel/btf/vmlinux: %s); a kernel built with CONFIG_DEBUG_INFO_BTF=y is needed",
 		      strerror(errno));
-		return EX_NOBTF;
+		return CLI_EX_NOSUPPORT;
 	}
-	if (o->pids && (err = resolve_pids(o->pids, &s->pids, &s->npids)))
+	if (o->pids && (err = resolve_pids(o->pid_list, o->npid_list, &s->pids, &s->npids)))
 		return err;
 	if ((err = check_targets(o, s->pids, s->npids)))
 		return err;
 	if (o->cmd && (err = tracee_resolve(o->cmd[0], s->cmdpath, sizeof(s->cmdpath)))) {
 		p_err(err == -EACCES ? "command not executable: %s" : "command not found: %s", o->cmd[0]);
-		return err == -EACCES ? EX_NOEXEC : EX_NOCMD;
+		return err == -EACCES ? CLI_EX_NOEXEC : CLI_EX_NOCMD;
 	}
 	libbpf_set_print(libbpf_print);
 	errno = 0;
@@ -608,11 +587,11 @@ static int session_prepare(struct session *s)
 	/* Output file */
 	if ((err = open_output(o, &s->of, s->out, sizeof(s->out), &s->w))) {
 		p_err("cannot create %s: %s", s->out, outfile_strerror(err));
-		return EX_FAIL;
+		return CLI_EX_FAIL;
 	}
 	if (!(s->r = recorder_new(s->w))) {
 		p_err("out of memory");
-		return EX_FAIL;
+		return CLI_EX_FAIL;
 	}
 	if (o->fill) { /* live filling: an imputation thread fed by the recorder's hook */
 		struct livefill_opts lo = { .model = o->fill, .timeout = o->fill_timeout };
@@ -620,7 +599,7 @@ static int session_prepare(struct session *s)
 
 		if (!(s->lf = livefill_new(&lo, ferr, sizeof(ferr)))) {
 			p_err("--fill: %s", ferr);
-			return EX_FAIL;
+			return CLI_EX_FAIL;
 		}
 		recorder_set_hook(s->r, livefill_hook, s->lf);
 	}
@@ -634,16 +613,16 @@ static int session_prepare(struct session *s)
 	if ((err = trc_collector_open(&s->c, &co, &stage))) {
 		p_err("failed to %s BPF collector: %s%s", stage, strerror(-err),
 		      verbose ? "" : " (run with -v for libbpf's and the verifier's log)");
-		return err == -EPERM || err == -EACCES ? EX_PERM : EX_FAIL;
+		return err == -EPERM || err == -EACCES ? CLI_EX_PERM : CLI_EX_FAIL;
 	}
 	recorder_set_collector(s->r, s->c);
 	s->prev_drops = calloc(trc_collector_ncpus(s->c), sizeof(*s->prev_drops));
 	if (!s->prev_drops || (err = write_metadata(s->r, s->argc, s->argv, o, trc_collector_ncpus(s->c),
 						    trc_collector_ring_bytes(s->c)))) {
 		p_err("writing %s: %s", s->out, strerror(s->prev_drops ? -err : ENOMEM));
-		return EX_FAIL;
+		return CLI_EX_FAIL;
 	}
-	return EX_OK_;
+	return CLI_EX_OK;
 }
 
 /* Start the command suspended: it is traced from its first instruction after exec. */
@@ -660,13 +639,13 @@ static int session_spawn(struct session *s)
 	if ((err = tracee_spawn(&s->child, s->cmdpath, s->o.cmd, s->nice0, uid, gid,
 				pw ? pw->pw_name : NULL))) {
 		p_err("cannot start %s: %s", s->o.cmd[0], strerror(-err));
-		return EX_FAIL;
+		return CLI_EX_FAIL;
 	}
 	if ((err = trc_collector_trace_pid(s->c, s->child.pid))) {
 		p_err("cannot trace %s: %s", s->o.cmd[0], strerror(-err));
-		return EX_FAIL;
+		return CLI_EX_FAIL;
 	}
-	return EX_OK_;
+	return CLI_EX_OK;
 }
 
 /* Attach, then add the running targets (their new children are followed from now on) and
@@ -680,22 +659,22 @@ static int session_start(struct session *s)
 	if ((err = trc_collector_attach(s->c))) {
 		p_err("failed to attach BPF programs: %s%s", strerror(-err),
 		      verbose ? "" : " (run with -v for details)");
-		return EX_FAIL;
+		return CLI_EX_FAIL;
 	}
 	s->attached = 1;
 	if ((err = outfile_commit(&s->of))) { /* --force: the new trace takes FILE's name now */
 		p_err("cannot replace %s: %s", s->out, strerror(-err));
-		return EX_FAIL;
+		return CLI_EX_FAIL;
 	}
 	if (o->all && (err = tracee_snapshot_all(getpid(), now_ns(CLOCK_MONOTONIC), recorder_thread, s->r))) {
 		p_err("writing %s: %s", s->out, strerror(-err));
-		return EX_FAIL;
+		return CLI_EX_FAIL;
 	}
 	if (o->pids) {
 		err = o->inject_attach ? -EIO : trace_existing(s->c, s->r, s->pids, s->npids);
 		if (err) {
 			p_err("cannot set up tracing of --pid %s: %s", o->pids, strerror(-err));
-			return EX_FAIL;
+			return CLI_EX_FAIL;
 		}
 	}
 	if (o->cmd) {
@@ -707,25 +686,25 @@ static int session_start(struct session *s)
 		if ((err = tracee_release(&s->child))) {
 			s->child.pid = 0;
 			p_err("cannot run %s: %s", o->cmd[0], strerror(-err));
-			return err == -ENOENT ? EX_NOCMD : err == -EACCES ? EX_NOEXEC : EX_FAIL;
+			return err == -ENOENT ? CLI_EX_NOCMD : err == -EACCES ? CLI_EX_NOEXEC : CLI_EX_FAIL;
 		}
 	}
 	if (!o->quiet)
 		fprintf(stderr, "%s: tracing %s%s, writing %s (Ctrl-C to stop)\n", prog,
 			o->all ? "all processes" : o->pids ? "pid " : o->cmd[0], o->pids ? o->pids : "",
 			s->out);
-	return EX_OK_;
+	return CLI_EX_OK;
 }
 
 /* Once a second: flush a block, --stats, and stop when every --pid target exited.
- * Returns 1 to stop, 0 to go on, or EX_FAIL after printing. */
+ * Returns 1 to stop, 0 to go on, or CLI_EX_FAIL after printing. */
 static int session_tick(struct session *s)
 {
 	int err;
 
 	if ((err = trz_writer_flush(s->w))) {
 		p_err("writing %s: %s", s->out, strerror(-err));
-		return EX_FAIL;
+		return CLI_EX_FAIL;
 	}
 	if (s->o.stats)
 		print_stats_line(s->c, s->r, &s->prev_ev, s->prev_drops);
@@ -738,7 +717,7 @@ static int session_tick(struct session *s)
 }
 
 /* Consume until told to stop: the command exits, --pid targets all exit, --duration,
- * SIGINT/SIGTERM.  Returns EX_OK_ or EX_FAIL (printed). */
+ * SIGINT/SIGTERM.  Returns CLI_EX_OK or CLI_EX_FAIL (printed). */
 static int session_loop(struct session *s)
 {
 	uint64_t next_tick, now;
@@ -754,17 +733,17 @@ static int session_loop(struct session *s)
 			livefill_drain(s->lf, fill_sink, s->r); /* write errors show in recorder_error() */
 		if (recorder_error(s->r)) {
 			p_err("writing %s: %s", s->out, strerror(-recorder_error(s->r)));
-			return EX_FAIL;
+			return CLI_EX_FAIL;
 		}
 		if (err < 0 && err != -EINTR) {
 			p_err("reading the ring buffers: %s", strerror(-err));
-			return EX_FAIL;
+			return CLI_EX_FAIL;
 		}
 		now = now_ns(CLOCK_MONOTONIC);
 		if (now >= next_tick) {
 			next_tick += 1000000000ull;
 			if ((t = session_tick(s)))
-				return t == 1 ? EX_OK_ : t;
+				return t == 1 ? CLI_EX_OK : t;
 		}
 		if (s->o.duration > 0 && now - s->t0 >= (uint64_t)(s->o.duration * 1e9))
 			break;
@@ -773,7 +752,7 @@ static int session_loop(struct session *s)
 			break;
 		}
 	}
-	return EX_OK_;
+	return CLI_EX_OK;
 }
 
 /* The end-of-run report: the summary (unless -q), the invariant warning exactly once (also
@@ -800,37 +779,34 @@ static int session_finish(struct session *s, int rc)
 	int err, cerr;
 
 	trc_collector_detach(s->c);
-	for (int i = 0; s->child.pid > 0 && !s->child_done && s->child.go_fd < 0 && i < 30; i++) {
+	for (int i = 0; exiting && s->child.pid > 0 && !s->child_done && s->child.go_fd < 0 && i < 30;
+	     i++) {
 		/* stopped by a signal: the command usually got it too (same terminal) */
 		if (waitpid(s->child.pid, &s->status, WNOHANG) == s->child.pid)
 			s->child_done = 1;
 		else
 			usleep(10000);
 	}
-	err = rc == EX_FAIL && recorder_error(s->r) ? recorder_error(s->r) : recorder_finish(s->r, &sum);
-	if (s->lf && !err && rc != EX_FAIL)
+	err = rc == CLI_EX_FAIL && recorder_error(s->r) ? recorder_error(s->r) : recorder_finish(s->r, &sum);
+	if (s->lf && !err && rc != CLI_EX_FAIL)
 		err = livefill_finish(s->lf, fill_sink, s->r);
 	if (!err)
 		err = write_accounting(s->r, &sum);
-	if (err && rc != EX_FAIL) {
+	if (err && rc != CLI_EX_FAIL) {
 		p_err("writing %s: %s", s->out, strerror(-err));
-		rc = EX_FAIL;
+		rc = CLI_EX_FAIL;
 	}
 	secs = s->t0 ? (now_ns(CLOCK_MONOTONIC) - s->t0) / 1e9 : 0.0;
 	cerr = trz_writer_close(s->w);
 	s->w = NULL;
-	if (cerr && rc != EX_FAIL) {
+	if (cerr && rc != CLI_EX_FAIL) {
 		p_err("writing %s: %s", s->out, strerror(-cerr));
-		rc = EX_FAIL;
+		rc = CLI_EX_FAIL;
 	}
 	if (!err)
 		session_report(s, &sum, secs);
-	if (rc == EX_OK_ && s->child_done) {
-		if (!s->o.quiet)
-			fprintf(stderr, "%s: %s exited with status %d\n", prog, s->o.cmd[0],
-				child_status(s->status));
-		rc = child_status(s->status);
-	}
+	if (rc == CLI_EX_OK && s->child.pid > 0 && s->child.go_fd < 0)
+		rc = command_outcome(&s->o, s->child.pid, s->child_done, s->status, exiting);
 	return rc;
 }
 
@@ -848,6 +824,7 @@ static void session_free(struct session *s)
 	}
 	free(s->prev_drops);
 	free(s->pids);
+	free(s->o.pid_list);
 }
 
 int main(int argc, char **argv)
@@ -860,20 +837,22 @@ int main(int argc, char **argv)
 
 	/* Options */
 	rc = parse_opts(argc, argv, &s.o);
-	if (rc)
-		return rc == 1 ? 0 : rc;
+	if (rc) {
+		free(s.o.pid_list);
+		return rc < 0 ? CLI_EX_OK : rc;
+	}
 	s.argc = argc;
 	s.argv = argv;
 
 	/* Preconditions, output, BPF load; the command started suspended */
 	rc = session_prepare(&s);
-	if (rc == EX_OK_ && s.o.cmd)
+	if (rc == CLI_EX_OK && s.o.cmd)
 		rc = session_spawn(&s);
 
 	/* Attach and trace; from attach on, every way out goes through session_finish() */
-	if (rc == EX_OK_)
+	if (rc == CLI_EX_OK)
 		rc = session_start(&s);
-	if (rc == EX_OK_)
+	if (rc == CLI_EX_OK)
 		rc = session_loop(&s);
 	if (s.attached)
 		rc = session_finish(&s, rc);
