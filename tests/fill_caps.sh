@@ -48,7 +48,7 @@ check "--max-synth 7000: gaps 1 and 2 filled" \
 # 4. bad values
 for v in 0 -1 1.5 abc 268435457; do
   "$fill" --max-gap "$v" "$d/g3.trz" -o "$d/x.trz" 2>"$d/err"
-  check "--max-gap $v: usage error" $([ $? = 2 ] && grep -q "bad --max-gap" "$d/err"; echo $?) "$(cat "$d/err")"
+  check "--max-gap $v: usage error" $([ $? = 2 ] && grep -q "invalid --max-gap" "$d/err"; echo $?) "$(cat "$d/err")"
   [ -e "$d/x.trz" ] && { check "--max-gap $v: no output" 1 ""; rm -f "$d/x.trz"; }
 done
 "$fill" --max-synth 0 "$d/g3.trz" -o "$d/x.trz" 2>"$d/err"
