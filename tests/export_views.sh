@@ -140,9 +140,9 @@ check "--force replaces it" $? ""
 n=$("$dump" -q --export chrome-json -o - "$d/t.trz" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["traceEvents"]))')
 check "-o - streams valid JSON to stdout ($n events)" $([ "${n:-0}" -gt 1000 ]; echo $?) "$n"
 "$dump" --export chrome-json "$d/t.trz" >/dev/null 2>&1
-check "--export chrome-json without -o: usage error 64" $([ $? -eq 64 ]; echo $?) ""
+check "--export chrome-json without -o: usage error 2" $([ $? -eq 2 ]; echo $?) ""
 "$dump" --svg "$d/x.svg" --stats "$d/t.trz" >/dev/null 2>&1
-check "--svg with --stats: usage error 64" $([ $? -eq 64 ]; echo $?) ""
+check "--svg with --stats: usage error 2" $([ $? -eq 2 ]; echo $?) ""
 "$dump" -q --export chrome-json -o "$d/missing.json" "$d/nonexistent.trz" 2>/dev/null
 check "missing trace: exit 1, no output left" $([ $? -eq 1 ] && [ ! -e "$d/missing.json" ]; echo $?) ""
 
