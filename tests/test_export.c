@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "common/pb.h"
+#include "dump/dump.h"
 #include "dump/export.h"
 
 /* ---- pb ---------------------------------------------------------------------------------- */
@@ -376,6 +377,40 @@ static void test_tl_late_synth_and_cpu_gaps(void **state)
 	free(b);
 }
 
+/* Time order (dump_order) keeps a gap whose start is unknown (a thread's first events lost)
+ * before its synthetic events and its thread's next event, as in the file. */
+static int order_emit(void *ctx, const struct trz_record *rec)
+{
+	char *s = ctx;
+	size_t n = strlen(s);
+
+	s[n] = rec->kind == TRZ_REC_GAP ? 'G' : rec->kind == TRZ_REC_SYNTH ? 's' : 'e';
+	s[n + 1] = 0;
+	return 0;
+}
+
+static void test_order_unknown_start_gap(void **state)
+{
+	struct dump_order *o = dump_order_new(1000000000ull, 1000);
+	struct trz_record g = gap(9, 1, 2, 0, 5000);
+	struct trz_record r[] = {
+		ev(7, 1000, 0, TRZ_ENTRY, 0), ev(7, 6000, 0, TRZ_EXIT, 0), /* another thread, later */
+		g, syn(9, 3000, 1, TRZ_ENTRY, 1), syn(9, 4000, 1, TRZ_EXIT, 1),
+		ev(9, 5000, 3, TRZ_ENTRY, 0),
+	};
+	char got[16] = "";
+
+	(void)state;
+	assert_non_null(o);
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(dump_order_push(o, &r[i], order_emit, got), 0);
+	assert_int_equal(dump_order_drain(o, order_emit, got), 0);
+	assert_string_equal(got, "Gessee"); /* without the fix: "esseeG" */
+	uint64_t worst;
+	assert_int_equal(dump_order_late(o, &worst), 0);
+	dump_order_free(o);
+}
+
 /* export_clean_str keeps valid UTF-8, replaces the rest */
 static void test_clean_str(void **state)
 {
@@ -396,6 +431,7 @@ int main(void)
 		cmocka_unit_test(test_tl_gap_filled),
 		cmocka_unit_test(test_tl_gap_unfilled),
 		cmocka_unit_test(test_tl_late_synth_and_cpu_gaps),
+		cmocka_unit_test(test_order_unknown_start_gap),
 		cmocka_unit_test(test_clean_str),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

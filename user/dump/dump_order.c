@@ -128,7 +128,11 @@ int dump_order_push(struct dump_order *o, const struct trz_record *rec, dump_emi
 	uint64_t key = dump_record_ts(rec);
 	int err;
 
-	if (!key || rec->kind == TRZ_REC_META || rec->kind == TRZ_REC_STATE)
+	if (rec->kind == TRZ_REC_GAP && !rec->gap.t_start_ns)
+		/* a gap whose start is unknown (a thread's first events lost): where it is in the
+		 * file, before its synthetic events and its thread's next event */
+		key = o->have_out ? o->last_out : 1;
+	else if (!key || rec->kind == TRZ_REC_META || rec->kind == TRZ_REC_STATE)
 		key = o->max_key;
 	if (key > o->max_key)
 		o->max_key = key;
