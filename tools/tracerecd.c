@@ -77,7 +77,9 @@ static const char usage_text[] =
 	"\n"
 	"Options:\n"
 	"  -o, --output=FILE        trace file, created new, mode 0600, as the invoking user\n"
-	"                           under sudo (default: tracerec-YYYYmmdd-HHMMSS.trz)\n"
+	"                           under sudo; - is standard output (a pipe), and then\n"
+	"                           COMMAND's standard output goes to standard error\n"
+	"                           (default: tracerec-YYYYmmdd-HHMMSS.trz)\n"
 	"      --force              replace an existing FILE (a regular file or symbolic\n"
 	"                           link: a new file is renamed over it)\n"
 	"  -b, --buffer-size=SIZE   ring buffer per CPU, K/M/G suffixes (default: 8M)\n"
@@ -199,12 +201,21 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		o->cmd = argv + optind;
 	if (!!o->pids + o->all + !!o->cmd != 1)
 		return cli_usage("choose exactly one of --pid PID, --all or -- COMMAND");
+	if (o->out && !strcmp(o->out, "-") && isatty(STDOUT_FILENO))
+		return cli_usage("-o -: standard output is a terminal; pipe the trace "
+				 "(| tracerec-dump -) or redirect it");
 	return 0;
 }
 
 static void on_signal(int sig)
 {
 	exiting = sig;
+}
+
+/* Not SIG_IGN: a handler, so that a -- COMMAND gets the default SIGPIPE back at exec. */
+static void on_sigpipe(int sig)
+{
+	(void)sig;
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -285,6 +296,25 @@ static uint64_t now_ns(clockid_t clk)
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
+/* -o -: the trace goes to standard output through a private descriptor, and fd 1 becomes
+ * stderr, so that nothing else (a -- COMMAND inherits fd 1, as under perf record -o -) writes
+ * into the trace stream.  The descriptor is close-on-exec: the command never gets it. */
+static int trace_to_stdout(struct outfile *of, char *name, size_t size)
+{
+	int fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+
+	if (fd < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+		int err = -errno;
+
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	of->fd = fd;
+	snprintf(name, size, "standard output");
+	return 0;
+}
+
 /* Create the output file new (user/common/outfile.h: O_EXCL|O_NOFOLLOW, 0600, with the invoking
  * user's rights under sudo; --force writes a temporary renamed over FILE once tracing started). */
 static int open_output(struct opts *o, struct outfile *of, char *name, size_t size,
@@ -303,8 +333,10 @@ static int open_output(struct opts *o, struct outfile *of, char *name, size_t si
 		localtime_r(&t, &tm);
 		strftime(name, size, "tracerec-%Y%m%d-%H%M%S.trz", &tm);
 	}
-	err = outfile_open(of, name, o->force ? OUTFILE_FORCE : 0);
+	err = outfile_open(of, name, OUTFILE_STDOUT_OK | (o->force ? OUTFILE_FORCE : 0));
 	if (err)
+		return err;
+	if (of->is_stdout && (err = trace_to_stdout(of, name, size)))
 		return err;
 	*w = trz_writer_fdopen(of->fd, &wo);
 	if (!*w) {
@@ -583,6 +615,8 @@ static int session_prepare(struct session *s)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_sigpipe; /* a reader of -o - that goes away: EPIPE, a clean stop */
+	sigaction(SIGPIPE, &sa, NULL);
 
 	/* Output file */
 	if ((err = open_output(o, &s->of, s->out, sizeof(s->out), &s->w))) {
@@ -759,9 +793,6 @@ static int session_loop(struct session *s)
  * with -q and with --fill), the live fill summary. */
 static void session_report(struct session *s, struct recorder_summary *sum, double secs)
 {
-	struct stat st;
-
-	sum->bytes = stat(s->out, &st) == 0 ? (uint64_t)st.st_size : 0;
 	if (!s->o.quiet)
 		print_summary(sum, secs, s->out); /* says "VIOLATED" itself */
 	else if (!sum->cpu_ok || sum->threads_bad)
@@ -797,7 +828,9 @@ static int session_finish(struct session *s, int rc)
 		rc = CLI_EX_FAIL;
 	}
 	secs = s->t0 ? (now_ns(CLOCK_MONOTONIC) - s->t0) / 1e9 : 0.0;
-	cerr = trz_writer_close(s->w);
+	cerr = trz_writer_flush(s->w);
+	sum.bytes = trz_writer_bytes(s->w); /* all of it: close adds nothing after a flush */
+	cerr = trz_writer_close(s->w) ?: cerr;
 	s->w = NULL;
 	if (cerr && rc != CLI_EX_FAIL) {
 		p_err("writing %s: %s", s->out, strerror(-cerr));
