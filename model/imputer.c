@@ -99,3 +99,4 @@ int imputer_new(struct imputer **out, const struct imputer_spec *s)
 	imputer_free(ngram);
 	return rc;
 }
+

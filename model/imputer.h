@@ -30,6 +30,12 @@ struct imputer_ops {
 	 * conf: (B, L) confidences written at missing positions (may be NULL). */
 	int (*fill)(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf, int B,
 		    int L, uint64_t seed);
+	/* fill() that also scores: logp (B, L, V) gets, at every missing position (b, l), the
+	 * log-probability of each id 0..V-1 there (row logp[(b * L + l) * V ..]; rows of observed
+	 * positions are left alone).  The ids written to seq are fill()'s answer.  May be NULL:
+	 * imputer_fill_scores() then derives scores from fill()'s answer and confidence. */
+	int (*scores)(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf,
+		      float *logp, int B, int L, uint64_t seed);
 	/* Give fill() n cores for threads of its own (may be NULL: it has none). */
 	void (*set_threads)(struct imputer *im, int n);
 	void (*free)(struct imputer *im);
@@ -47,6 +53,20 @@ static inline int imputer_fill(struct imputer *im, int32_t *seq, const uint8_t *
 {
 	return im->ops->fill(im, seq, known, conf, B, L, seed);
 }
+
+/* Lowest log-probability an imputer reports for an id it cannot rule out (smoothing floor). */
+#define IMPUTER_LOGP_FLOOR (-30.0f)
+
+/* Per-position scores of an answer alone: id seq gets log(c), every other id of 1..V-1 an even
+ * share of 1 - c (c = conf clamped to [0.01, 0.99]; 0.5 without conf), id 0 the floor.  Fills
+ * the rows of logp (B, L, V) at missing positions.  The fallback of imputer_fill_scores(). */
+void imputer_logp_from_answer(const int32_t *seq, const uint8_t *known, const float *conf,
+			      float *logp, int B, int L, int V);
+
+/* imputer_fill() plus per-position log-probabilities over the vocabulary (struct imputer_ops
+ * scores): what constrained decoding (model/constrain.h) chooses from.  conf may be NULL. */
+int imputer_fill_scores(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf,
+			float *logp, int B, int L, uint64_t seed);
 
 static inline void imputer_free(struct imputer *im)
 {

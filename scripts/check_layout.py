@@ -45,8 +45,8 @@ ALLOWED = {
     "tools": None,                                   # the mains: anything
 }
 # The model headers user/ may include; the rest of model/ is internal to it.
-MODEL_PUBLIC = {"imputer.h", "vocab.h", "ngram/ngram.h", "ngram/hybrid.h", "sssd/sssd.h",
-                "metrics/metrics.h", "metrics/masks.h"}
+MODEL_PUBLIC = {"imputer.h", "vocab.h", "constrain.h", "ngram/ngram.h", "ngram/hybrid.h",
+                "sssd/sssd.h", "metrics/metrics.h", "metrics/masks.h"}
 GENERATED = {"collector.skel.h",                    # bpftool gen skeleton, in the build dir
              "vmlinux.h"}                           # vmlinux/ARCH/, scripts/gen_vmlinux_h.sh
 

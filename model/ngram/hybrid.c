@@ -27,15 +27,17 @@ static int trusted(const struct hybrid *h, const struct ngram_info *in)
 
 /* Rows with an untrusted position go through the other imputer, compacted into one batch. */
 static int fill_other(struct hybrid *h, int32_t *seq, const uint8_t *known, float *conf,
-		      int B, int L, const struct ngram_info *info, const int32_t *orig,
-		      uint64_t seed)
+		      float *logp, int B, int L, const struct ngram_info *info,
+		      const int32_t *orig, uint64_t seed)
 {
+	size_t V = (size_t)h->base.V, Vo = (size_t)h->other->V;   /* Vo <= V */
 	int32_t *s2 = malloc((size_t)B * L * sizeof(*s2));
 	uint8_t *k2 = malloc((size_t)B * L);
 	float *c2 = conf ? malloc((size_t)B * L * sizeof(*c2)) : NULL;
+	float *l2 = logp ? malloc((size_t)B * L * Vo * sizeof(*l2)) : NULL;
 	int *rows = malloc(B * sizeof(*rows)), n = 0, err = 0;
 
-	if (!s2 || !k2 || !rows || (conf && !c2)) {
+	if (!s2 || !k2 || !rows || (conf && !c2) || (logp && !l2)) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -52,7 +54,8 @@ static int fill_other(struct hybrid *h, int32_t *seq, const uint8_t *known, floa
 		rows[n++] = r;
 	}
 	if (n)
-		err = imputer_fill(h->other, s2, k2, c2, n, L, seed);
+		err = logp ? imputer_fill_scores(h->other, s2, k2, c2, l2, n, L, seed)
+			   : imputer_fill(h->other, s2, k2, c2, n, L, seed);
 	for (int j = 0; !err && j < n; j++) {
 		const size_t o = (size_t)rows[j] * L, o2 = (size_t)j * L;
 
@@ -62,18 +65,23 @@ static int fill_other(struct hybrid *h, int32_t *seq, const uint8_t *known, floa
 			seq[o + i] = s2[o2 + i];
 			if (conf)
 				conf[o + i] = c2[o2 + i];
+			for (size_t v = 0; logp && v < V; v++)
+				logp[(o + i) * V + v] = v < Vo ? l2[(o2 + i) * Vo + v]
+							       : IMPUTER_LOGP_FLOOR;
 		}
 	}
 out:
 	free(s2);
 	free(k2);
 	free(c2);
+	free(l2);
 	free(rows);
 	return err;
 }
 
-static int hybrid_fill(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf,
-		       int B, int L, uint64_t seed)
+/* Scores: the n-gram's where its answer is kept, the other imputer's elsewhere. */
+static int hybrid_scores(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf,
+			 float *logp, int B, int L, uint64_t seed)
 {
 	struct hybrid *h = (struct hybrid *)im;
 	struct ngram_info *info = malloc((size_t)B * L * sizeof(*info) + 1);
@@ -85,13 +93,19 @@ static int hybrid_fill(struct imputer *im, int32_t *seq, const uint8_t *known, f
 		goto out;
 	}
 	memcpy(orig, seq, (size_t)B * L * sizeof(*orig));
-	err = ngram_fill_detail(h->ngram, seq, known, conf, B, L, info);
+	err = ngram_fill_scores(h->ngram, seq, known, conf, logp, B, L, info);
 	if (!err && h->other)
-		err = fill_other(h, seq, known, conf, B, L, info, orig, seed);
+		err = fill_other(h, seq, known, conf, logp, B, L, info, orig, seed);
 out:
 	free(info);
 	free(orig);
 	return err;
+}
+
+static int hybrid_fill(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf,
+		       int B, int L, uint64_t seed)
+{
+	return hybrid_scores(im, seq, known, conf, NULL, B, L, seed);
 }
 
 static void hybrid_set_threads(struct imputer *im, int n)
@@ -116,6 +130,7 @@ static void hybrid_free(struct imputer *im)
 static const struct imputer_ops hybrid_ops = {
 	.name = "hybrid",
 	.fill = hybrid_fill,
+	.scores = hybrid_scores,
 	.set_threads = hybrid_set_threads,
 	.free = hybrid_free,
 };
@@ -125,6 +140,7 @@ static const struct imputer_ops hybrid_ops_reentrant = {
 	.name = "hybrid",
 	.flags = IMPUTER_REENTRANT,
 	.fill = hybrid_fill,
+	.scores = hybrid_scores,
 	.free = hybrid_free,
 };
 

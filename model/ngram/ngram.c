@@ -2,6 +2,7 @@
 #include "ngram/ngram.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@ struct ngram {
 	int kmax;
 	int64_t maxlen;      /* longest training sequence: longer patterns cannot match */
 	int32_t top;         /* most frequent id */
+	float *prior;        /* (V) unigram probabilities, add-one smoothed (scores) */
 };
 
 /* A match set: starts of the voted spans in text. */
@@ -120,6 +122,7 @@ static void ngram_free(struct imputer *im)
 		return;
 	free(ng->text);
 	free(ng->sa);
+	free(ng->prior);
 	free(ng);
 }
 
@@ -130,10 +133,18 @@ static int ngram_fill(struct imputer *im, int32_t *seq, const uint8_t *known, fl
 	return ngram_fill_detail(im, seq, known, conf, B, L, NULL);
 }
 
+static int ngram_scores(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf,
+			float *logp, int B, int L, uint64_t seed)
+{
+	(void)seed;
+	return ngram_fill_scores(im, seq, known, conf, logp, B, L, NULL);
+}
+
 static const struct imputer_ops ngram_ops = {
 	.name = "ngram",
 	.flags = IMPUTER_REENTRANT,
 	.fill = ngram_fill,
+	.scores = ngram_scores,
 	.free = ngram_free,
 };
 
@@ -179,6 +190,8 @@ static int load_text(struct ngram *ng, const struct corpus *c, int V)
 	for (int v = 1; v < V; v++)
 		if (cnt[v] > cnt[ng->top])
 			ng->top = v;
+	for (int v = 1; v < V; v++)
+		ng->prior[v] = (float)((double)(cnt[v] + 1) / (double)(total - cnt[0] + V - 1));
 	free(cnt);
 	return 0;
 }
@@ -202,6 +215,14 @@ struct imputer *ngram_new(const struct corpus *train, int V, int kmax)
 	ng->base.V = V;
 	ng->base.window = NGRAM_WINDOW;
 	ng->kmax = kmax > 0 ? kmax : NGRAM_KMAX_DEFAULT;
+	ng->prior = calloc(V, sizeof(*ng->prior));
+	if (!ng->prior) {
+		free(ng);
+		errno = ENOMEM;
+		return NULL;
+	}
+	for (int v = 1; v < V; v++)
+		ng->prior[v] = 1.0f / (float)(V - 1);
 	if (train->n == 0) {
 		ng->top = 1;
 		return &ng->base;
@@ -316,14 +337,41 @@ static int64_t vote_span(const struct ngram *ng, struct matches *m, int G)
 	return best_q;
 }
 
-/* Write the span at text q into out[0..G), with per-position agreement into conf. */
-static void emit_span(const struct ngram *ng, const struct matches *m, int64_t q, int G,
-		      int32_t *out, float *conf, struct ngram_info *info, int how, int kl, int kr)
+/* Scratch for one fill call. */
+struct scratch {
+	struct matches m;
+	int64_t *votes;      /* (V) */
+};
+
+/* Scores of one position from its votes (V counts, tot their sum): the share of the votes
+ * smoothed with one vote spread as the unigram prior, log; id 0 gets the floor. */
+static void votes_logp(const struct ngram *ng, const int64_t *votes, int64_t tot, float *row)
+{
+	int V = ng->base.V;
+
+	row[0] = IMPUTER_LOGP_FLOOR;
+	for (int v = 1; v < V; v++) {
+		float l = logf(((float)votes[v] + ng->prior[v]) / ((float)tot + 1.0f));
+		row[v] = l > IMPUTER_LOGP_FLOOR ? l : IMPUTER_LOGP_FLOOR;
+	}
+}
+
+/* Write the span at text q into out[0..G), with per-position agreement into conf and, when
+ * logp is not NULL, per-position scores from the ids all matches have there (G rows of V). */
+static void emit_span(const struct ngram *ng, struct scratch *sc, const struct matches *m,
+		      int64_t q, int G, int32_t *out, float *conf, float *logp,
+		      struct ngram_info *info, int how, int kl, int kr)
 {
 	for (int i = 0; i < G; i++) {
 		int32_t id = ng->text[q + i];
 		int agree = 0;
 
+		if (logp) {
+			memset(sc->votes, 0, ng->base.V * sizeof(*sc->votes));
+			for (int j = 0; j < m->n; j++)
+				sc->votes[ng->text[m->q[j] + i]]++;
+			votes_logp(ng, sc->votes, m->n, logp + (size_t)i * ng->base.V);
+		}
 		out[i] = id;
 		if (conf) {
 			for (int j = 0; j < m->n; j++)
@@ -339,11 +387,6 @@ static void emit_span(const struct ngram *ng, const struct matches *m, int64_t q
 	}
 }
 
-/* Scratch for one fill call. */
-struct scratch {
-	struct matches m;
-	int64_t *votes;      /* (V) */
-};
 
 static int valid_id(const struct ngram *ng, int32_t id)
 {
@@ -384,7 +427,7 @@ static int32_t vote_next(const struct ngram *ng, struct scratch *sc, const int32
 
 /* Phase 3/4: position by position; ok[j] tells which row ids may serve as context. */
 static void fill_steps(const struct ngram *ng, struct scratch *sc, int32_t *row, uint8_t *ok,
-		       int L, int a, int b, float *conf, struct ngram_info *info)
+		       int L, int a, int b, float *conf, float *logp, struct ngram_info *info)
 {
 	int backward = (a == 0 || !ok[a - 1]) && b < L && ok[b];
 
@@ -402,6 +445,17 @@ static void fill_steps(const struct ngram *ng, struct scratch *sc, int32_t *row,
 				       backward ? -1 : 1, &share, &support);
 		row[i] = id ? id : ng->top;
 		ok[i] = 1;
+		if (logp) {
+			float *lr = logp + (size_t)i * ng->base.V;
+			int64_t tot = 0;
+
+			for (int v = 1; id && v < ng->base.V; v++)
+				tot += sc->votes[v];
+			if (id)
+				votes_logp(ng, sc->votes, tot, lr);
+			for (int v = 0; !id && v < ng->base.V; v++)
+				lr[v] = v ? logf(ng->prior[v]) : IMPUTER_LOGP_FLOOR;
+		}
 		if (conf)
 			conf[i] = id ? share : 0;
 		if (info) {
@@ -415,7 +469,7 @@ static void fill_steps(const struct ngram *ng, struct scratch *sc, int32_t *row,
 
 /* One gap [a, b) of a row: phases 1-4 of ngram.h. */
 static void fill_gap(const struct ngram *ng, struct scratch *sc, int32_t *row, uint8_t *ok,
-		     int L, int a, int b, float *conf, struct ngram_info *info)
+		     int L, int a, int b, float *conf, float *logp, struct ngram_info *info)
 {
 	int G = b - a, al = 0, ar = 0;
 	struct matches *m = &sc->m;
@@ -434,7 +488,9 @@ static void fill_gap(const struct ngram *ng, struct scratch *sc, int32_t *row, u
 				continue;
 			find_spans(ng, row + a - kl, kl, row + b, kr, G, m);
 			if (m->n > 0) {
-				emit_span(ng, m, vote_span(ng, m, G), G, row + a, conf ? conf + a : NULL,
+				emit_span(ng, sc, m, vote_span(ng, m, G), G, row + a,
+					  conf ? conf + a : NULL,
+					  logp ? logp + (size_t)a * ng->base.V : NULL,
 					  info ? info + a : NULL, NGRAM_SPAN2, kl, kr);
 				goto done;
 			}
@@ -449,7 +505,9 @@ static void fill_gap(const struct ngram *ng, struct scratch *sc, int32_t *row, u
 			find_spans(ng, side == 0 ? row + a - k : NULL, side == 0 ? k : 0,
 				   side == 1 ? row + b : NULL, side == 1 ? k : 0, G, m);
 			if (m->n > 0) {
-				emit_span(ng, m, vote_span(ng, m, G), G, row + a, conf ? conf + a : NULL,
+				emit_span(ng, sc, m, vote_span(ng, m, G), G, row + a,
+					  conf ? conf + a : NULL,
+					  logp ? logp + (size_t)a * ng->base.V : NULL,
 					  info ? info + a : NULL, NGRAM_SPAN1, side == 0 ? k : 0,
 					  side == 1 ? k : 0);
 				goto done;
@@ -457,7 +515,7 @@ static void fill_gap(const struct ngram *ng, struct scratch *sc, int32_t *row, u
 		}
 	}
 steps:
-	fill_steps(ng, sc, row, ok, L, a, b, conf, info);
+	fill_steps(ng, sc, row, ok, L, a, b, conf, logp, info);
 done:
 	for (int i = a; i < b; i++)
 		ok[i] = 0; /* imputed ids are not context for later gaps */
@@ -465,6 +523,12 @@ done:
 
 int ngram_fill_detail(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf,
 		      int B, int L, struct ngram_info *info)
+{
+	return ngram_fill_scores(im, seq, known, conf, NULL, B, L, info);
+}
+
+int ngram_fill_scores(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf,
+		      float *logp, int B, int L, struct ngram_info *info)
 {
 	struct ngram *ng = (struct ngram *)im;
 	struct scratch sc = { 0 };
@@ -486,6 +550,7 @@ int ngram_fill_detail(struct imputer *im, int32_t *seq, const uint8_t *known, fl
 		const uint8_t *kn = known + (int64_t)r * L;
 		float *cr = conf ? conf + (int64_t)r * L : NULL;
 		struct ngram_info *ir = info ? info + (int64_t)r * L : NULL;
+		float *lr = logp ? logp + (size_t)r * L * im->V : NULL;
 
 		for (int i = 0; i < L; i++) {
 			ok[i] = kn[i] && valid_id(ng, row[i]);
@@ -501,7 +566,7 @@ int ngram_fill_detail(struct imputer *im, int32_t *seq, const uint8_t *known, fl
 			}
 			while (b < L && !kn[b])
 				b++;
-			fill_gap(ng, &sc, row, ok, L, a, b, cr, ir);
+			fill_gap(ng, &sc, row, ok, L, a, b, cr, lr, ir);
 			a = b;
 		}
 	}

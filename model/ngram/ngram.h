@@ -54,6 +54,14 @@ struct imputer *ngram_new(const struct corpus *train, int V, int kmax);
 int ngram_fill_detail(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf,
 		      int B, int L, struct ngram_info *info);
 
+/* ngram_fill_detail() that also scores (struct imputer_ops scores): at each missing position,
+ * log((votes[v] + prior[v]) / (votes + 1)) over the ids the matches that decided it have there
+ * (the whole match set of a span match; the next-id votes of a position-by-position fill), prior
+ * = the corpus's add-one smoothed unigram distribution (alone where nothing matched).  logp
+ * (B, L, V) may be NULL. */
+int ngram_fill_scores(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf,
+		      float *logp, int B, int L, struct ngram_info *info);
+
 /* Number of occurrences of ids[0..k) in the training sequences (k <= kmax), for tests and
  * diagnostics. */
 int64_t ngram_count(const struct imputer *im, const int32_t *ids, int k);

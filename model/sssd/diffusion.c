@@ -178,7 +178,7 @@ static void decode(struct sssd_model *m, int32_t *ids, const uint8_t *known, flo
  * the network and reveals the most confident masked positions of every window so that
  * round s leaves gap * (1 - s/S) masked; the last round reveals the rest. */
 static int sample_absorb(struct sssd_model *m, const struct sssd_params *P, int32_t *ids,
-			 const uint8_t *known, float *conf, int B, int L, int steps)
+			 const uint8_t *known, float *conf, float *logp, int B, int L, int steps)
 {
 	size_t BL = (size_t)B * L, KBL = (size_t)m->K * BL;
 	int K = m->K, T = m->c.T, err;
@@ -226,6 +226,19 @@ static int sample_absorb(struct sssd_model *m, const struct sssd_params *P, int3
 			int bk = 1;
 
 			softmax_col(pbuf, m->out, j, BL, K);
+			if (logp) {   /* this round's distribution; kept by the round revealing j */
+				float *row = logp + j * (size_t)m->c.V;
+				double z = 0;   /* over the ids it may propose: 1..K-1 */
+
+				for (int k = 1; k < K; k++)
+					z += pbuf[k];
+				row[0] = IMPUTER_LOGP_FLOOR;
+				for (int k = 1; k < m->c.V; k++) {
+					float l = k < K && z > 0 ? (float)log(pbuf[k] / z)
+								 : IMPUTER_LOGP_FLOOR;
+					row[k] = l > IMPUTER_LOGP_FLOOR ? l : IMPUTER_LOGP_FLOOR;
+				}
+			}
 			for (int k = 2; k < K; k++)   /* id 0 is "unseen": never proposed */
 				if (pbuf[k] > pbuf[bk])
 					bk = k;
@@ -271,11 +284,32 @@ out:
 	return err;
 }
 
+int sssd_sample_scores(struct sssd_model *m, const struct sssd_params *P, int32_t *ids,
+		       const uint8_t *known, float *conf, float *logp, int B, int L, int steps,
+		       uint64_t *rng)
+{
+	float *c = conf;
+	int err;
+
+	if (m->c.objective == SSSD_OBJ_ABSORB || !logp)
+		return m->c.objective == SSSD_OBJ_ABSORB
+			       ? sample_absorb(m, P, ids, known, conf, logp, B, L, steps)
+			       : sssd_sample(m, P, ids, known, conf, B, L, steps, rng);
+	if (!c && !(c = malloc(sizeof(float) * ((size_t)B * L + 1))))
+		return -ENOMEM;
+	err = sssd_sample(m, P, ids, known, c, B, L, steps, rng);
+	if (!err)
+		imputer_logp_from_answer(ids, known, c, logp, B, L, m->c.V);
+	if (c != conf)
+		free(c);
+	return err;
+}
+
 int sssd_sample(struct sssd_model *m, const struct sssd_params *P, int32_t *ids,
 		const uint8_t *known, float *conf, int B, int L, int steps, uint64_t *rng)
 {
 	if (m->c.objective == SSSD_OBJ_ABSORB)
-		return sample_absorb(m, P, ids, known, conf, B, L, steps);
+		return sample_absorb(m, P, ids, known, conf, NULL, B, L, steps);
 
 	size_t BL = (size_t)B * L, KBL = (size_t)m->K * BL;
 	int T = m->c.T, S = steps <= 0 || steps >= T ? T : steps, ddim = S < T, err;

@@ -32,6 +32,7 @@ struct fillstate {
 	int32_t *cur;   /* (B, L) ids being filled */
 	uint8_t *done;  /* (B, L) observed or filled */
 	float *conf;
+	float *logp;    /* (B, L, V) scores, or NULL */
 	int B, L, W;
 };
 
@@ -98,8 +99,11 @@ static int run_jobs(struct sssd_imp *im, struct fillstate *f, const struct job *
 	int32_t *draws = malloc(S * cn * sizeof(int32_t));
 	uint8_t *kn = malloc(cn);
 	float *dconf = malloc(cn * sizeof(float));
+	size_t V = (size_t)im->base.V;
+	float *lp = f->logp ? malloc(cn * V * sizeof(float)) : NULL;
+	float *lsum = f->logp && S > 1 ? malloc(cn * V * sizeof(float)) : NULL;
 
-	if (!draws || !kn || !dconf) {
+	if (!draws || !kn || !dconf || (f->logp && (!lp || (S > 1 && !lsum)))) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -121,8 +125,10 @@ static int run_jobs(struct sssd_imp *im, struct fillstate *f, const struct job *
 			if (r == 0)   /* the proposals do not depend on the sample */
 				err = sssd_retrieve(im->m, im->ngram, draws, kn, nb, W);
 			if (!err)
-				err = sssd_sample(im->m, &im->m->e, draws + r * n, kn, dconf, nb, W,
-						  im->steps, &rng);
+				err = sssd_sample_scores(im->m, &im->m->e, draws + r * n, kn, dconf,
+							 lp, nb, W, im->steps, &rng);
+			for (size_t i = 0; lsum && !err && i < n * V; i++)   /* mean over samples */
+				lsum[i] = (r ? lsum[i] : 0.0f) + lp[i] / (float)S;
 		}
 		for (int k = 0; k < nb && !err; k++) {
 			const struct job *jb = &jobs[j0 + k];
@@ -131,6 +137,10 @@ static int run_jobs(struct sssd_imp *im, struct fillstate *f, const struct job *
 				size_t dst = (size_t)jb->b * f->L + l;
 				float c;
 
+				if (f->logp && !f->done[dst])
+					memcpy(f->logp + dst * V,
+					       (lsum ? lsum : lp) + ((size_t)k * W + (l - jb->s)) * V,
+					       V * sizeof(float));
 				vote(&f->cur[dst], &c, draws, dconf, (size_t)k * W + (l - jb->s), n, S);
 				if (f->conf)
 					f->conf[dst] = c;
@@ -142,14 +152,17 @@ out:
 	free(draws);
 	free(kn);
 	free(dconf);
+	free(lp);
+	free(lsum);
 	return err;
 }
 
-static int sssd_fill(struct imputer *imp, int32_t *seq, const uint8_t *known, float *conf, int B,
-		     int L, uint64_t seed)
+static int sssd_scores(struct imputer *imp, int32_t *seq, const uint8_t *known, float *conf,
+		       float *logp, int B, int L, uint64_t seed)
 {
 	struct sssd_imp *im = (struct sssd_imp *)imp;
-	struct fillstate f = { seq, NULL, conf, B, L, im->m->c.window > 0 ? im->m->c.window : L };
+	struct fillstate f = { seq, NULL, conf, logp, B, L,
+			       im->m->c.window > 0 ? im->m->c.window : L };
 	struct job *jobs;
 	int err = 0, nj;
 
@@ -168,6 +181,12 @@ out:
 	free(f.done);
 	free(jobs);
 	return err;
+}
+
+static int sssd_fill(struct imputer *imp, int32_t *seq, const uint8_t *known, float *conf, int B,
+		     int L, uint64_t seed)
+{
+	return sssd_scores(imp, seq, known, conf, NULL, B, L, seed);
 }
 
 static void sssd_imp_free(struct imputer *im)
@@ -189,6 +208,7 @@ static void sssd_imp_set_threads(struct imputer *im, int n)
 static const struct imputer_ops sssd_ops = {
 	.name = "sssd",
 	.fill = sssd_fill,
+	.scores = sssd_scores,
 	.set_threads = sssd_imp_set_threads,
 	.free = sssd_imp_free,
 };

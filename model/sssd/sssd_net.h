@@ -105,6 +105,12 @@ void sssd_encode(const struct sssd_model *m, float *x0, const int32_t *ids, cons
 /* Sample the missing positions of ids (B, L) in place with weights P; conf (B, L) may be NULL. */
 int sssd_sample(struct sssd_model *m, const struct sssd_params *P, int32_t *ids,
 		const uint8_t *known, float *conf, int B, int L, int steps, uint64_t *rng);
+/* sssd_sample() that also scores: logp (B, L, V) rows at missing positions get the model's
+ * log-probabilities there (absorbing state: the distribution of the round that revealed the
+ * position; other objectives: derived from the answer, imputer_logp_from_answer()). */
+int sssd_sample_scores(struct sssd_model *m, const struct sssd_params *P, int32_t *ids,
+		       const uint8_t *known, float *conf, float *logp, int B, int L, int steps,
+		       uint64_t *rng);
 /* Loss of one batch (train.c): ids, known (B, L), t (B), eps (K, BL).  backward != 0 also
  * accumulates gradients into m->g.  *acc (may be NULL): argmax accuracy of the x0 prediction
  * at the missing positions.  Returns -1 when out of memory (sssd_last_error() says so). */

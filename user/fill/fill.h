@@ -146,6 +146,25 @@ int fill_impute(struct fill_gap **gaps, int n, struct imputer *im, const struct 
  * 1 us apart), cpu/pid/tid of the gap, the gap id and the confidence. */
 void fill_make_synth(const struct fill_gap *g, uint64_t k, struct trz_synth *s);
 
+/* ---- the lost-syscall sketch as a constraint (fill_sketch.c) --------------------------------
+ * fill_impute() fills a gap whose record carries a usable sketch (counts adding up to lost, not
+ * all "other") so that its synthetic events have exactly the sketch's multiset: the counted
+ * tokens exactly as often as counted, `other` events with tokens the sketch does not name, the
+ * first/last recorded lost tokens at the ends; the order is the one of highest total score of
+ * the imputer (imputer_fill_scores(), model/constrain.h).  No grammar fix-up for those gaps:
+ * the sketch is what was lost.  Gaps of more than FILL_SKETCH_MAX events are filled as without
+ * a sketch. */
+#define FILL_SKETCH_MAX 65536
+struct fill_sketch;
+/* *out = the sketch of g as columns over v's ids, or NULL when g has no usable sketch.
+ * Returns 0 or -ENOMEM. */
+int fill_sketch_new(struct fill_sketch **out, const struct trz_gap *g, const struct vocab *v);
+void fill_sketch_free(struct fill_sketch *sk);
+/* The imputer's scores row (V log-probabilities) for position pos of the gap. */
+void fill_sketch_take(struct fill_sketch *sk, uint64_t pos, const float *row, int V);
+/* Decode g->out/g->conf (allocated, g->gap.lost long) under the sketch.  0 or -errno. */
+int fill_sketch_decode(struct fill_gap *g, struct fill_sketch *sk, const struct vocab *v);
+
 /* ---- training corpus from a trace (fill_corpus.c) ------------------------------------------ */
 
 struct fill_corpus {

@@ -30,6 +30,7 @@ struct fjob {
 	uint64_t done;   /* ids filled before this window */
 	int L;
 	int last;        /* final chunk of its gap */
+	struct fill_sketch *sk;  /* the gap's sketch (scores wanted), or NULL */
 };
 
 struct fbatch {
@@ -79,10 +80,15 @@ static int run_batch(struct fwork *w, struct fbatch *bt, uint64_t seed)
 	int32_t *seq = malloc(sizeof(int32_t) * (size_t)B * L);
 	uint8_t *known = malloc((size_t)B * L);
 	float *conf = malloc(sizeof(float) * (size_t)B * L);
+	float *logp = NULL;
+	size_t V = (size_t)w->im->V;
 	int err = -ENOMEM;
 
 	if (!seq || !known || !conf)
 		goto out;
+	for (int b = 0; b < B && !logp; b++)   /* a sketched gap here: scores too */
+		if (bt->jobs[b].sk && !(logp = malloc(sizeof(float) * (size_t)B * L * V)))
+			goto out;
 	for (int b = 0; b < B; b++) {
 		struct fjob *j = &bt->jobs[b];
 		int32_t *s = seq + (size_t)b * L;
@@ -102,7 +108,8 @@ static int run_batch(struct fwork *w, struct fbatch *bt, uint64_t seed)
 	}
 	for (size_t i = 0; i < (size_t)B * L; i++)
 		conf[i] = 0;
-	err = imputer_fill(w->im, seq, known, conf, B, L, seed);
+	err = logp ? imputer_fill_scores(w->im, seq, known, conf, logp, B, L, seed)
+		   : imputer_fill(w->im, seq, known, conf, B, L, seed);
 	if (err)
 		goto out;
 	for (int b = 0; b < B; b++) {
@@ -112,9 +119,12 @@ static int run_batch(struct fwork *w, struct fbatch *bt, uint64_t seed)
 			float c = conf[p];
 			j->g->out[j->done + (uint64_t)i] = id_to_tok(w->v, seq[p]);
 			j->g->conf[j->done + (uint64_t)i] = c < 0 ? 0 : c > 1 ? 1 : c;
+			if (j->sk)
+				fill_sketch_take(j->sk, j->done + (uint64_t)i, logp + p * V, (int)V);
 		}
 	}
 out:
+	free(logp);
 	free(seq);
 	free(known);
 	free(conf);
@@ -149,7 +159,7 @@ static int cmp_job_L(const void *a, const void *b)
 
 /* Plan the next window of every unfinished gap into jobs; returns how many. */
 static int plan_wave(struct fill_gap **gaps, int n, uint64_t *done, const int *a, const int *b,
-		     int window, struct fjob *jobs)
+		     struct fill_sketch **sks, int window, struct fjob *jobs)
 {
 	int cs = window * 3 / 10, chunk = window - 2 * cs, nj = 0;
 
@@ -164,6 +174,7 @@ static int plan_wave(struct fill_gap **gaps, int n, uint64_t *done, const int *a
 		}
 		memset(j, 0, sizeof(*j));
 		j->g = g;
+		j->sk = sks[i];
 		j->a = a[i];
 		j->b = b[i];
 		j->done = done[i];
@@ -320,6 +331,12 @@ static int run_wave_memo(struct fwork *w, struct fjob *jobs, int nj, int batch, 
 	for (int i = 0; i < nj; i++) {
 		struct memo_ent *e = &memo[(key[i] = job_key(&jobs[i])) % MEMO_SLOTS];
 		lead_of[i] = -1;
+		if (jobs[i].sk) {   /* its scores are wanted: imputed itself */
+			lkey[nl] = key[i];
+			lead_of[i] = nl;
+			lead[nl++] = jobs[i];
+			continue;
+		}
 		if (e->key == key[i] && e->m == jobs[i].m) {
 			job_copy_from(&jobs[i], e->tok, e->conf);
 			continue;
@@ -363,13 +380,14 @@ int fill_impute(struct fill_gap **gaps, int n, struct imputer *im, const struct 
 	struct fjob *jobs = calloc((size_t)n + 1, sizeof(*jobs));
 	int err = -ENOMEM, wave = 0, window = o->window > 0 ? o->window : imputer_window(im);
 	int threads = imputer_use_threads(im, o->threads);
+	struct fill_sketch **sks = calloc((size_t)n + 1, sizeof(*sks));
 	int64_t finished = 0;
 
 	if (window < 8)
 		window = 8;
 	w.batches = calloc((size_t)n + 1, sizeof(*w.batches));
 	pthread_mutex_init(&w.lock, NULL);
-	if (!done || !a || !b || !jobs || !w.batches || !memo)
+	if (!done || !a || !b || !jobs || !w.batches || !memo || !sks)
 		goto out;
 	for (int i = 0; i < n; i++) {
 		struct fill_gap *g = gaps[i];
@@ -377,13 +395,18 @@ int fill_impute(struct fill_gap **gaps, int n, struct imputer *im, const struct 
 		free(g->conf);
 		g->out = malloc(sizeof(int32_t) * g->gap.lost);
 		g->conf = malloc(sizeof(float) * g->gap.lost);
-		if (!g->out || !g->conf)
+		if (!g->out || !g->conf) {
+			err = -ENOMEM;
 			goto out;
+		}
 		a[i] = fill_gap_left_run(g);
 		b[i] = fill_gap_right_run(g);
+		if ((err = fill_sketch_new(&sks[i], &g->gap, v)))
+			goto out;
 	}
+	err = -ENOMEM;
 	for (;; wave++) {
-		int nj = plan_wave(gaps, n, done, a, b, window, jobs);
+		int nj = plan_wave(gaps, n, done, a, b, sks, window, jobs);
 		if (nj == 0)
 			break;
 		w.seed = o->seed + (uint64_t)wave * 1000003;
@@ -399,7 +422,8 @@ int fill_impute(struct fill_gap **gaps, int n, struct imputer *im, const struct 
 		struct fill_gap *g = gaps[i];
 		int32_t left = a[i] ? g->left[g->W - 1] : FILL_TOK_NONE;
 		int32_t right = b[i] ? g->right[0] : FILL_TOK_NONE;
-		int r = fill_fixup(g->out, g->conf, (int)g->gap.lost, left, right);
+		int r = sks[i] ? fill_sketch_decode(g, sks[i], v)
+			       : fill_fixup(g->out, g->conf, (int)g->gap.lost, left, right);
 		if (r < 0) {
 			err = r;
 			goto out;
@@ -410,6 +434,9 @@ int fill_impute(struct fill_gap **gaps, int n, struct imputer *im, const struct 
 	err = 0;
 out:
 	pthread_mutex_destroy(&w.lock);
+	for (int i = 0; sks && i < n; i++)
+		fill_sketch_free(sks[i]);
+	free(sks);
 	memo_free(memo);
 	free(done);
 	free(a);
