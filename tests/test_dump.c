@@ -260,6 +260,46 @@ static void test_dump_order_window(void **state)
 	dump_order_free(o);
 }
 
+static int kinds(void *ctx, const struct trz_record *rec)
+{
+	struct collected *c = ctx;
+
+	c->ts[c->n++] = (uint64_t)rec->kind;
+	return 0;
+}
+
+/* A gap of unknown start (0: the thread's first events were lost) sorts where it is in the
+ * file; its synthetic events, timed before that, still come after it. */
+static void test_dump_order_synth_after_gap(void **state)
+{
+	struct dump_order *o = dump_order_new(1000, 1000);
+	struct collected c = { .n = 0 };
+	struct trz_record r = { .kind = TRZ_REC_EVENT };
+
+	(void)state;
+	r.ev.ts_ns = 500;
+	assert_int_equal(dump_order_push(o, &r, kinds, &c), 0);
+	r = (struct trz_record){ .kind = TRZ_REC_GAP };
+	r.gap = (struct trz_gap){ .id = 7, .lost = 2, .attributed = 1, .t_start_ns = 0,
+				  .t_end_ns = 450 };
+	assert_int_equal(dump_order_push(o, &r, kinds, &c), 0);
+	r = (struct trz_record){ .kind = TRZ_REC_SYNTH };
+	r.syn.gap_id = 7;
+	r.syn.confidence = 1;
+	r.syn.ev.ts_ns = 150;
+	assert_int_equal(dump_order_push(o, &r, kinds, &c), 0);
+	r.syn.ev.ts_ns = 300;
+	assert_int_equal(dump_order_push(o, &r, kinds, &c), 0);
+	assert_int_equal(dump_order_drain(o, kinds, &c), 0);
+	assert_int_equal(c.n, 4);
+	assert_int_equal(c.ts[0], TRZ_REC_EVENT);
+	assert_int_equal(c.ts[1], TRZ_REC_GAP);
+	assert_int_equal(c.ts[2], TRZ_REC_SYNTH);
+	assert_int_equal(c.ts[3], TRZ_REC_SYNTH);
+	assert_int_equal(dump_order_late(o, NULL), 0);
+	dump_order_free(o);
+}
+
 /* ---- filters (dump_filter.c) ---- */
 
 static void test_dump_filter_sets(void **state)
@@ -305,6 +345,7 @@ int main(void)
 		cmocka_unit_test(test_dump_args_decoded),
 		cmocka_unit_test(test_dump_ret),
 		cmocka_unit_test(test_dump_order_window),
+		cmocka_unit_test(test_dump_order_synth_after_gap),
 		cmocka_unit_test(test_dump_filter_sets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

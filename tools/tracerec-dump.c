@@ -33,8 +33,8 @@ struct opts {
 	int64_t window;
 };
 
-/* Records held to put them in time order: at most this many (about 140 bytes each). */
-#define REORDER_MAX_RECORDS (4u << 20)
+/* Records held to put them in time order: at most this many (about 150 bytes each). */
+#define REORDER_MAX_RECORDS (2u << 20)
 
 static const char usage_text[] =
 	"Usage: " TOOL " [OPTION...] FILE\n"

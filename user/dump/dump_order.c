@@ -22,6 +22,7 @@ struct dump_order {
 	uint64_t max_key, last_out;
 	int have_out;
 	uint64_t late, max_late;
+	struct dump_map gap_keys; /* gap id -> its sort key: its synthetic events never go before it */
 };
 
 uint64_t dump_record_ts(const struct trz_record *rec)
@@ -134,6 +135,18 @@ int dump_order_push(struct dump_order *o, const struct trz_record *rec, dump_emi
 		key = o->have_out ? o->last_out : 1;
 	else if (!key || rec->kind == TRZ_REC_META || rec->kind == TRZ_REC_STATE)
 		key = o->max_key;
+	if (rec->kind == TRZ_REC_GAP) {
+		uint64_t *gk = dump_map_get(&o->gap_keys, rec->gap.id);
+		if (!gk)
+			return -ENOMEM;
+		*gk = key;
+	} else if (rec->kind == TRZ_REC_SYNTH) {
+		/* a gap of unknown start (the thread's first events) sorts where it was in the file,
+		 * maybe after the times its synthetic events were given: they follow their gap */
+		uint64_t *gk = dump_map_find(&o->gap_keys, rec->syn.gap_id);
+		if (gk && *gk > key)
+			key = *gk;
+	}
 	if (key > o->max_key)
 		o->max_key = key;
 	if (o->have_out && key < o->last_out) /* too late to sort: out at once */
@@ -183,5 +196,6 @@ void dump_order_free(struct dump_order *o)
 	for (uint64_t i = 0; i < o->n; i++)
 		free(o->heap[i].rec);
 	free(o->heap);
+	dump_map_free(&o->gap_keys);
 	free(o);
 }
