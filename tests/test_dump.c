@@ -269,33 +269,37 @@ static int kinds(void *ctx, const struct trz_record *rec)
 }
 
 /* A gap of unknown start (0: the thread's first events were lost) sorts where it is in the
- * file; its synthetic events, timed before that, still come after it. */
+ * file, before its synthetic events and its thread's next event (t_end_ns). */
 static void test_dump_order_synth_after_gap(void **state)
 {
 	struct dump_order *o = dump_order_new(1000, 1000);
 	struct collected c = { .n = 0 };
 	struct trz_record r = { .kind = TRZ_REC_EVENT };
+	static const uint64_t want[] = { TRZ_REC_GAP, TRZ_REC_EVENT, TRZ_REC_SYNTH, TRZ_REC_SYNTH,
+					 TRZ_REC_EVENT };
 
 	(void)state;
-	r.ev.ts_ns = 500;
+	r.ev = (struct trz_event){ .ts_ns = 100, .tid = 1 };
 	assert_int_equal(dump_order_push(o, &r, kinds, &c), 0);
 	r = (struct trz_record){ .kind = TRZ_REC_GAP };
-	r.gap = (struct trz_gap){ .id = 7, .lost = 2, .attributed = 1, .t_start_ns = 0,
+	r.gap = (struct trz_gap){ .id = 7, .lost = 2, .attributed = 1, .tid = 2, .t_start_ns = 0,
 				  .t_end_ns = 450 };
+	assert_int_equal(dump_order_push(o, &r, kinds, &c), 0);
+	r = (struct trz_record){ .kind = TRZ_REC_EVENT };
+	r.ev = (struct trz_event){ .ts_ns = 450, .tid = 2, .tseq = 3 };
 	assert_int_equal(dump_order_push(o, &r, kinds, &c), 0);
 	r = (struct trz_record){ .kind = TRZ_REC_SYNTH };
 	r.syn.gap_id = 7;
 	r.syn.confidence = 1;
-	r.syn.ev.ts_ns = 150;
+	r.syn.ev = (struct trz_event){ .ts_ns = 150, .tid = 2, .tseq = 1 };
 	assert_int_equal(dump_order_push(o, &r, kinds, &c), 0);
 	r.syn.ev.ts_ns = 300;
+	r.syn.ev.tseq = 2;
 	assert_int_equal(dump_order_push(o, &r, kinds, &c), 0);
 	assert_int_equal(dump_order_drain(o, kinds, &c), 0);
-	assert_int_equal(c.n, 4);
-	assert_int_equal(c.ts[0], TRZ_REC_EVENT);
-	assert_int_equal(c.ts[1], TRZ_REC_GAP);
-	assert_int_equal(c.ts[2], TRZ_REC_SYNTH);
-	assert_int_equal(c.ts[3], TRZ_REC_SYNTH);
+	assert_int_equal(c.n, 5);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(c.ts[i], want[i]);
 	assert_int_equal(dump_order_late(o, NULL), 0);
 	dump_order_free(o);
 }

@@ -141,8 +141,7 @@ int dump_order_push(struct dump_order *o, const struct trz_record *rec, dump_emi
 			return -ENOMEM;
 		*gk = key;
 	} else if (rec->kind == TRZ_REC_SYNTH) {
-		/* a gap of unknown start (the thread's first events) sorts where it was in the file,
-		 * maybe after the times its synthetic events were given: they follow their gap */
+		/* whatever time a gap sorts at, its synthetic events never go before it */
 		uint64_t *gk = dump_map_find(&o->gap_keys, rec->syn.gap_id);
 		if (gk && *gk > key)
 			key = *gk;
