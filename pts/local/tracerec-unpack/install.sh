@@ -1,3 +1,3 @@
 #!/bin/sh
-# local/tracerec-unpack: scripts/workloads/unpack.sh 12 (see pts/local/pts-install.sh).
-exec sh "$(dirname "$0")/workload/pts-install.sh" tracerec-unpack unpack.sh 12
+# local/tracerec-unpack: scripts/workloads/unpack.sh 4 (see pts/local/pts-install.sh).
+exec sh "$(dirname "$0")/workload/pts-install.sh" tracerec-unpack unpack.sh 4

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# bench-pts.sh - the project's Phoronix Test Suite profiles traced with tracerecd; writes the
+# bench-pts section of BENCHMARKS.md.
+#
+# As root, with phoronix-test-suite on PATH (see docs/pts.md).  For each profile
+# (PROFILES="gzip php ..." picks some; default all pts/local/tracerec-*): one untraced and two
+# traced batch-runs of 3 trials each (scripts/trace-pts.sh --untraced 1 --runs 2): the PTS score
+# untraced and traced (median of the 3 trials of a run; traced = run 1), their ratio, and the
+# trace's events, events/s, lost events and bytes per event.  Then the dataset of the benchmark's
+# own processes from the two traced runs (scripts/pts-dataset.sh) and the n-gram imputer's
+# accuracy on it (tracerec-eval, blackout 1, 10, 40 at the centre of len200 windows) beside the
+# paper's published SSSD-S4 accuracy for the same benchmark (../shared/reference/paper-metrics.tsv).
+# Env: B (build dir), PROFILES, TRACEREC_PTS_STATE (PTS state folder), TRACEREC_SHARED.
+# Takes about 2 minutes per profile on 2 busy cores.
+set -eu
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+B=${B:-build}
+case $B in /*) ;; *) B=$TOP/$B ;; esac
+export B
+SHARED=${TRACEREC_SHARED:-$TOP/../shared}
+paper=$SHARED/reference/paper-metrics.tsv
+log() { echo "bench-pts: $*" >&2; }
+command -v phoronix-test-suite >/dev/null 2>&1 || { log "phoronix-test-suite is not on PATH (docs/pts.md)"; exit 1; }
+[ "$(id -u)" -eq 0 ] || { log "run as root"; exit 1; }
+[ -r "$paper" ] || { log "$paper not found"; exit 1; }
+tmp=$(mktemp -d /var/tmp/tracerec-bench-pts.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+state=${TRACEREC_PTS_STATE:-$tmp/state}
+profiles=${PROFILES:-$(cd "$TOP/pts/local" && ls -d tracerec-* | sed 's/^tracerec-//')}
+declare -A paper_name=([gzip]=compress-gzip [php]=phpbench [python]=pybench [unpack]=unpack-linux
+                       [fio]=iozone [memory]=stream [scimark]=scimark2 [ffmpeg]=ffmpeg)
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
+: > "$tmp/sum.tsv"; : > "$tmp/acc.tsv"; : > "$tmp/sel.tsv"
+for p in $profiles; do
+  t=local/tracerec-$p
+  log "$t"
+  if ! "$TOP/scripts/trace-pts.sh" --state "$state" --untraced 1 --runs 2 --summary "$tmp/sum.tsv" \
+       "$t" "$tmp/$p.trz" 2> "$tmp/$p.log"; then
+    tail -n 5 "$tmp/$p.log" >&2; log "$t failed"; printf '%s\tFAILED\n' "$t" >> "$tmp/sum.tsv"; continue
+  fi
+  if "$TOP/scripts/pts-dataset.sh" "$tmp/$p-1.trz" "$tmp/$p-2.trz" "$tmp/$p-ds" 2> "$tmp/$p-ds.log"; then
+    own=$(grep -o 'run 1 .*' "$tmp/$p-ds.log" | grep -o '[0-9]* of [0-9]* events' | head -n 1)
+    win=$(grep -o 'K=.*' "$tmp/$p-ds.log" | head -n 1)
+    printf '%s\t%s\t%s\n' "$p" "$own" "$win" >> "$tmp/sel.tsv"
+    "$B/tracerec-eval" -q --method ngram --train "$tmp/$p-ds/len100/train.npy" \
+      --test "$tmp/$p-ds/len200/test.npy" --blackout 1,10,40 --position center --json > "$tmp/$p.json" || true
+    for b in 1 10 40; do
+      a=$(tr '{' '\n' < "$tmp/$p.json" | grep "\"blackout\": *$b," | grep -o '"accuracy": *[0-9.]*' | cut -d: -f2 | tr -d ' ')
+      printf '%s\t%s\t%s\n' "$p" "$b" "${a:--}" >> "$tmp/acc.tsv"
+    done
+  else
+    cat "$tmp/$p-ds.log" >&2
+    printf '%s\t%s\t%s\n' "$p" "-" "$(tail -n 1 "$tmp/$p-ds.log")" >> "$tmp/sel.tsv"
+  fi
+done
+load1=$(cut -d' ' -f1-3 /proc/loadavg)
+
+{
+  echo "Measured $(date -u +%Y-%m-%d) by scripts/bench-pts.sh with the Phoronix Test Suite 10.8.6 (offline,"
+  echo "batch mode, the project's local/tracerec-* profiles), tracerecd default options (8 MiB rings),"
+  echo "2 cores shared with other jobs: load average $load0 at the start, $load1 at the end. Scores are"
+  echo "each run's median of 3 trials (PTS's own measure, parsed by PTS from the workload's score line);"
+  echo "untraced and traced runs follow each other, so the busy machine's drift is in the ratio too."
+  echo
+  echo "| profile (paper benchmark) | untraced | traced | traced/untraced | events | events/s | lost | bytes/event | benchmark's own events |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  for p in $profiles; do
+    t=local/tracerec-$p
+    if grep -q "^$t	FAILED" "$tmp/sum.tsv"; then echo "| $t | failed | | | | | | | |"; continue; fi
+    u=$(awk -F'\t' -v t="$t" '$1 == t && $2 == "untraced" { print $3; exit }' "$tmp/sum.tsv")
+    IFS=$'\t' read -r _ _ s unit prop _ _ ev eps lost bpe < <(awk -F'\t' -v t="$t" '$1 == t && $2 == "traced" { print; exit }' "$tmp/sum.tsv")
+    ratio=$(awk -v u="$u" -v s="$s" -v p="$prop" 'BEGIN { if (u > 0 && s > 0) printf "%.2f (%s)", s / u, p == "HIB" ? "higher is better" : "lower is better"; else print "-" }')
+    own=$(awk -F'\t' -v p="$p" '$1 == p { print $2; exit }' "$tmp/sel.tsv")
+    echo "| $t (${paper_name[$p]:-?}) | $u $unit | $s $unit | $ratio | $ev | $eps | $lost | $bpe | ${own:--} |"
+  done
+  echo
+  echo "Datasets rebuilt from the two traced runs (scripts/pts-dataset.sh: the process tree of the"
+  echo "profile's executable; len100 train windows from run 1, len200 test windows from run 2, ids by"
+  echo "run 1's frequencies) and the n-gram imputer's accuracy on them (tracerec-eval --method ngram,"
+  echo "one blackout at the centre), beside the paper's SSSD-S4 accuracy on its own dataset of the same"
+  echo "benchmark (paper-metrics.tsv; its windows come from LTTng traces of the real PTS profiles, with"
+  echo "10000 train and 500 test windows): a different trace of a stand-in, so a comparison of orders of"
+  echo "magnitude, not a replication."
+  echo
+  echo "| profile | dataset | ngram B=1 | B=10 | B=40 | paper SSSD-S4 B=1 | B=10 | B=40 |"
+  echo "|---|---|---|---|---|---|---|---|"
+  for p in $profiles; do
+    win=$(awk -F'\t' -v p="$p" '$1 == p { print $3; exit }' "$tmp/sel.tsv")
+    [ -n "$win" ] || continue
+    row="| tracerec-$p | ${win#*: } |"
+    for b in 1 10 40; do row="$row $(awk -F'\t' -v p="$p" -v b="$b" '$1 == p && $2 == b { print $3; exit }' "$tmp/acc.tsv") |"; done
+    for b in 1 10 40; do
+      v=$(awk -F'\t' -v d="${paper_name[$p]:-}" -v b="$b" '$1 == "SSSD_S4" && $2 == d && $3 == 200 && $4 == b && $5 == "center" { print $6; exit }' "$paper")
+      row="$row ${v:--} |"
+    done
+    echo "$row"
+  done
+} > "$tmp/section"
+cat "$tmp/section"
+
+md=$TOP/BENCHMARKS.md
+[ -f "$md" ] || printf '# Benchmarks\n\nEach section is written by its scripts/bench-*.sh.\n' > "$md"
+if ! grep -q '<!-- bench-pts:begin -->' "$md"; then
+  printf '\n## Phoronix Test Suite profiles traced (scripts/bench-pts.sh)\n\n<!-- bench-pts:begin -->\n<!-- bench-pts:end -->\n' >> "$md"
+fi
+awk -v f="$tmp/section" '
+  /<!-- bench-pts:begin -->/ { print; while ((getline l < f) > 0) print l; skip = 1; next }
+  /<!-- bench-pts:end -->/ { skip = 0 }
+  !skip' "$md" > "$tmp/md" && cp "$tmp/md" "$md"
+log "wrote the bench-pts section of $md"
