@@ -41,6 +41,7 @@ struct eval_opts {
 	const char *svg;             /* --svg: accuracy vs blackout plot */
 	int per_burst;               /* --trace: bursts per size */
 	int self;                    /* --trace --self */
+	int sketch;                  /* --trace --sketch */
 	int blackouts[MAX_BLACKOUTS];
 	int nblackouts;
 	int positions[2];
@@ -94,6 +95,9 @@ static void usage(FILE *f)
 "                         first appearance); one row, burst 0\n"
 "      --self             trace mode, ngram: also index the test trace's own recorded runs\n"
 "                         minus the dropped events, as tracerec-fill does (default: off)\n"
+"      --sketch           trace mode: each gap carries the lost-syscall sketch a version 2\n"
+"                         recorder writes (counts of 32 tokens, first/last 8) and is filled\n"
+"                         under it (default: off; on with --losses when LOSSY has sketches)\n"
 "  -b, --blackout=LIST    comma-separated blackout sizes (default: 1,5,10,20,30,40)\n"
 "  -p, --position=WHERE   center, end or both (default: both)\n"
 "      --end-mode=MODE    paper (B=30 at the end masks the last 20 events, as the paper did)\n"
@@ -140,7 +144,8 @@ static int parse_blackouts(struct eval_opts *o, const char *s)
 }
 
 enum { OPT_END_MODE = 256, OPT_SAMPLES, OPT_MIN_SUPPORT, OPT_MIN_CONTEXT, OPT_BATCH, OPT_SEED,
-       OPT_JSON, OPT_TRACE, OPT_BURSTS, OPT_SELF, OPT_LOSSES, OPT_SVG };
+       OPT_JSON, OPT_TRACE, OPT_BURSTS, OPT_SELF, OPT_LOSSES, OPT_SVG,
+       OPT_SKETCH };
 
 /* Options: parse_args() returns 0, or CLI_EX_USAGE after printing the problem; -1 after --help. */
 static const struct option longopts[] = {
@@ -165,6 +170,7 @@ static const struct option longopts[] = {
 		{ "bursts", required_argument, NULL, OPT_BURSTS },
 		{ "self", no_argument, NULL, OPT_SELF },
 		{ "losses", required_argument, NULL, OPT_LOSSES },
+		{ "sketch", no_argument, NULL, OPT_SKETCH },
 		{ "svg", required_argument, NULL, OPT_SVG },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -232,6 +238,7 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 		case OPT_TRACE: o->trace = optarg; break;
 		case OPT_SELF: o->self = 1; break;
 		case OPT_LOSSES: o->losses = optarg; break;
+		case OPT_SKETCH: o->sketch = 1; break;
 		case OPT_SVG: o->svg = optarg; break;
 		case 'b':
 			if (parse_blackouts(o, optarg)) {
@@ -303,6 +310,10 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 	}
 	if (!o->method)
 		o->method = o->model ? "sssd" : "ngram";
+	if (o->sketch && !o->trace) {
+		p_err("--sketch gives a trace's gaps their sketches: use it with --trace");
+		return CLI_EX_USAGE;
+	}
 	if (o->losses && !o->trace) {
 		p_err("--losses LOSSY.trz replays losses onto a complete trace: give --trace COMPLETE.trz");
 		return CLI_EX_USAGE;
@@ -694,6 +705,7 @@ static int run_trace(const struct eval_opts *o)
 	to.per_burst = o->per_burst;
 	to.self = o->self;
 	to.losses = o->losses;
+	to.sketch = o->sketch;
 	rc = trace_eval_run(&to, rows, &used, err, sizeof(err));
 	if (rc) {
 		p_err("%s", err[0] ? err : strerror(-rc));
@@ -715,11 +727,13 @@ static int run_trace(const struct eval_opts *o)
 			printf("%s\n  {\"method\": \"%s\", \"blackout\": %d, \"position\": \"trace\", "
 			       "\"accuracy\": %.6f, \"perfect_rate\": %.6f, \"rouge_l\": %.6f, "
 			       "\"count_error\": %.6f, \"type_accuracy\": %.6f, \"n\": %lld, "
-			       "\"events\": %lld, \"gaps_per_s\": %.1f", i ? "," : "", used, r->burst,
+			       "\"events\": %lld, \"gaps_per_s\": %.1f, \"sketch\": %s", i ? "," : "",
+			       used, r->burst,
 			       metrics_accuracy(&r->m), metrics_perfect_rate(&r->m),
 			       metrics_rouge_l(&r->m), metrics_count_error(&r->m),
 			       metrics_type_accuracy(&r->m),
-			       (long long)r->gaps, (long long)r->dropped, gps);
+			       (long long)r->gaps, (long long)r->dropped, gps,
+			       r->sketched ? "true" : "false");
 		if (o->json && o->losses)
 			printf(", \"replayed\": true, \"lossy_gaps\": %lld, \"lossy_events\": %lld, "
 			       "\"unattributed_gaps\": %lld, \"unmapped_events\": %lld}",
@@ -742,6 +756,8 @@ static int run_trace(const struct eval_opts *o)
 			(long long)rows[0].unmapped, (long long)rows[0].loss_unattributed);
 	else
 		fprintf(stderr, TOOL ": method %s\n", used);
+	if (!o->json && rows[0].sketched)
+		fprintf(stderr, TOOL ": gaps filled under their lost-syscall sketches\n");
 	return 0;
 }
 

@@ -294,6 +294,45 @@ out:
 	return rc;
 }
 
+/* Each gap's sketch as the collector records it, from the dropped events. */
+static void te_sketch(struct te_gaps *G)
+{
+	int n = fill_ctx_count(G->ctx);
+
+	for (int i = 0; i < n; i++) {
+		struct fill_gap *g = fill_ctx_get(G->ctx, i);
+		struct trz_sketch *sk = &g->gap.sketch;
+		const int32_t *truth = G->truth + G->toff[i];
+		int B = (int)g->gap.lost, e = B < TRZ_SKETCH_ENDS ? B : TRZ_SKETCH_ENDS;
+
+		memset(sk, 0, sizeof(*sk));
+		sk->present = 1;
+		for (int k = 0; k < B; k++) {
+			int c = 0;
+			while (c < sk->ntoks && fill_tok(sk->toks[c].tok.nr, sk->toks[c].tok.dir) !=
+							truth[k])
+				c++;
+			if (c == sk->ntoks) {
+				if (c >= TRACE_EVAL_SKETCH_TOKS || truth[k] == FILL_TOK_NONE) {
+					sk->other++;
+					continue;
+				}
+				sk->ntoks++;
+				sk->toks[c].tok.nr = fill_tok_nr(truth[k]);
+				sk->toks[c].tok.dir = fill_tok_dir(truth[k]);
+			}
+			sk->toks[c].count++;
+		}
+		sk->nfirst = sk->nlast = (uint8_t)e;
+		for (int k = 0; k < e; k++) {
+			sk->first[k].nr = fill_tok_nr(truth[k]);
+			sk->first[k].dir = fill_tok_dir(truth[k]);
+			sk->last[k].nr = fill_tok_nr(truth[B - e + k]);
+			sk->last[k].dir = fill_tok_dir(truth[B - e + k]);
+		}
+	}
+}
+
 static void te_score(struct te_gaps *G, struct trace_eval_row *row)
 {
 	int n = fill_ctx_count(G->ctx);
@@ -331,7 +370,7 @@ static int te_self_model(const struct te_trace *train, const struct te_trace *t,
 
 static int te_one_size(const struct te_trace *t, struct fill_model *fm, const struct fill_opts *fo,
 		       int B, int per_burst, uint8_t *dropped, struct trace_eval_row *row,
-		       const struct te_trace *self_train)
+		       const struct te_trace *self_train, int sketch)
 {
 	struct te_gaps G = { 0 };
 	struct fill_gap **gaps = NULL;
@@ -343,6 +382,7 @@ static int te_one_size(const struct te_trace *t, struct fill_model *fm, const st
 
 	memset(row, 0, sizeof(*row));
 	row->burst = B;
+	row->sketched = sketch;
 	fill_corpus_init(&sfc, 0);
 	if (B > 0)   /* B == 0: dropped[] already holds a replayed loss pattern */
 		te_drop(t, dropped, B, per_burst, fo->seed);
@@ -353,6 +393,8 @@ static int te_one_size(const struct te_trace *t, struct fill_model *fm, const st
 	}
 	if ((rc = te_build_gaps(t, dropped, fo->context, &G)))
 		goto out;
+	if (sketch)
+		te_sketch(&G);
 	n = fill_ctx_count(G.ctx);
 	gaps = malloc(sizeof(*gaps) * (size_t)(n + 1));
 	if (!gaps) {
@@ -420,7 +462,8 @@ struct te_loss {
 
 /* Replay the per-thread losses of a real lossy trace onto the complete trace t: the k-th thread
  * to appear in the lossy trace loses, in the k-th thread to appear in t, the events at the same
- * offsets from the thread's first sequence number.  Counts what could not be mapped. */
+ * offsets from the thread's first sequence number.  Counts what could not be mapped; sets
+ * row->sketched when a gap of the lossy trace carries a sketch. */
 static int te_replay(const struct te_trace *t, const char *path, uint8_t *dropped,
 		     struct trace_eval_row *row, char *err, size_t errsz)
 {
@@ -454,6 +497,7 @@ static int te_replay(const struct te_trace *t, const char *path, uint8_t *droppe
 		}
 		if (rec->kind != TRZ_REC_GAP)
 			continue;
+		row->sketched |= rec->gap.sketch.present;
 		if (!rec->gap.attributed || !rec->gap.lost ||
 		    rec->gap.seq_last < rec->gap.seq_first) {
 			row->unmapped += rec->gap.lost;
@@ -633,7 +677,8 @@ int trace_eval_run(const struct trace_eval_opts *o, struct trace_eval_row *rows,
 			goto out;
 		struct trace_eval_row keep = rows[0];
 
-		if ((rc = te_one_size(&t, &fm, &fo, 0, 0, dropped, &rows[0], o->self ? &tt : NULL))) {
+		if ((rc = te_one_size(&t, &fm, &fo, 0, 0, dropped, &rows[0], o->self ? &tt : NULL,
+				      o->sketch || keep.sketched))) {
 			snprintf(err, errsz, "filling the replayed losses failed: %s", strerror(-rc));
 			goto out;
 		}
@@ -645,7 +690,7 @@ int trace_eval_run(const struct trace_eval_opts *o, struct trace_eval_row *rows,
 	}
 	for (int b = 0; b < o->nbursts; b++) {
 		if ((rc = te_one_size(&t, &fm, &fo, o->bursts[b], o->per_burst, dropped, &rows[b],
-				      o->self ? &tt : NULL))) {
+				      o->self ? &tt : NULL, o->sketch))) {
 			snprintf(err, errsz, "filling bursts of %d failed: %s", o->bursts[b],
 				 strerror(-rc));
 			break;

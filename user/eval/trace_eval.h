@@ -36,7 +36,13 @@ struct trace_eval_opts {
 				  * onto `trace` instead of dropping bursts: one row, burst 0 */
 	int self;                /* n-gram also indexes the test trace's own runs minus the drops,
 				  * as tracerec-fill does with a trace's intact sequences */
+	int sketch;              /* give each gap the lost-syscall sketch the collector (version 2)
+				  * records: counts of the first TRACE_EVAL_SKETCH_TOKS distinct
+				  * tokens, the rest `other`, first/last 8 in order.  With `losses`
+				  * it is on when the lossy trace's gaps carry sketches */
 };
+
+#define TRACE_EVAL_SKETCH_TOKS 32
 
 struct trace_eval_row {
 	int burst;
@@ -48,6 +54,7 @@ struct trace_eval_row {
 	int64_t loss_events;       /* events they lost */
 	int64_t loss_unattributed; /* unattributed (per-CPU) gaps: no thread to replay them on */
 	int64_t unmapped;          /* lost events with no counterpart in the complete trace */
+	int sketched;              /* the gaps were filled under their sketches */
 };
 
 /* rows: o->nbursts entries.  *method_used names the imputer used.  Returns 0 or -errno with a
