@@ -11,8 +11,8 @@
 #   1. keeps its state in one folder (--state, PTS_USER_PATH_OVERRIDE): profiles, installed
 #      tests, results; the project's profiles are staged there with scripts/workloads/;
 #   2. installs its own batch-mode, offline configuration as /etc/phoronix-test-suite.xml for the
-#      length of the run: the user's file is kept in the state folder and put back at exit (also
-#      after a crash: the next run puts it back first);
+#      length of the run: the user's file is renamed to /etc/phoronix-test-suite.xml.tracerec-saved
+#      and renamed back at exit (also after a crash: the next run puts it back first);
 #   3. installs TEST (again when the profile or the workloads changed) and checks it installed;
 #   4. runs `phoronix-test-suite batch-run TEST` untraced (--untraced N times), then N times under
 #      tracerecd (--runs), and checks that every run saved a result: PTS exits 0 even when a test
@@ -90,15 +90,16 @@ export PTS_SILENT_MODE=1
 
 # --- the configuration: ours for the run, the user's kept and put back -------------------------
 etc=/etc/phoronix-test-suite.xml
-saved=$state/etc-phoronix-test-suite.xml.saved
-absent=$state/etc-phoronix-test-suite.xml.absent
+# The user's file is renamed aside in /etc (same inode, never rewritten) and renamed back; the
+# markers live in /etc too, so that any later run puts it back after a crash, whatever its --state.
+saved=$etc.tracerec-saved
+absent=$etc.tracerec-absent
 vc=/var/cache/phoronix-test-suite
 vc_made=$state/var-cache-made
 restore_config() {
-  if [ -f "$saved" ]; then
-    cp -p "$saved" "$etc" && rm -f "$saved" ||
-      echo "$me: could not put back $etc: the original is $saved" >&2
-  elif [ -f "$absent" ]; then
+  if [ -e "$saved" ]; then
+    mv -f "$saved" "$etc" || echo "$me: could not put back $etc: the original is $saved" >&2
+  elif [ -e "$absent" ]; then
     rm -f "$etc" "$absent"
   fi
   if [ -f "$vc_made" ]; then  # PTS makes it as root (an index cache): this run made it
@@ -106,16 +107,17 @@ restore_config() {
     rm -f "$vc_made"
   fi
 }
-if [ -f "$saved" ] || [ -f "$absent" ]; then
+if [ -e "$saved" ] || [ -e "$absent" ]; then
   echo "$me: an earlier run did not finish; putting back $etc first" >&2
   restore_config
 fi
-if [ -e "$etc" ]; then cp -p "$etc" "$saved" || die "cannot keep $etc"
-else : > "$absent"; fi
+[ ! -L "$etc" ] || die "$etc is a symbolic link: not touching it"
+if [ -e "$etc" ]; then mv "$etc" "$saved" || die "cannot keep $etc"
+else : > "$absent" || die "cannot write in /etc"; fi
 [ -e "$vc" ] || : > "$vc_made"
 trap restore_config EXIT
 trap 'exit 130' INT TERM
-sed "s#@STATE@#$state#g" "$TOP/pts/phoronix-test-suite.xml" > "$etc.tracerec.$$" &&
+(umask 022; sed "s#@STATE@#$state#g" "$TOP/pts/phoronix-test-suite.xml" > "$etc.tracerec.$$") &&
   mv -f "$etc.tracerec.$$" "$etc" || die "cannot write $etc"
 
 log=$state/trace-pts.log
