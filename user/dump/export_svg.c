@@ -439,7 +439,9 @@ static int sv_finish(void *be, uint64_t first_ts, uint64_t last_ts, const struct
 		   "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n", W, h, W, h);
 	fputs("<text class=\"title\" x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">"
 	      "tracerec: ", f);
-	xml_str(f, cmd ? cmd : "trace");
+	/* the traced command of a tracerecd command line ("tracerecd ... -- make -j2") */
+	const char *dd = cmd ? strstr(cmd, " -- ") : NULL;
+	xml_str(f, dd ? dd + 4 : cmd ? cmd : "trace");
 	if (host) {
 		fputs(" on ", f);
 		xml_str(f, host);
