@@ -115,6 +115,10 @@ extern const struct tl_ops svg_ops;
  * '?', into buf (size > 0); returns buf. */
 const char *export_clean_str(const char *s, char *buf, size_t size);
 
+/* A gap slice's name: "lost N events" ("lost 1 event"; "lost ? events" when the count is
+ * unknown, as for LTTng's discarded packets). */
+const char *export_gap_name(const struct tl_gap *g, char *buf, size_t size);
+
 /* The key of meta[i] made unique: a key seen before gets "#2", "#3", ... (e.g. one "fill" per
  * repair). */
 const char *export_meta_key(const struct tl_meta *meta, size_t nmeta, size_t i, char *buf,

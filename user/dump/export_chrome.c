@@ -142,8 +142,9 @@ static int cj_slice(void *be, const struct tl_slice *s)
 
 static void gap_name(FILE *f, const struct tl_gap *g)
 {
-	fprintf(f, "\"cat\":\"lost\",\"name\":\"lost %" PRIu64 " event%s\"", g->lost,
-		g->lost == 1 ? "" : "s");
+	char name[48];
+
+	fprintf(f, "\"cat\":\"lost\",\"name\":\"%s\"", export_gap_name(g, name, sizeof(name)));
 }
 
 static void gap_args(FILE *f, const struct tl_gap *g, const char *seq)

@@ -300,7 +300,7 @@ static int gap_slice_begin(struct perfetto *e, const struct tl_gap *g, uint64_t 
 	char name[48];
 	uint64_t iid;
 
-	snprintf(name, sizeof(name), "lost %" PRIu64 " event%s", g->lost, g->lost == 1 ? "" : "s");
+	export_gap_name(g, name, sizeof(name));
 	packet_start(e, g->ts, 1);
 	if (!(iid = name_iid(e, &e->lost_iid, g->lost, name)))
 		return -ENOMEM;

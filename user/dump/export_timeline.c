@@ -541,3 +541,13 @@ const char *export_meta_key(const struct tl_meta *meta, size_t nmeta, size_t i, 
 		snprintf(buf, size, "%s", meta[i].key);
 	return buf;
 }
+
+const char *export_gap_name(const struct tl_gap *g, char *buf, size_t size)
+{
+	if (!g->lost)
+		snprintf(buf, size, "lost ? events");
+	else
+		snprintf(buf, size, "lost %llu event%s", (unsigned long long)g->lost,
+			 g->lost == 1 ? "" : "s");
+	return buf;
+}
