@@ -77,6 +77,39 @@ sys.exit(0 if ok else 1)
 EOF
 check "speedscope content" $? "see above"
 
+# the same nesting, exactly (integer nanoseconds): every slice on a track inside its parent
+python3 - "$d/make.json" <<'EOF2'
+import json, sys
+from collections import defaultdict
+from decimal import Decimal
+ev = json.load(open(sys.argv[1]), parse_float=Decimal)["traceEvents"]
+spans = defaultdict(list); open_b = {}
+for e in ev:
+    if e["ph"] == "M" or e["ph"] == "C":
+        continue
+    k = (e["pid"], e["tid"])
+    if e["ph"] == "X":
+        spans[k].append((e["ts"], e["ts"] + e["dur"]))
+    elif e["ph"] == "B":
+        open_b[k] = e["ts"]
+    elif e["ph"] == "E":
+        spans[k].append((open_b.pop(k), e["ts"]))
+bad = []
+for k, ss in spans.items():
+    ss.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+    stack = []
+    for s in ss:
+        while stack and stack[-1][1] <= s[0] and not (stack[-1][1] == s[0] == stack[-1][0]):
+            stack.pop()
+        if stack and s[1] > stack[-1][1]:
+            bad.append((k, stack[-1], s))
+        stack.append(s)
+ok = not bad and not open_b
+print(("ok   " if ok else "FAIL ") + "every track nests exactly, every gap begin has its end" + ("" if ok else ": %s %s" % (bad[:3], list(open_b)[:3])))
+sys.exit(0 if ok else 1)
+EOF2
+check "exact nesting" $? "see above"
+
 protoc --decode_raw <"$d/make.pftrace" >/dev/null 2>"$d/err"
 check "protoc --decode_raw parses the perfetto export" $? "$(head -3 "$d/err")"
 protoc --decode=perfetto.protos.Trace -I"$TOP/tests/viewers" "$TOP/tests/viewers/perfetto_subset.proto" \

@@ -332,9 +332,9 @@ static void test_tl_gap_unfilled(void **state)
 	assert_int_equal(b->it[e0].g.end, 400);
 	assert_string_equal(b->it[e0].repair, "");
 	assert_int_equal(b->it[e1].g.thread_lost, 5);
-	/* after the exit at 400 it begins 1 ns later; nothing follows: it ends where it begins */
+	/* after the exit at 400 it begins 1 ns later; nothing follows: 1 ns long (never empty) */
 	assert_int_equal(b->it[e1].g.ts, 401);
-	assert_int_equal(b->it[e1].g.end, 401);
+	assert_int_equal(b->it[e1].g.end, 402);
 	free(b);
 }
 
@@ -411,6 +411,33 @@ static void test_order_unknown_start_gap(void **state)
 	dump_order_free(o);
 }
 
+/* A thread's first events lost (start unknown): the gap spans from the start of the trace to
+ * its first recorded event, and holds its synthetic calls, even ones timed before it. */
+static void test_tl_gap_unknown_start(void **state)
+{
+	struct trz_record r[] = {
+		ev(7, 1000, 0, TRZ_ENTRY, 0), ev(7, 1500, 0, TRZ_EXIT, 0),
+		gap(9, 1, 4, 0, 5000),
+		syn(9, 500, 1, TRZ_ENTRY, 1), syn(9, 700, 1, TRZ_EXIT, 1),
+		syn(9, 3000, 2, TRZ_ENTRY, 1), syn(9, 4000, 2, TRZ_EXIT, 1),
+		ev(9, 5000, 3, TRZ_ENTRY, 0), ev(9, 5100, 3, TRZ_EXIT, 0),
+	};
+	struct rec_be *b = run(r, (int)(sizeof(r) / sizeof(r[0])));
+	int gb = index_of(b, 'B', 0), ge = index_of(b, 'E', 0);
+
+	(void)state;
+	assert_int_equal(b->it[gb].g.ts, 1000);
+	assert_int_equal(b->it[ge].g.end, 5000);
+	const struct tl_slice *s = slice_n(b, 1); /* timed before the trace: moved into the gap */
+	assert_int_equal(s->ts, 1000);
+	assert_int_equal(s->end, 1000);
+	s = slice_n(b, 2);
+	assert_int_equal(s->ts, 3000);
+	assert_int_equal(s->end, 4000);
+	assert_true(index_of(b, 'S', 2) < ge);
+	free(b);
+}
+
 /* export_clean_str keeps valid UTF-8, replaces the rest */
 static void test_clean_str(void **state)
 {
@@ -432,6 +459,7 @@ int main(void)
 		cmocka_unit_test(test_tl_gap_unfilled),
 		cmocka_unit_test(test_tl_late_synth_and_cpu_gaps),
 		cmocka_unit_test(test_order_unknown_start_gap),
+		cmocka_unit_test(test_tl_gap_unknown_start),
 		cmocka_unit_test(test_clean_str),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -171,8 +171,14 @@ static int emit_slice(struct timeline *tl, struct tl_th *t, const struct tl_open
 				s.gap_id = ex_gap;
 		}
 	}
-	if (t->pend.valid && s.ts < t->pend.g.ts && s.end > t->pend.g.ts)
-		s.ts = t->pend.g.ts; /* synthetic times rounded before a gap moved by 1 ns */
+	if (t->pend.valid && s.ts < t->pend.g.ts &&
+	    (s.end > t->pend.g.ts || s.entry == TL_SYNTHETIC || s.exit == TL_SYNTHETIC)) {
+		/* synthetic calls belong inside their gap's window (a time rounded before it, or
+		 * a gap whose start was guessed) */
+		s.ts = t->pend.g.ts;
+		if (s.end < s.ts)
+			s.end = s.ts;
+	}
 	if (t->pend.valid && s.end > t->pend.max_end)
 		t->pend.max_end = s.end;
 	return tl->ops->slice ? tl->ops->slice(tl->be, &s) : 0;
@@ -232,6 +238,8 @@ static int flush_gap(struct timeline *tl, struct tl_th *t, uint64_t end)
 		end = p->g.ts;
 	if (end <= p->max_end && p->max_end > p->g.ts)
 		end = p->max_end + 1;
+	if (end <= p->g.ts) /* never zero-length: its begin and end carry different arguments */
+		end = p->g.ts + 1;
 	p->g.end = end;
 	if (p->more)
 		snprintf(p->repair + p->slen, sizeof(p->repair) - p->slen, "%s... +%llu",
@@ -372,8 +380,13 @@ static int add_gap(struct timeline *tl, const struct trz_gap *g)
 		return err;
 	if (t->pend.valid && (err = flush_gap(tl, t, g->t_start_ns)))
 		return err;
+	/* unknown start (the thread's first events lost): from when the thread was first seen,
+	 * or the trace began */
 	x.ts = g->t_start_ns ? g->t_start_ns
-	       : t->has_last ? t->last_ts : has_end ? g->t_end_ns : tl->last_ts;
+	       : t->has_last ? t->last_ts
+	       : t->first_ts ? t->first_ts : tl->first_ts;
+	if (has_end && x.ts > g->t_end_ns)
+		x.ts = g->t_end_ns;
 	if (t->open.valid && t->open.ts < x.ts)
 		x.ts = t->open.ts;
 	else if (!t->open.valid && t->has_last && x.ts == t->last_ts)
