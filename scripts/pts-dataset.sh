@@ -24,9 +24,9 @@ set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 B=${B:-build}
 case $B in /*) ;; *) B=$TOP/$B ;; esac
-me=pts-dataset
+me='pts-dataset'
 usage() { echo "usage: $0 [--exec NAME] [--train-len L] [--test-len L] [--max-train N] [--max-test N] RUN1.trz RUN2.trz OUTDIR" >&2; exit 64; }
-exe= trl=100 tel=200 mtr=10000 mte=500
+exe='' trl=100 tel=200 mtr=10000 mte=500
 while [ $# -gt 0 ]; do
   case $1 in
     --exec) [ $# -ge 2 ] || usage; exe=$2; shift 2 ;;

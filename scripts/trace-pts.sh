@@ -25,7 +25,8 @@
 #   --untraced N   untraced runs for the reference score (default 1; 0: none)
 #   --trials N     trials per run (FORCE_TIMES_TO_RUN; default: the profile's, 3 for ours)
 #   --state DIR    PTS state folder (default: $TRACEREC_PTS_STATE or /var/tmp/tracerec-pts)
-#   --summary FILE append one tab-separated line per run to FILE (for scripts/bench-pts.sh):
+#   --summary FILE append (creating it if needed) one tab-separated line per run to FILE (for
+#                  scripts/bench-pts.sh):
 #                  test, run (untraced|traced), score, unit, proportion, trials, trace, events,
 #                  events/s, lost, bytes/event
 # Env: B (build dir, default build), TRACEREC_OPTS (extra tracerecd options, e.g. -b 16M).
@@ -34,11 +35,11 @@ set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 B=${B:-build}
 case $B in /*) ;; *) B=$TOP/$B ;; esac
-me=trace-pts
+me='trace-pts'
 die() { echo "$me: $*" >&2; exit 1; }
 usage() { echo "usage: $0 [--runs N] [--untraced N] [--trials N] [--state DIR] [--summary FILE] TEST [OUT.trz]   (e.g. local/tracerec-gzip)" >&2; exit 64; }
 
-runs=1 untraced=1 trials= state=${TRACEREC_PTS_STATE:-/var/tmp/tracerec-pts} summary=
+runs=1 untraced=1 trials='' state=${TRACEREC_PTS_STATE:-/var/tmp/tracerec-pts} summary=''
 while [ $# -gt 0 ]; do
   case $1 in
     --runs) [ $# -ge 2 ] || usage; runs=$2; shift 2 ;;
@@ -82,8 +83,7 @@ done
 # --- the state folder ---------------------------------------------------------------------------
 case $state in /*) ;; *) state=$PWD/$state ;; esac
 state=${state%/}
-mkdir -p "$state" || die "cannot create $state"
-chmod 0700 "$state"
+[ -d "$state" ] || mkdir -m 0700 -p "$state" || die "cannot create $state"
 mkdir -p "$state/test-profiles" "$state/installed-tests" "$state/test-results"
 export PTS_USER_PATH_OVERRIDE=$state/
 export PTS_SILENT_MODE=1
@@ -191,7 +191,7 @@ run_pts() {  # run_pts KIND [TRACE]: one batch-run; sets result to pts_result's 
     die "PTS saved no result for $test ($kind run, PTS exit $rc): the test failed; log: $log"; }
 }
 
-unit= prop= scores_u=() scores_t=()
+unit='' prop='' scores_u=() scores_t=()
 stat_json() { "$B/tracerec-dump" --stats --json "$1"; }
 json_get() { php -r '$j = json_decode(stream_get_contents(STDIN), true); if (!is_array($j) || !array_key_exists($argv[1], $j)) exit(1); echo $j[$argv[1]];' "$1"; }
 for i in $(seq 1 "$untraced"); do

@@ -65,7 +65,7 @@ reads = sum(int(r[4]) for r in rows if r[2] == "read" and r[3] == "entry")
 print(K, n1, n2, reads)
 PY
 check "format, ranking and selection" $? "$(cat "$tmp/check")"
-read -r K n1 n2 ds_reads < "$tmp/check" 2>/dev/null || true
+read -r _ _ _ ds_reads < "$tmp/check" 2>/dev/null || true
 all_reads=$("$dump" -f csv "$tmp/r1.trz" | awk -F, '$1 == "event" && $7 == "read" && $9 == "entry" { n++ } END { print n + 0 }')
 [ "${ds_reads:-0}" -ge 3000 ] && [ "$ds_reads" -lt "$all_reads" ]
 check "read entries: process tree $ds_reads, whole trace $all_reads" $? "want >= 3000 and fewer than the whole trace"

@@ -89,7 +89,7 @@ rm -f "$tmp/trial2.log"
 (cd "$inst" && HOME=$inst LOG_FILE=$tmp/trial2.log ./tracerec-gzip) && fail "a failing trial exited 0"
 ! grep -q tracerec-score "$tmp/trial2.log" 2>/dev/null || fail "a failing trial left a score"
 # install.sh without staged workloads fails clearly
-rm -rf "$stage/workload" "$inst"/*
+rm -rf "$stage/workload" "${inst:?}"/*
 (cd "$inst" && HOME=$inst bash "$stage/install.sh" > "$tmp/install2.log" 2>&1) && fail "install without workloads exited 0"
 [ "$(cat "$inst/install-exit-status" 2>/dev/null)" != 0 ] || fail "install-exit-status 0 without workloads"
 echo "PASS: $n profiles"
