@@ -9,6 +9,7 @@
 #   tests/test_*.c           -> $(B)/tests/test_* (CMocka), linked with tests/helpers/*.c
 #   tests/progs/*.c          -> $(B)/tests/progs/* (programs the end-to-end tests trace)
 #   tests/*.sh               -> run by `make test` after the CMocka suites
+#   tests/fuzz/fuzz_*.c      -> libFuzzer harnesses and their replayers (tests/fuzz/fuzz.mk)
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -138,9 +139,9 @@ $(B)/tests/test_%: $(B)/tests/test_%.o $(TEST_HELPER_OBJS) $(B)/libtracerec.a $(
 	$(Q)$(CC) $(LDFLAGS) $< $(TEST_HELPER_OBJS) -o $@ $(B)/libtracerec.a $(B)/libmodel.a $(B)/libtracerec.a $(LIBS) -lcmocka
 
 # Test tools (tests/tools/*.c): helpers for end-to-end tests, linked with the library
-$(B)/tests/tools/%: $(B)/tests/tools/%.o $(B)/libtracerec.a
+$(B)/tests/tools/%: $(B)/tests/tools/%.o $(B)/libtracerec.a $(B)/libmodel.a
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) $< -o $@ $(B)/libtracerec.a $(LIBS)
+	$(Q)$(CC) $(LDFLAGS) $< -o $@ $(B)/libtracerec.a $(B)/libmodel.a $(B)/libtracerec.a $(LIBS)
 
 $(B)/tests/progs/%: tests/progs/%.c | $(B)/.deps-ok
 	$(call msg,CC,$@)
@@ -170,5 +171,7 @@ install: all
 
 clean:
 	rm -rf build
+
+include tests/fuzz/fuzz.mk
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -249,6 +249,8 @@ typedef void (*trz_warn_fn)(void *ctx, const char *msg);
  * a future version, with the open(2) errno otherwise (trz_last_error() has the message).  warn may be NULL.  Caller frees with
  * trz_reader_close(). */
 struct trz_reader *trz_reader_open(const char *path, trz_warn_fn warn, void *ctx);
+/* The same on a whole file held in memory (buf must outlive the reader; nothing is copied). */
+struct trz_reader *trz_reader_open_mem(const void *buf, size_t n, trz_warn_fn warn, void *ctx);
 
 /* Next record: 1 = *rec filled, 0 = end of file, -errno = I/O error. */
 int trz_read_next(struct trz_reader *r, struct trz_record *rec);

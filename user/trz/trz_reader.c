@@ -24,7 +24,9 @@
 #define SCAN_CHUNK 65536
 
 struct trz_reader {
-	int fd;
+	int fd;                /* -1 when reading from memory */
+	const uint8_t *mem;    /* trz_reader_open_mem(): the whole file */
+	size_t memlen;
 	trz_warn_fn warn;
 	void *ctx;
 	uint32_t hdr_len;
@@ -39,7 +41,7 @@ struct trz_reader {
 	uint64_t blk_off;
 	struct trz_bstate st;
 	struct trz_record scratch;
-	uint8_t scan[SCAN_CHUNK];
+	uint8_t *scan;         /* SCAN_CHUNK bytes, allocated at the first resync */
 };
 
 static void warnf(struct trz_reader *r, const char *fmt, ...)
@@ -77,6 +79,19 @@ static ssize_t pread_full(int fd, void *buf, size_t n, uint64_t off)
 	return (ssize_t)got;
 }
 
+/* n bytes at off from the file or the memory buffer: bytes read (short at the end) or -errno. */
+static ssize_t read_at(struct trz_reader *r, void *buf, size_t n, uint64_t off)
+{
+	if (r->fd >= 0)
+		return pread_full(r->fd, buf, n, off);
+	if (off >= r->memlen)
+		return 0;
+	if (n > r->memlen - off)
+		n = r->memlen - (size_t)off;
+	memcpy(buf, r->mem + off, n);
+	return (ssize_t)n;
+}
+
 static int header_ok(const uint8_t *h)
 {
 	return memcmp(h, TRZ_BLOCK_MAGIC, TRZ_BLOCK_MAGIC_LEN) == 0 &&
@@ -86,18 +101,22 @@ static int header_ok(const uint8_t *h)
 /* Offset of the next valid block header after `from`, or the end of file offset. */
 static int64_t resync(struct trz_reader *r, uint64_t from)
 {
-	uint8_t *buf = r->scan, h[TRZ_BLOCK_HDR_LEN];
+	uint8_t *buf, h[TRZ_BLOCK_HDR_LEN];
 	const ssize_t size = SCAN_CHUNK;
 	uint64_t pos = from;
 
+	if (!r->scan && !(r->scan = malloc(SCAN_CHUNK)))
+		return -ENOMEM;
+	buf = r->scan;
+
 	for (;;) {
-		ssize_t n = pread_full(r->fd, buf, (size_t)size, pos);
+		ssize_t n = read_at(r, buf, (size_t)size, pos);
 		if (n < 0)
 			return n;
 		for (ssize_t i = 0; i + TRZ_BLOCK_MAGIC_LEN <= n; i++) {
 			if (memcmp(buf + i, TRZ_BLOCK_MAGIC, TRZ_BLOCK_MAGIC_LEN) != 0)
 				continue;
-			ssize_t k = pread_full(r->fd, h, sizeof(h), pos + (uint64_t)i);
+			ssize_t k = read_at(r, h, sizeof(h), pos + (uint64_t)i);
 			if (k < 0)
 				return k;
 			if (k == (ssize_t)sizeof(h) && header_ok(h))
@@ -184,7 +203,7 @@ static int load_block(struct trz_reader *r, const uint8_t *h, const char **why)
 	r->comp.len = r->raw.len = 0;
 	if (trz_buf_put(&r->comp, NULL, comp) || trz_buf_put(&r->raw, NULL, raw ? raw : 1))
 		return -ENOMEM;
-	ssize_t n = pread_full(r->fd, r->comp.p, comp, r->off + TRZ_BLOCK_HDR_LEN);
+	ssize_t n = read_at(r, r->comp.p, comp, r->off + TRZ_BLOCK_HDR_LEN);
 	if (n < 0)
 		return (int)n;
 	if ((size_t)n < comp && r->follow)
@@ -222,7 +241,7 @@ static int next_block(struct trz_reader *r)
 	uint8_t h[TRZ_BLOCK_HDR_LEN];
 
 	while (!r->eof) {
-		ssize_t n = pread_full(r->fd, h, sizeof(h), r->off);
+		ssize_t n = read_at(r, h, sizeof(h), r->off);
 		if (n < 0)
 			return (int)n;
 		if (n == 0 || (r->follow && (size_t)n < sizeof(h)))
@@ -345,12 +364,38 @@ void trz_reader_set_follow(struct trz_reader *r, int on)
 		r->eof = 0;
 }
 
+struct trz_reader *trz_reader_open_mem(const void *buf, size_t n, trz_warn_fn warn, void *ctx)
+{
+	struct trz_reader *r = calloc(1, sizeof(*r));
+
+	if (!r) {
+		trz_set_error("out of memory");
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (trz_check_file_header(buf, n, &r->hdr_len)) {
+		free(r);
+		errno = EINVAL;
+		return NULL;
+	}
+	r->fd = -1;
+	r->mem = buf;
+	r->memlen = n;
+	r->warn = warn;
+	r->ctx = ctx;
+	r->off = r->hdr_len;
+	r->stats.file_bytes = n;
+	r->stats.version = trz_get16((const uint8_t *)buf + 8);
+	r->st.version = (uint16_t)r->stats.version;
+	return r;
+}
+
 void trz_reader_stats(const struct trz_reader *r, struct trz_reader_stats *st)
 {
 	struct stat sb;
 
 	*st = r->stats;
-	if (fstat(r->fd, &sb) == 0)
+	if (r->fd >= 0 && fstat(r->fd, &sb) == 0)
 		st->file_bytes = (uint64_t)sb.st_size;
 }
 
@@ -369,9 +414,11 @@ void trz_reader_close(struct trz_reader *r)
 {
 	if (!r)
 		return;
-	close(r->fd);
+	if (r->fd >= 0)
+		close(r->fd);
 	trz_buf_free(&r->comp);
 	trz_buf_free(&r->raw);
+	free(r->scan);
 	trz_bstate_free(&r->st);
 	free(r);
 }
