@@ -15,7 +15,8 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-om
 FUZZ_CFLAGS = -std=gnu11 -O1 -g -Wall -Wextra -Werror -MMD -MP $(FUZZ_SAN) \
 	-fsanitize=fuzzer-no-link -fsanitize-coverage-ignorelist=tests/fuzz/coverage-ignore.txt -Iuser -Imodel -Ibpf -Itests $(PKG_CFLAGS)
 FUZZ_LIB_SRCS := $(filter-out user/collect/%,$(LIB_SRCS)) $(MODEL_SRCS)
-FUZZ_LIB_OBJS := $(patsubst %.c,$(FZ)/%.o,$(FUZZ_LIB_SRCS)) $(FZ)/gen/syscall_table.o
+FUZZ_LIB_OBJS := $(patsubst %.c,$(FZ)/%.o,$(FUZZ_LIB_SRCS)) \
+	$(patsubst $(B)/gen/%,$(FZ)/gen/%,$(filter $(B)/gen/%,$(LIB_OBJS)))
 FUZZ_S ?= 60
 
 .PHONY: fuzz
@@ -27,7 +28,7 @@ $(FZ)/%.o: %.c | $(B)/.deps-ok
 	$(call msg,FUZZ-CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
-$(FZ)/gen/syscall_table.o: $(B)/gen/syscall_table.c
+$(FZ)/gen/%.o: $(B)/gen/%.c
 	$(call msg,FUZZ-CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@

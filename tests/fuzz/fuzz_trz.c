@@ -1,5 +1,6 @@
-/* fuzz_trz.c - the trz reader on raw bytes (trz_reader_open_mem), every record printed in the
- * three text formats and counted by the statistics, as tracerec-dump does. */
+/* fuzz_trz.c - the trz reader on raw bytes (trz_reader_open_mem), every record printed as
+ * tracerec-dump does (format and time style chosen by the input's size), counted by the
+ * statistics and the per-syscall summary (-c). */
 #include <string.h>
 
 #include "fuzz/fuzz.h"
@@ -17,24 +18,41 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct trz_record rec;
 	struct dump_stats st;
 	struct dump_comms comms;
+	struct dump_printer p;
+	struct dump_summary *sum = dump_summary_new();
 	struct trz_reader_stats rs;
 	struct trz_reader *r = trz_reader_open_mem(data, size, on_warn, NULL);
 	uint64_t n = 0;
 	int rc;
 
-	if (!r)
+	if (!r) {
+		dump_summary_free(sum);
 		return 0;
+	}
 	memset(&st, 0, sizeof(st));
 	memset(&comms, 0, sizeof(comms));
+	memset(&p, 0, sizeof(p));
+	p.out = fuzz_sink();
+	p.fmt = (enum dump_format)(size % 3);
+	p.time = (enum dump_time)(size / 3 % 5);
+	p.durations = (int)(size / 15 % 2);
+	p.comms = &comms;
+	dump_print_header(&p);
 	while ((rc = trz_read_next(r, &rec)) == 1) {
 		fuzz_check(rec.kind >= TRZ_REC_EVENT);
 		if (rec.kind == TRZ_REC_THREAD && rec.th.comm[0])
 			dump_comms_set(&comms, rec.th.tid, rec.th.comm, 0);
-		dump_print_record(fuzz_sink(), (enum dump_format)(n % 3), &rec, &comms);
+		dump_print_record(&p, &rec);
 		dump_stats_add(&st, &rec);
+		if (sum)
+			dump_summary_add(sum, &rec);
 		n++;
 	}
 	fuzz_check(rc == 0); /* damage is skipped, never an error from memory */
+	dump_print_end(&p);
+	if (sum)
+		dump_summary_print(sum, fuzz_sink(), (int)(n & 1));
+	dump_summary_free(sum);
 	trz_reader_stats(r, &rs);
 	fuzz_check(rs.file_bytes == size);
 	dump_stats_print(fuzz_sink(), &st, &rs, (int)(n & 1));

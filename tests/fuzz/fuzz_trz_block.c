@@ -104,13 +104,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct trz_reader *r = trz_reader_open_mem(file, TRZ_FILE_HDR_LEN + TRZ_BLOCK_HDR_LEN + clen,
 						   NULL, NULL);
 	fuzz_check(r != NULL);
+	struct dump_printer p;
+	memset(&p, 0, sizeof(p));
+	p.out = fuzz_sink();
+	p.fmt = (enum dump_format)(data[0] >> 1 & 3) % 3;
+	p.comms = &comms;
 	uint64_t n = 0;
 	int rc;
 	while ((rc = trz_read_next(r, &rec)) == 1) {
-		dump_print_record(fuzz_sink(), (enum dump_format)(n % 3), &rec, &comms);
+		dump_print_record(&p, &rec);
 		n++;
 	}
 	fuzz_check(rc == 0);
+	dump_print_end(&p);
 	trz_reader_stats(r, &rs);
 	if (good && nrec > 0)
 		fuzz_check(n == nrec && rs.blocks_ok == 1 && rs.blocks_bad == 0);

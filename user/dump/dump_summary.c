@@ -205,7 +205,8 @@ int dump_summary_print(struct dump_summary *s, FILE *out, int json)
 	for (uint64_t i = 0; i < s->pairs.n; i++)
 		if ((err = count_unfinished(s, &s->pairs.v[i])))
 			return err;
-	qsort(s->rows, s->n, sizeof(*s->rows), by_time);
+	if (s->n) /* qsort(NULL, 0, ...) is undefined */
+		qsort(s->rows, s->n, sizeof(*s->rows), by_time);
 	for (uint64_t i = 0; i < s->n; i++) {
 		struct row *r = &s->rows[i];
 		tot.calls += r->calls, tot.errors += r->errors, tot.timed += r->timed;
