@@ -89,32 +89,79 @@ static __always_inline struct trc_cpu_stats *this_cpu_stats(__u32 *cpup)
 	return &cpu_stats[cpu & (TRC_MAX_CPUS - 1)];
 }
 
-/* A reservation failed: count it per CPU, per thread, and remember it in thread_loss. */
+static __always_inline __u32 token_of(long nr, __u8 kind)
+{
+	return (__u32)(__u16)nr << 1 | (kind & 1);
+}
+
+/* Add one lost event to the thread's current loss run (loss path only). */
+static __always_inline void sketch_add(struct trc_sketch *sk, __u32 tok, __u64 tseq, __u64 now)
+{
+	__u64 i = sk->lost;
+
+	if (!i) {
+		sk->first_tseq = tseq;
+		sk->t_first_ns = now;
+	}
+	if (i < TRC_SKETCH_ENDS)
+		sk->first[i & (TRC_SKETCH_ENDS - 1)] = tok;
+	sk->last[i & (TRC_SKETCH_ENDS - 1)] = tok;
+	sk->lost = i + 1;
+	sk->t_last_ns = now;
+#pragma unroll
+	for (int k = 0; k < TRC_SKETCH_TOKS; k++) {
+		if (k == sk->ntoks) { /* a new token */
+			sk->tok[k] = tok;
+			sk->cnt[k] = 1;
+			sk->ntoks = k + 1;
+			return;
+		}
+		if (sk->tok[k] == tok) {
+			sk->cnt[k]++;
+			return;
+		}
+	}
+	sk->other++;
+}
+
+static __always_inline void sketch_reset(struct trc_sketch *sk)
+{
+	sk->lost = 0;
+	sk->ntoks = 0;
+	sk->other = 0;
+}
+
+/* A reservation failed: count it per CPU, per thread, and remember it (with its token) in
+ * thread_loss. */
 static __always_inline void note_loss(struct trc_cpu_stats *cs, struct tstate *st, __u32 cpu,
-				      __u64 id, __u64 tseq)
+				      __u64 id, __u64 tseq, __u32 tok)
 {
 	__u32 tid = (__u32)id;
 	struct trc_thread_loss *tl;
+	__u64 now;
 
 	__sync_fetch_and_add(&cs->drops, 1);
 	st->lost_total++;
 	st->lost_pending++;
 	tl = bpf_map_lookup_elem(&thread_loss, &tid);
 	if (!tl) {
-		struct trc_thread_loss z = {};
+		static const struct trc_thread_loss z;
 
 		bpf_map_update_elem(&thread_loss, &tid, &z, BPF_NOEXIST);
 		tl = bpf_map_lookup_elem(&thread_loss, &tid);
 		if (!tl) {
 			__sync_fetch_and_add(&cs->loss_map_full, 1);
+			__sync_fetch_and_add(&cs->sketch_lost, 1);
 			return;
 		}
 	}
+	now = bpf_ktime_get_ns();
 	tl->lost_total = st->lost_total;
 	tl->last_lost_tseq = tseq;
-	tl->last_lost_ns = bpf_ktime_get_ns();
+	tl->last_lost_ns = now;
 	tl->pid = id >> 32;
 	tl->last_cpu = cpu;
+	sketch_add(&tl->sk, tok, tseq, now);
 }
 
 /* Adaptive wake-ups: none while the ring is below the mark (the consumer polls with a
@@ -153,6 +200,50 @@ static __always_inline void fill_args(struct trc_event_args *ea, struct pt_regs 
 #endif
 }
 
+static __always_inline void fill_event(struct trc_event *e, __u64 id, __u64 tseq, __u64 cseq,
+				       long nr, long ret, __u8 kind, __u64 lost_before, __u8 nargs)
+{
+	e->ts_ns = bpf_ktime_get_ns();
+	e->tseq = tseq;
+	e->cseq = cseq;
+	e->ret = ret;
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	e->lost_before = lost_before;
+	e->nr = nr;
+	e->kind = kind;
+	e->nargs = nargs;
+}
+
+/* The first event after a loss run whose sketch is in thread_loss: event and sketch in one
+ * reservation.  Returns 0 when recorded, -1 when there is no sketch to send (the caller
+ * records the event plainly), -2 when the ring is full (the event is lost). */
+static __always_inline int record_with_sketch(void *rb, struct trc_cpu_stats *cs, struct tstate *st,
+					      struct pt_regs *regs, __u64 id, __u64 tseq,
+					      __u64 cseq, long nr, long ret, __u8 kind,
+					      int with_args)
+{
+	__u32 tid = (__u32)id;
+	struct trc_thread_loss *tl = bpf_map_lookup_elem(&thread_loss, &tid);
+	struct trc_event_sketch *es;
+
+	if (!tl || !tl->sk.lost)
+		return -1; /* no sketch (thread_loss was full): lost_before alone tells the gap */
+	es = bpf_ringbuf_reserve(rb, sizeof(*es), 0);
+	if (!es)
+		return -2;
+	if (with_args)
+		fill_args((struct trc_event_args *)es, regs);
+	fill_event(&es->ev, id, tseq, cseq, nr, ret, kind | TRC_EV_F_SKETCH, st->lost_pending,
+		   with_args ? TRC_NARGS : 0);
+	__builtin_memcpy(&es->sk, &tl->sk, sizeof(es->sk));
+	sketch_reset(&tl->sk);
+	st->lost_pending = 0;
+	__sync_fetch_and_add(&cs->sketch_recs, 1);
+	bpf_ringbuf_submit(es, wake_flags(rb, cs, cseq));
+	return 0;
+}
+
 /* The one syscall handler: filter, count, reserve, fill, submit. */
 static __always_inline int record_sys(struct pt_regs *regs, long nr, long ret, __u8 kind)
 {
@@ -188,38 +279,34 @@ static __always_inline int record_sys(struct pt_regs *regs, long nr, long ret, _
 	tseq = ++st->tseq;
 	cseq = __sync_fetch_and_add(&cs->attempts, 1) + 1;
 	rb = bpf_map_lookup_elem(&rings, &cpu);
-	if (!rb) {
-		note_loss(cs, st, cpu, id, tseq);
-		return 0;
+	if (!rb)
+		goto lost;
+	if (st->lost_pending) { /* the loss path: hand over the sketch with this event */
+		int r = record_with_sketch(rb, cs, st, regs, id, tseq, cseq, nr, ret, kind, with_args);
+
+		if (r == 0)
+			return 0;
+		if (r == -2)
+			goto lost;
 	}
 	if (with_args) {
 		struct trc_event_args *ea = bpf_ringbuf_reserve(rb, sizeof(*ea), 0);
 
-		if (!ea) {
-			note_loss(cs, st, cpu, id, tseq);
-			return 0;
-		}
+		if (!ea)
+			goto lost;
 		fill_args(ea, regs);
 		e = &ea->ev;
 	} else {
 		e = bpf_ringbuf_reserve(rb, sizeof(*e), 0);
-		if (!e) {
-			note_loss(cs, st, cpu, id, tseq);
-			return 0;
-		}
+		if (!e)
+			goto lost;
 	}
-	e->ts_ns = bpf_ktime_get_ns();
-	e->tseq = tseq;
-	e->cseq = cseq;
-	e->ret = ret;
-	e->pid = id >> 32;
-	e->tid = (__u32)id;
-	e->lost_before = st->lost_pending;
-	e->nr = nr;
-	e->kind = kind;
-	e->nargs = with_args ? TRC_NARGS : 0;
+	fill_event(e, id, tseq, cseq, nr, ret, kind, st->lost_pending, with_args ? TRC_NARGS : 0);
 	st->lost_pending = 0;
 	bpf_ringbuf_submit(e, wake_flags(rb, cs, cseq));
+	return 0;
+lost:
+	note_loss(cs, st, cpu, id, tseq, token_of(nr, kind));
 	return 0;
 }
 
@@ -320,6 +407,7 @@ static __always_inline int on_exec(struct task_struct *p, pid_t old_pid, struct 
 		return 0;
 	r->pid = id >> 32;
 	r->tid = (__u32)id;
+	r->ppid = BPF_CORE_READ(p, real_parent, tgid);
 	r->old_tid = old_pid;
 	st = bpf_task_storage_get(&tstore, bpf_get_current_task_btf(), 0, 0);
 	if (st && (__u32)old_pid != (__u32)id) {
@@ -343,10 +431,13 @@ int BPF_PROG(trc_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm
 	return on_exec(p, old_pid, bprm);
 }
 
-static __always_inline int on_exit(__u8 group_dead)
+/* The exit record carries the thread's trailing loss run; when it cannot be written, the
+ * events of that run are counted as sketches lost. */
+static __always_inline int on_exit(struct task_struct *p, __u8 group_dead)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tgid = id >> 32;
+	__u32 tgid = id >> 32, tid = (__u32)id;
+	struct trc_thread_loss *tl;
 	struct trc_task_rec *r;
 	struct tstate *st;
 
@@ -354,17 +445,30 @@ static __always_inline int on_exit(__u8 group_dead)
 		return 0;
 	if (group_dead && !targ_all && tgid < TRC_PID_LIMIT)
 		__sync_fetch_and_and(&TRACED_WORD(tgid), ~(1ull << (tgid % 64)));
-	r = ctl_reserve(TRC_TASK_EXIT);
-	if (!r)
-		return 0;
-	r->pid = tgid;
-	r->tid = (__u32)id;
-	r->group_dead = group_dead;
 	st = bpf_task_storage_get(&tstore, bpf_get_current_task_btf(), 0, 0);
+	tl = st && st->lost_pending ? bpf_map_lookup_elem(&thread_loss, &tid) : NULL;
+	r = ctl_reserve(TRC_TASK_EXIT);
+	if (!r) {
+		__u32 cpu;
+		struct trc_cpu_stats *cs = this_cpu_stats(&cpu);
+
+		if (cs && tl && tl->sk.lost)
+			__sync_fetch_and_add(&cs->sketch_lost, tl->sk.lost);
+		return 0;
+	}
+	r->pid = tgid;
+	r->tid = tid;
+	r->ppid = BPF_CORE_READ(p, real_parent, tgid);
+	r->exit_code = BPF_CORE_READ(p, exit_code);
+	r->group_dead = group_dead;
 	if (st) {
 		r->final_tseq = st->tseq;
 		r->lost_total = st->lost_total;
 		r->lost_pending = st->lost_pending;
+	}
+	if (tl && tl->sk.lost) {
+		__builtin_memcpy(&r->sk, &tl->sk, sizeof(r->sk));
+		r->has_sketch = 1;
 	}
 	bpf_get_current_comm(&r->comm, sizeof(r->comm));
 	bpf_ringbuf_submit(r, 0);
@@ -374,5 +478,5 @@ static __always_inline int on_exit(__u8 group_dead)
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(trc_exit, struct task_struct *p, bool group_dead)
 {
-	return on_exit(group_dead);
+	return on_exit(p, group_dead);
 }

@@ -19,6 +19,20 @@
  *   trc_cpu_stats  per-CPU attempts / drops counters, read by user space at any time.
  *   thread_loss  hash tid -> struct trc_thread_loss, written only when a reservation fails;
  *                tells the trailing losses of threads that never record another event.
+ *
+ * Lost-syscall sketch: when a reservation fails, the lost event's token (nr, entry|exit) goes
+ * into the thread's struct trc_sketch (in thread_loss): exact counts of up to TRC_SKETCH_TOKS
+ * distinct tokens (the rest counted in `other`), the first and last TRC_SKETCH_ENDS tokens in
+ * order, the times of the first and last lost event.  Only the loss path pays for it.  The
+ * sketch reaches user space
+ *   - with the thread's next recorded event: that event is reserved as a struct
+ *     trc_event_sketch (kind | TRC_EV_F_SKETCH) that carries the sketch of the run announced
+ *     by its lost_before, in one reservation, so event and sketch arrive together or are
+ *     lost together (a lost one joins the run, and the next event tries again);
+ *   - in the thread's exit record (struct trc_task_rec);
+ *   - at stop, from thread_loss, for threads that never recorded again.
+ * Sketches that could not be delivered (exit record lost, thread_loss full) are counted in
+ * trc_cpu_stats.sketch_lost (events).
  */
 #ifndef TRC_COLLECTOR_H
 #define TRC_COLLECTOR_H
@@ -33,11 +47,15 @@
 #define TRC_PATH_LEN 256             /* exec path kept by the kernel side (longer: cut) */
 #define TRC_PID_LIMIT (1u << 22)     /* PID_MAX_LIMIT on 64-bit: bits in the traced-set bitmap */
 #define TRC_MAX_LOSS_THREADS 65536   /* threads with losses remembered in thread_loss */
+#define TRC_SKETCH_TOKS 32           /* distinct tokens counted exactly per loss run */
+#define TRC_SKETCH_ENDS 8            /* first/last lost tokens kept in order (power of two) */
 
 enum trc_ev_kind {
 	TRC_EV_ENTER = 0,
 	TRC_EV_EXIT = 1,
 };
+#define TRC_EV_KIND_MASK 0x0f
+#define TRC_EV_F_SKETCH 0x10 /* kind flag: the record is a struct trc_event_sketch */
 
 /* A syscall entry or exit (48 bytes). */
 struct trc_event {
@@ -49,8 +67,30 @@ struct trc_event {
 	__u32 tid;
 	__u32 lost_before; /* events of this thread lost right before this one */
 	__u16 nr;          /* syscall number */
-	__u8 kind;         /* enum trc_ev_kind */
+	__u8 kind;         /* enum trc_ev_kind, | TRC_EV_F_SKETCH */
 	__u8 nargs;        /* 0, or TRC_NARGS when the record is a struct trc_event_args */
+};
+
+/* A thread's current loss run.  Tokens are (nr << 1 | dir) with nr as a __u16 (0xffff = -1). */
+struct trc_sketch {
+	__u64 lost;          /* events lost in this run (0: none since the last delivery) */
+	__u64 first_tseq;    /* tseq of its first lost event */
+	__u64 t_first_ns;    /* when the first and the last were lost */
+	__u64 t_last_ns;
+	__u32 other;         /* lost events whose token did not fit in tok[] */
+	__u32 ntoks;         /* tok[0..ntoks) used */
+	__u32 tok[TRC_SKETCH_TOKS];
+	__u32 cnt[TRC_SKETCH_TOKS];
+	__u32 first[TRC_SKETCH_ENDS]; /* first min(lost, 8) tokens */
+	__u32 last[TRC_SKETCH_ENDS];  /* ring: the token lost as number i (0-based) is at i % 8 */
+};
+
+/* The first event a thread records after losing ev.lost_before events, with the sketch of
+ * those (args valid when ev.nargs == TRC_NARGS). */
+struct trc_event_sketch {
+	struct trc_event ev;
+	__u64 args[TRC_NARGS];
+	struct trc_sketch sk;
 };
 
 /* An entry with its raw arguments (--args). */
@@ -65,7 +105,7 @@ enum trc_task_kind {
 	TRC_TASK_EXIT = 3, /* thread exit: final tseq and loss counts of the thread */
 };
 
-/* A process record on the ctl ring (fork / exec / exit), 328 bytes. */
+/* A process record on the ctl ring (fork / exec / exit), 696 bytes. */
 struct trc_task_rec {
 	__u64 ts_ns;
 	__u64 final_tseq;   /* EXIT (and EXEC with old_tid != tid): last tseq the thread attempted */
@@ -73,7 +113,7 @@ struct trc_task_rec {
 	__u64 lost_pending; /* EXIT: events lost after its last recorded event (trailing) */
 	__u32 pid;
 	__u32 tid;
-	__u32 ppid;         /* FORK: creator's tgid */
+	__u32 ppid;         /* FORK: creator's tgid; EXEC, EXIT: parent process (real_parent) */
 	__u32 ptid;         /* FORK: creating thread */
 	__u32 old_tid;      /* EXEC: thread id before exec (differs when a non-leader thread execs) */
 	__u8 kind;          /* enum trc_task_kind */
@@ -81,9 +121,12 @@ struct trc_task_rec {
 	__u16 cpu;
 	char comm[TRC_COMM_LEN];
 	char path[TRC_PATH_LEN]; /* EXEC: filename given to execve */
+	__s32 exit_code;    /* EXIT: task->exit_code, a wait(2) status */
+	__u32 has_sketch;   /* EXIT: sk holds the thread's trailing loss run */
+	struct trc_sketch sk;
 };
 
-/* Per-CPU counters (one cache line each, in the program's .bss, read by user space via mmap). */
+/* Per-CPU counters (two cache lines each, in the program's .bss, read by user space via mmap). */
 struct trc_cpu_stats {
 	__u64 attempts;     /* event reservations attempted on this cpu (== last cseq) */
 	__u64 drops;        /* event reservations that failed (ring full) */
@@ -93,6 +136,9 @@ struct trc_cpu_stats {
 	__u64 traced_full;  /* new processes not followed: traced set full */
 	__u64 loss_map_full;/* losses not remembered in thread_loss (map full) */
 	__u64 woken;        /* 1 while this cpu's ring is above the wake-up mark (one wake-up sent) */
+	__u64 sketch_lost;  /* lost events whose sketch could not be delivered */
+	__u64 sketch_recs;  /* events delivered with a sketch */
+	__u64 _spare[6];
 };
 
 /* Per-thread losses, written only on failed reservations. */
@@ -103,12 +149,15 @@ struct trc_thread_loss {
 	__u32 pid;
 	__u16 last_cpu;
 	__u16 _pad;
+	struct trc_sketch sk; /* the current loss run */
 };
 
 _Static_assert(sizeof(struct trc_event) == 48, "trc_event ABI");
 _Static_assert(sizeof(struct trc_event_args) == 96, "trc_event_args ABI");
-_Static_assert(sizeof(struct trc_task_rec) == 328, "trc_task_rec ABI");
-_Static_assert(sizeof(struct trc_cpu_stats) == 64, "trc_cpu_stats ABI");
-_Static_assert(sizeof(struct trc_thread_loss) == 32, "trc_thread_loss ABI");
+_Static_assert(sizeof(struct trc_sketch) == 360, "trc_sketch ABI");
+_Static_assert(sizeof(struct trc_event_sketch) == 456, "trc_event_sketch ABI");
+_Static_assert(sizeof(struct trc_task_rec) == 696, "trc_task_rec ABI");
+_Static_assert(sizeof(struct trc_cpu_stats) == 128, "trc_cpu_stats ABI");
+_Static_assert(sizeof(struct trc_thread_loss) == 392, "trc_thread_loss ABI");
 
 #endif /* TRC_COLLECTOR_H */

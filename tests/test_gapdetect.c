@@ -56,7 +56,7 @@ static void feed(struct gd *g, uint32_t tid, uint64_t tseq, uint16_t cpu, uint64
 	static uint64_t cseq[4];
 	struct trz_event e = ev(tid, tseq, cpu, ++cseq[cpu & 3]);
 
-	assert_int_equal(gd_event(g, &e, lost_before), 0);
+	assert_int_equal(gd_event(g, &e, lost_before, NULL), 0);
 }
 
 static void expect_event(const struct sink *s, int i, uint32_t tid, uint64_t tseq)
@@ -132,7 +132,7 @@ static void test_gapdetect_loss_in_middle(void **state)
 	assert_int_equal(s->n, 4);
 	expect_gap(s, 2, 7, 3, 5, 2000, 6000);
 	expect_event(s, 3, 7, 6);
-	assert_int_equal(gd_thread_final(g, 100, 7, 6, 0, 3), 0);
+	assert_int_equal(gd_thread_final(g, 100, 7, 6, 0, 3, NULL), 0);
 	assert_int_equal(gd_live_threads(g), 0); /* complete: checked and forgotten */
 	gd_get_stats(g, &st);
 	assert_int_equal(st.lost, 3);
@@ -187,7 +187,7 @@ static void test_gapdetect_trailing_from_exit(void **state)
 
 	for (int i = 1; i <= 3; i++)
 		feed(g, 5, i, 0, 0);
-	assert_int_equal(gd_thread_final(g, 100, 5, 6, 3, 3), 0);
+	assert_int_equal(gd_thread_final(g, 100, 5, 6, 3, 3, NULL), 0);
 	assert_int_equal(s->n, 4);
 	expect_gap(s, 3, 5, 4, 6, 3000, UINT64_MAX);
 	assert_int_equal(gd_live_threads(g), 0);
@@ -203,7 +203,7 @@ static void test_gapdetect_exit_before_events(void **state)
 	struct gd *g = gd_new(collect, s);
 
 	feed(g, 5, 1, 0, 0);
-	assert_int_equal(gd_thread_final(g, 100, 5, 3, 0, 0), 0);
+	assert_int_equal(gd_thread_final(g, 100, 5, 3, 0, 0, NULL), 0);
 	assert_int_equal(gd_live_threads(g), 1);
 	feed(g, 5, 2, 1, 0);
 	feed(g, 5, 3, 1, 0);
@@ -220,7 +220,7 @@ static void test_gapdetect_trailing_from_loss_map(void **state)
 
 	feed(g, 11, 1, 0, 0);
 	feed(g, 11, 2, 0, 0);
-	assert_int_equal(gd_thread_losses(g, 100, 11, 5, 3), 0);
+	assert_int_equal(gd_thread_losses(g, 100, 11, 5, 3, 0, NULL), 0);
 	assert_int_equal(gd_finish(g), 0);
 	assert_int_equal(s->n, 3);
 	expect_gap(s, 2, 11, 3, 5, 2000, UINT64_MAX);
@@ -239,7 +239,7 @@ static void test_gapdetect_mismatch_flagged(void **state)
 
 	feed(g, 3, 1, 0, 0);
 	feed(g, 3, 3, 0, 1);
-	assert_int_equal(gd_thread_final(g, 100, 3, 3, 0, 0), 0); /* kernel: nothing lost */
+	assert_int_equal(gd_thread_final(g, 100, 3, 3, 0, 0, NULL), 0); /* kernel: nothing lost */
 	gd_get_stats(g, &st);
 	assert_int_equal(st.threads_checked, 1);
 	assert_int_equal(st.threads_bad, 1);
@@ -278,11 +278,11 @@ static void test_gapdetect_cpu_accounting(void **state)
 	struct gd_cpu c;
 
 	e = ev(1, 1, 2, 1);
-	gd_event(g, &e, 0);
+	gd_event(g, &e, 0, NULL);
 	e = ev(1, 2, 2, 2);
-	gd_event(g, &e, 0);
+	gd_event(g, &e, 0, NULL);
 	e = ev(1, 5, 2, 5); /* cseq 3, 4 lost on cpu 2 (tseq 3, 4 of this thread) */
-	gd_event(g, &e, 2);
+	gd_event(g, &e, 2, NULL);
 	gd_get_cpu(g, 2, &c);
 	assert_int_equal(c.recorded, 3);
 	assert_int_equal(c.max_cseq, 5);
@@ -303,7 +303,7 @@ static void test_gapdetect_tid_reuse(void **state)
 
 	feed(g, 7, 1, 0, 0);
 	feed(g, 7, 2, 0, 0);
-	gd_thread_final(g, 100, 7, 2, 0, 0);
+	gd_thread_final(g, 100, 7, 2, 0, 0, NULL);
 	feed(g, 7, 1, 1, 0); /* a new thread with the same tid */
 	gd_get_stats(g, &st);
 	assert_int_equal(st.threads, 2);
@@ -369,7 +369,7 @@ static void test_gapdetect_emit_error(void **state)
 	struct trz_event e = ev(1, 1, 0, 1);
 
 	s->fail_with = -ENOSPC;
-	assert_int_equal(gd_event(g, &e, 0), -ENOSPC);
+	assert_int_equal(gd_event(g, &e, 0, NULL), -ENOSPC);
 	gd_free(g);
 }
 

@@ -48,18 +48,28 @@ check "--help exits 0 and lists the options" $? ""
 "$T" --version | grep -qE '^tracerecd \(tracerec\) [0-9]+\.[0-9]+'
 check "--version" $? ""
 
-# Disk full: a 256 KiB tmpfs fills during a storm; the message names the problem and the
-# blocks written before stay readable.
+# Disk full: a 256 KiB tmpfs fills during a storm.  One message names the problem and says
+# that the command keeps running; exit 1; the file ends with its last complete block (no
+# partial block: not truncated, nothing corrupt), readable, and marked incomplete.
 mkdir "$d/small"
 if mount -t tmpfs -o size=256k tmpfs "$d/small" 2>/dev/null; then
   mnt=$d/small
-  "$T" -o "$d/small/f.trz" -- "$progs/syscall_storm" 1 3000000 >/dev/null 2>"$d/stderr"
+  "$T" -o "$d/small/f.trz" -- "$progs/syscall_storm" 1 100000000 >/dev/null 2>"$d/stderr"
   rc=$?
-  [ $rc -eq 1 ] && grep -q "^tracerecd: writing $d/small/f.trz: No space left on device$" "$d/stderr"
-  check "disk full: exit 1, message" $? "exit $rc: $(head -3 "$d/stderr")"
-  json=$("$dump" -q --stats --json "$d/small/f.trz" 2>&1)
+  re="^tracerecd: writing $d/small/f.trz: No space left on device: recording stopped \(the file ends with its last complete block\); .*syscall_storm (\(pid [0-9]*\) keeps running, untraced|exited with status 0)$"
+  [ $rc -eq 1 ] && grep -Eq "$re" "$d/stderr" && [ "$(grep -c . "$d/stderr")" -le 2 ]
+  check "disk full: exit 1, one message saying what became of the command" $? "exit $rc: $(head -3 "$d/stderr")"
+  storm=$(sed -n 's/.*(pid \([0-9]*\)) keeps running.*/\1/p' "$d/stderr")
+  [ -n "$storm" ] && kill -0 "$storm" 2>/dev/null
+  check "disk full: the command still runs (pid ${storm:-?})" $? "$(cat "$d/stderr")"
+  [ -n "$storm" ] && kill -9 "$storm" 2>/dev/null
+  json=$("$dump" --stats --json "$d/small/f.trz" 2>&1)
   n=$(echo "$json" | sed -n 's/.*"events":\([0-9]*\).*/\1/p')
   check "disk full: recorded blocks still readable (${n:-0} events)" $([ "${n:-0}" -gt 0 ]; echo $?) "$json"
+  echo "$json" | grep -q '"blocks_bad":0,"truncated":false'
+  check "disk full: no partial block at the end" $? "$json"
+  echo "$json" | grep -q '"complete":false'
+  check "disk full: trace marked incomplete" $? "$json"
 else
   echo "note: cannot mount a tmpfs here, disk-full case not run"
 fi

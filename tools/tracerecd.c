@@ -466,6 +466,10 @@ static void print_summary(const struct recorder_summary *s, double secs, const c
 	for (int i = 0; i < s->ncpus; i++)
 		fprintf(stderr, "%s cpu%d %llu", i ? "," : ";", i, (unsigned long long)s->cpus[i].lost);
 	fputc('\n', stderr);
+	if (s->lost)
+		fprintf(stderr, "%s: lost syscalls known: %llu of %llu (sketches of %llu events not delivered, %llu not fitting their gap)\n",
+			prog, (unsigned long long)s->lost_known, (unsigned long long)s->lost,
+			(unsigned long long)s->sketch_lost, (unsigned long long)s->sketches_dropped);
 	for (int i = 0; i < s->ntop; i++)
 		fprintf(stderr, "%s:   tid %u (pid %u): %llu lost, %llu recorded\n", prog, s->top[i].tid,
 			s->top[i].pid, (unsigned long long)s->top[i].lost,
@@ -730,6 +734,26 @@ static int session_start(struct session *s)
 	return CLI_EX_OK;
 }
 
+/* A write error stops the recording: say so once, with what became of the traced programs. */
+static void write_failed(struct session *s, int err)
+{
+	char what[4200];
+
+	if (s->child.pid > 0 && !s->child_done &&
+	    waitpid(s->child.pid, &s->status, WNOHANG) == s->child.pid)
+		s->child_done = 1;
+	if (s->child.pid > 0 && s->child_done)
+		snprintf(what, sizeof(what), "%s exited with status %d", s->o.cmd[0],
+			 child_status(s->status));
+	else if (s->child.pid > 0)
+		snprintf(what, sizeof(what), "%s (pid %d) keeps running, untraced", s->o.cmd[0],
+			 (int)s->child.pid);
+	else
+		snprintf(what, sizeof(what), "the traced processes keep running, untraced");
+	p_err("writing %s: %s: recording stopped (the file ends with its last complete block); %s",
+	      s->out, strerror(-err), what);
+}
+
 /* Once a second: flush a block, --stats, and stop when every --pid target exited.
  * Returns 1 to stop, 0 to go on, or CLI_EX_FAIL after printing. */
 static int session_tick(struct session *s)
@@ -737,7 +761,7 @@ static int session_tick(struct session *s)
 	int err;
 
 	if ((err = trz_writer_flush(s->w))) {
-		p_err("writing %s: %s", s->out, strerror(-err));
+		write_failed(s, err);
 		return CLI_EX_FAIL;
 	}
 	if (s->o.stats)
@@ -766,7 +790,7 @@ static int session_loop(struct session *s)
 		if (s->lf && !recorder_error(s->r))
 			livefill_drain(s->lf, fill_sink, s->r); /* write errors show in recorder_error() */
 		if (recorder_error(s->r)) {
-			p_err("writing %s: %s", s->out, strerror(-recorder_error(s->r)));
+			write_failed(s, recorder_error(s->r));
 			return CLI_EX_FAIL;
 		}
 		if (err < 0 && err != -EINTR) {
@@ -823,8 +847,10 @@ static int session_finish(struct session *s, int rc)
 		err = livefill_finish(s->lf, fill_sink, s->r);
 	if (!err)
 		err = write_accounting(s->r, &sum);
+	if (!err)
+		err = recorder_end(s->r); /* the END record: this recording closed cleanly */
 	if (err && rc != CLI_EX_FAIL) {
-		p_err("writing %s: %s", s->out, strerror(-err));
+		write_failed(s, err);
 		rc = CLI_EX_FAIL;
 	}
 	secs = s->t0 ? (now_ns(CLOCK_MONOTONIC) - s->t0) / 1e9 : 0.0;
@@ -833,7 +859,7 @@ static int session_finish(struct session *s, int rc)
 	cerr = trz_writer_close(s->w) ?: cerr;
 	s->w = NULL;
 	if (cerr && rc != CLI_EX_FAIL) {
-		p_err("writing %s: %s", s->out, strerror(-cerr));
+		write_failed(s, cerr);
 		rc = CLI_EX_FAIL;
 	}
 	if (!err)

@@ -64,7 +64,18 @@ static int emit_event(struct gd *g, struct thr *t, const struct trz_event *ev)
 	return g->emit(g->ctx, &g->rec);
 }
 
-static int emit_gap(struct gd *g, struct thr *t, uint64_t first, uint64_t last, uint64_t t_end)
+/* A sketch fits a gap when it covers exactly its lost events. */
+static int sketch_fits(const struct trz_sketch *sk, uint64_t lost)
+{
+	uint64_t n = sk->other;
+
+	for (int i = 0; i < sk->ntoks && i < TRZ_SKETCH_MAX_TOKS; i++)
+		n += sk->toks[i].count;
+	return sk->present && n == lost;
+}
+
+static int emit_gap(struct gd *g, struct thr *t, uint64_t first, uint64_t last, uint64_t t_end,
+		    const struct trz_sketch *sk)
 {
 	struct trz_gap *gp = &g->rec.gap;
 
@@ -81,6 +92,13 @@ static int emit_gap(struct gd *g, struct thr *t, uint64_t first, uint64_t last, 
 	gp->tid = t->tid;
 	gp->cpu = TRZ_NO_CPU;
 	gp->attributed = 1;
+	if (sk && sketch_fits(sk, gp->lost)) {
+		gp->sketch = *sk;
+		g->st.sketched_gaps++;
+		g->st.lost_known += trz_sketch_known(gp);
+	} else if (sk) {
+		g->st.sketches_dropped++;
+	}
 	t->lost += gp->lost;
 	t->done = last;
 	g->st.gaps++;
@@ -148,6 +166,7 @@ static int run_item(struct gd *g, struct thr *t, struct item *it)
 	int err;
 
 	if (it->last <= t->done) { /* already covered: a duplicate */
+		free(it->sk);
 		if (it->is_event) {
 			g->st.duplicates++;
 			g->st.events++;
@@ -158,14 +177,22 @@ static int run_item(struct gd *g, struct thr *t, struct item *it)
 		}
 		return 0;
 	}
-	if (!it->is_event)
-		return emit_gap(g, t, it->first > t->done ? it->first : t->done + 1, it->last, it->t_end);
+	if (!it->is_event) {
+		/* a gap partly covered already keeps no sketch (it described the whole run) */
+		err = emit_gap(g, t, it->first > t->done ? it->first : t->done + 1, it->last, it->t_end,
+			       it->first > t->done ? it->sk : NULL);
+		free(it->sk);
+		return err;
+	}
 	if (it->first < it->last && it->last - 1 > t->done) {
 		err = emit_gap(g, t, it->first > t->done ? it->first : t->done + 1, it->last - 1,
-			       it->ev.ts_ns);
-		if (err)
+			       it->ev.ts_ns, it->first > t->done ? it->sk : NULL);
+		if (err) {
+			free(it->sk);
 			return err;
+		}
 	}
+	free(it->sk);
 	return emit_event(g, t, &it->ev);
 }
 
@@ -221,7 +248,23 @@ static void cpu_account(struct gd *g, const struct trz_event *ev)
 	}
 }
 
-int gd_event(struct gd *g, const struct trz_event *ev, uint64_t lost_before)
+/* A copy of sk for a waiting item (NULL for none); *err = -ENOMEM when out of memory. */
+static struct trz_sketch *sk_dup(const struct trz_sketch *sk, int *err)
+{
+	struct trz_sketch *c;
+
+	*err = 0;
+	if (!sk || !sk->present)
+		return NULL;
+	if (!(c = malloc(sizeof(*c))))
+		*err = -ENOMEM;
+	else
+		*c = *sk;
+	return c;
+}
+
+int gd_event(struct gd *g, const struct trz_event *ev, uint64_t lost_before,
+	     const struct trz_sketch *sk)
 {
 	struct thr *t;
 	struct item it;
@@ -236,7 +279,7 @@ int gd_event(struct gd *g, const struct trz_event *ev, uint64_t lost_before)
 		lost_before = ev->tseq ? ev->tseq - 1 : 0;
 	first = ev->tseq - lost_before;
 	if (!t->npend && first == t->done + 1) { /* fast path: in order */
-		if (lost_before && (err = emit_gap(g, t, first, ev->tseq - 1, ev->ts_ns)))
+		if (lost_before && (err = emit_gap(g, t, first, ev->tseq - 1, ev->ts_ns, sk)))
 			return err;
 		if ((err = emit_event(g, t, ev)))
 			return err;
@@ -245,14 +288,18 @@ int gd_event(struct gd *g, const struct trz_event *ev, uint64_t lost_before)
 		return 0;
 	}
 	it = (struct item){ .first = first, .last = ev->tseq, .is_event = 1, .ev = *ev };
-	if ((err = gd_wait_event(t, &it)))
+	err = 0;
+	it.sk = lost_before ? sk_dup(sk, &err) : NULL;
+	if (err || (err = gd_wait_event(t, &it))) {
+		free(it.sk);
 		return err;
+	}
 	err = advance(g, t);
 	return err < 0 ? err : 0;
 }
 
 int gd_thread_final(struct gd *g, uint32_t pid, uint32_t tid, uint64_t final_tseq,
-		    uint64_t lost_pending, uint64_t lost_total)
+		    uint64_t lost_pending, uint64_t lost_total, const struct trz_sketch *sk)
 {
 	struct thr *t = gd_thr_find(g, tid);
 	struct item it;
@@ -271,15 +318,18 @@ int gd_thread_final(struct gd *g, uint32_t pid, uint32_t tid, uint64_t final_tse
 	if (lost_pending && final_tseq - lost_pending + 1 > gd_thr_known(t)) {
 		it = (struct item){ .first = final_tseq - lost_pending + 1, .last = final_tseq,
 				    .t_end = UINT64_MAX };
-		if ((err = gd_wait_gap(t, &it)))
+		it.sk = sk_dup(sk, &err);
+		if (err || (err = gd_wait_gap(t, &it))) {
+			free(it.sk);
 			return err;
+		}
 	}
 	err = advance(g, t);
 	return err < 0 ? err : 0;
 }
 
 int gd_thread_losses(struct gd *g, uint32_t pid, uint32_t tid, uint64_t last_lost_tseq,
-		     uint64_t lost_total)
+		     uint64_t lost_total, uint64_t run, const struct trz_sketch *sk)
 {
 	struct thr *t = gd_thr_get(g, pid, tid);
 	struct item it;
@@ -293,8 +343,13 @@ int gd_thread_losses(struct gd *g, uint32_t pid, uint32_t tid, uint64_t last_los
 	known = gd_thr_known(t);
 	if (last_lost_tseq > known) {
 		it = (struct item){ .first = known + 1, .last = last_lost_tseq, .t_end = UINT64_MAX };
-		if ((err = gd_wait_gap(t, &it)))
+		/* the sketch describes the last run: it fits when that is all that is unknown */
+		err = 0;
+		it.sk = run == last_lost_tseq - known ? sk_dup(sk, &err) : NULL;
+		if (err || (err = gd_wait_gap(t, &it))) {
+			free(it.sk);
 			return err;
+		}
 	}
 	err = advance(g, t);
 	return err < 0 ? err : 0;
@@ -311,7 +366,8 @@ static int flush_thread(struct gd *g, struct thr *t)
 
 		if (nx->first > t->done + 1) {
 			g->st.unexplained += nx->first - t->done - 1;
-			err = emit_gap(g, t, t->done + 1, nx->first - 1, nx->is_event ? nx->ev.ts_ns : nx->t_end);
+			err = emit_gap(g, t, t->done + 1, nx->first - 1, nx->is_event ? nx->ev.ts_ns : nx->t_end,
+				       NULL);
 			if (err)
 				return err;
 		}
@@ -321,7 +377,7 @@ static int flush_thread(struct gd *g, struct thr *t)
 	}
 	if (t->has_final && t->done < t->final) {
 		g->st.unexplained += t->final - t->done;
-		if ((err = emit_gap(g, t, t->done + 1, t->final, UINT64_MAX)))
+		if ((err = emit_gap(g, t, t->done + 1, t->final, UINT64_MAX, NULL)))
 			return err;
 	}
 	retire(g, t);
@@ -359,6 +415,13 @@ void gd_get_cpu(const struct gd *g, unsigned cpu, struct gd_cpu *out)
 		*out = g->cpus[cpu];
 	else
 		memset(out, 0, sizeof(*out));
+}
+
+uint64_t gd_thread_lost(const struct gd *g, uint32_t tid)
+{
+	const struct thr *t = gd_thr_find(g, tid);
+
+	return t ? t->lost : 0;
 }
 
 uint64_t gd_live_threads(const struct gd *g)

@@ -37,6 +37,9 @@ struct gd_stats {
 	uint64_t threads_bad;     /* recorded + lost != attempted, or lost != kernel's lost count */
 	uint64_t unexplained;     /* tseqs neither recorded nor announced lost (written as gaps) */
 	uint64_t duplicates;      /* events whose tseq was already done (written, not counted) */
+	uint64_t sketched_gaps;   /* gaps written with a lost-syscall sketch */
+	uint64_t lost_known;      /* lost events whose token those sketches know */
+	uint64_t sketches_dropped;/* sketches that did not fit their gap (not written) */
 	struct gd_thread_sum top[GD_TOP]; /* threads that lost most, most first */
 	int ntop;
 };
@@ -54,20 +57,26 @@ struct gd *gd_new(gd_emit_fn emit, void *ctx);
 void gd_free(struct gd *g);
 
 /* One recorded event (tseq, cpu, pid, tid set) and the count of its thread's events lost right
- * before it.  May emit this and earlier-held events and gaps, or hold it until its thread's
+ * before it, with their sketch (NULL: unknown; copied).  May emit this and earlier-held events and gaps, or hold it until its thread's
  * earlier events arrive. */
-int gd_event(struct gd *g, const struct trz_event *ev, uint64_t lost_before);
+int gd_event(struct gd *g, const struct trz_event *ev, uint64_t lost_before,
+	     const struct trz_sketch *sk);
 
 /* The thread ended (exit, or exec by a non-leader thread) after attempting final_tseq events,
- * the last lost_pending of which were lost, lost_total in all.  The trailing loss becomes a gap
- * with no right neighbour; the thread is checked and forgotten once all its events are in. */
+ * the last lost_pending of which were lost (sk: their sketch, or NULL), lost_total in all.  The
+ * trailing loss becomes a gap with no right neighbour; the thread is checked and forgotten
+ * once all its events are in. */
 int gd_thread_final(struct gd *g, uint32_t pid, uint32_t tid, uint64_t final_tseq,
-		    uint64_t lost_pending, uint64_t lost_total);
+		    uint64_t lost_pending, uint64_t lost_total, const struct trz_sketch *sk);
 
-/* Losses the kernel remembers for a thread still alive at the end: its most recent lost tseq
- * and the total.  Call after the final drain, before gd_finish(). */
+/* Losses the kernel remembers for a thread still alive at the end: its most recent lost tseq,
+ * the total, and the sketch (or NULL) of its last loss run of `run` events.  Call after the
+ * final drain, before gd_finish(). */
 int gd_thread_losses(struct gd *g, uint32_t pid, uint32_t tid, uint64_t last_lost_tseq,
-		     uint64_t lost_total);
+		     uint64_t lost_total, uint64_t run, const struct trz_sketch *sk);
+
+/* Events of tid written or announced as lost so far (0 for a thread not tracked). */
+uint64_t gd_thread_lost(const struct gd *g, uint32_t tid);
 
 /* Write an unattributed gap: lost events on cpu (TRZ_NO_CPU if unknown) in [t_start, t_end]. */
 int gd_unattributed(struct gd *g, uint16_t cpu, uint64_t lost, uint64_t t_start, uint64_t t_end);

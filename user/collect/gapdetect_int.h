@@ -9,6 +9,7 @@ struct item {
 	uint64_t first, last; /* tseq range */
 	uint64_t t_end;       /* gap alone: time of the event after it (UINT64_MAX: none) */
 	int is_event;
+	struct trz_sketch *sk; /* the lost events first..(last or last-1): malloc'ed, owned, or NULL */
 	struct trz_event ev;
 };
 

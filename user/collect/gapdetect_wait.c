@@ -8,8 +8,13 @@
 void gd_thr_free(struct thr *t)
 {
 	if (t) {
-		for (uint32_t i = 0; i < t->nq; i++)
+		for (uint32_t i = 0; i < t->nq; i++) {
+			for (uint32_t k = 0; k < t->qs[i].n; k++)
+				free(t->qs[i].v[(t->qs[i].head + k) & (t->qs[i].cap - 1)].sk);
 			free(t->qs[i].v);
+		}
+		for (uint32_t i = 0; i < t->nheap; i++)
+			free(t->pend[i].sk);
 		free(t->qs);
 		free(t->pend);
 		free(t);

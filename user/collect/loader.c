@@ -52,6 +52,14 @@ static int on_sample(void *ctx, void *data, size_t size)
 	const struct trc_event *ev = data;
 	const uint64_t *args = NULL;
 
+	if (ev->kind & TRC_EV_F_SKETCH) {
+		if (size < sizeof(struct trc_event_sketch))
+			return 0; /* cannot happen: the kernel reserves the whole record */
+		if (ev->nargs == TRC_NARGS)
+			args = (const uint64_t *)((const struct trc_event_sketch *)data)->args;
+		return c->on_event(c->ctx, rc->cpu, ev, args);
+	}
+
 	if (ev->nargs == TRC_NARGS && size >= sizeof(struct trc_event_args))
 		args = (const uint64_t *)((const struct trc_event_args *)data)->args;
 	return c->on_event(c->ctx, rc->cpu, ev, args);
@@ -226,6 +234,8 @@ void trc_collector_cpu_stats(const struct trc_collector *c, int cpu, struct trc_
 	st->traced_full = s->traced_full;
 	st->loss_map_full = s->loss_map_full;
 	st->woken = s->woken;
+	st->sketch_lost = s->sketch_lost;
+	st->sketch_recs = s->sketch_recs;
 }
 
 int trc_collector_thread_losses(struct trc_collector *c, trc_loss_cb fn, void *ctx)

@@ -12,7 +12,8 @@
 
 struct trc_collector;
 
-/* One syscall event from cpu's ring; args is NULL unless the record carries arguments.
+/* One syscall event from cpu's ring; args is NULL unless the record carries arguments.  A record
+ * with TRC_EV_F_SKETCH in ev->kind is a whole struct trc_event_sketch.
  * Return 0, or -errno to stop the current poll (the error is returned by it). */
 typedef int (*trc_event_cb)(void *ctx, int cpu, const struct trc_event *ev, const uint64_t *args);
 /* One process record (fork / exec / exit) from the ctl ring. */

@@ -1,8 +1,11 @@
 /* recorder.c - tracerecd's consumer: rings -> gap detector -> sink -> writer (see recorder.h). */
 #include "collect/recorder.h"
+#include "collect/sketch.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,6 +19,9 @@ struct recorder {
 	int err;
 	struct recorder_cpu_sum *cpus;
 	struct trz_record *rec; /* scratch for thread/meta records (large) */
+	struct trz_sketch sk;   /* scratch: a converted kernel sketch */
+	struct trz_state *state; /* scratch for STATE records */
+	int ended;              /* the END record is written: no more snapshots */
 };
 
 int recorder_sink(struct recorder *r, const struct trz_record *rec)
@@ -47,8 +53,9 @@ struct recorder *recorder_new(struct trz_writer *w)
 		return NULL;
 	r->w = w;
 	r->rec = calloc(1, sizeof(*r->rec));
+	r->state = calloc(1, sizeof(*r->state));
 	r->gd = gd_new(gd_emit, r);
-	if (!r->rec || !r->gd) {
+	if (!r->rec || !r->state || !r->gd) {
 		recorder_free(r);
 		errno = ENOMEM;
 		return NULL;
@@ -62,13 +69,92 @@ void recorder_free(struct recorder *r)
 		return;
 	gd_free(r->gd);
 	free(r->rec);
+	free(r->state);
 	free(r->cpus);
 	free(r);
+}
+
+static uint64_t clock_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void add_pending_thread(void *ctx, uint32_t tid, const struct trc_thread_loss *tl)
+{
+	struct recorder *r = ctx;
+	struct trz_state *st = r->state;
+	uint64_t done = gd_thread_lost(r->gd, tid);
+	uint64_t n = tl->lost_total > done ? tl->lost_total - done : 0;
+
+	if (!n)
+		return;
+	if (st->nthreads < TRZ_STATE_MAX_THREADS)
+		st->threads[st->nthreads++] = (struct trz_state_thread){ tid, tl->pid, n };
+	else
+		st->other_lost += n;
+}
+
+/* The loss accounting so far as a STATE record of kind what (man/trz.5). */
+static int write_state(struct recorder *r, struct trz_writer *w, int what)
+{
+	struct trz_state *st = r->state;
+	uint64_t drops = 0, listed = 0;
+	struct trc_cpu_stats cs;
+	struct gd_stats gs;
+	struct gd_cpu gc;
+
+	memset(st, 0, offsetof(struct trz_state, cpus));
+	st->what = (uint8_t)what;
+	st->ts_ns = clock_ns(CLOCK_MONOTONIC);
+	st->wall_ns = clock_ns(CLOCK_REALTIME);
+	for (int c = 0; c < trc_collector_ncpus(r->c); c++) {
+		trc_collector_cpu_stats(r->c, c, &cs);
+		gd_get_cpu(r->gd, c, &gc);
+		drops += cs.drops;
+		if (c < TRZ_STATE_MAX_CPUS)
+			st->cpus[st->ncpus++] = (struct trz_state_cpu){ cs.attempts, gc.recorded, cs.drops };
+	}
+	gd_get_stats(r->gd, &gs);
+	st->pending_lost = drops > gs.lost + gs.unattr_lost ? drops - gs.lost - gs.unattr_lost : 0;
+	if (st->pending_lost && what == TRZ_STATE_SNAPSHOT) {
+		trc_collector_thread_losses(r->c, add_pending_thread, r);
+		for (int i = 0; i < st->nthreads; i++)
+			listed += st->threads[i].lost;
+		st->other_lost = st->pending_lost > listed ? st->pending_lost - listed : 0;
+	}
+	return trz_write_state(w, st);
+}
+
+/* Flush hook: every block a live recording writes ends with a snapshot of its accounting. */
+static int snapshot_hook(void *ctx, struct trz_writer *w)
+{
+	struct recorder *r = ctx;
+
+	return r->ended || !r->c ? 0 : write_state(r, w, TRZ_STATE_SNAPSHOT);
 }
 
 void recorder_set_collector(struct recorder *r, struct trc_collector *c)
 {
 	r->c = c;
+	trz_writer_set_flush_hook(r->w, snapshot_hook, r);
+}
+
+int recorder_end(struct recorder *r)
+{
+	int err;
+
+	if (r->err)
+		return r->err;
+	if (!r->c)
+		return 0;
+	err = write_state(r, r->w, TRZ_STATE_END);
+	r->ended = 1;
+	if (err)
+		r->err = err;
+	return err;
 }
 
 void recorder_set_hook(struct recorder *r, recorder_hook_fn fn, void *ctx)
@@ -116,10 +202,18 @@ int recorder_on_event(void *rp, int cpu, const struct trc_event *e, const uint64
 	struct recorder *r = rp;
 	struct trz_event ev;
 
+	const struct trz_sketch *sk = NULL;
+	uint8_t kind = e->kind & TRC_EV_KIND_MASK;
+
+	if (r->err)
+		return r->err;
+	if ((e->kind & TRC_EV_F_SKETCH) &&
+	    trc_sketch_to_trz(&((const struct trc_event_sketch *)e)->sk, e->lost_before, &r->sk))
+		sk = &r->sk;
 	ev.ts_ns = e->ts_ns;
 	ev.tseq = e->tseq;
 	ev.cseq = e->cseq;
-	ev.ret = e->kind == TRC_EV_EXIT ? e->ret : 0;
+	ev.ret = kind == TRC_EV_EXIT ? e->ret : 0;
 	if (args) {
 		memcpy(ev.args, args, sizeof(ev.args));
 		ev.nargs = TRZ_MAX_ARGS;
@@ -131,10 +225,8 @@ int recorder_on_event(void *rp, int cpu, const struct trc_event *e, const uint64
 	ev.tid = e->tid;
 	ev.nr = e->nr == 0xffff ? -1 : e->nr;
 	ev.cpu = cpu;
-	ev.dir = e->kind == TRC_EV_EXIT ? TRZ_EXIT : TRZ_ENTRY;
-	if (r->err)
-		return r->err;
-	return gd_event(r->gd, &ev, e->lost_before);
+	ev.dir = kind == TRC_EV_EXIT ? TRZ_EXIT : TRZ_ENTRY;
+	return gd_event(r->gd, &ev, e->lost_before, sk);
 }
 
 int recorder_on_task(void *rp, const struct trc_task_rec *t)
@@ -149,6 +241,10 @@ int recorder_on_task(void *rp, const struct trc_task_rec *t)
 	th->pid = t->pid;
 	th->tid = t->tid;
 	th->ppid = t->ppid;
+	if (t->kind == TRC_TASK_EXIT && t->exit_code >= 0 && t->exit_code <= 0xffff) {
+		th->has_status = 1;
+		th->exit_status = t->exit_code;
+	}
 	memcpy(th->comm, t->comm, TRC_COMM_LEN);
 	th->comm[TRZ_COMM_LEN - 1] = '\0';
 	switch (t->kind) {
@@ -175,13 +271,20 @@ int recorder_on_task(void *rp, const struct trc_task_rec *t)
 		return 0;
 	if (t->lost_total && r->c)
 		trc_collector_forget_loss(r->c, ended);
-	return gd_thread_final(r->gd, t->pid, ended, t->final_tseq, t->lost_pending, t->lost_total);
+	if (!t->has_sketch || !trc_sketch_to_trz(&t->sk, t->lost_pending, &r->sk))
+		r->sk.present = 0;
+	return gd_thread_final(r->gd, t->pid, ended, t->final_tseq, t->lost_pending, t->lost_total,
+			       &r->sk);
 }
 
 static void on_loss(void *ctx, uint32_t tid, const struct trc_thread_loss *tl)
 {
 	struct recorder *r = ctx;
-	int err = gd_thread_losses(r->gd, tl->pid, tid, tl->last_lost_tseq, tl->lost_total);
+	int err;
+
+	trc_sketch_to_trz(&tl->sk, tl->sk.lost, &r->sk);
+	err = gd_thread_losses(r->gd, tl->pid, tid, tl->last_lost_tseq, tl->lost_total, tl->sk.lost,
+			       &r->sk);
 
 	if (err && !r->err)
 		r->err = err;
@@ -241,6 +344,8 @@ static void fill_summary(struct recorder *r, struct recorder_summary *s)
 	s->threads_checked = st.threads_checked;
 	s->threads_bad = st.threads_bad;
 	s->unexplained = st.unexplained;
+	s->lost_known = st.lost_known;
+	s->sketches_dropped = st.sketches_dropped;
 	memcpy(s->top, st.top, sizeof(s->top));
 	s->ntop = st.ntop;
 	s->cpu_ok = 1;
@@ -257,6 +362,7 @@ static void fill_summary(struct recorder *r, struct recorder_summary *s)
 		s->ctl_lost += cs.ctl_drops;
 		s->no_storage += cs.no_storage;
 		s->traced_full += cs.traced_full;
+		s->sketch_lost += cs.sketch_lost;
 	}
 }
 

@@ -23,6 +23,9 @@ struct recorder_summary {
 	uint64_t events, threads, gaps, lost, unattr_gaps, unattr_lost;
 	uint64_t attempted, kernel_lost, ctl_lost, no_storage, traced_full;
 	uint64_t threads_checked, threads_bad, unexplained;
+	uint64_t lost_known;        /* lost events whose syscall the gaps' sketches name */
+	uint64_t sketch_lost;       /* lost events whose sketch never reached user space */
+	uint64_t sketches_dropped;  /* sketches that did not fit their gap */
 	int cpu_ok;                 /* invariant holds on every cpu */
 	int ncpus;
 	struct recorder_cpu_sum *cpus; /* ncpus entries, owned by the recorder */
@@ -41,7 +44,8 @@ void recorder_free(struct recorder *r);
 /* The collector callbacks (pass r as ctx in struct trc_collector_opts). */
 int recorder_on_event(void *r, int cpu, const struct trc_event *ev, const uint64_t *args);
 int recorder_on_task(void *r, const struct trc_task_rec *rec);
-/* The collector the recorder reads counters and thread losses from. */
+/* The collector the recorder reads counters and thread losses from; from now on every block
+ * the writer flushes ends with a STATE snapshot of the loss accounting. */
 void recorder_set_collector(struct recorder *r, struct trc_collector *c);
 
 /* THE way to the file: write rec, then pass it to the hook.  Returns 0 or -errno. */
@@ -56,6 +60,11 @@ int recorder_thread(void *r, const struct trz_thread *th);
 int recorder_error(const struct recorder *r);
 /* Events written so far. */
 uint64_t recorder_events(const struct recorder *r);
+
+/* The last record of a cleanly closed recording: the END STATE record (trz(5)) with the final
+ * accounting.  Until then every block the writer flushes ends with a SNAPSHOT.  Returns 0 or
+ * -errno. */
+int recorder_end(struct recorder *r);
 
 /* End of tracing (programs detached): drain until the kernel counters settle, write trailing
  * and unattributed gaps, check the invariants, fill *s.  Returns 0 or -errno. */

@@ -229,6 +229,13 @@ int trz_write_meta(struct trz_writer *w, const char *key, const char *value);
 int trz_write_state(struct trz_writer *w, const struct trz_state *st);
 int trz_write_record(struct trz_writer *w, const struct trz_record *rec);
 
+/* Called by trz_writer_flush() (explicit or because the block is full) right before a
+ * non-empty block is compressed: fn may append records (a live recorder's STATE snapshot) that
+ * end up last in that block; they do not trigger another flush.  fn returns 0 or -errno (the
+ * flush then fails with it). */
+typedef int (*trz_flush_hook_fn)(void *ctx, struct trz_writer *w);
+void trz_writer_set_flush_hook(struct trz_writer *w, trz_flush_hook_fn fn, void *ctx);
+
 /* Compress and write the current block (no-op when empty).  Long-running writers call this at
  * least once per second so that a crash loses at most the unflushed block. */
 int trz_writer_flush(struct trz_writer *w);

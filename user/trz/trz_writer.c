@@ -27,6 +27,9 @@ struct trz_writer {
 	struct trz_buf out;  /* header + compressed payload of the block being written */
 	struct trz_buf raw;  /* directory + columns */
 	struct trz_bstate st;
+	trz_flush_hook_fn hook;
+	void *hook_ctx;
+	int in_hook;         /* the hook is appending: no nested flush */
 };
 
 static int write_all(int fd, const uint8_t *p, size_t n)
@@ -94,8 +97,8 @@ struct trz_writer *trz_writer_fdopen(int fd, const struct trz_writer_opts *opts)
 	w->fd = fd;
 	w->block_events = opts && opts->block_events ? opts->block_events
 						     : TRZ_DEFAULT_BLOCK_EVENTS;
-	if (w->block_events > TRZ_MAX_BLOCK_RECS)
-		w->block_events = TRZ_MAX_BLOCK_RECS;
+	if (w->block_events > TRZ_MAX_BLOCK_RECS - 16) /* room for a flush hook's records */
+		w->block_events = TRZ_MAX_BLOCK_RECS - 16;
 	w->zlevel = opts && opts->zlevel > 0 && opts->zlevel <= 9 ? opts->zlevel : 6;
 	trz_bstate_reset(&w->st);
 	w->st.version = opts && opts->version ? (uint16_t)opts->version : TRZ_VERSION;
@@ -223,8 +226,15 @@ int trz_writer_flush(struct trz_writer *w)
 		return -EINVAL;
 	if (w->err)
 		return w->err;
-	if (!w->nrec)
+	if (!w->nrec || w->in_hook)
 		return 0;
+	if (w->hook) {
+		w->in_hook = 1;
+		err = w->hook(w->hook_ctx, w);
+		w->in_hook = 0;
+		if (err)
+			return w->err = err;
+	}
 	err = build_payload(w);
 	if (!err)
 		err = compress_block(w);
@@ -268,6 +278,8 @@ static int record_done(struct trz_writer *w, int err, int has_ts, uint64_t ts)
 		}
 	}
 	w->nrec++;
+	if (w->in_hook)
+		return 0;
 	if (w->nrec >= w->block_events || block_raw_bytes(w) >= TRZ_BLOCK_RAW_SOFT)
 		return trz_writer_flush(w);
 	return 0;
@@ -348,6 +360,12 @@ int trz_write_record(struct trz_writer *w, const struct trz_record *rec)
 		return trz_write_state(w, &rec->state);
 	}
 	return -EINVAL;
+}
+
+void trz_writer_set_flush_hook(struct trz_writer *w, trz_flush_hook_fn fn, void *ctx)
+{
+	w->hook = fn;
+	w->hook_ctx = ctx;
 }
 
 uint64_t trz_writer_bytes(const struct trz_writer *w)
