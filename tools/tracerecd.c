@@ -750,8 +750,9 @@ static void write_failed(struct session *s, int err)
 			 (int)s->child.pid);
 	else
 		snprintf(what, sizeof(what), "the traced processes keep running, untraced");
-	p_err("writing %s: %s: recording stopped (the file ends with its last complete block); %s",
-	      s->out, strerror(-err), what);
+	p_err("writing %s: %s: recording stopped%s; %s", s->out, strerror(-err),
+	      strcmp(s->out, "standard output") ? " (the file ends with its last complete block)" : "",
+	      what);
 }
 
 /* Once a second: flush a block, --stats, and stop when every --pid target exited.

@@ -162,6 +162,68 @@ static int place_ends(const struct fill_sketch *sk, const struct trz_sketch *s, 
 	return 0;
 }
 
+static int never_returns(int32_t nr)
+{
+	return nr == 60 || nr == 231; /* exit, exit_group (x86_64) */
+}
+
+/* Take the first unused middle token k (in the assignment's order) with token t; -1 if none. */
+static int64_t take_tok(const int32_t *tok, uint8_t *used, uint64_t a, uint64_t b, int32_t t)
+{
+	for (uint64_t k = a; k < b; k++)
+		if (!used[k] && (t == FILL_TOK_NONE ? fill_tok_dir(tok[k]) == TRZ_ENTRY : tok[k] == t))
+			return (int64_t)k;
+	return -1;
+}
+
+/* The assignment fixes which tokens, not a grammatical order: reorder the free middle
+ * positions [a, b) (the same multiset, each token keeping its confidence) so that an entry is
+ * followed by its exit and an exit by an entry wherever the multiset allows, in the order the
+ * assignment preferred, ending "in" the syscall whose exit follows the span.  0 or -ENOMEM. */
+static int order_middle(struct fill_gap *g, uint64_t a, uint64_t b)
+{
+	uint64_t m = b - a, o = 0;
+	int32_t *tok = malloc(sizeof(int32_t) * (m + 1)), pend;
+	float *conf = malloc(sizeof(float) * (m + 1));
+	uint8_t *used = calloc(m + 1, 1);
+	int32_t right = g->nright > 0 ? g->right[0] : FILL_TOK_NONE;
+	int64_t keep = -1, k;
+
+	if (!tok || !conf || !used) {
+		free(tok), free(conf), free(used);
+		return -ENOMEM;
+	}
+	memcpy(tok, g->out + a, sizeof(int32_t) * m);
+	memcpy(conf, g->conf + a, sizeof(float) * m);
+	pend = a ? g->out[a - 1] : g->W > 0 ? g->left[g->W - 1] : FILL_TOK_NONE;
+	if (b < g->gap.lost)
+		right = g->out[b];
+	if (right != FILL_TOK_NONE && right >= 0 && fill_tok_dir(right) == TRZ_EXIT &&
+	    (keep = take_tok(tok, used, 0, m, fill_tok(fill_tok_nr(right), TRZ_ENTRY))) >= 0)
+		used[keep] = 1; /* the span ends inside this call */
+	while (o < m - (keep >= 0)) {
+		k = -1;
+		if (pend >= 0 && fill_tok_dir(pend) == TRZ_ENTRY && !never_returns(fill_tok_nr(pend)))
+			k = take_tok(tok, used, 0, m, fill_tok(fill_tok_nr(pend), TRZ_EXIT));
+		else
+			k = take_tok(tok, used, 0, m, FILL_TOK_NONE); /* the preferred next call */
+		if (k < 0) /* the multiset allows no grammatical next token */
+			for (k = 0; used[k]; k++)
+				;
+		used[k] = 1;
+		g->out[a + o] = tok[k];
+		g->conf[a + o] = conf[k];
+		pend = tok[k];
+		o++;
+	}
+	if (keep >= 0) {
+		g->out[a + o] = tok[keep];
+		g->conf[a + o] = conf[keep];
+	}
+	free(tok), free(conf), free(used);
+	return 0;
+}
+
 int fill_sketch_decode(struct fill_gap *g, struct fill_sketch *sk, const struct vocab *v)
 {
 	const struct trz_sketch *s = &g->gap.sketch;
@@ -210,7 +272,15 @@ int fill_sketch_decode(struct fill_gap *g, struct fill_sketch *sk, const struct 
 				z += exp((double)r[d] - r[c]);
 		g->conf[i] = z > 0 ? (float)(1.0 / z) : 1.0f;
 	}
-	err = 0;
+	{ /* the free middle between the recorded ends, in a grammatical order */
+		uint64_t a = 0, b = n;
+
+		while (a < n && fixed[a] >= 0)
+			a++;
+		while (b > a && fixed[b - 1] >= 0)
+			b--;
+		err = b > a ? order_middle(g, a, b) : 0;
+	}
 out:
 	free(fixed);
 	free(ftok);
