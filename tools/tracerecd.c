@@ -756,14 +756,14 @@ static void write_failed(struct session *s, int err)
 }
 
 /* Once a second: flush a block, --stats, and stop when every --pid target exited.
- * Returns 1 to stop, 0 to go on, or CLI_EX_FAIL after printing. */
+ * Returns 1 to stop, 0 to go on, or -1 after printing a failure. */
 static int session_tick(struct session *s)
 {
 	int err;
 
 	if ((err = trz_writer_flush(s->w))) {
 		write_failed(s, err);
-		return CLI_EX_FAIL;
+		return -1;
 	}
 	if (s->o.stats)
 		print_stats_line(s->c, s->r, &s->prev_ev, s->prev_drops);
@@ -802,7 +802,7 @@ static int session_loop(struct session *s)
 		if (now >= next_tick) {
 			next_tick += 1000000000ull;
 			if ((t = session_tick(s)))
-				return t == 1 ? CLI_EX_OK : t;
+				return t > 0 ? CLI_EX_OK : CLI_EX_FAIL;
 		}
 		if (s->o.duration > 0 && now - s->t0 >= (uint64_t)(s->o.duration * 1e9))
 			break;
