@@ -10,6 +10,9 @@ missing=()
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm (the viewer tests install speedscope and playwright-core with it): any npm on PATH will do
+# (e.g. one bundled with another Node.js build); Debian's otherwise (Node.js 18).
+command -v npm >/dev/null || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "${1:-}" = "--check" ] || [ "$(id -u)" -ne 0 ]; then
   echo "tracerec: missing Debian packages: ${missing[*]}" >&2

@@ -7,7 +7,7 @@
 set -eu
 dir=${1:-${B:-build}/viewers}
 speedscope=1.25.0
-playwright=1.64.1
+playwright=1.49.1 # engines node >=18: runs on Debian 12's Node.js 18 (1.64 needs node >=20)
 want="speedscope@$speedscope playwright-core@$playwright"
 if [ -f "$dir/.installed" ] && [ "$(cat "$dir/.installed")" = "$want" ]; then
   echo "$dir"; exit 0

@@ -50,7 +50,9 @@ as_nobody "$T" -q -o "$out/own.trz" --pid "$ownpid" --duration 1 2>"$d/err"
 rc=$?
 [ $rc = 0 ] && [ "$(stat -c %u "$out/own.trz")" = "$nob" ] && "$DUMP" --stats "$out/own.trz" >/dev/null
 check "nobody with file caps: --pid of its own sleep traced" $? "exit $rc: $(cat "$d/err")"
-P=$(realpath "$progs/syscall_pattern")
+# (a copy the unprivileged user can reach: the build tree may sit under a 0700 home, e.g. /root)
+cp "$progs/syscall_pattern" "$d/syscall_pattern" && chmod 755 "$d/syscall_pattern"
+P="$d/syscall_pattern"
 (cd "$out" && as_nobody "$T" -q -o "$out/cmd.trz" -- "$P" 5 >/dev/null 2>"$d/err")
 rc=$?
 ev=$("$DUMP" --stats --json "$out/cmd.trz" 2>/dev/null | grep -o '"events":[0-9]*' | head -n 1 | cut -d: -f2)
