@@ -40,6 +40,8 @@ struct tl_open {
 
 struct tl_pend {
 	uint8_t valid, decided; /* decided: the pre-gap open call was closed or kept */
+	uint8_t begun;          /* gap_begin handed over (a gap whose start is unknown waits for
+				   its first synthetic event, which may be earlier) */
 	struct tl_gap g;
 	uint64_t max_end;
 	size_t slen;
@@ -171,7 +173,9 @@ static int emit_slice(struct timeline *tl, struct tl_th *t, const struct tl_open
 				s.gap_id = ex_gap;
 		}
 	}
-	if (t->pend.valid && s.ts < t->pend.g.ts &&
+	if (s.end <= s.ts) /* never zero-length: viewers order equal-time begin/end ambiguously */
+		s.end = s.ts + 1;
+	if (t->pend.valid && t->pend.begun && s.ts < t->pend.g.ts &&
 	    (s.end > t->pend.g.ts || s.entry == TL_SYNTHETIC || s.exit == TL_SYNTHETIC)) {
 		/* synthetic calls belong inside their gap's window (a time rounded before it, or
 		 * a gap whose start was guessed) */
@@ -206,6 +210,20 @@ static void repair_add(struct tl_pend *p, const char *name, int paren)
 				    p->slen ? " " : "", paren ? "(" : "", name, paren ? ")" : "");
 }
 
+/* Hand over the gap's begin, if it waited (start unknown): from its first synthetic event
+ * when that is earlier than the guess. */
+static int begin_gap(struct timeline *tl, struct tl_th *t, uint64_t first_synth_ts)
+{
+	struct tl_pend *p = &t->pend;
+
+	if (!p->valid || p->begun)
+		return 0;
+	p->begun = 1;
+	if (first_synth_ts && first_synth_ts < p->g.ts)
+		p->g.ts = p->max_end = first_synth_ts;
+	return tl->ops->gap_begin ? tl->ops->gap_begin(tl->be, &p->g) : 0;
+}
+
 /* A call that was open when the gap began and that no synthetic exit closed lost its exit in
  * the gap: it ends where the gap begins. */
 static int close_pre_gap(struct timeline *tl, struct tl_th *t)
@@ -230,7 +248,7 @@ static int flush_gap(struct timeline *tl, struct tl_th *t, uint64_t end)
 
 	if (!p->valid)
 		return 0;
-	if ((err = close_pre_gap(tl, t)))
+	if ((err = begin_gap(tl, t, 0)) || (err = close_pre_gap(tl, t)))
 		return err;
 	if (p->g.end != UINT64_MAX && p->g.end)
 		end = p->g.end;
@@ -268,6 +286,8 @@ static int add_event(struct timeline *tl, const struct trz_event *ev, int synth,
 	if (!synth && (err = close_pre_gap(tl, t)))
 		return err;
 
+	if (in_gap && (err = begin_gap(tl, t, ev->ts_ns)))
+		return err;
 	if (in_gap) {
 		struct tl_pend *p = &t->pend;
 		const char *name = syscall_name_buf(ev->nr, nbuf, sizeof(nbuf));
@@ -395,6 +415,7 @@ static int add_gap(struct timeline *tl, const struct trz_gap *g)
 	t->lost += g->lost;
 	x.thread_lost = t->lost;
 	t->pend.valid = 1;
+	t->pend.begun = g->t_start_ns || t->open.valid || t->has_last;
 	t->pend.decided = !t->open.valid;
 	t->pend.g = x;
 	t->pend.max_end = x.ts;
@@ -404,8 +425,11 @@ static int add_gap(struct timeline *tl, const struct trz_gap *g)
 	sketch_words(g, t->pend.sketch, sizeof(t->pend.sketch));
 	t->pend.g.sketch = t->pend.sketch;
 	x.sketch = t->pend.sketch;
+	if (!t->pend.begun)
+		return 0;
 	return tl->ops->gap_begin ? tl->ops->gap_begin(tl->be, &x) : 0;
 }
+
 
 static int add_thread(struct timeline *tl, const struct trz_thread *th)
 {
