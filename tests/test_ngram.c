@@ -300,6 +300,37 @@ static void test_imputer_factory_and_capabilities(void **state)
 	imputer_free(im);
 }
 
+/* Leave-one-window-out: the window a row was cut from does not vote for it; other
+ * occurrences still do. */
+static void test_ngram_leave_window_out(void **state)
+{
+	/* sequence 0: 1 2 3 4 5; sequence 1: 5 1 2 7 4 9 9 ... (1 2 _ 4 occurs in both) */
+	int32_t ids[13] = { 1, 2, 3, 4, 5, 5, 1, 2, 7, 4, 9, 9, 9 };
+	int64_t starts[3] = { 0, 5, 13 };
+	struct corpus c = { ids, starts, 2 };
+	struct imputer *ng = ngram_new(&c, 10, 4);
+	int32_t row[4] = { 1, 2, 0, 4 };
+	uint8_t known[4] = { 1, 1, 0, 1 };
+	int64_t excl;
+	(void)state;
+	assert_non_null(ng);
+	assert_int_equal(ngram_text_pos(&c, 1, 1), 7);   /* a break after each sequence */
+	/* both occurrences vote: a tie, the earliest wins */
+	assert_int_equal(ngram_fill_excl(ng, row, known, NULL, NULL, 1, 4, NULL, NULL), 0);
+	assert_int_equal(row[2], 3);
+	/* the row was cut from sequence 0 at 0: only sequence 1 votes */
+	row[2] = 0;
+	excl = ngram_text_pos(&c, 0, 0);
+	assert_int_equal(ngram_fill_excl(ng, row, known, NULL, NULL, 1, 4, NULL, &excl), 0);
+	assert_int_equal(row[2], 7);
+	/* cut from sequence 1 at 1: sequence 0 votes */
+	row[2] = 0;
+	excl = ngram_text_pos(&c, 1, 1);
+	assert_int_equal(ngram_fill_excl(ng, row, known, NULL, NULL, 1, 4, NULL, &excl), 0);
+	assert_int_equal(row[2], 3);
+	imputer_free(ng);
+}
+
 static void test_ngram_bad_arguments(void **state)
 {
 	struct corpus c = { toy_ids, toy_starts, 6 };
@@ -334,6 +365,7 @@ int main(void)
 		cmocka_unit_test(test_ngram_reconstructs_known_windows),
 		cmocka_unit_test(test_ngram_hybrid_routes_gaps),
 		cmocka_unit_test(test_imputer_factory_and_capabilities),
+		cmocka_unit_test(test_ngram_leave_window_out),
 		cmocka_unit_test(test_ngram_bad_arguments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -88,6 +88,8 @@ static void usage(FILE *f)
 "                         or auto (absorb for onehot, eps for scalar) (default: %s)\n"
 "      --retrieval=on|off condition on the n-gram imputer's proposal (one-hot) and its\n"
 "                         match length and support, onehot only (default: %s)\n"
+"      --retrieval-train=loo|half  training proposals from the whole corpus leaving\n"
+"                         out each window (loo) or from the other half (default: loo)\n"
 "      --seed=N           seed of all randomness (default: %llu)\n"
 "  -j, --threads=N        OpenBLAS threads (default: OpenBLAS's own)\n",
 		c.blocks, c.channels, c.state, c.T, sssd_repr_name(c.repr),
@@ -107,7 +109,7 @@ static void usage(FILE *f)
 }
 
 enum { OPT_NPY = 256, OPT_MIN_LEN, OPT_BUDGET, OPT_BATCH, OPT_LR, OPT_WARMUP, OPT_EMA,
-       OPT_WINDOW, OPT_HELDOUT, OPT_EVAL_EVERY, OPT_EVAL_STEPS, OPT_MAX_BLACKOUT, OPT_BLOCKS,
+       OPT_WINDOW, OPT_HELDOUT, OPT_EVAL_EVERY, OPT_EVAL_STEPS, OPT_MAX_BLACKOUT, OPT_RETR_TRAIN, OPT_BLOCKS,
        OPT_CHANNELS, OPT_STATE, OPT_T, OPT_REPR, OPT_OBJECTIVE, OPT_SEED, OPT_FORCE,
        OPT_RETRIEVAL };
 
@@ -134,6 +136,7 @@ static const struct option longopts[] = {
 	{ "repr", required_argument, NULL, OPT_REPR },
 	{ "objective", required_argument, NULL, OPT_OBJECTIVE },
 	{ "retrieval", required_argument, NULL, OPT_RETRIEVAL },
+	{ "retrieval-train", required_argument, NULL, OPT_RETR_TRAIN },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "threads", required_argument, NULL, 'j' },
 	{ "kmax", required_argument, NULL, 'k' },
@@ -235,6 +238,13 @@ static int parse_args(int argc, char **argv, struct train_opts *o)
 				return CLI_EX_USAGE;
 			}
 			o->cfg.retrieval = !strcmp(optarg, "on");
+			break;
+		case OPT_RETR_TRAIN:
+			if (strcmp(optarg, "loo") && strcmp(optarg, "half")) {
+				p_err("invalid --retrieval-train '%s' (want loo or half)", optarg);
+				return CLI_EX_USAGE;
+			}
+			o->t.retrieval_loo = !strcmp(optarg, "loo");
 			break;
 		case 'q': o->quiet = 1; break;
 		case 'h': usage(stdout); return -1;

@@ -28,6 +28,18 @@ struct matches {
 	int64_t total;       /* matches before subsampling */
 };
 
+/* Scratch for one fill call. */
+struct scratch {
+	struct matches m;
+	int64_t *votes;      /* (V) */
+	int64_t xlo, xhi;    /* matches touching text [xlo, xhi) do not count (xlo < 0: none) */
+};
+
+static inline int excluded(const struct scratch *sc, int64_t a, int64_t b)
+{
+	return sc->xlo >= 0 && a < sc->xhi && b > sc->xlo;
+}
+
 static inline int32_t at(const struct ngram *ng, int64_t i)
 {
 	return i < ng->N ? ng->text[i] : 0;
@@ -269,8 +281,8 @@ static void add_match(struct matches *m, int64_t q)
 }
 
 /* Spans of G ids between left[0..kl) and right[0..kr) (either may be empty, not both). */
-static void find_spans(const struct ngram *ng, const int32_t *left, int kl, const int32_t *right,
-		       int kr, int G, struct matches *m)
+static void find_spans(const struct ngram *ng, const struct scratch *sc, const int32_t *left,
+		       int kl, const int32_t *right, int kr, int G, struct matches *m)
 {
 	int64_t lo_l = 0, lo_r = 0, n_l = -1, n_r = -1, lo, n, step;
 	int use_left;
@@ -292,7 +304,7 @@ static void find_spans(const struct ngram *ng, const int32_t *left, int kl, cons
 		int64_t p = ng->sa[lo + i];
 		int64_t q = use_left ? p + kl : p - G;
 
-		if (!span_ok(ng, q, G))
+		if (!span_ok(ng, q, G) || (sc && excluded(sc, q - kl, q + G + kr)))
 			continue;
 		if (use_left ? (kr > 0 && cmp_at(ng, q + G, right, kr) != 0)
 			     : (kl > 0 && (q - kl < 0 || cmp_at(ng, q - kl, left, kl) != 0)))
@@ -337,11 +349,6 @@ static int64_t vote_span(const struct ngram *ng, struct matches *m, int G)
 	return best_q;
 }
 
-/* Scratch for one fill call. */
-struct scratch {
-	struct matches m;
-	int64_t *votes;      /* (V) */
-};
 
 /* Scores of one position from its votes (V counts, tot their sum): the share of the votes
  * smoothed with one vote spread as the unigram prior, log; id 0 gets the floor. */
@@ -408,6 +415,8 @@ static int32_t vote_next(const struct ngram *ng, struct scratch *sc, const int32
 		int64_t p = ng->sa[lo + i] + (dir > 0 ? k : -1);
 		int32_t v = p >= 0 ? at(ng, p) : 0;
 
+		if (excluded(sc, ng->sa[lo + i] - 1, (int64_t)ng->sa[lo + i] + k + 1))
+			continue;
 		if (v) {
 			sc->votes[v]++;
 			tot++;
@@ -486,7 +495,7 @@ static void fill_gap(const struct ngram *ng, struct scratch *sc, int32_t *row, u
 
 			if (kl + G + kr > ng->maxlen)
 				continue;
-			find_spans(ng, row + a - kl, kl, row + b, kr, G, m);
+			find_spans(ng, sc, row + a - kl, kl, row + b, kr, G, m);
 			if (m->n > 0) {
 				emit_span(ng, sc, m, vote_span(ng, m, G), G, row + a,
 					  conf ? conf + a : NULL,
@@ -502,7 +511,7 @@ static void fill_gap(const struct ngram *ng, struct scratch *sc, int32_t *row, u
 		for (int k = avail; k > 0; k--) {
 			if (k + G > ng->maxlen)
 				continue;
-			find_spans(ng, side == 0 ? row + a - k : NULL, side == 0 ? k : 0,
+			find_spans(ng, sc, side == 0 ? row + a - k : NULL, side == 0 ? k : 0,
 				   side == 1 ? row + b : NULL, side == 1 ? k : 0, G, m);
 			if (m->n > 0) {
 				emit_span(ng, sc, m, vote_span(ng, m, G), G, row + a,
@@ -530,6 +539,17 @@ int ngram_fill_detail(struct imputer *im, int32_t *seq, const uint8_t *known, fl
 int ngram_fill_scores(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf,
 		      float *logp, int B, int L, struct ngram_info *info)
 {
+	return ngram_fill_excl(im, seq, known, conf, logp, B, L, info, NULL);
+}
+
+int64_t ngram_text_pos(const struct corpus *c, int64_t s, int64_t off)
+{
+	return c->starts[s] - c->starts[0] + s + off;
+}
+
+int ngram_fill_excl(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf,
+		    float *logp, int B, int L, struct ngram_info *info, const int64_t *excl)
+{
 	struct ngram *ng = (struct ngram *)im;
 	struct scratch sc = { 0 };
 	uint8_t *ok = NULL;
@@ -551,6 +571,9 @@ int ngram_fill_scores(struct imputer *im, int32_t *seq, const uint8_t *known, fl
 		float *cr = conf ? conf + (int64_t)r * L : NULL;
 		struct ngram_info *ir = info ? info + (int64_t)r * L : NULL;
 		float *lr = logp ? logp + (size_t)r * L * im->V : NULL;
+
+		sc.xlo = excl ? excl[r] : -1;
+		sc.xhi = excl ? excl[r] + L : -1;
 
 		for (int i = 0; i < L; i++) {
 			ok[i] = kn[i] && valid_id(ng, row[i]);

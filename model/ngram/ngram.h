@@ -62,6 +62,15 @@ int ngram_fill_detail(struct imputer *im, int32_t *seq, const uint8_t *known, fl
 int ngram_fill_scores(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf,
 		      float *logp, int B, int L, struct ngram_info *info);
 
+/* ngram_fill_scores() that leaves out what a row was cut from (training: leave-one-window-out
+ * retrieval over the whole corpus): matches touching the text positions [excl[r], excl[r] + L)
+ * do not vote for row r (excl[r] < 0 or excl NULL: nothing left out).  Positions as
+ * ngram_text_pos() gives them. */
+int ngram_fill_excl(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf,
+		    float *logp, int B, int L, struct ngram_info *info, const int64_t *excl);
+/* Text position, in an n-gram built over c, of id off of c's sequence s. */
+int64_t ngram_text_pos(const struct corpus *c, int64_t s, int64_t off);
+
 /* Number of occurrences of ids[0..k) in the training sequences (k <= kmax), for tests and
  * diagnostics. */
 int64_t ngram_count(const struct imputer *im, const int32_t *ids, int k);

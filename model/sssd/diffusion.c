@@ -83,7 +83,7 @@ int sssd_retrieve(struct sssd_model *m, struct imputer *ngram, const int32_t *id
 		return -ENOMEM;
 	}
 	memcpy(m->rprop, ids, BL * sizeof(int32_t));
-	rc = ngram_fill_detail(ngram, m->rprop, known, conf, B, L, info);
+	rc = ngram_fill_excl(ngram, m->rprop, known, conf, NULL, B, L, info, m->retr_excl);
 	for (size_t j = 0; !rc && j < BL; j++) {
 		int how = info[j].how, has = !known[j] && how != NGRAM_KNOWN && how != NGRAM_PRIOR;
 		double ctx = log1p((double)info[j].kl + info[j].kr) / log1p(2.0 * NGRAM_KMAX_LIMIT);

@@ -93,6 +93,10 @@ struct sssd_train_opts {
 	int eval_every;         /* iterations between held-out evaluations (0 = never).  Default 200 */
 	int eval_steps;         /* DDIM steps used by those evaluations.  Default 10 */
 	int max_blackout;       /* largest blackout drawn in training masks.  Default 40 */
+	int retrieval_loo;      /* retrieval models: training proposals from an n-gram over the
+				 * whole corpus that leaves out the window itself (1), as strong as
+				 * the test-time n-gram's, or from one over the other half of the
+				 * corpus (0).  Default 1 */
 };
 
 /* Fill in the defaults listed above. */

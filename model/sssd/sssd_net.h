@@ -74,6 +74,8 @@ struct sssd_model {
 	float *rfeat;
 	size_t rcap;
 	int retr_on;
+	const int64_t *retr_excl;   /* training: per window, the n-gram text position it was cut
+				     * from (left out of its retrieval), or NULL */
 };
 
 /* Flat-memory walker: take() hands out consecutive slices of base (NULL base: just counts). */

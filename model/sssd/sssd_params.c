@@ -41,6 +41,7 @@ void sssd_train_opts_default(struct sssd_train_opts *o)
 	o->eval_every = 200;
 	o->eval_steps = 10;
 	o->max_blackout = 40;
+	o->retrieval_loo = 1;
 }
 
 int sssd_repr_parse(const char *s)

@@ -207,17 +207,19 @@ static void paper_mask(uint8_t *known, int L, int b)
 	memset(known + start, 0, b);
 }
 
-static int eval_accuracy(struct sssd_model *m, struct imputer *ngram, const int32_t *seq,
-			 const uint8_t *known, int B, int L, int steps, uint64_t seed, double *acc);
+static int eval_accuracy(struct sssd_model *m, struct imputer *ngram, const int64_t *excl,
+			 const int32_t *seq, const uint8_t *known, int B, int L, int steps,
+			 uint64_t seed, double *acc);
 
 int sssd_eval_accuracy(struct sssd_model *m, const int32_t *seq, const uint8_t *known, int B,
 		       int L, int steps, uint64_t seed, double *acc)
 {
-	return eval_accuracy(m, NULL, seq, known, B, L, steps, seed, acc);
+	return eval_accuracy(m, NULL, NULL, seq, known, B, L, steps, seed, acc);
 }
 
-static int eval_accuracy(struct sssd_model *m, struct imputer *ngram, const int32_t *seq,
-			 const uint8_t *known, int B, int L, int steps, uint64_t seed, double *acc)
+static int eval_accuracy(struct sssd_model *m, struct imputer *ngram, const int64_t *excl,
+			 const int32_t *seq, const uint8_t *known, int B, int L, int steps,
+			 uint64_t seed, double *acc)
 {
 	int chunk = L > 0 && 3200 / L > 0 ? 3200 / L : 1, err = 0;
 	int32_t *tmp = malloc((size_t)chunk * L * sizeof(int32_t));
@@ -231,7 +233,9 @@ static int eval_accuracy(struct sssd_model *m, struct imputer *ngram, const int3
 		size_t off = (size_t)b0 * L, n = (size_t)nb * L;
 
 		memcpy(tmp, seq + off, n * sizeof(int32_t));
+		m->retr_excl = excl ? excl + b0 : NULL;
 		err = sssd_retrieve(m, ngram, tmp, known + off, nb, L);
+		m->retr_excl = NULL;
 		if (!err)
 			err = sssd_sample(m, &m->e, tmp, known + off, NULL, nb, L, steps, &rng);
 		for (size_t j = 0; j < n && !err; j++)
@@ -259,8 +263,11 @@ struct trainer {
 	int neval0;              /* retrieval: the first neval0 eval windows come from half 0 */
 	uint8_t *shown;          /* absorb: known plus revealed positions */
 	int64_t half;            /* retrieval: sequences < half retrieve from ng[1], others ng[0] */
-	struct imputer *ng[2];   /* n-gram over sequences [0, half) and [half, n) */
+	struct imputer *ng[2];   /* n-gram over sequences [0, half) and [half, n); leave-one-
+				  * window-out (o->retrieval_loo): ng[0] over all, half 0 */
 	int64_t *rsrc;           /* sequence of each batch window */
+	int64_t *xpos;           /* loo: n-gram text position of each batch window */
+	int64_t eval_xpos[EVAL_WINDOWS];
 };
 
 static int64_t seq_len(const struct corpus *c, int64_t i)
@@ -283,9 +290,16 @@ static int trainer_init(struct trainer *tr, uint64_t *rng)
 		return -ENOMEM;
 	tr->shown = malloc((size_t)B * L);
 	tr->rsrc = malloc((size_t)B * sizeof(int64_t));
-	if (!tr->shown || !tr->rsrc)
+	tr->xpos = malloc((size_t)B * sizeof(int64_t));
+	if (!tr->shown || !tr->rsrc || !tr->xpos)
 		return -ENOMEM;
-	if (tr->m->c.retrieval) {
+	if (tr->m->c.retrieval && tr->o->retrieval_loo) {
+		tr->half = 0;
+		if (!(tr->ng[0] = ngram_new(c, tr->m->c.V, 0))) {
+			sssd_set_error("cannot index the corpus for retrieval: %s", strerror(errno));
+			return errno ? -errno : -ENOMEM;
+		}
+	} else if (tr->m->c.retrieval) {
 		struct corpus h0 = *c, h1 = *c;
 
 		tr->half = c->n / 2;
@@ -328,6 +342,7 @@ static int trainer_init(struct trainer *tr, uint64_t *rng)
 			if ((s < tr->half) != (pass == 0))
 				continue;
 			memcpy(tr->eval_ids + (size_t)e * L, c->ids + c->starts[s], L * sizeof(int32_t));
+			tr->eval_xpos[e] = ngram_text_pos(c, s, 0);
 			paper_mask(tr->eval_known + (size_t)e * L, L, sizes[i % 6]);
 			e++;
 		}
@@ -350,6 +365,7 @@ static void trainer_batch(struct trainer *tr, uint64_t *rng)
 		draw_mask(tr->known + (size_t)b * L, L, tr->o->max_blackout, rng);
 		tr->t[b] = rng_int(rng, tr->m->c.T);
 		tr->rsrc[b] = s;
+		tr->xpos[b] = ngram_text_pos(c, s, off);
 		if (tr->m->c.objective == SSSD_OBJ_ABSORB) {
 			/* reveal a share r of the gap; t = (T-1) * share still masked */
 			uint8_t *kn = tr->known + (size_t)b * L, *sh = tr->shown + (size_t)b * L;
@@ -385,6 +401,15 @@ static int trainer_retrieve(struct trainer *tr, uint64_t *rng)
 
 	if (!m->c.retrieval)
 		return 0;
+	if (tr->o->retrieval_loo) {   /* the whole corpus but the window itself */
+		m->retr_excl = tr->xpos;
+		rc = sssd_retrieve(m, tr->ng[0], tr->ids, tr->known, B, L);
+		m->retr_excl = NULL;
+		for (int b = 0; !rc && b < B; b++)
+			if (rng_uniform(rng) < 0.1f)
+				memset(m->rprop + (size_t)b * L, 0, L * sizeof(*m->rprop));
+		return rc;
+	}
 	if ((rc = sssd_retrieve(m, tr->ng[1], tr->ids, tr->known, B, L)))
 		return rc;
 	p1 = malloc(BL * sizeof(*p1));
@@ -497,11 +522,12 @@ int sssd_train(struct sssd_model *m, const struct corpus *train, const struct ss
 				double a0 = 0, a1 = 0;
 				size_t off = (size_t)tr.neval0 * o->window;
 
-				if (tr.neval0 && (err = eval_accuracy(m, tr.ng[1], tr.eval_ids,
+				if (tr.neval0 && (err = eval_accuracy(m, tr.ng[1], NULL, tr.eval_ids,
 						tr.eval_known, tr.neval0, o->window, o->eval_steps, 777, &a0)))
 					goto out;
 				if (tr.neval > tr.neval0 &&
-				    (err = eval_accuracy(m, tr.ng[0], tr.eval_ids + off, tr.eval_known + off,
+				    (err = eval_accuracy(m, tr.ng[0], o->retrieval_loo ? tr.eval_xpos : NULL,
+							 tr.eval_ids + off, tr.eval_known + off,
 							 tr.neval - tr.neval0, o->window, o->eval_steps,
 							 777, &a1)))
 					goto out;
@@ -529,6 +555,7 @@ out:
 	imputer_free(tr.ng[1]);
 	free(tr.shown);
 	free(tr.rsrc);
+	free(tr.xpos);
 	free(tr.train_seq);
 	free(tr.ids);
 	free(tr.known);
