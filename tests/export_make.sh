@@ -55,7 +55,12 @@ check "perfetto export exits 0" $? ""
 "$dump" -q --svg "$d/make.svg" "$d/filled.trz"
 check "svg exits 0" $? ""
 
-viewers=$(B=$B "$TOP/scripts/viewers.sh") || { echo "FAIL viewers could not be installed (npm)"; exit 1; }
+viewers=$(B=$B "$TOP/scripts/viewers.sh")
+case $? in
+0) ;;
+77) [ $fail -eq 0 ] || exit 1; echo "skip: npm registry not reachable: viewer checks not run"; exit 77 ;;
+*) echo "FAIL viewers could not be installed (npm)"; exit 1 ;;
+esac
 timeout 120 node "$TOP/tests/viewers/view.mjs" speedscope "$viewers" "$d/make.json" "$d/ss.png" >"$d/ss.out" 2>"$d/err"
 check "speedscope opens the export in headless chromium" $? "$(tail -5 "$d/err")"
 python3 - "$d/ss.out" "$d/tids" <<'EOF'

@@ -207,7 +207,12 @@ check "protobuf smaller than the JSON ($ps vs $js bytes)" $([ "$ps" -lt "$js" ];
 # ---- viewers in headless chromium -------------------------------------------------------------
 "$dump" -q --svg "$d/t.svg" "$d/t.trz"
 check "svg exits 0" $? ""
-viewers=$(B=$B "$TOP/scripts/viewers.sh") || { echo "FAIL viewers could not be installed (npm)"; exit 1; }
+viewers=$(B=$B "$TOP/scripts/viewers.sh")
+case $? in
+0) ;;
+77) [ $fail -eq 0 ] || exit 1; echo "skip: npm registry not reachable: viewer checks not run"; exit 77 ;;
+*) echo "FAIL viewers could not be installed (npm)"; exit 1 ;;
+esac
 [ -x /usr/bin/chromium ] || { echo "FAIL /usr/bin/chromium missing (scripts/deps.sh installs it)"; exit 1; }
 timeout 120 node "$TOP/tests/viewers/view.mjs" svg "$viewers" "$d/t.svg" "$d/svg.png" >"$d/svg.out" 2>"$d/err"
 check "svg renders in chromium" $? "$(tail -3 "$d/err")"
