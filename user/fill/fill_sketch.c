@@ -198,6 +198,11 @@ static int order_middle(struct fill_gap *g, uint64_t a, uint64_t b)
 	pend = a ? g->out[a - 1] : g->W > 0 ? g->left[g->W - 1] : FILL_TOK_NONE;
 	if (b < g->gap.lost)
 		right = g->out[b];
+	if (fill_span_consistent(g->out + a, (int)m, pend, right)) {
+		/* already grammatical: the assignment's (the imputer's) order stands */
+		free(tok), free(conf), free(used);
+		return 0;
+	}
 	if (right != FILL_TOK_NONE && right >= 0 && fill_tok_dir(right) == TRZ_EXIT &&
 	    (keep = take_tok(tok, used, 0, m, fill_tok(fill_tok_nr(right), TRZ_ENTRY))) >= 0)
 		used[keep] = 1; /* the span ends inside this call */
