@@ -3,6 +3,7 @@
 #
 #   scripts/bench-fuzz.sh              FUZZ_S seconds per harness (default 600), one at a time
 #   FUZZ_S=3600 scripts/bench-fuzz.sh trz trz_block    only these harnesses
+#   RUN_LOG=FILE scripts/bench-fuzz.sh   write the section from an earlier run's output lines
 #
 # Runs tests/fuzz/run.sh (new units in a temporary directory; the committed corpus is only
 # read) and writes, between <!-- bench-fuzz:begin --> and <!-- bench-fuzz:end --> in
@@ -13,15 +14,22 @@
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 FUZZ_S=${FUZZ_S:-600}
-make -C "$TOP" -s tests >/dev/null
 tmp=$(mktemp -d /tmp/bench-fuzz.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 out=$tmp/section.md
-load0=$(cut -d' ' -f1-3 /proc/loadavg)
-start=$(date -u +%Y-%m-%dT%H:%MZ)
-set +e
-"$TOP/tests/fuzz/run.sh" --save "$FUZZ_S" "$@" | tee "$tmp/run"
-set -e
+if [ -n "${RUN_LOG:-}" ]; then
+  cp "$RUN_LOG" "$tmp/run"
+  load0="(not recorded)"
+  start=$(date -u -r "$RUN_LOG" +%Y-%m-%dT%H:%MZ)
+  FUZZ_S=$(grep -o 'seconds=[0-9]*' "$tmp/run" | head -n 1 | cut -d= -f2)
+else
+  make -C "$TOP" -s tests >/dev/null
+  load0=$(cut -d' ' -f1-3 /proc/loadavg)
+  start=$(date -u +%Y-%m-%dT%H:%MZ)
+  set +e
+  "$TOP/tests/fuzz/run.sh" --save "$FUZZ_S" "$@" | tee "$tmp/run"
+  set -e
+fi
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
 commit=$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)
 {
@@ -38,7 +46,7 @@ commit=$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)
   awk '/ seconds=/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
          printf "| %s | %s | %d | %d | %s | %s | %s | %s |\n", $1, v["seconds"], v["execs"],
            v["execs_per_s"], v["edges"], v["features"], v["crashes"],
-           v["execs"] >= 10000000 ? "met" : sprintf("**missed** (%.1f%%)", v["execs"] / 1e5) }' "$tmp/run"
+           (v["execs"] >= 10000000 ? "met" : sprintf("**missed** (%.1f%%)", v["execs"] / 1e5)) }' "$tmp/run"
   echo
   echo "Harnesses: trz = the reader on raw bytes (trz_reader_open_mem) with every record printed"
   echo "in text/csv/jsonl and counted; trz_block = one block's payload behind framing the harness"
