@@ -57,6 +57,13 @@ fi
 "$trd" -q -o "$d/p.trz" -- sh -c "for i in 1 2 3 4; do $progs/syscall_storm 2 20000 >/dev/null & done; wait" >/dev/null 2>&1
 n=$("$dump" "$d/p.trz" | awk '$1 ~ /^[0-9]+\.[0-9]+$/ { if ($1 < prev) n++; prev = $1 } END { print n + 0 }')
 check "multi-CPU trace printed in time order" $([ "$n" -eq 0 ]; echo $?) "$n steps back"
+# tracerecd -o - | tracerec-dump -: the calls decoded as they stream through the pipe
+"$trd" -q --args -o - -- "$progs/dump_calls" 2>/dev/null | "$dump" - >"$d/pipe.txt" 2>"$d/perr"
+rc=("${PIPESTATUS[@]}")
+grep -qE ' close\(-1\) = -1 EBADF \(Bad file descriptor\)$' "$d/pipe.txt"
+g=$?
+check "tracerecd -o - | tracerec-dump -" $([ $g -eq 0 ] && [ "${rc[0]}" -eq 0 ] && [ "${rc[1]}" -eq 0 ] && [ ! -s "$d/perr" ]; echo $?) "exit ${rc[*]}, grep $g: $(cat "$d/perr")"
+
 # --follow a trace while tracerecd writes it: the same lines as the finished file
 "$trd" -q -o "$d/f.trz" -- sh -c 'for i in 1 2 3 4 5; do ls / >/dev/null; sleep 0.4; done' >/dev/null 2>&1 &
 tpid=$!
