@@ -12,6 +12,7 @@ d=$(mktemp -d)
 trap 'kill $fpid 2>/dev/null; rm -rf "$d"' EXIT
 fpid=
 fail=0
+EX_USAGE=64 EX_DAMAGED=2 # tracerec-dump(1) EXIT STATUS
 check() { # NAME STATUS(0 = ok) DETAIL
   if [ "$2" -eq 0 ]; then echo "ok   $1"; else echo "FAIL $1: $3"; fail=1; fi
 }
