@@ -12,7 +12,7 @@ d=$(mktemp -d)
 trap 'kill $fpid 2>/dev/null; rm -rf "$d"' EXIT
 fpid=
 fail=0
-EX_USAGE=64 EX_DAMAGED=2 # tracerec-dump(1) EXIT STATUS
+EX_USAGE=2 EX_DAMAGED=3 # tracerec-dump(1) EXIT STATUS (the shared exit-code table)
 check() { # NAME STATUS(0 = ok) DETAIL
   if [ "$2" -eq 0 ]; then echo "ok   $1"; else echo "FAIL $1: $3"; fail=1; fi
 }
@@ -64,11 +64,11 @@ check "-e %memory: mmap" $([ "$got" = "mmap " ]; echo $?) "got: $got"
 got=$("$dump" -e 'trace=/^(fu|mm)' "$d/t.trz" | grep -oE ' [a-z0-9_]+\(' | sort -u | tr -d ' (' | tr '\n' ' ')
 check "-e trace=/regex" $([ "$got" = "futex mmap " ]; echo $?) "got: $got"
 "$dump" -e trace=nosuchcall "$d/t.trz" >/dev/null 2>"$d/err"
-check "-e unknown name: usage error 2" $([ $? -eq 2 ] && grep -q "unknown syscall or class 'nosuchcall'" "$d/err"; echo $?) "$(cat "$d/err")"
+check "-e unknown name: usage error" $([ $? -eq $EX_USAGE ] && grep -q "unknown syscall or class 'nosuchcall'" "$d/err"; echo $?) "$(cat "$d/err")"
 "$dump" -e trace=?nosuchcall,read "$d/t.trz" >/dev/null 2>&1
 check "-e ?name ignores unknown names" $? ""
 "$dump" -e signal=all "$d/t.trz" >/dev/null 2>&1
-check "-e other qualifiers refused" $([ $? -eq 2 ]; echo $?) ""
+check "-e other qualifiers refused" $([ $? -eq $EX_USAGE ]; echo $?) ""
 n=$("$dump" --comm worker1 "$d/t.trz" | grep -E ' (~ )?([a-z0-9_]+\(|<\.\.\. )' | grep -vc ' 501 worker1 ')
 a=$("$dump" --comm worker1 "$d/t.trz" | ev)
 check "--comm worker1" $([ "$n" -eq 0 ] && [ "$a" -gt 100 ]; echo $?) "$n foreign, $a own"
@@ -179,7 +179,7 @@ check "/dev/stdin as a pipe" $([ $? -eq 0 ] && cmp -s "$d/pipe2.txt" "$d/m.txt";
 "$dump" -c - <"$d/m.trz" | cmp -s - "$d/c.txt"
 check "-c from a pipe" $? ""
 head -c 100 "$d/m.trz" | "$dump" - >/dev/null 2>"$d/err"
-check "truncated pipe: exit 3" $([ $? -eq 3 ] && grep -q truncated "$d/err"; echo $?) "$(cat "$d/err")"
+check "truncated pipe: damaged" $([ $? -eq $EX_DAMAGED ] && grep -q truncated "$d/err"; echo $?) "$(cat "$d/err")"
 size=$(stat -c %s "$d/m.trz")
 head -c $((size / 2)) "$d/m.trz" >"$d/grow.trz"
 "$dump" --follow "$d/grow.trz" >"$d/follow.txt" 2>"$d/ferr" &
