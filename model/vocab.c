@@ -38,6 +38,26 @@ static int cmp_count(const void *a, const void *b)
 	return x->key < y->key ? -1 : x->key > y->key;
 }
 
+/* The vocabulary of m distinct tokens with their counts: most frequent first, ties by
+ * (nr, dir); tokens beyond VOCAB_MAX - 1 count as unseen (id 0).  Sorts tc. */
+static void rank(struct vocab *v, struct tok_count *tc, int64_t m)
+{
+	qsort(tc, m, sizeof(*tc), cmp_count);
+	memset(v, 0, sizeof(*v));
+	v->n = 1;
+	v->nr[0] = -1;
+	for (int64_t i = 0; i < m; i++) {
+		if (v->n >= VOCAB_MAX) {
+			v->count[0] += tc[i].count; /* dropped tokens count as unseen */
+			continue;
+		}
+		v->nr[v->n] = key_nr(tc[i].key);
+		v->dir[v->n] = tc[i].key & 1;
+		v->count[v->n] = tc[i].count;
+		v->n++;
+	}
+}
+
 int vocab_build(struct vocab *v, const int32_t *nr, const uint8_t *dir, int64_t n)
 {
 	uint64_t *keys;
@@ -65,21 +85,27 @@ int vocab_build(struct vocab *v, const int32_t *nr, const uint8_t *dir, int64_t 
 			m++;
 		}
 	}
-	qsort(tc, m, sizeof(*tc), cmp_count);
-	memset(v, 0, sizeof(*v));
-	v->n = 1;
-	v->nr[0] = -1;
-	for (int64_t i = 0; i < m; i++) {
-		if (v->n >= VOCAB_MAX) {
-			v->count[0] += tc[i].count; /* dropped tokens count as unseen */
-			continue;
-		}
-		v->nr[v->n] = key_nr(tc[i].key);
-		v->dir[v->n] = tc[i].key & 1;
-		v->count[v->n] = tc[i].count;
-		v->n++;
-	}
+	rank(v, tc, m);
 	free(keys);
+	free(tc);
+	return 0;
+}
+
+int vocab_from_counts(struct vocab *v, const int32_t *nr, const uint8_t *dir,
+		      const uint64_t *count, int64_t k)
+{
+	struct tok_count *tc;
+
+	if (!v || k < 0 || (k > 0 && (!nr || !dir || !count)))
+		return -EINVAL;
+	tc = malloc((k ? k : 1) * sizeof(*tc));
+	if (!tc)
+		return -ENOMEM;
+	for (int64_t i = 0; i < k; i++) {
+		tc[i].key = token_key(nr[i], dir[i]);
+		tc[i].count = count[i];
+	}
+	rank(v, tc, k);
 	free(tc);
 	return 0;
 }

@@ -21,6 +21,9 @@ struct vocab {
 /* Build a vocabulary from token occurrences: nr[i], dir[i] for i < n tokens; ids ranked by
  * count, ties by (nr, dir).  Keeps at most VOCAB_MAX - 1 tokens.  Returns 0 or -errno. */
 int vocab_build(struct vocab *v, const int32_t *nr, const uint8_t *dir, int64_t n);
+/* The same from k distinct tokens nr[i], dir[i] seen count[i] times each. */
+int vocab_from_counts(struct vocab *v, const int32_t *nr, const uint8_t *dir,
+		      const uint64_t *count, int64_t k);
 /* A vocabulary of k anonymous ids 1..k (paper datasets). */
 void vocab_anonymous(struct vocab *v, int k);
 /* Id of (nr, dir), or 0 when unseen. */

@@ -33,8 +33,8 @@ ALLOWED = {
     "import": {"common", "trz"},
     "dump": {"common", "trz", "model"},
     "corpus": {"common", "trz", "model"},
-    "fill": {"common", "trz", "model", "model/ngram", "model/sssd"},
-    "eval": {"common", "trz", "fill", "model", "model/metrics"},
+    "fill": {"common", "trz", "corpus", "model", "model/ngram", "model/sssd"},
+    "eval": {"common", "trz", "corpus", "fill", "model", "model/metrics"},
     "model": set(),                                  # imputer.h, vocab.[ch]: the interfaces
     "factory": {"model", "model/ngram", "model/sssd"},  # model/imputer.c builds the imputers
     "model/nn": set(),

@@ -15,6 +15,10 @@
 #include <unistd.h>
 
 #include "corpus/corpus.h"
+#include "corpus/runs.h"
+#include "common/tidmap.h"
+#include "common/token.h"
+#include "common/vec.h"
 #include "ngram/ngram.h"
 #include "trz/trz.h"
 
@@ -72,7 +76,8 @@ static void test_corpus_trz_sequences(void **state)
 
 	(void)state;
 	assert_int_equal(corpus_load_trz(&cb, &path, 1, 1, err, sizeof(err)), 0);
-	/* runs in order of their first event: tid10 1-6, tid20 1-4, tid10 9-12, tid20 7-8 */
+	/* runs in the order they end: tid10 1-6 (gap record), tid20 1-4 (hole), then the open
+	 * runs in order of their thread's first event: tid10 9-12, tid20 7-8 */
 	assert_int_equal(cb.c.n, 4);
 	assert_int_equal(cb.c.starts[1] - cb.c.starts[0], 6);
 	assert_int_equal(cb.c.starts[2] - cb.c.starts[1], 4);
@@ -104,6 +109,91 @@ static void test_corpus_trz_sequences(void **state)
 	assert_int_equal(corpus_load_trz(&cb, &path, 1, 1, err, sizeof(err)), -ENOENT);
 	assert_non_null(strstr(err, path));
 	free(path);
+}
+
+/* The runs builder: runs cut at tseq jumps and gap records, short runs dropped, a token cap,
+ * counts over every event (syscall numbers of any size). */
+static void test_runs_cut_counts_and_caps(void **state)
+{
+	struct runs r;
+	struct vocab v;
+	struct corpus cp;
+
+	(void)state;
+	runs_init(&r, 2, 0);
+	/* thread 1: 0..9, hole, 15..19; thread 2: 0..4, a gap record, 5..5 (a run of one) */
+	for (uint64_t s = 0; s < 10; s++)
+		assert_int_equal(runs_event(&r, 1, s, tok_make(3, 0)), 0);
+	for (uint64_t s = 15; s < 20; s++)
+		assert_int_equal(runs_event(&r, 1, s, tok_make(40000, 1)), 0);
+	for (uint64_t s = 0; s < 5; s++)
+		assert_int_equal(runs_event(&r, 2, s, tok_make(0, 0)), 0);
+	assert_int_equal(runs_break(&r, 2), 0);
+	assert_int_equal(runs_event(&r, 2, 5, tok_make(0, 1)), 0);
+	assert_int_equal(runs_break(&r, 99), 0);     /* a thread never seen: nothing to cut */
+	assert_int_equal(runs_finish(&r), 0);
+	assert_int_equal(r.nseq, 3);
+	assert_int_equal(r.ntok, 20);
+	assert_int_equal(r.events, 21);
+	assert_int_equal(runs_vocab(&r, &v), 0);
+	assert_int_equal(v.n, 5);                    /* the dropped run's token is counted too */
+	assert_int_equal(v.nr[1], 3);                /* 10 x entry(3) first */
+	assert_int_equal(v.nr[2], 0);
+	assert_int_equal(v.nr[3], 40000);            /* no syscall number is too large to count */
+	assert_int_equal(v.dir[3], 1);
+	assert_int_equal(v.count[3], 5);
+	assert_int_equal(v.nr[4], 0);
+	assert_int_equal(v.dir[4], 1);
+	assert_int_equal(runs_ids(&r, &v, &cp), 0);
+	assert_int_equal(cp.n, 3);
+	assert_int_equal(cp.starts[3], 20);
+	assert_int_equal(cp.ids[0], 1);
+	assert_int_equal(cp.ids[cp.starts[1]], 2);   /* thread 2's run ended first (gap record) */
+	runs_free(&r);
+
+	/* at most 12 tokens: the first runs to end, then nothing more */
+	runs_init(&r, 1, 12);
+	for (uint64_t s = 0; s < 10; s++)
+		assert_int_equal(runs_event(&r, 1, s, tok_make(1, s & 1)), 0);
+	for (uint64_t s = 0; s < 10; s++)
+		assert_int_equal(runs_event(&r, 2, s, tok_make(2, s & 1)), 0);
+	assert_int_equal(runs_finish(&r), 0);
+	assert_true(r.ntok <= 12);
+	assert_int_equal(r.nseq, 2);
+	runs_free(&r);
+}
+
+/* vec: the array grows by doubling and keeps what it held; tidmap: dense indices in order of
+ * first appearance, found again after the table grew. */
+static void test_vec_and_tidmap(void **state)
+{
+	uint64_t *a = NULL;
+	size_t cap = 0;
+	struct tidmap m = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < 1000; i++) {
+		assert_int_equal(VEC_RESERVE(a, cap, i + 1), 0);
+		assert_true(cap >= i + 1 && (cap & (cap - 1)) == 0);
+		a[i] = i * 7;
+	}
+	for (size_t i = 0; i < 1000; i++)
+		assert_int_equal(a[i], i * 7);
+	assert_int_equal(VEC_RESERVE(a, cap, SIZE_MAX / 4), -ENOMEM);
+	assert_int_equal(a[999], 999 * 7);           /* a failed reserve leaves the array */
+	free(a);
+
+	assert_int_equal(tidmap_find(&m, 5), -1);
+	for (uint32_t k = 0; k < 5000; k++)
+		assert_int_equal(tidmap_index(&m, k * 2654435761u), (int32_t)k);
+	assert_int_equal(m.n, 5000);
+	for (uint32_t k = 0; k < 5000; k++) {
+		assert_int_equal(tidmap_find(&m, k * 2654435761u), (int32_t)k);
+		assert_int_equal(tidmap_index(&m, k * 2654435761u), (int32_t)k);
+	}
+	assert_int_equal(tidmap_find(&m, 1), -1);
+	tidmap_free(&m);
+	assert_int_equal(m.n, 0);
 }
 
 static void test_corpus_ngram_file_roundtrip(void **state)
@@ -176,6 +266,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_corpus_trz_sequences),
 		cmocka_unit_test(test_corpus_ngram_file_roundtrip),
+		cmocka_unit_test(test_runs_cut_counts_and_caps),
+		cmocka_unit_test(test_vec_and_tidmap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,9 +12,9 @@
 #include "fill/fill.h"
 #include "common/syscalls.h"
 
-#define EN(nr) fill_tok((nr), TRZ_ENTRY)
-#define EX(nr) fill_tok((nr), TRZ_EXIT)
-#define NONE FILL_TOK_NONE
+#define EN(nr) tok_make((nr), TRZ_ENTRY)
+#define EX(nr) tok_make((nr), TRZ_EXIT)
+#define NONE TOK_NONE
 
 static int sc(const char *name)
 {
@@ -24,16 +24,16 @@ static int sc(const char *name)
 }
 
 /* Tokens of syscall numbers that do not fit (nr * 2 + dir > INT32_MAX, e.g. x32's 1 << 30 bit)
- * are "no event": fill_tok() used to overflow int (UBSan) and return a negative token. */
+ * are "no event": tok_make() used to overflow int (UBSan) and return a negative token. */
 static void test_fill_tok_range(void **state)
 {
 	(void)state;
-	assert_int_equal(fill_tok(1 << 30, TRZ_EXIT), FILL_TOK_NONE);
-	assert_int_equal(fill_tok(INT32_MAX, TRZ_ENTRY), FILL_TOK_NONE);
-	assert_int_equal(fill_tok(FILL_NR_MAX, TRZ_EXIT), INT32_MAX);
-	assert_int_equal(fill_tok_nr(fill_tok(FILL_NR_MAX, TRZ_EXIT)), FILL_NR_MAX);
-	assert_int_equal(fill_tok(-5, TRZ_EXIT), FILL_TOK_NONE);
-	assert_int_equal(fill_tok(0, TRZ_EXIT), 1);
+	assert_int_equal(tok_make(1 << 30, TRZ_EXIT), TOK_NONE);
+	assert_int_equal(tok_make(INT32_MAX, TRZ_ENTRY), TOK_NONE);
+	assert_int_equal(tok_make(TOK_NR_MAX, TRZ_EXIT), INT32_MAX);
+	assert_int_equal(tok_nr(tok_make(TOK_NR_MAX, TRZ_EXIT)), TOK_NR_MAX);
+	assert_int_equal(tok_make(-5, TRZ_EXIT), TOK_NONE);
+	assert_int_equal(tok_make(0, TRZ_EXIT), 1);
 }
 
 static void test_fill_fixup_keeps_consistent(void **state)
@@ -155,7 +155,7 @@ static void test_fill_fixup_random(void **state)
 		int corrupt = (int)(rng_next(&rng) % 4);
 		for (int k = 0; k < corrupt; k++) {
 			int p = (int)(rng_next(&rng) % n);
-			prop[p] = fill_tok(nrs[rng_next(&rng) % 5], (uint8_t)(rng_next(&rng) % 2));
+			prop[p] = tok_make(nrs[rng_next(&rng) % 5], (uint8_t)(rng_next(&rng) % 2));
 		}
 		for (int i = 0; i < n; i++)
 			conf[i] = (float)(rng_next(&rng) % 100) / 100.f;
@@ -412,13 +412,13 @@ static void impute_windows_and_chunks(const struct imputer_ops *ops)
 	uint64_t s = 0;
 	for (int gi = 0; gi < 4; gi++) {
 		for (int k = 0; k < 30; k++, s++)
-			fill_ctx_event(c, 1, s, fill_tok(rd, (uint8_t)(s & 1)));
+			fill_ctx_event(c, 1, s, tok_make(rd, (uint8_t)(s & 1)));
 		struct trz_gap g = mkgap((uint64_t)gi + 1, 1, s, lost[gi]);
 		assert_int_equal(fill_ctx_gap(c, &g), gi);
 		s += lost[gi];
 	}
 	for (int k = 0; k < 30; k++, s++)
-		fill_ctx_event(c, 1, s, fill_tok(rd, (uint8_t)(s & 1)));
+		fill_ctx_event(c, 1, s, tok_make(rd, (uint8_t)(s & 1)));
 	fill_ctx_finish(c);
 	for (int gi = 0; gi < 4; gi++)
 		gaps[gi] = fill_ctx_get(c, gi);
@@ -434,7 +434,7 @@ static void impute_windows_and_chunks(const struct imputer_ops *ops)
 		assert_int_equal(g->nfixed, 0);
 		for (uint64_t k = 0; k < g->gap.lost; k++) {
 			uint64_t t = g->gap.seq_first + k;
-			assert_int_equal(g->out[k], fill_tok(rd, (uint8_t)(t & 1)));
+			assert_int_equal(g->out[k], tok_make(rd, (uint8_t)(t & 1)));
 			assert_true(g->conf[k] == 0.75f);
 		}
 	}
@@ -491,8 +491,8 @@ static void test_fill_make_synth_times(void **state)
 		assert_int_equal(s.ev.tseq, 100 + k);
 		assert_int_equal(s.ev.tid, 42);
 		assert_int_equal(s.gap_id, 9);
-		assert_int_equal(s.ev.nr, fill_tok_nr(out[k]));
-		assert_int_equal(s.ev.dir, fill_tok_dir(out[k]));
+		assert_int_equal(s.ev.nr, tok_nr(out[k]));
+		assert_int_equal(s.ev.dir, tok_dir(out[k]));
 		assert_true(s.confidence == conf[k]);
 	}
 	/* end of life: no event after, the thread's exit bounds the span */
@@ -500,35 +500,6 @@ static void test_fill_make_synth_times(void **state)
 	g.t_exit = 1300;
 	fill_make_synth(&g, 2, &s);
 	assert_true(s.ev.ts_ns > 1000 && s.ev.ts_ns < 1300);
-}
-
-static void test_fill_corpus_runs_and_vocab(void **state)
-{
-	(void)state;
-	struct fill_corpus fc;
-	struct vocab v;
-	struct corpus cp;
-
-	fill_corpus_init(&fc, 0);
-	/* thread 1: 0..9, gap, 15..19; thread 2: 0..4 */
-	for (uint64_t s = 0; s < 10; s++)
-		assert_int_equal(fill_corpus_event(&fc, 1, s, EN(3)), 0);
-	for (uint64_t s = 15; s < 20; s++)
-		assert_int_equal(fill_corpus_event(&fc, 1, s, EX(3)), 0);
-	for (uint64_t s = 0; s < 5; s++)
-		assert_int_equal(fill_corpus_event(&fc, 2, s, EN(0)), 0);
-	assert_int_equal(fill_corpus_finish(&fc), 0);
-	assert_int_equal(fc.nseq, 3);
-	assert_int_equal(fc.ntok, 20);
-	fill_corpus_vocab(&fc, &v);
-	assert_int_equal(v.n, 4);
-	assert_int_equal(v.nr[1], 3); /* 10 x entry(3) first */
-	assert_int_equal(v.dir[1], 0);
-	assert_int_equal(fill_corpus_ids(&fc, &v, &cp), 0);
-	assert_int_equal(cp.n, 3);
-	assert_int_equal(cp.starts[3], 20);
-	assert_int_equal(cp.ids[0], 1);
-	fill_corpus_free(&fc);
 }
 
 int main(void)
@@ -551,7 +522,6 @@ int main(void)
 		cmocka_unit_test(test_fill_impute_serial_imputer),
 		cmocka_unit_test(test_fill_opts_are_the_factory_defaults),
 		cmocka_unit_test(test_fill_make_synth_times),
-		cmocka_unit_test(test_fill_corpus_runs_and_vocab),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

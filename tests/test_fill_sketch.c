@@ -173,7 +173,7 @@ static struct vocab mkvocab(void)
 
 static int32_t tok_of_id(int id)
 {
-	return fill_tok(10 + id, 0);
+	return tok_make(10 + id, 0);
 }
 
 /* A gap of n events whose truth is ids t[0..n), with an exact (partial = 0) or partial sketch. */
@@ -236,7 +236,7 @@ static void count_ids(const int32_t *tok, int n, int *cnt)
 {
 	memset(cnt, 0, 7 * sizeof(int));
 	for (int i = 0; i < n; i++) {
-		int id = fill_tok_nr(tok[i]) - 10;
+		int id = tok_nr(tok[i]) - 10;
 		cnt[id >= 1 && id <= 5 ? id : 6]++;
 	}
 }

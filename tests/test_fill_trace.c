@@ -60,8 +60,8 @@ static int32_t program_tok(uint32_t tid, uint64_t k, int *nrs)
 		calls[nc++] = nrs[3];
 		calls[nc++] = nrs[4];
 		for (int c = 0; c < nc && len[ti] + 1 < 40000; c++) {
-			seq[ti][len[ti]++] = fill_tok(calls[c], TRZ_ENTRY);
-			seq[ti][len[ti]++] = fill_tok(calls[c], TRZ_EXIT);
+			seq[ti][len[ti]++] = tok_make(calls[c], TRZ_ENTRY);
+			seq[ti][len[ti]++] = tok_make(calls[c], TRZ_EXIT);
 		}
 	}
 	return seq[ti][k];
@@ -142,8 +142,8 @@ static void make_trace(struct synth_trace *st, uint64_t per, const int *sizes, i
 				ev.cseq = cseq++;
 				ev.pid = 100;
 				ev.tid = tid;
-				ev.nr = fill_tok_nr(tok);
-				ev.dir = fill_tok_dir(tok);
+				ev.nr = tok_nr(tok);
+				ev.dir = tok_dir(tok);
 				ev.cpu = (uint16_t)t;
 				ev.ret = ev.dir == TRZ_EXIT ? 1 : 0;
 				assert_int_equal(trz_write_event(w, &ev), 0);
@@ -220,7 +220,7 @@ static double check_output(const struct synth_trace *st, const char *out)
 			assert_true(rb->syn.ev.ts_ns > ra->gap.t_start_ns);
 			assert_true(rb->syn.ev.ts_ns < ra->gap.t_end_ns);
 			assert_true(rb->syn.confidence >= 0 && rb->syn.confidence <= 1);
-			span[i] = fill_tok(rb->syn.ev.nr, rb->syn.ev.dir);
+			span[i] = tok_make(rb->syn.ev.nr, rb->syn.ev.dir);
 			if (i < 64 && tr->lost <= 40) {
 				right += span[i] == tr->tok[i];
 				total++;
@@ -239,8 +239,8 @@ static double check_output(const struct synth_trace *st, const char *out)
 		int nrs[5] = { syscall_lookup("openat"), syscall_lookup("fstat"),
 			       syscall_lookup("read"), syscall_lookup("write"),
 			       syscall_lookup("close") };
-		int32_t left = tr->first ? program_tok(tr->tid, tr->first - 1, nrs) : FILL_TOK_NONE;
-		int32_t rightn = ra->gap.t_end_ns == UINT64_MAX ? FILL_TOK_NONE :
+		int32_t left = tr->first ? program_tok(tr->tid, tr->first - 1, nrs) : TOK_NONE;
+		int32_t rightn = ra->gap.t_end_ns == UINT64_MAX ? TOK_NONE :
 				 program_tok(tr->tid, tr->first + tr->lost, nrs);
 		assert_true(fill_span_consistent(span, (int)tr->lost, left, rightn));
 	}
@@ -473,7 +473,7 @@ static void test_livefill_stream(void **state)
 		assert_true(k < tr->lost);
 		per_gap[tr - b->t]++;
 		if (tr->lost <= 40) {
-			right += fill_tok(rec->syn.ev.nr, rec->syn.ev.dir) == tr->tok[k];
+			right += tok_make(rec->syn.ev.nr, rec->syn.ev.dir) == tr->tok[k];
 			total++;
 		}
 	}

@@ -62,7 +62,7 @@ static int te_push(struct te_trace *t, const struct trz_event *ev)
 	t->pid[t->n] = ev->pid;
 	t->tseq[t->n] = ev->tseq;
 	t->ts[t->n] = ev->ts_ns;
-	t->tok[t->n] = fill_tok(ev->nr, ev->dir);
+	t->tok[t->n] = tok_make(ev->nr, ev->dir);
 	t->cpu[t->n] = ev->cpu;
 	t->n++;
 	return 0;
@@ -352,11 +352,11 @@ static void te_score(struct te_gaps *G, struct trace_eval_row *row)
 				g->gap.tid, B, ok, fill_gap_left_run(g), fill_gap_right_run(g));
 			for (int k = 0; k < B && ok < B; k++)
 				fprintf(stderr, "  %c %4d/%d %4d/%d\n", truth[k] == g->out[k] ? ' ' : '*',
-					fill_tok_nr(truth[k]), fill_tok_dir(truth[k]),
-					fill_tok_nr(g->out[k]), fill_tok_dir(g->out[k]));
+					tok_nr(truth[k]), tok_dir(truth[k]),
+					tok_nr(g->out[k]), tok_dir(g->out[k]));
 		}
 		for (int k = 0; k < B; k++)
-			same += fill_tok_nr(truth[k]) == fill_tok_nr(g->out[k]);
+			same += tok_nr(truth[k]) == tok_nr(g->out[k]);
 		row->m.sum_type += (double)same / B;
 		row->m.n_type++;
 		row->gaps++;
@@ -365,7 +365,7 @@ static void te_score(struct te_gaps *G, struct trace_eval_row *row)
 }
 
 static int te_self_model(const struct te_trace *train, const struct te_trace *t,
-			 const uint8_t *dropped, const struct fill_opts *fo, struct fill_corpus *fc,
+			 const uint8_t *dropped, const struct fill_opts *fo, struct runs *fc,
 			 struct fill_model *fm, char *err, size_t errsz);
 
 static int te_one_size(const struct te_trace *t, struct fill_model *fm, const struct fill_opts *fo,
@@ -375,7 +375,7 @@ static int te_one_size(const struct te_trace *t, struct fill_model *fm, const st
 	struct te_gaps G = { 0 };
 	struct fill_gap **gaps = NULL;
 	struct fill_impute_opts io;
-	struct fill_corpus sfc;
+	struct runs sfc;
 	struct fill_model sfm = { 0 };
 	char serr[256];
 	int rc, n;
@@ -383,7 +383,7 @@ static int te_one_size(const struct te_trace *t, struct fill_model *fm, const st
 	memset(row, 0, sizeof(*row));
 	row->burst = B;
 	row->sketched = sketch;
-	fill_corpus_init(&sfc, 0);
+	runs_init(&sfc, FILL_CORPUS_MIN_RUN, FILL_CORPUS_MAX_TOKENS);
 	if (B > 0)   /* B == 0: dropped[] already holds a replayed loss pattern */
 		te_drop(t, dropped, B, per_burst, fo->seed);
 	if (self_train) {
@@ -413,7 +413,7 @@ static int te_one_size(const struct te_trace *t, struct fill_model *fm, const st
 	te_score(&G, row);
 out:
 	fill_model_free(&sfm);
-	fill_corpus_free(&sfc);
+	runs_free(&sfc);
 	free(gaps);
 	fill_ctx_free(G.ctx);
 	free(G.truth);
@@ -587,61 +587,42 @@ out:
  * tracerec-fill indexes a trace's own intact sequences (threads of the other run are kept apart
  * by a high bit in their key). */
 static int te_self_model(const struct te_trace *train, const struct te_trace *t,
-			 const uint8_t *dropped, const struct fill_opts *fo, struct fill_corpus *fc,
+			 const uint8_t *dropped, const struct fill_opts *fo, struct runs *fc,
 			 struct fill_model *fm, char *err, size_t errsz)
 {
 	int rc = 0;
 
-	fill_corpus_init(fc, 0);
+	runs_init(fc, FILL_CORPUS_MIN_RUN, FILL_CORPUS_MAX_TOKENS);
 	for (int64_t i = 0; !rc && i < train->n; i++)
-		rc = fill_corpus_event(fc, train->tid[i] | 0x80000000u, train->tseq[i], train->tok[i]);
+		rc = runs_event(fc, train->tid[i] | 0x80000000u, train->tseq[i], train->tok[i]);
 	for (int64_t i = 0; !rc && i < t->n; i++)
 		if (!dropped[i])
-			rc = fill_corpus_event(fc, t->tid[i], t->tseq[i], t->tok[i]);
+			rc = runs_event(fc, t->tid[i], t->tseq[i], t->tok[i]);
 	if (!rc)
-		rc = fill_corpus_finish(fc);
+		rc = runs_finish(fc);
 	return rc ? rc : fill_model_build(fm, fc, fo, fo->threads, err, errsz);
 }
 
 /* The training corpus: every recorded run of the other trace. */
-static int te_corpus(const char *path, struct fill_corpus *fc, char *err, size_t errsz)
+static int te_corpus(const char *path, struct runs *fc, char *err, size_t errsz)
 {
-	struct trz_reader *rd;
-	struct trz_record *rec;
 	int rc;
 
-	fill_corpus_init(fc, 0);
-	if (!path)
-		return fill_corpus_finish(fc);
-	if (!(rd = trz_reader_open(path, NULL, NULL))) {
-		rc = -errno;
-		snprintf(err, errsz, "cannot open training trace %s: %s", path,
-			 rc == -EINVAL ? trz_last_error() : strerror(-rc));
+	char why[512];
+
+	runs_init(fc, FILL_CORPUS_MIN_RUN, FILL_CORPUS_MAX_TOKENS);
+	if (path && (rc = runs_read_trz(fc, path, why, sizeof(why)))) {
+		snprintf(err, errsz, "training trace %s", why);
 		return rc;
 	}
-	if (!(rec = malloc(sizeof(*rec)))) {
-		trz_reader_close(rd);
-		return -ENOMEM;
-	}
-	while ((rc = trz_read_next(rd, rec)) == 1)
-		if (rec->kind == TRZ_REC_EVENT &&
-		    (rc = fill_corpus_event(fc, rec->ev.tid, rec->ev.tseq,
-					    fill_tok(rec->ev.nr, rec->ev.dir))))
-			break;
-	free(rec);
-	trz_reader_close(rd);
-	if (rc < 0) {
-		snprintf(err, errsz, "reading %s: %s", path, strerror(-rc));
-		return rc;
-	}
-	return fill_corpus_finish(fc);
+	return runs_finish(fc);
 }
 
 int trace_eval_run(const struct trace_eval_opts *o, struct trace_eval_row *rows,
 		   const char **method_used, char *err, size_t errsz)
 {
 	struct te_trace t, tt = { 0 };
-	struct fill_corpus fc;
+	struct runs fc;
 	struct fill_model fm = { 0 };
 	struct fill_opts fo = o->fill;
 	uint8_t *dropped = NULL;
@@ -701,7 +682,7 @@ out:
 	te_free(&tt);
 	fill_model_free(&fm);
 out_corpus:
-	fill_corpus_free(&fc);
+	runs_free(&fc);
 out_trace:
 	te_free(&t);
 	return rc;

@@ -2,7 +2,7 @@
  *
  * Two streaming passes over the input, so memory depends on the gaps, not on the trace length:
  *   1. read every record once: contexts around attributed gaps (fill_context.c), the trace's own
- *      intact runs for training (fill_corpus.c, capped), thread exits (end-of-life gaps);
+ *      intact runs for training (corpus/runs.c, capped), thread exits (end-of-life gaps);
  *   2. build the imputer (a loaded SSSD-S4 model, or trained on the trace itself within a time
  *      budget, or the n-gram imputer; hybrid = n-gram where its context matches with enough
  *      support, SSSD-S4 elsewhere) and fill all gaps in batches (fill_impute.c);
@@ -31,7 +31,7 @@ struct fill_run {
 	const struct fill_opts *o;
 	struct fill_report *r;
 	struct fill_ctx *ctx;
-	struct fill_corpus corpus;
+	struct runs corpus;
 	struct synth_key *synth_ids; /* synthetic records already in the input, sorted */
 	size_t nsynth, capsynth;
 	struct fill_gap **todo;  /* gaps to fill */
@@ -81,11 +81,11 @@ static int pass_contexts(struct fill_run *f, struct trz_reader *rd)
 		r->records++;
 		switch (rec->kind) {
 		case TRZ_REC_EVENT: {
-			int32_t tok = fill_tok(rec->ev.nr, rec->ev.dir);
+			int32_t tok = tok_make(rec->ev.nr, rec->ev.dir);
 			r->events++;
 			err = fill_ctx_event(f->ctx, rec->ev.tid, rec->ev.tseq, tok);
 			if (!err)
-				err = fill_corpus_event(&f->corpus, rec->ev.tid, rec->ev.tseq, tok);
+				err = runs_event(&f->corpus, rec->ev.tid, rec->ev.tseq, tok);
 			break;
 		}
 		case TRZ_REC_GAP:
@@ -138,7 +138,7 @@ static int pass_contexts(struct fill_run *f, struct trz_reader *rd)
 	if (err)
 		return err;
 	fill_ctx_finish(f->ctx);
-	return fill_corpus_finish(&f->corpus);
+	return runs_finish(&f->corpus);
 }
 
 static int cmp_key(const void *a, const void *b)
@@ -297,7 +297,7 @@ static int fill_build_imputer(struct fill_run *f)
 	int err = fill_model_build(&f->fm, &f->corpus, f->o, f->threads, f->r->error,
 				   sizeof(f->r->error));
 
-	f->r->train_tokens = f->corpus.ntok;
+	f->r->train_tokens = (int64_t)f->corpus.ntok;
 	f->r->method_used = f->fm.method_used;
 	f->r->self_trained = f->fm.self_trained;
 	f->r->t_train = f->fm.t_train;
@@ -330,7 +330,7 @@ static void fill_run_free(struct fill_run *f)
 {
 	fill_model_free(&f->fm);
 	fill_ctx_free(f->ctx);
-	fill_corpus_free(&f->corpus);
+	runs_free(&f->corpus);
 	free(f->synth_ids);
 	free(f->todo);
 	free(f->todo_ids);
@@ -359,7 +359,7 @@ int fill_trace_fd(const char *in_path, int out_fd, const char *out_path,
 		return err;
 	}
 	f.ctx = fill_ctx_new(o->context);
-	fill_corpus_init(&f.corpus, 0);
+	runs_init(&f.corpus, FILL_CORPUS_MIN_RUN, FILL_CORPUS_MAX_TOKENS);
 	if (!f.ctx) {
 		err = -ENOMEM;
 		goto out;

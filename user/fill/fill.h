@@ -6,12 +6,11 @@
  *   fill_context.c struct fill_ctx: per-thread token rings and the contexts of open gaps, fed one
  *                  record at a time (the order of a trz file or of the collector's consumer).
  *   fill_impute.c  fill_impute(): fill many gaps with an imputer in waves of batches, on threads.
- *   fill_corpus.c  training corpus and vocabulary from a trace's own intact sequences.
  *   fill_model.c   the imputer: loaded, self-trained, n-gram or hybrid.
  *   fill.c         fill_trace(): read IN.trz twice (contexts, then copy + synthetic records).
  *
- * Tokens: an event token is (syscall number, direction) packed as nr * 2 + dir (fill_tok());
- * FILL_TOK_NONE marks "no event here".  Model ids are mapped through a struct vocab.
+ * Tokens: an event token is (syscall number, direction) packed as nr * 2 + dir (tok_make(),
+ * common/token.h); TOK_NONE marks "no event here".  Model ids are mapped through a struct vocab.
  * Conventions: 0 or -errno; nothing prints or exits.
  */
 #ifndef TRC_FILL_H
@@ -20,11 +19,10 @@
 #include <stdint.h>
 #include "imputer.h"
 #include "vocab.h"
+#include "common/token.h"
+#include "corpus/runs.h"
 #include "trz/trz.h"
 
-#define FILL_TOK_NONE (-1)
-/* Syscall numbers above this have no token (nr * 2 + dir must fit an int32_t) */
-#define FILL_NR_MAX ((INT32_MAX - 1) / 2)
 /* Larger gaps are left unfilled (a damaged record, or nothing left to learn from) */
 #define FILL_MAX_LOST (1ull << 28)
 /* What one gap and one run may synthesise unless told otherwise (--max-gap, --max-synth):
@@ -33,34 +31,21 @@
 #define FILL_MAX_GAP_DEFAULT (1ull << 20)
 #define FILL_MAX_SYNTH_DEFAULT (1ull << 23)
 
-static inline int32_t fill_tok(int32_t nr, uint8_t dir)
-{
-	return nr < 0 || nr > FILL_NR_MAX ? FILL_TOK_NONE : nr * 2 + (dir & 1);
-}
-static inline int32_t fill_tok_nr(int32_t tok)
-{
-	return tok < 0 ? -1 : tok / 2;
-}
-static inline uint8_t fill_tok_dir(int32_t tok)
-{
-	return tok < 0 ? 0 : (uint8_t)(tok & 1);
-}
-
 /* ---- entry/exit fix-up (fill_fixup.c) ------------------------------------------------------ */
 
 /* Rewrite the proposal tok[0..n) in place into the cheapest span that obeys the per-thread
  * grammar: an entry of X is followed by the exit of X, an exit by an entry, and an entry of a
  * syscall that never returns (exit, exit_group) only ends a thread's life.  The span starts in
- * the state the last recorded event before it leaves (left: a token or FILL_TOK_NONE = unknown)
+ * the state the last recorded event before it leaves (left: a token or TOK_NONE = unknown)
  * and ends in the state the first recorded event after it needs (right: an exit of Y needs "in
- * Y", an entry needs "outside"; FILL_TOK_NONE = no constraint, e.g. the end of a thread's life).
+ * Y", an entry needs "outside"; TOK_NONE = no constraint, e.g. the end of a thread's life).
  * Changing position i costs 0.5 + conf[i] (conf may be NULL: all 0.5), so the fewest, least
  * confident positions change; ties keep the earlier proposal.  When no span satisfies both ends
  * (inconsistent input), the right constraint and then the left are dropped.  Changed positions
  * get half their confidence.  Returns the number of changed positions (>= 0) or -errno. */
 int fill_fixup(int32_t *tok, float *conf, int n, int32_t left, int32_t right);
 
-/* 1 when the span left, tok[0..n), right obeys the grammar above (FILL_TOK_NONE ends are
+/* 1 when the span left, tok[0..n), right obeys the grammar above (TOK_NONE ends are
  * unconstrained); used by tests and tracerec-fill's self-check. */
 int fill_span_consistent(const int32_t *tok, int n, int32_t left, int32_t right);
 
@@ -165,31 +150,6 @@ void fill_sketch_take(struct fill_sketch *sk, uint64_t pos, const float *row, in
 /* Decode g->out/g->conf (allocated, g->gap.lost long) under the sketch.  0 or -errno. */
 int fill_sketch_decode(struct fill_gap *g, struct fill_sketch *sk, const struct vocab *v);
 
-/* ---- training corpus from a trace (fill_corpus.c) ------------------------------------------ */
-
-struct fill_corpus {
-	/* per-thread intact runs of tokens (no tseq jump inside), laid end to end */
-	int32_t *tok;
-	int64_t ntok, captok;
-	int64_t *starts;          /* nseq + 1 */
-	int64_t nseq, capseq;
-	int64_t max_tokens;       /* stop collecting beyond this (0 = 4M) */
-	struct fill_corpus_thread *threads; /* per-thread open run (internal) */
-	int nthreads, capthreads;
-	/* token counts over every recorded event (for the vocabulary), indexed by token */
-	uint64_t *vcount;
-	int32_t *ids;             /* after fill_corpus_ids(): tok mapped to vocabulary ids */
-};
-void fill_corpus_init(struct fill_corpus *fc, int64_t max_tokens);
-int fill_corpus_event(struct fill_corpus *fc, uint32_t tid, uint64_t tseq, int32_t tok);
-/* Close all runs; after this the corpus sequences are final. */
-int fill_corpus_finish(struct fill_corpus *fc);
-/* Vocabulary of the counted tokens, ranked by count (ties by nr, dir), at most VOCAB_MAX-1. */
-void fill_corpus_vocab(const struct fill_corpus *fc, struct vocab *v);
-/* Map the runs to ids of v and describe them as a struct corpus (valid until free). */
-int fill_corpus_ids(struct fill_corpus *fc, const struct vocab *v, struct corpus *out);
-void fill_corpus_free(struct fill_corpus *fc);
-
 /* ---- the offline driver (fill.c) ----------------------------------------------------------- */
 
 struct fill_opts {
@@ -216,13 +176,17 @@ void fill_opts_default(struct fill_opts *o);
 /* The imputer spec of o (method and knobs; no corpus, model or V yet). */
 void fill_opts_spec(const struct fill_opts *o, struct imputer_spec *s);
 
+/* Runs of a trace's own intact sequences kept for training and the n-gram index (corpus/runs.h) */
+#define FILL_CORPUS_MIN_RUN 2
+#define FILL_CORPUS_MAX_TOKENS (4 << 20)
+
 /* The imputer of a fill (fill_model.c). */
 struct sssd_model;
 struct fill_model {
 	struct sssd_model *model;           /* loaded or self-trained, or NULL */
 	struct imputer *use;                /* the one to fill with (imputer_new()) */
 	struct vocab vocab;                 /* model ids <-> tokens */
-	struct corpus train;                /* fc's runs as ids (views fc or cat_*) */
+	struct corpus train;                /* the runs as ids (views them or cat_*) */
 	int32_t *cat_ids;                   /* n-gram model file + trace runs, when loaded */
 	int64_t *cat_starts;
 	int method;                         /* enum imputer_method actually used */
@@ -238,7 +202,7 @@ struct fill_model {
  * the n-gram imputer when fc holds fewer than o->min_train_tokens tokens or fewer than four runs
  * of 100; the n-gram imputer always indexes fc.  fc must be finished and outlive fm.  On failure
  * returns -errno with a message in err.  Free with fill_model_free(). */
-int fill_model_build(struct fill_model *fm, struct fill_corpus *fc, const struct fill_opts *o,
+int fill_model_build(struct fill_model *fm, struct runs *fc, const struct fill_opts *o,
 		     int threads, char *err, size_t errsz);
 void fill_model_free(struct fill_model *fm);
 

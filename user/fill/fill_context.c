@@ -180,7 +180,7 @@ static int gap_place(struct fill_ctx *c, struct fill_gap *g, uint64_t tseq, int3
 	if (tseq <= last)
 		return 0; /* an event inside the gap: the record disagrees; ignore it */
 	uint64_t k = tseq - last - 1;
-	if (k < (uint64_t)g->W && g->right[k] == FILL_TOK_NONE) {
+	if (k < (uint64_t)g->W && g->right[k] == TOK_NONE) {
 		g->right[k] = tok;
 		g->nright++;
 	}
@@ -250,7 +250,7 @@ int fill_ctx_gap(struct fill_ctx *c, const struct trz_gap *gr)
 	c->bytes += (uint64_t)c->W * 2 * sizeof(int32_t);
 	g->right = g->left + c->W;
 	for (int i = 0; i < 2 * c->W; i++)
-		g->left[i] = FILL_TOK_NONE;
+		g->left[i] = TOK_NONE;
 	gi = c->ngaps;
 	c->gaps[c->ngaps++] = g;
 	t = th_get(c, gr->tid, 1);
@@ -388,7 +388,7 @@ int fill_gap_left_run(const struct fill_gap *g)
 
 	if (!g->left)
 		return 0;
-	while (n < g->W && g->left[g->W - 1 - n] != FILL_TOK_NONE)
+	while (n < g->W && g->left[g->W - 1 - n] != TOK_NONE)
 		n++;
 	return n;
 }
@@ -399,7 +399,7 @@ int fill_gap_right_run(const struct fill_gap *g)
 
 	if (!g->right)
 		return 0;
-	while (n < g->W && g->right[n] != FILL_TOK_NONE)
+	while (n < g->W && g->right[n] != TOK_NONE)
 		n++;
 	return n;
 }

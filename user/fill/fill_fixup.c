@@ -59,24 +59,24 @@ static void start_costs(const struct fixup *f, int32_t left, double *cost)
 {
 	for (int s = 0; s < f->S; s++)
 		cost[s] = INFINITY;
-	if (left == FILL_TOK_NONE) {
+	if (left == TOK_NONE) {
 		for (int s = 0; s <= f->K; s++)
 			cost[s] = 0;
-	} else if (fill_tok_dir(left) == TRZ_EXIT) {
+	} else if (tok_dir(left) == TRZ_EXIT) {
 		cost[0] = 0;
 	} else {
-		int k = cand_index(f, fill_tok_nr(left));
+		int k = cand_index(f, tok_nr(left));
 		cost[k + 1] = 0;
 	}
 }
 
 static int end_ok(const struct fixup *f, int32_t right, int s)
 {
-	if (right == FILL_TOK_NONE)
+	if (right == TOK_NONE)
 		return 1;
-	if (fill_tok_dir(right) == TRZ_ENTRY)
+	if (tok_dir(right) == TRZ_ENTRY)
 		return s == 0;
-	return s >= 1 && s <= f->K && f->cand[s - 1] == fill_tok_nr(right);
+	return s >= 1 && s <= f->K && f->cand[s - 1] == tok_nr(right);
 }
 
 /* Viterbi over the states; writes the best span into best[] and returns its cost, or INFINITY
@@ -99,7 +99,7 @@ static double viterbi(const struct fixup *f, const int32_t *tok, const float *co
 		for (int a = 1; a <= K; a++) {
 			if (cur[a] == INFINITY)
 				continue;
-			double c = cur[a] + (fill_tok(f->cand[a - 1], TRZ_EXIT) == tok[i] ? 0 : w);
+			double c = cur[a] + (tok_make(f->cand[a - 1], TRZ_EXIT) == tok[i] ? 0 : w);
 			if (c < nxt[0]) {
 				nxt[0] = c;
 				row[0] = (uint8_t)a;
@@ -109,7 +109,7 @@ static double viterbi(const struct fixup *f, const int32_t *tok, const float *co
 		if (cur[0] < INFINITY) {
 			for (int k = 0; k < K; k++) {
 				int b = f->noret[k] ? K + 1 + k : 1 + k;
-				double c = cur[0] + (fill_tok(f->cand[k], TRZ_ENTRY) == tok[i] ? 0 : w);
+				double c = cur[0] + (tok_make(f->cand[k], TRZ_ENTRY) == tok[i] ? 0 : w);
 				if (c < nxt[b]) {
 					nxt[b] = c;
 					row[b] = 0;
@@ -129,11 +129,11 @@ static double viterbi(const struct fixup *f, const int32_t *tok, const float *co
 	for (int i = n - 1; i >= 0; i--) {
 		if (s != 0) {
 			int k = s <= K ? s - 1 : s - 1 - K;
-			best[i] = fill_tok(f->cand[k], TRZ_ENTRY);
+			best[i] = tok_make(f->cand[k], TRZ_ENTRY);
 			s = 0;
 		} else {
 			s = bp[(size_t)i * S];
-			best[i] = fill_tok(f->cand[s - 1], TRZ_EXIT);
+			best[i] = tok_make(f->cand[s - 1], TRZ_EXIT);
 		}
 	}
 	return total;
@@ -149,10 +149,10 @@ int fill_fixup(int32_t *tok, float *conf, int n, int32_t left, int32_t right)
 
 	if (n <= 0)
 		return n < 0 ? -EINVAL : 0;
-	cand_add(&f, fill_tok_nr(left));
-	cand_add(&f, fill_tok_nr(right));
+	cand_add(&f, tok_nr(left));
+	cand_add(&f, tok_nr(right));
 	for (int i = 0; i < n; i++)
-		cand_add(&f, fill_tok_nr(tok[i]));
+		cand_add(&f, tok_nr(tok[i]));
 	if (f.K == 0)
 		return 0; /* nothing known to build a span from */
 	f.S = 1 + 2 * f.K;
@@ -165,9 +165,9 @@ int fill_fixup(int32_t *tok, float *conf, int n, int32_t left, int32_t right)
 	}
 	cost = viterbi(&f, tok, conf, n, left, right, bp, best);
 	if (cost == INFINITY)
-		cost = viterbi(&f, tok, conf, n, left, FILL_TOK_NONE, bp, best);
+		cost = viterbi(&f, tok, conf, n, left, TOK_NONE, bp, best);
 	if (cost == INFINITY)
-		cost = viterbi(&f, tok, conf, n, FILL_TOK_NONE, FILL_TOK_NONE, bp, best);
+		cost = viterbi(&f, tok, conf, n, TOK_NONE, TOK_NONE, bp, best);
 	if (cost != INFINITY) {
 		for (int i = 0; i < n; i++) {
 			if (best[i] == tok[i])
@@ -188,28 +188,28 @@ int fill_span_consistent(const int32_t *tok, int n, int32_t left, int32_t right)
 	int32_t state = -1; /* -1 OUT, -2 unknown, >= 0 IN(nr) */
 	int dead = 0;
 
-	if (left == FILL_TOK_NONE)
+	if (left == TOK_NONE)
 		state = -2;
-	else if (fill_tok_dir(left) == TRZ_ENTRY)
-		state = fill_tok_nr(left);
+	else if (tok_dir(left) == TRZ_ENTRY)
+		state = tok_nr(left);
 	for (int i = 0; i <= n; i++) {
 		int32_t t = i < n ? tok[i] : right;
 
-		if (t == FILL_TOK_NONE) {
+		if (t == TOK_NONE) {
 			if (i < n)
 				return 0; /* a hole inside the span */
 			break;
 		}
 		if (dead)
 			return 0;
-		if (fill_tok_dir(t) == TRZ_ENTRY) {
+		if (tok_dir(t) == TRZ_ENTRY) {
 			if (state >= 0)
 				return 0;
-			state = fill_tok_nr(t);
+			state = tok_nr(t);
 			if (i < n && noreturn_nr(state))
 				dead = 1;
 		} else {
-			if (state == -1 || (state >= 0 && state != fill_tok_nr(t)))
+			if (state == -1 || (state >= 0 && state != tok_nr(t)))
 				return 0;
 			state = -1;
 		}

@@ -51,16 +51,16 @@ struct fwork {
 
 static int32_t tok_to_id(const struct vocab *v, int32_t tok)
 {
-	if (tok == FILL_TOK_NONE)
+	if (tok == TOK_NONE)
 		return 0;
-	return vocab_id(v, fill_tok_nr(tok), fill_tok_dir(tok));
+	return vocab_id(v, tok_nr(tok), tok_dir(tok));
 }
 
 static int32_t id_to_tok(const struct vocab *v, int32_t id)
 {
 	if (id <= 0 || id >= v->n || v->nr[id] < 0)
-		return FILL_TOK_NONE;
-	return fill_tok(v->nr[id], v->dir[id]);
+		return TOK_NONE;
+	return tok_make(v->nr[id], v->dir[id]);
 }
 
 /* Token j of the left context seen by job j: the concatenation of the recorded run and the ids
@@ -420,8 +420,8 @@ int fill_impute(struct fill_gap **gaps, int n, struct imputer *im, const struct 
 	}
 	for (int i = 0; i < n; i++) {
 		struct fill_gap *g = gaps[i];
-		int32_t left = a[i] ? g->left[g->W - 1] : FILL_TOK_NONE;
-		int32_t right = b[i] ? g->right[0] : FILL_TOK_NONE;
+		int32_t left = a[i] ? g->left[g->W - 1] : TOK_NONE;
+		int32_t right = b[i] ? g->right[0] : TOK_NONE;
 		int r = sks[i] ? fill_sketch_decode(g, sks[i], v)
 			       : fill_fixup(g->out, g->conf, (int)g->gap.lost, left, right);
 		if (r < 0) {
@@ -464,9 +464,9 @@ void fill_make_synth(const struct fill_gap *g, uint64_t k, struct trz_synth *s)
 	s->ev.pid = g->gap.pid;
 	s->ev.tid = g->gap.tid;
 	s->ev.cpu = g->gap.cpu;
-	int32_t tok = g->out ? g->out[k] : FILL_TOK_NONE;
-	s->ev.nr = fill_tok_nr(tok);
-	s->ev.dir = fill_tok_dir(tok);
+	int32_t tok = g->out ? g->out[k] : TOK_NONE;
+	s->ev.nr = tok_nr(tok);
+	s->ev.dir = tok_dir(tok);
 	s->gap_id = g->gap.id;
 	s->confidence = g->conf ? g->conf[k] : 0;
 }

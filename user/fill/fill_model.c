@@ -138,7 +138,7 @@ static int make_imputer(struct fill_model *fm, const struct fill_opts *o, int me
 
 /* MODEL is an n-gram model file (tracerec-train --method ngram): its vocabulary, and its
  * sequences plus the trace's own runs indexed by the n-gram imputer. */
-static int build_from_ngram_file(struct fill_model *fm, struct fill_corpus *fc,
+static int build_from_ngram_file(struct fill_model *fm, struct runs *fc,
 				 const struct fill_opts *o, char *err, size_t errsz)
 {
 	struct ngram_file nf;
@@ -155,7 +155,7 @@ static int build_from_ngram_file(struct fill_model *fm, struct fill_corpus *fc,
 		snprintf(err, errsz, "model %s has no syscall vocabulary (trained on anonymous ids); "
 			 "train it on .trz traces", o->model);
 	if (!rc)
-		rc = fill_corpus_ids(fc, &fm->vocab, &own);
+		rc = runs_ids(fc, &fm->vocab, &own);
 	if (!rc)
 		rc = concat_corpus(fm, &nf.c, &own);
 	ngram_file_free(&nf);
@@ -167,7 +167,7 @@ static int build_from_ngram_file(struct fill_model *fm, struct fill_corpus *fc,
 	return make_imputer(fm, o, IMPUTER_NGRAM, err, errsz);
 }
 
-int fill_model_build(struct fill_model *fm, struct fill_corpus *fc, const struct fill_opts *o,
+int fill_model_build(struct fill_model *fm, struct runs *fc, const struct fill_opts *o,
 		     int threads, char *err, size_t errsz)
 {
 	int method = o->method, rc;
@@ -187,13 +187,13 @@ int fill_model_build(struct fill_model *fm, struct fill_corpus *fc, const struct
 				 "train it on .trz traces", o->model);
 			return -EINVAL;
 		}
-	} else {
-		fill_corpus_vocab(fc, &fm->vocab);
+	} else if ((rc = runs_vocab(fc, &fm->vocab))) {
+		return rc;
 	}
-	if ((rc = fill_corpus_ids(fc, &fm->vocab, &fm->train)))
+	if ((rc = runs_ids(fc, &fm->vocab, &fm->train)))
 		return rc;
 	if (method != IMPUTER_NGRAM && !fm->model) {
-		if (fc->ntok >= o->min_train_tokens && long_runs(&fm->train, 100) >= 4) {
+		if ((int64_t)fc->ntok >= o->min_train_tokens && long_runs(&fm->train, 100) >= 4) {
 			if ((rc = self_train(fm, o, threads, fm->note, sizeof(fm->note)))) {
 				/* keep going with the n-gram imputer, and say why */
 				sssd_free(fm->model);

@@ -19,7 +19,7 @@ struct fill_sketch {
 	uint64_t n;          /* positions (the gap's lost) */
 	int C;               /* columns: ntoks tokens, then "other" when the sketch has any */
 	int other;           /* column index of "other", or -1 */
-	int32_t tok[TRZ_SKETCH_MAX_TOKS + 1];   /* token of each column (other: FILL_TOK_NONE) */
+	int32_t tok[TRZ_SKETCH_MAX_TOKS + 1];   /* token of each column (other: TOK_NONE) */
 	int32_t id[TRZ_SKETCH_MAX_TOKS + 1];    /* model id of each column (0: unseen) */
 	int32_t count[TRZ_SKETCH_MAX_TOKS + 1];
 	float *lp;           /* (n, C) column scores */
@@ -54,21 +54,21 @@ int fill_sketch_new(struct fill_sketch **out, const struct trz_gap *g, const str
 	sk->n = g->lost;
 	sk->other = -1;
 	for (int i = 0; i < s->ntoks; i++) {
-		int32_t t = fill_tok(s->toks[i].tok.nr, s->toks[i].tok.dir);
+		int32_t t = tok_make(s->toks[i].tok.nr, s->toks[i].tok.dir);
 		int c = sketch_col(sk, t);
 
-		if (t == FILL_TOK_NONE)  /* a token we cannot write: treat as unknown */
+		if (t == TOK_NONE)  /* a token we cannot write: treat as unknown */
 			goto skip;
 		if (c < 0) {
 			c = sk->C++;
 			sk->tok[c] = t;
-			sk->id[c] = vocab_id(v, fill_tok_nr(t), fill_tok_dir(t));
+			sk->id[c] = vocab_id(v, tok_nr(t), tok_dir(t));
 		}
 		sk->count[c] += (int32_t)s->toks[i].count;
 	}
 	if (s->other) {
 		sk->other = sk->C++;
-		sk->tok[sk->other] = FILL_TOK_NONE;
+		sk->tok[sk->other] = TOK_NONE;
 		sk->count[sk->other] = (int32_t)s->other;
 	}
 	sk->lp = malloc(sizeof(float) * sk->n * (size_t)sk->C);
@@ -139,10 +139,10 @@ static int place_ends(const struct fill_sketch *sk, const struct trz_sketch *s, 
 			return -EINVAL;
 		for (int i = 0; i < k; i++) {
 			uint64_t p = e ? n - (uint64_t)k + (uint64_t)i : (uint64_t)i;
-			int32_t t = fill_tok(tk[i].nr, tk[i].dir);
+			int32_t t = tok_make(tk[i].nr, tk[i].dir);
 			int c = sketch_col(sk, t);
 
-			if (t == FILL_TOK_NONE)
+			if (t == TOK_NONE)
 				return -EINVAL;
 			if (c < 0)
 				c = sk->other;
@@ -267,7 +267,7 @@ int fill_sketch_decode(struct fill_gap *g, struct fill_sketch *sk, const struct 
 		if (c == sk->other) {
 			int32_t id = sk->oid[i];
 			g->out[i] = id > 0 && id < v->n && v->nr[id] >= 0
-					    ? fill_tok(v->nr[id], v->dir[id]) : FILL_TOK_NONE;
+					    ? tok_make(v->nr[id], v->dir[id]) : TOK_NONE;
 		} else {
 			g->out[i] = sk->tok[c];
 		}

@@ -47,7 +47,7 @@ struct livefill {
 	int started;
 	/* imputer side */
 	struct fill_ctx *ctx;
-	struct fill_corpus fc;
+	struct runs fc;
 	struct fill_model fm;
 	int err;
 	/* outbox */
@@ -80,7 +80,7 @@ int livefill_hook(void *ctx, const struct trz_record *rec)
 		it.kind = LF_EVENT;
 		it.ev.tid = rec->ev.tid;
 		it.ev.tseq = rec->ev.tseq;
-		it.ev.tok = fill_tok(rec->ev.nr, rec->ev.dir);
+		it.ev.tok = tok_make(rec->ev.nr, rec->ev.dir);
 		break;
 	case TRZ_REC_GAP:
 		if (!rec->gap.attributed || rec->gap.lost == 0)
@@ -228,21 +228,11 @@ static int lf_model(struct livefill *lf, char *err, size_t errsz)
 
 	fill_opts_default(&fo);
 	fo.quiet = 1;
-	fill_corpus_init(&lf->fc, 0);
+	runs_init(&lf->fc, FILL_CORPUS_MIN_RUN, FILL_CORPUS_MAX_TOKENS);
 	if (rd) {
-		struct trz_record *rec = malloc(sizeof(*rec));
-		if (!rec)
-			rc = -ENOMEM;
-		while (!rc && (rc = trz_read_next(rd, rec)) == 1)
-			rc = rec->kind == TRZ_REC_EVENT ?
-				     fill_corpus_event(&lf->fc, rec->ev.tid, rec->ev.tseq,
-						       fill_tok(rec->ev.nr, rec->ev.dir)) : 0;
-		free(rec);
-		trz_reader_close(rd);
-		if (rc < 0) {
-			snprintf(err, errsz, "reading %s: %s", lf->o.model, strerror(-rc));
+		trz_reader_close(rd);   /* a trace: its runs */
+		if ((rc = runs_read_trz(&lf->fc, lf->o.model, err, errsz)))
 			return rc;
-		}
 		fo.method = IMPUTER_NGRAM;
 	} else {
 		if (access(lf->o.model, R_OK)) {
@@ -253,7 +243,7 @@ static int lf_model(struct livefill *lf, char *err, size_t errsz)
 		fo.model = lf->o.model;
 		fo.method = IMPUTER_SSSD;
 	}
-	if ((rc = fill_corpus_finish(&lf->fc)))
+	if ((rc = runs_finish(&lf->fc)))
 		return rc;
 	return fill_model_build(&lf->fm, &lf->fc, &fo, lf->o.threads > 0 ? lf->o.threads : 1, err,
 				errsz);
@@ -399,7 +389,7 @@ void livefill_free(struct livefill *lf)
 		free(d);
 	}
 	fill_model_free(&lf->fm);
-	fill_corpus_free(&lf->fc);
+	runs_free(&lf->fc);
 	fill_ctx_free(lf->ctx);
 	pthread_mutex_destroy(&lf->lock);
 	free(lf->ring);
