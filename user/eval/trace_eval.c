@@ -309,26 +309,26 @@ static void te_sketch(struct te_gaps *G)
 		sk->present = 1;
 		for (int k = 0; k < B; k++) {
 			int c = 0;
-			while (c < sk->ntoks && fill_tok(sk->toks[c].tok.nr, sk->toks[c].tok.dir) !=
+			while (c < sk->ntoks && tok_make(sk->toks[c].tok.nr, sk->toks[c].tok.dir) !=
 							truth[k])
 				c++;
 			if (c == sk->ntoks) {
-				if (c >= TRACE_EVAL_SKETCH_TOKS || truth[k] == FILL_TOK_NONE) {
+				if (c >= TRACE_EVAL_SKETCH_TOKS || truth[k] == TOK_NONE) {
 					sk->other++;
 					continue;
 				}
 				sk->ntoks++;
-				sk->toks[c].tok.nr = fill_tok_nr(truth[k]);
-				sk->toks[c].tok.dir = fill_tok_dir(truth[k]);
+				sk->toks[c].tok.nr = tok_nr(truth[k]);
+				sk->toks[c].tok.dir = tok_dir(truth[k]);
 			}
 			sk->toks[c].count++;
 		}
 		sk->nfirst = sk->nlast = (uint8_t)e;
 		for (int k = 0; k < e; k++) {
-			sk->first[k].nr = fill_tok_nr(truth[k]);
-			sk->first[k].dir = fill_tok_dir(truth[k]);
-			sk->last[k].nr = fill_tok_nr(truth[B - e + k]);
-			sk->last[k].dir = fill_tok_dir(truth[B - e + k]);
+			sk->first[k].nr = tok_nr(truth[k]);
+			sk->first[k].dir = tok_dir(truth[k]);
+			sk->last[k].nr = tok_nr(truth[B - e + k]);
+			sk->last[k].dir = tok_dir(truth[B - e + k]);
 		}
 	}
 }
