@@ -171,7 +171,7 @@ static int never_returns(int32_t nr)
 static int64_t take_tok(const int32_t *tok, uint8_t *used, uint64_t a, uint64_t b, int32_t t)
 {
 	for (uint64_t k = a; k < b; k++)
-		if (!used[k] && (t == FILL_TOK_NONE ? fill_tok_dir(tok[k]) == TRZ_ENTRY : tok[k] == t))
+		if (!used[k] && (t == TOK_NONE ? tok_dir(tok[k]) == TRZ_ENTRY : tok[k] == t))
 			return (int64_t)k;
 	return -1;
 }
@@ -186,7 +186,7 @@ static int order_middle(struct fill_gap *g, uint64_t a, uint64_t b)
 	int32_t *tok = malloc(sizeof(int32_t) * (m + 1)), pend;
 	float *conf = malloc(sizeof(float) * (m + 1));
 	uint8_t *used = calloc(m + 1, 1);
-	int32_t right = g->nright > 0 ? g->right[0] : FILL_TOK_NONE;
+	int32_t right = g->nright > 0 ? g->right[0] : TOK_NONE;
 	int64_t keep = -1, k;
 
 	if (!tok || !conf || !used) {
@@ -195,7 +195,7 @@ static int order_middle(struct fill_gap *g, uint64_t a, uint64_t b)
 	}
 	memcpy(tok, g->out + a, sizeof(int32_t) * m);
 	memcpy(conf, g->conf + a, sizeof(float) * m);
-	pend = a ? g->out[a - 1] : g->W > 0 ? g->left[g->W - 1] : FILL_TOK_NONE;
+	pend = a ? g->out[a - 1] : g->W > 0 ? g->left[g->W - 1] : TOK_NONE;
 	if (b < g->gap.lost)
 		right = g->out[b];
 	if (fill_span_consistent(g->out + a, (int)m, pend, right)) {
@@ -203,15 +203,15 @@ static int order_middle(struct fill_gap *g, uint64_t a, uint64_t b)
 		free(tok), free(conf), free(used);
 		return 0;
 	}
-	if (right != FILL_TOK_NONE && right >= 0 && fill_tok_dir(right) == TRZ_EXIT &&
-	    (keep = take_tok(tok, used, 0, m, fill_tok(fill_tok_nr(right), TRZ_ENTRY))) >= 0)
+	if (right != TOK_NONE && right >= 0 && tok_dir(right) == TRZ_EXIT &&
+	    (keep = take_tok(tok, used, 0, m, tok_make(tok_nr(right), TRZ_ENTRY))) >= 0)
 		used[keep] = 1; /* the span ends inside this call */
 	while (o < m - (keep >= 0)) {
 		k = -1;
-		if (pend >= 0 && fill_tok_dir(pend) == TRZ_ENTRY && !never_returns(fill_tok_nr(pend)))
-			k = take_tok(tok, used, 0, m, fill_tok(fill_tok_nr(pend), TRZ_EXIT));
+		if (pend >= 0 && tok_dir(pend) == TRZ_ENTRY && !never_returns(tok_nr(pend)))
+			k = take_tok(tok, used, 0, m, tok_make(tok_nr(pend), TRZ_EXIT));
 		else
-			k = take_tok(tok, used, 0, m, FILL_TOK_NONE); /* the preferred next call */
+			k = take_tok(tok, used, 0, m, TOK_NONE); /* the preferred next call */
 		if (k < 0) /* the multiset allows no grammatical next token */
 			for (k = 0; used[k]; k++)
 				;
