@@ -148,30 +148,30 @@ static struct trz_sketch sketch_of(uint64_t lost)
 static void test_sketch_gapdetect(void **state)
 {
 	struct sink s = { 0 };
-	struct gd *g = gd_new(collect, &s);
+	struct gapdetect *g = gapdetect_new(collect, &s);
 	struct trz_event e;
 	struct trz_sketch sk;
-	struct gd_stats st;
+	struct gapdetect_stats st;
 
 	(void)state;
 	assert_non_null(g);
 	e = ev(1, 0);
-	assert_int_equal(gd_event(g, &e, 0, NULL), 0);
+	assert_int_equal(gapdetect_event(g, &e, 0, NULL), 0);
 	sk = sketch_of(4); /* 2..5 lost, in order */
 	e = ev(6, 0);
-	assert_int_equal(gd_event(g, &e, 4, &sk), 0);
+	assert_int_equal(gapdetect_event(g, &e, 4, &sk), 0);
 	assert_int_equal(s.ngaps, 1);
 	assert_true(trz_sketch_exact(&s.gaps[0]));
 	assert_int_equal(s.gaps[0].seq_first, 2);
 	assert_int_equal(count_of(&s.gaps[0].sketch, 39, 0), 2);
 	sk = sketch_of(3); /* 10..12 lost, event 13 arrives (cpu 1) before 7..9 (cpu 0) */
 	e = ev(13, 1);
-	assert_int_equal(gd_event(g, &e, 3, &sk), 0);
+	assert_int_equal(gapdetect_event(g, &e, 3, &sk), 0);
 	memset(&sk, 0x5a, sizeof(sk)); /* the detector keeps its own copy */
 	assert_int_equal(s.ngaps, 1);
 	for (uint64_t t = 7; t <= 9; t++) {
 		e = ev(t, 0);
-		assert_int_equal(gd_event(g, &e, 0, NULL), 0);
+		assert_int_equal(gapdetect_event(g, &e, 0, NULL), 0);
 	}
 	assert_int_equal(s.ngaps, 2);
 	assert_int_equal(s.gaps[1].seq_first, 10);
@@ -179,22 +179,22 @@ static void test_sketch_gapdetect(void **state)
 	assert_true(trz_sketch_exact(&s.gaps[1]));
 	sk = sketch_of(5); /* a sketch that does not fit its gap is not written */
 	e = ev(20, 0);
-	assert_int_equal(gd_event(g, &e, 6, &sk), 0);
+	assert_int_equal(gapdetect_event(g, &e, 6, &sk), 0);
 	assert_int_equal(s.ngaps, 3);
 	assert_int_equal(s.gaps[2].sketch.present, 0);
 	sk = sketch_of(2); /* trailing: 21, 22 lost, then the thread exits */
-	assert_int_equal(gd_thread_final(g, 100, 7, 22, 2, 15, &sk), 0);
+	assert_int_equal(gapdetect_thread_final(g, 100, 7, 22, 2, 15, &sk), 0);
 	assert_int_equal(s.ngaps, 4);
 	assert_true(trz_sketch_exact(&s.gaps[3]));
 	assert_int_equal(s.gaps[3].t_end_ns, UINT64_MAX);
-	gd_get_stats(g, &st);
+	gapdetect_get_stats(g, &st);
 	assert_int_equal(st.lost, 15);
 	assert_int_equal(st.lost_known, 9);
 	assert_int_equal(st.sketched_gaps, 3);
 	assert_int_equal(st.sketches_dropped, 1);
 	assert_int_equal(st.threads_bad, 0);
-	assert_int_equal(gd_finish(g), 0);
-	gd_free(g);
+	assert_int_equal(gapdetect_finish(g), 0);
+	gapdetect_free(g);
 }
 
 int main(void)

@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 
 #include "import/import_lttng.h"
-#include "import/import_npy.h"
+#include "import/import_windows.h"
 #include "common/cli.h"
 #include "common/npy.h"
 #include "common/progress.h"
@@ -263,7 +263,7 @@ static int run_windows(const struct opts *o)
 	char src[PATH_MAX];
 	int err;
 
-	err = is_npy ? npy_read(o->input, &nw) : csv_read(o->input, &nw);
+	err = is_npy ? npy_read(o->input, &nw) : windows_csv_read(o->input, &nw);
 	if (err) {
 		if (is_npy)
 			p_err("%s: %s", o->input, npy_last_error());

@@ -16,9 +16,9 @@
 
 /* A waiting announcement: an event (tseq == last) with the losses right before it
  * (first .. last-1), or a gap alone (first .. last). */
-struct gd *gd_new(gd_emit_fn emit, void *ctx)
+struct gapdetect *gapdetect_new(gapdetect_emit_fn emit, void *ctx)
 {
-	struct gd *g = calloc(1, sizeof(*g));
+	struct gapdetect *g = calloc(1, sizeof(*g));
 
 	if (!g)
 		return NULL;
@@ -36,12 +36,12 @@ struct gd *gd_new(gd_emit_fn emit, void *ctx)
 }
 
 
-void gd_free(struct gd *g)
+void gapdetect_free(struct gapdetect *g)
 {
 	if (!g)
 		return;
 	for (uint64_t i = 0; i < g->nslots; i++)
-		gd_thr_free(g->slots[i]);
+		gapdetect_thr_free(g->slots[i]);
 	free(g->slots);
 	free(g->cpus);
 	free(g->cpu_last_ts);
@@ -50,7 +50,7 @@ void gd_free(struct gd *g)
 
 /* ---- output ---- */
 
-static int emit_event(struct gd *g, struct thr *t, const struct trz_event *ev)
+static int emit_event(struct gapdetect *g, struct thr *t, const struct trz_event *ev)
 {
 	g->rec.kind = TRZ_REC_EVENT;
 	g->rec.offset = 0;
@@ -74,7 +74,7 @@ static int sketch_fits(const struct trz_sketch *sk, uint64_t lost)
 	return sk->present && n == lost;
 }
 
-static int emit_gap(struct gd *g, struct thr *t, uint64_t first, uint64_t last, uint64_t t_end,
+static int emit_gap(struct gapdetect *g, struct thr *t, uint64_t first, uint64_t last, uint64_t t_end,
 		    const struct trz_sketch *sk)
 {
 	struct trz_gap *gp = &g->rec.gap;
@@ -106,7 +106,7 @@ static int emit_gap(struct gd *g, struct thr *t, uint64_t first, uint64_t last, 
 	return g->emit(g->ctx, &g->rec);
 }
 
-int gd_unattributed(struct gd *g, uint16_t cpu, uint64_t lost, uint64_t t_start, uint64_t t_end)
+int gapdetect_unattributed(struct gapdetect *g, uint16_t cpu, uint64_t lost, uint64_t t_start, uint64_t t_end)
 {
 	struct trz_gap *gp = &g->rec.gap;
 
@@ -127,24 +127,24 @@ int gd_unattributed(struct gd *g, uint16_t cpu, uint64_t lost, uint64_t t_start,
 
 /* ---- checks ---- */
 
-static void top_insert(struct gd *g, const struct thr *t)
+static void top_insert(struct gapdetect *g, const struct thr *t)
 {
 	int i;
 
 	if (!t->lost)
 		return;
 	for (i = g->st.ntop; i > 0 && g->st.top[i - 1].lost < t->lost; i--)
-		if (i < GD_TOP)
+		if (i < GAPDETECT_TOP)
 			g->st.top[i] = g->st.top[i - 1];
-	if (i >= GD_TOP)
+	if (i >= GAPDETECT_TOP)
 		return;
-	g->st.top[i] = (struct gd_thread_sum){ t->pid, t->tid, t->recorded, t->lost };
-	if (g->st.ntop < GD_TOP)
+	g->st.top[i] = (struct gapdetect_thread_sum){ t->pid, t->tid, t->recorded, t->lost };
+	if (g->st.ntop < GAPDETECT_TOP)
 		g->st.ntop++;
 }
 
 /* Compare with the kernel's counts, then forget the thread. */
-static void retire(struct gd *g, struct thr *t)
+static void retire(struct gapdetect *g, struct thr *t)
 {
 	int ok;
 
@@ -156,12 +156,12 @@ static void retire(struct gd *g, struct thr *t)
 	if (!ok)
 		g->st.threads_bad++;
 	top_insert(g, t);
-	gd_thr_remove(g, t);
+	gapdetect_thr_remove(g, t);
 }
 
 /* ---- ordering ---- */
 
-static int run_item(struct gd *g, struct thr *t, struct item *it)
+static int run_item(struct gapdetect *g, struct thr *t, struct item *it)
 {
 	int err;
 
@@ -198,13 +198,13 @@ static int run_item(struct gd *g, struct thr *t, struct item *it)
 
 /* Write the waiting items that continue done; forget the thread when it is complete.
  * Returns 1 when t was retired (freed), 0, or -errno. */
-static int advance(struct gd *g, struct thr *t)
+static int advance(struct gapdetect *g, struct thr *t)
 {
 	struct item it, *m;
 	int err = 0, src;
 
-	while (!err && t->npend && (m = gd_wait_min(t, &src)) && m->first <= t->done + 1) {
-		gd_wait_take(t, src, &it);
+	while (!err && t->npend && (m = gapdetect_wait_min(t, &src)) && m->first <= t->done + 1) {
+		gapdetect_wait_take(t, src, &it);
 		err = run_item(g, t, &it);
 	}
 	if (!err && t->has_final && t->done >= t->final && !t->npend) {
@@ -214,16 +214,16 @@ static int advance(struct gd *g, struct thr *t)
 	return err;
 }
 
-static void cpu_account(struct gd *g, const struct trz_event *ev)
+static void cpu_account(struct gapdetect *g, const struct trz_event *ev)
 {
 	unsigned c = ev->cpu;
-	struct gd_cpu *pc;
+	struct gapdetect_cpu *pc;
 
 	if (c == TRZ_NO_CPU)
 		return;
 	if (c >= g->ncpus) {
 		unsigned n = c + 1 > 2 * g->ncpus ? c + 1 : 2 * g->ncpus;
-		struct gd_cpu *p = realloc(g->cpus, n * sizeof(*p));
+		struct gapdetect_cpu *p = realloc(g->cpus, n * sizeof(*p));
 		uint64_t *l = p ? realloc(g->cpu_last_ts, n * sizeof(*l)) : NULL;
 
 		if (p)
@@ -263,7 +263,7 @@ static struct trz_sketch *sk_dup(const struct trz_sketch *sk, int *err)
 	return c;
 }
 
-int gd_event(struct gd *g, const struct trz_event *ev, uint64_t lost_before,
+int gapdetect_event(struct gapdetect *g, const struct trz_event *ev, uint64_t lost_before,
 	     const struct trz_sketch *sk)
 {
 	struct thr *t;
@@ -272,7 +272,7 @@ int gd_event(struct gd *g, const struct trz_event *ev, uint64_t lost_before,
 	int err;
 
 	cpu_account(g, ev);
-	t = gd_thr_get(g, ev->pid, ev->tid);
+	t = gapdetect_thr_get(g, ev->pid, ev->tid);
 	if (!t)
 		return -ENOMEM;
 	if (lost_before >= ev->tseq) /* impossible; keep the range inside 1..tseq-1 */
@@ -290,7 +290,7 @@ int gd_event(struct gd *g, const struct trz_event *ev, uint64_t lost_before,
 	it = (struct item){ .first = first, .last = ev->tseq, .is_event = 1, .ev = *ev };
 	err = 0;
 	it.sk = lost_before ? sk_dup(sk, &err) : NULL;
-	if (err || (err = gd_wait_event(t, &it))) {
+	if (err || (err = gapdetect_wait_event(t, &it))) {
 		free(it.sk);
 		return err;
 	}
@@ -298,16 +298,16 @@ int gd_event(struct gd *g, const struct trz_event *ev, uint64_t lost_before,
 	return err < 0 ? err : 0;
 }
 
-int gd_thread_final(struct gd *g, uint32_t pid, uint32_t tid, uint64_t final_tseq,
+int gapdetect_thread_final(struct gapdetect *g, uint32_t pid, uint32_t tid, uint64_t final_tseq,
 		    uint64_t lost_pending, uint64_t lost_total, const struct trz_sketch *sk)
 {
-	struct thr *t = gd_thr_find(g, tid);
+	struct thr *t = gapdetect_thr_find(g, tid);
 	struct item it;
 	int err;
 
 	if (!t && !final_tseq)
 		return 0; /* never attempted an event */
-	if (!t && !(t = gd_thr_get(g, pid, tid)))
+	if (!t && !(t = gapdetect_thr_get(g, pid, tid)))
 		return -ENOMEM;
 	t->final = final_tseq;
 	t->has_final = 1;
@@ -315,11 +315,11 @@ int gd_thread_final(struct gd *g, uint32_t pid, uint32_t tid, uint64_t final_tse
 	t->has_klost = 1;
 	if (lost_pending > final_tseq)
 		lost_pending = final_tseq;
-	if (lost_pending && final_tseq - lost_pending + 1 > gd_thr_known(t)) {
+	if (lost_pending && final_tseq - lost_pending + 1 > gapdetect_thr_known(t)) {
 		it = (struct item){ .first = final_tseq - lost_pending + 1, .last = final_tseq,
 				    .t_end = UINT64_MAX };
 		it.sk = sk_dup(sk, &err);
-		if (err || (err = gd_wait_gap(t, &it))) {
+		if (err || (err = gapdetect_wait_gap(t, &it))) {
 			free(it.sk);
 			return err;
 		}
@@ -328,10 +328,10 @@ int gd_thread_final(struct gd *g, uint32_t pid, uint32_t tid, uint64_t final_tse
 	return err < 0 ? err : 0;
 }
 
-int gd_thread_losses(struct gd *g, uint32_t pid, uint32_t tid, uint64_t last_lost_tseq,
+int gapdetect_thread_losses(struct gapdetect *g, uint32_t pid, uint32_t tid, uint64_t last_lost_tseq,
 		     uint64_t lost_total, uint64_t run, const struct trz_sketch *sk)
 {
-	struct thr *t = gd_thr_get(g, pid, tid);
+	struct thr *t = gapdetect_thr_get(g, pid, tid);
 	struct item it;
 	uint64_t known;
 	int err;
@@ -340,13 +340,13 @@ int gd_thread_losses(struct gd *g, uint32_t pid, uint32_t tid, uint64_t last_los
 		return -ENOMEM;
 	t->klost = lost_total;
 	t->has_klost = 1;
-	known = gd_thr_known(t);
+	known = gapdetect_thr_known(t);
 	if (last_lost_tseq > known) {
 		it = (struct item){ .first = known + 1, .last = last_lost_tseq, .t_end = UINT64_MAX };
 		/* the sketch describes the last run: it fits when that is all that is unknown */
 		err = 0;
 		it.sk = run == last_lost_tseq - known ? sk_dup(sk, &err) : NULL;
-		if (err || (err = gd_wait_gap(t, &it))) {
+		if (err || (err = gapdetect_wait_gap(t, &it))) {
 			free(it.sk);
 			return err;
 		}
@@ -356,13 +356,13 @@ int gd_thread_losses(struct gd *g, uint32_t pid, uint32_t tid, uint64_t last_los
 }
 
 /* Write everything t still holds, turning holes into gaps (unexplained), then check it. */
-static int flush_thread(struct gd *g, struct thr *t)
+static int flush_thread(struct gapdetect *g, struct thr *t)
 {
 	int err;
 
 	while (t->npend) {
 		int src;
-		struct item *nx = gd_wait_min(t, &src);
+		struct item *nx = gapdetect_wait_min(t, &src);
 
 		if (nx->first > t->done + 1) {
 			g->st.unexplained += nx->first - t->done - 1;
@@ -384,7 +384,7 @@ static int flush_thread(struct gd *g, struct thr *t)
 	return 0;
 }
 
-int gd_finish(struct gd *g)
+int gapdetect_finish(struct gapdetect *g)
 {
 	struct thr **all;
 	uint64_t n = 0;
@@ -404,12 +404,12 @@ int gd_finish(struct gd *g)
 	return err;
 }
 
-void gd_get_stats(const struct gd *g, struct gd_stats *st)
+void gapdetect_get_stats(const struct gapdetect *g, struct gapdetect_stats *st)
 {
 	*st = g->st;
 }
 
-void gd_get_cpu(const struct gd *g, unsigned cpu, struct gd_cpu *out)
+void gapdetect_get_cpu(const struct gapdetect *g, unsigned cpu, struct gapdetect_cpu *out)
 {
 	if (cpu < g->ncpus)
 		*out = g->cpus[cpu];
@@ -417,14 +417,14 @@ void gd_get_cpu(const struct gd *g, unsigned cpu, struct gd_cpu *out)
 		memset(out, 0, sizeof(*out));
 }
 
-uint64_t gd_thread_lost(const struct gd *g, uint32_t tid)
+uint64_t gapdetect_thread_lost(const struct gapdetect *g, uint32_t tid)
 {
-	const struct thr *t = gd_thr_find(g, tid);
+	const struct thr *t = gapdetect_thr_find(g, tid);
 
 	return t ? t->lost : 0;
 }
 
-uint64_t gd_live_threads(const struct gd *g)
+uint64_t gapdetect_live_threads(const struct gapdetect *g)
 {
 	return g->nthr;
 }

@@ -16,19 +16,19 @@
 #include <stdint.h>
 #include "trz/trz.h"
 
-#define GD_TOP 5
+#define GAPDETECT_TOP 5
 
-struct gd;
+struct gapdetect;
 
 /* Receives every record in output order; returns 0 or -errno (which stops and is returned). */
-typedef int (*gd_emit_fn)(void *ctx, const struct trz_record *rec);
+typedef int (*gapdetect_emit_fn)(void *ctx, const struct trz_record *rec);
 
-struct gd_thread_sum {
+struct gapdetect_thread_sum {
 	uint32_t pid, tid;
 	uint64_t recorded, lost;
 };
 
-struct gd_stats {
+struct gapdetect_stats {
 	uint64_t events;          /* events emitted */
 	uint64_t threads;         /* thread lifetimes seen */
 	uint64_t gaps, lost;      /* attributed gaps / events lost in them */
@@ -40,55 +40,55 @@ struct gd_stats {
 	uint64_t sketched_gaps;   /* gaps written with a lost-syscall sketch */
 	uint64_t lost_known;      /* lost events whose token those sketches know */
 	uint64_t sketches_dropped;/* sketches that did not fit their gap (not written) */
-	struct gd_thread_sum top[GD_TOP]; /* threads that lost most, most first */
+	struct gapdetect_thread_sum top[GAPDETECT_TOP]; /* threads that lost most, most first */
 	int ntop;
 };
 
 /* Per-CPU view of the recorded events (cseq side). */
-struct gd_cpu {
+struct gapdetect_cpu {
 	uint64_t recorded;       /* events recorded from this cpu */
 	uint64_t max_cseq;       /* highest cseq seen */
 	uint64_t loss_t_first;   /* time of the event before the first cseq jump (0 = none) */
 	uint64_t loss_t_last;    /* time of the event after the last cseq jump (0 = none) */
 };
 
-/* New detector; caller frees with gd_free(). NULL with errno on failure. */
-struct gd *gd_new(gd_emit_fn emit, void *ctx);
-void gd_free(struct gd *g);
+/* New detector; caller frees with gapdetect_free(). NULL with errno on failure. */
+struct gapdetect *gapdetect_new(gapdetect_emit_fn emit, void *ctx);
+void gapdetect_free(struct gapdetect *g);
 
 /* One recorded event (tseq, cpu, pid, tid set) and the count of its thread's events lost right
  * before it, with their sketch (NULL: unknown; copied).  May emit this and earlier-held events and gaps, or hold it until its thread's
  * earlier events arrive. */
-int gd_event(struct gd *g, const struct trz_event *ev, uint64_t lost_before,
+int gapdetect_event(struct gapdetect *g, const struct trz_event *ev, uint64_t lost_before,
 	     const struct trz_sketch *sk);
 
 /* The thread ended (exit, or exec by a non-leader thread) after attempting final_tseq events,
  * the last lost_pending of which were lost (sk: their sketch, or NULL), lost_total in all.  The
  * trailing loss becomes a gap with no right neighbour; the thread is checked and forgotten
  * once all its events are in. */
-int gd_thread_final(struct gd *g, uint32_t pid, uint32_t tid, uint64_t final_tseq,
+int gapdetect_thread_final(struct gapdetect *g, uint32_t pid, uint32_t tid, uint64_t final_tseq,
 		    uint64_t lost_pending, uint64_t lost_total, const struct trz_sketch *sk);
 
 /* Losses the kernel remembers for a thread still alive at the end: its most recent lost tseq,
  * the total, and the sketch (or NULL) of its last loss run of `run` events.  Call after the
- * final drain, before gd_finish(). */
-int gd_thread_losses(struct gd *g, uint32_t pid, uint32_t tid, uint64_t last_lost_tseq,
+ * final drain, before gapdetect_finish(). */
+int gapdetect_thread_losses(struct gapdetect *g, uint32_t pid, uint32_t tid, uint64_t last_lost_tseq,
 		     uint64_t lost_total, uint64_t run, const struct trz_sketch *sk);
 
 /* Events of tid written or announced as lost so far (0 for a thread not tracked). */
-uint64_t gd_thread_lost(const struct gd *g, uint32_t tid);
+uint64_t gapdetect_thread_lost(const struct gapdetect *g, uint32_t tid);
 
 /* Write an unattributed gap: lost events on cpu (TRZ_NO_CPU if unknown) in [t_start, t_end]. */
-int gd_unattributed(struct gd *g, uint16_t cpu, uint64_t lost, uint64_t t_start, uint64_t t_end);
+int gapdetect_unattributed(struct gapdetect *g, uint16_t cpu, uint64_t lost, uint64_t t_start, uint64_t t_end);
 
 /* End of stream: write every held record in order (holes become gaps, counted unexplained),
  * check and forget every thread. */
-int gd_finish(struct gd *g);
+int gapdetect_finish(struct gapdetect *g);
 
-void gd_get_stats(const struct gd *g, struct gd_stats *st);
+void gapdetect_get_stats(const struct gapdetect *g, struct gapdetect_stats *st);
 /* cpu's counters (zeros for a cpu never seen). */
-void gd_get_cpu(const struct gd *g, unsigned cpu, struct gd_cpu *out);
+void gapdetect_get_cpu(const struct gapdetect *g, unsigned cpu, struct gapdetect_cpu *out);
 /* Threads currently tracked (alive or waiting for events). */
-uint64_t gd_live_threads(const struct gd *g);
+uint64_t gapdetect_live_threads(const struct gapdetect *g);
 
 #endif /* TRC_GAPDETECT_H */

@@ -35,34 +35,34 @@ struct thr {
 	uint32_t nq;
 };
 
-struct gd {
-	gd_emit_fn emit;
+struct gapdetect {
+	gapdetect_emit_fn emit;
 	void *ctx;
 	struct thr **slots;   /* open addressing on tid, linear probing */
 	uint64_t nslots, nthr;
-	struct gd_cpu *cpus;
+	struct gapdetect_cpu *cpus;
 	uint64_t *cpu_last_ts;
 	unsigned ncpus;
 	uint64_t next_gap_id;
-	struct gd_stats st;
+	struct gapdetect_stats st;
 	struct trz_record rec; /* reused output record */
 };
 
 /* thread table (gapdetect_wait.c) */
-struct thr *gd_thr_find(const struct gd *g, uint32_t tid);
+struct thr *gapdetect_thr_find(const struct gapdetect *g, uint32_t tid);
 /* find or create; NULL when out of memory */
-struct thr *gd_thr_get(struct gd *g, uint32_t pid, uint32_t tid);
+struct thr *gapdetect_thr_get(struct gapdetect *g, uint32_t pid, uint32_t tid);
 /* remove from the table and free */
-void gd_thr_remove(struct gd *g, struct thr *t);
-void gd_thr_free(struct thr *t);
+void gapdetect_thr_remove(struct gapdetect *g, struct thr *t);
+void gapdetect_thr_free(struct thr *t);
 
 /* waiting items (gapdetect_wait.c): all return 0 or -ENOMEM */
-int gd_wait_event(struct thr *t, const struct item *it); /* an event from it->ev.cpu's ring */
-int gd_wait_gap(struct thr *t, const struct item *it);   /* a gap alone (or an event out of order) */
-/* the waiting item with the smallest first (NULL if none); *src tells gd_wait_take() where */
-struct item *gd_wait_min(const struct thr *t, int *src);
-void gd_wait_take(struct thr *t, int src, struct item *out);
+int gapdetect_wait_event(struct thr *t, const struct item *it); /* an event from it->ev.cpu's ring */
+int gapdetect_wait_gap(struct thr *t, const struct item *it);   /* a gap alone (or an event out of order) */
+/* the waiting item with the smallest first (NULL if none); *src tells gapdetect_wait_take() where */
+struct item *gapdetect_wait_min(const struct thr *t, int *src);
+void gapdetect_wait_take(struct thr *t, int src, struct item *out);
 /* highest tseq written or announced for t */
-uint64_t gd_thr_known(const struct thr *t);
+uint64_t gapdetect_thr_known(const struct thr *t);
 
 #endif /* TRC_GAPDETECT_INT_H */

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void gd_thr_free(struct thr *t)
+void gapdetect_thr_free(struct thr *t)
 {
 	if (t) {
 		for (uint32_t i = 0; i < t->nq; i++) {
@@ -23,12 +23,12 @@ void gd_thr_free(struct thr *t)
 
 /* ---- thread table ---- */
 
-static uint64_t slot_of(const struct gd *g, uint32_t tid)
+static uint64_t slot_of(const struct gapdetect *g, uint32_t tid)
 {
 	return ((uint64_t)tid * 0x9E3779B97F4A7C15ull >> 20) & (g->nslots - 1);
 }
 
-struct thr *gd_thr_find(const struct gd *g, uint32_t tid)
+struct thr *gapdetect_thr_find(const struct gapdetect *g, uint32_t tid)
 {
 	for (uint64_t i = slot_of(g, tid);; i = (i + 1) & (g->nslots - 1)) {
 		if (!g->slots[i])
@@ -38,7 +38,7 @@ struct thr *gd_thr_find(const struct gd *g, uint32_t tid)
 	}
 }
 
-static void thr_put(struct gd *g, struct thr *t)
+static void thr_put(struct gapdetect *g, struct thr *t)
 {
 	uint64_t i = slot_of(g, t->tid);
 
@@ -47,7 +47,7 @@ static void thr_put(struct gd *g, struct thr *t)
 	g->slots[i] = t;
 }
 
-static int table_grow(struct gd *g)
+static int table_grow(struct gapdetect *g)
 {
 	struct thr **old = g->slots;
 	uint64_t n = g->nslots;
@@ -66,7 +66,7 @@ static int table_grow(struct gd *g)
 }
 
 /* Remove t from the table (backward-shift deletion) and free it. */
-void gd_thr_remove(struct gd *g, struct thr *t)
+void gapdetect_thr_remove(struct gapdetect *g, struct thr *t)
 {
 	uint64_t mask = g->nslots - 1, i = slot_of(g, t->tid), j, k;
 
@@ -83,12 +83,12 @@ void gd_thr_remove(struct gd *g, struct thr *t)
 		}
 	}
 	g->nthr--;
-	gd_thr_free(t);
+	gapdetect_thr_free(t);
 }
 
-struct thr *gd_thr_get(struct gd *g, uint32_t pid, uint32_t tid)
+struct thr *gapdetect_thr_get(struct gapdetect *g, uint32_t pid, uint32_t tid)
 {
-	struct thr *t = gd_thr_find(g, tid);
+	struct thr *t = gapdetect_thr_find(g, tid);
 
 	if (t)
 		return t;
@@ -115,7 +115,7 @@ static void heap_swap(struct item *a, struct item *b)
 	*b = t;
 }
 
-int gd_wait_gap(struct thr *t, const struct item *it)
+int gapdetect_wait_gap(struct thr *t, const struct item *it)
 {
 	uint32_t i;
 
@@ -181,7 +181,7 @@ static int q_grow(struct evq *q)
 }
 
 /* Queue an event that came from cpu's ring; falls back to the heap if it is not in order. */
-int gd_wait_event(struct thr *t, const struct item *it)
+int gapdetect_wait_event(struct thr *t, const struct item *it)
 {
 	struct evq *q = NULL;
 	int err;
@@ -200,7 +200,7 @@ int gd_wait_event(struct thr *t, const struct item *it)
 		q->cpu = it->ev.cpu;
 	}
 	if (q->n && q_at(q, q->n - 1)->first > it->first)
-		return gd_wait_gap(t, it);
+		return gapdetect_wait_gap(t, it);
 	if (q->n == q->cap && (err = q_grow(q)))
 		return err;
 	*q_at(q, q->n++) = *it;
@@ -209,7 +209,7 @@ int gd_wait_event(struct thr *t, const struct item *it)
 }
 
 /* The waiting item with the smallest first; *src = queue index, or -1 for the heap. */
-struct item *gd_wait_min(const struct thr *t, int *src)
+struct item *gapdetect_wait_min(const struct thr *t, int *src)
 {
 	struct item *best = t->nheap ? &t->pend[0] : NULL;
 
@@ -222,7 +222,7 @@ struct item *gd_wait_min(const struct thr *t, int *src)
 	return best;
 }
 
-void gd_wait_take(struct thr *t, int src, struct item *out)
+void gapdetect_wait_take(struct thr *t, int src, struct item *out)
 {
 	struct evq *q;
 
@@ -243,7 +243,7 @@ void gd_wait_take(struct thr *t, int src, struct item *out)
 }
 
 /* Highest tseq written or announced for t. */
-uint64_t gd_thr_known(const struct thr *t)
+uint64_t gapdetect_thr_known(const struct thr *t)
 {
 	uint64_t m = t->done;
 

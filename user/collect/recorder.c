@@ -12,7 +12,7 @@
 
 struct recorder {
 	struct trz_writer *w;
-	struct gd *gd;
+	struct gapdetect *gd;
 	struct trc_collector *c;
 	recorder_hook_fn hook;
 	void *hook_ctx;
@@ -40,7 +40,7 @@ int recorder_sink(struct recorder *r, const struct trz_record *rec)
 	return 0;
 }
 
-static int gd_emit(void *ctx, const struct trz_record *rec)
+static int gapdetect_emit(void *ctx, const struct trz_record *rec)
 {
 	return recorder_sink(ctx, rec);
 }
@@ -54,7 +54,7 @@ struct recorder *recorder_new(struct trz_writer *w)
 	r->w = w;
 	r->rec = calloc(1, sizeof(*r->rec));
 	r->state = calloc(1, sizeof(*r->state));
-	r->gd = gd_new(gd_emit, r);
+	r->gd = gapdetect_new(gapdetect_emit, r);
 	if (!r->rec || !r->state || !r->gd) {
 		recorder_free(r);
 		errno = ENOMEM;
@@ -67,7 +67,7 @@ void recorder_free(struct recorder *r)
 {
 	if (!r)
 		return;
-	gd_free(r->gd);
+	gapdetect_free(r->gd);
 	free(r->rec);
 	free(r->state);
 	free(r->cpus);
@@ -86,7 +86,7 @@ static void add_pending_thread(void *ctx, uint32_t tid, const struct trc_thread_
 {
 	struct recorder *r = ctx;
 	struct trz_state *st = r->state;
-	uint64_t done = gd_thread_lost(r->gd, tid);
+	uint64_t done = gapdetect_thread_lost(r->gd, tid);
 	uint64_t n = tl->lost_total > done ? tl->lost_total - done : 0;
 
 	if (!n)
@@ -103,8 +103,8 @@ static int write_state(struct recorder *r, struct trz_writer *w, int what)
 	struct trz_state *st = r->state;
 	uint64_t drops = 0, listed = 0;
 	struct trc_cpu_stats cs;
-	struct gd_stats gs;
-	struct gd_cpu gc;
+	struct gapdetect_stats gs;
+	struct gapdetect_cpu gc;
 
 	memset(st, 0, offsetof(struct trz_state, cpus));
 	st->what = (uint8_t)what;
@@ -112,12 +112,12 @@ static int write_state(struct recorder *r, struct trz_writer *w, int what)
 	st->wall_ns = clock_ns(CLOCK_REALTIME);
 	for (int c = 0; c < trc_collector_ncpus(r->c); c++) {
 		trc_collector_cpu_stats(r->c, c, &cs);
-		gd_get_cpu(r->gd, c, &gc);
+		gapdetect_get_cpu(r->gd, c, &gc);
 		drops += cs.drops;
 		if (c < TRZ_STATE_MAX_CPUS)
 			st->cpus[st->ncpus++] = (struct trz_state_cpu){ cs.attempts, gc.recorded, cs.drops };
 	}
-	gd_get_stats(r->gd, &gs);
+	gapdetect_get_stats(r->gd, &gs);
 	st->pending_lost = drops > gs.lost + gs.unattr_lost ? drops - gs.lost - gs.unattr_lost : 0;
 	if (st->pending_lost && what == TRZ_STATE_SNAPSHOT) {
 		trc_collector_thread_losses(r->c, add_pending_thread, r);
@@ -170,9 +170,9 @@ int recorder_error(const struct recorder *r)
 
 uint64_t recorder_events(const struct recorder *r)
 {
-	struct gd_stats st;
+	struct gapdetect_stats st;
 
-	gd_get_stats(r->gd, &st);
+	gapdetect_get_stats(r->gd, &st);
 	return st.events;
 }
 
@@ -226,7 +226,7 @@ int recorder_on_event(void *rp, int cpu, const struct trc_event *e, const uint64
 	ev.nr = e->nr == 0xffff ? -1 : e->nr;
 	ev.cpu = cpu;
 	ev.dir = kind == TRC_EV_EXIT ? TRZ_EXIT : TRZ_ENTRY;
-	return gd_event(r->gd, &ev, e->lost_before, sk);
+	return gapdetect_event(r->gd, &ev, e->lost_before, sk);
 }
 
 int recorder_on_task(void *rp, const struct trc_task_rec *t)
@@ -273,7 +273,7 @@ int recorder_on_task(void *rp, const struct trc_task_rec *t)
 		trc_collector_forget_loss(r->c, ended);
 	if (!t->has_sketch || !trc_sketch_to_trz(&t->sk, t->lost_pending, &r->sk))
 		r->sk.present = 0;
-	return gd_thread_final(r->gd, t->pid, ended, t->final_tseq, t->lost_pending, t->lost_total,
+	return gapdetect_thread_final(r->gd, t->pid, ended, t->final_tseq, t->lost_pending, t->lost_total,
 			       &r->sk);
 }
 
@@ -283,7 +283,7 @@ static void on_loss(void *ctx, uint32_t tid, const struct trc_thread_loss *tl)
 	int err;
 
 	trc_sketch_to_trz(&tl->sk, tl->sk.lost, &r->sk);
-	err = gd_thread_losses(r->gd, tl->pid, tid, tl->last_lost_tseq, tl->lost_total, tl->sk.lost,
+	err = gapdetect_thread_losses(r->gd, tl->pid, tid, tl->last_lost_tseq, tl->lost_total, tl->sk.lost,
 			       &r->sk);
 
 	if (err && !r->err)
@@ -295,11 +295,11 @@ static int settled(struct recorder *r)
 {
 	uint64_t att = 0, rec = 0, drop = 0;
 	struct trc_cpu_stats cs;
-	struct gd_cpu gc;
+	struct gapdetect_cpu gc;
 
 	for (int c = 0; c < trc_collector_ncpus(r->c); c++) {
 		trc_collector_cpu_stats(r->c, c, &cs);
-		gd_get_cpu(r->gd, c, &gc);
+		gapdetect_get_cpu(r->gd, c, &gc);
 		att += cs.attempts;
 		drop += cs.drops;
 		rec += gc.recorded;
@@ -312,29 +312,29 @@ static int settled(struct recorder *r)
 static int write_unattributed(struct recorder *r, uint64_t left)
 {
 	struct trc_cpu_stats cs;
-	struct gd_cpu gc;
+	struct gapdetect_cpu gc;
 	int err;
 
 	for (int c = 0; c < trc_collector_ncpus(r->c) && left; c++) {
 		trc_collector_cpu_stats(r->c, c, &cs);
-		gd_get_cpu(r->gd, c, &gc);
+		gapdetect_get_cpu(r->gd, c, &gc);
 		uint64_t n = cs.loss_map_full < left ? cs.loss_map_full : left;
 		uint64_t t_end = cs.attempts > gc.max_cseq ? UINT64_MAX : gc.loss_t_last;
 
-		if (n && (err = gd_unattributed(r->gd, c, n, gc.loss_t_first, t_end)))
+		if (n && (err = gapdetect_unattributed(r->gd, c, n, gc.loss_t_first, t_end)))
 			return err;
 		left -= n;
 	}
-	return left ? gd_unattributed(r->gd, TRZ_NO_CPU, left, 0, UINT64_MAX) : 0;
+	return left ? gapdetect_unattributed(r->gd, TRZ_NO_CPU, left, 0, UINT64_MAX) : 0;
 }
 
 static void fill_summary(struct recorder *r, struct recorder_summary *s)
 {
-	struct gd_stats st;
+	struct gapdetect_stats st;
 	struct trc_cpu_stats cs;
-	struct gd_cpu gc;
+	struct gapdetect_cpu gc;
 
-	gd_get_stats(r->gd, &st);
+	gapdetect_get_stats(r->gd, &st);
 	s->events = st.events;
 	s->threads = st.threads;
 	s->gaps = st.gaps;
@@ -353,7 +353,7 @@ static void fill_summary(struct recorder *r, struct recorder_summary *s)
 	s->cpus = r->cpus;
 	for (int c = 0; c < s->ncpus; c++) {
 		trc_collector_cpu_stats(r->c, c, &cs);
-		gd_get_cpu(r->gd, c, &gc);
+		gapdetect_get_cpu(r->gd, c, &gc);
 		r->cpus[c] = (struct recorder_cpu_sum){ cs.attempts, gc.recorded, cs.drops,
 							gc.recorded + cs.drops == cs.attempts };
 		s->cpu_ok &= r->cpus[c].ok;
@@ -371,7 +371,7 @@ int recorder_finish(struct recorder *r, struct recorder_summary *s)
 	int err;
 	uint64_t kernel_lost = 0;
 	struct trc_cpu_stats cs;
-	struct gd_stats st;
+	struct gapdetect_stats st;
 
 	memset(s, 0, sizeof(*s));
 	r->cpus = calloc(trc_collector_ncpus(r->c), sizeof(*r->cpus));
@@ -389,13 +389,13 @@ int recorder_finish(struct recorder *r, struct recorder_summary *s)
 	}
 	if ((err = trc_collector_thread_losses(r->c, on_loss, r)) || (err = r->err))
 		return err;
-	if ((err = gd_finish(r->gd)))
+	if ((err = gapdetect_finish(r->gd)))
 		return err;
 	for (int c = 0; c < trc_collector_ncpus(r->c); c++) {
 		trc_collector_cpu_stats(r->c, c, &cs);
 		kernel_lost += cs.drops;
 	}
-	gd_get_stats(r->gd, &st);
+	gapdetect_get_stats(r->gd, &st);
 	if (kernel_lost > st.lost && (err = write_unattributed(r, kernel_lost - st.lost)))
 		return err;
 	fill_summary(r, s);

@@ -29,7 +29,7 @@ struct recorder_summary {
 	int cpu_ok;                 /* invariant holds on every cpu */
 	int ncpus;
 	struct recorder_cpu_sum *cpus; /* ncpus entries, owned by the recorder */
-	struct gd_thread_sum top[GD_TOP];
+	struct gapdetect_thread_sum top[GAPDETECT_TOP];
 	int ntop;
 	uint64_t bytes;             /* output size */
 };

@@ -1,6 +1,6 @@
-/* import_npy.c - dataset windows (.npy or comma-separated text) into a trz trace
- * (see import_npy.h). */
-#include "import/import_npy.h"
+/* import_windows.c - dataset windows (.npy or comma-separated text) into a trz trace
+ * (see import_windows.h). */
+#include "import/import_windows.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -88,7 +88,7 @@ static long read_line(FILE *f, char **buf, size_t *cap)
 	return (long)n;
 }
 
-static int csv_read_stream(FILE *f, const char *path, struct npy_windows *w)
+static int windows_csv_read_stream(FILE *f, const char *path, struct npy_windows *w)
 {
 	char *buf = NULL;
 	size_t bufcap = 0, cap = 0, used = 0;
@@ -128,7 +128,7 @@ static int csv_read_stream(FILE *f, const char *path, struct npy_windows *w)
 	return err;
 }
 
-int csv_read(const char *path, struct npy_windows *w)
+int windows_csv_read(const char *path, struct npy_windows *w)
 {
 	FILE *f;
 	int err;
@@ -140,12 +140,12 @@ int csv_read(const char *path, struct npy_windows *w)
 		snprintf(csv_err, sizeof(csv_err), "%s: %s", path, strerror(errno));
 		return err;
 	}
-	err = csv_read_stream(f, path, w);
+	err = windows_csv_read_stream(f, path, w);
 	fclose(f);
 	return err;
 }
 
-int csv_read_mem(const void *buf, size_t n, struct npy_windows *w)
+int windows_csv_read_mem(const void *buf, size_t n, struct npy_windows *w)
 {
 	FILE *f;
 	int err;
@@ -156,7 +156,7 @@ int csv_read_mem(const void *buf, size_t n, struct npy_windows *w)
 	f = fmemopen((void *)buf, n, "r");
 	if (!f)
 		return csv_fail(-errno, "(memory)", 0, strerror(errno));
-	err = csv_read_stream(f, "(memory)", w);
+	err = windows_csv_read_stream(f, "(memory)", w);
 	fclose(f);
 	return err;
 }

@@ -1,4 +1,4 @@
-/* import_npy.h - the paper's datasets (windows of syscall ids) into a trz trace.
+/* import_windows.h - the paper's datasets (windows of syscall ids) into a trz trace.
  *
  * Every window becomes its own pseudo-thread: pid = tid = window index + 1, tseq 0..L-1,
  * synthetic timestamps (1 us apart, windows one after the other), cpu TRZ_NO_CPU, cseq 0.  Ids
@@ -11,8 +11,8 @@
  * ("3,4,3,4,12,..."; as numpy.savetxt(f, a.reshape(N, L), fmt="%d", delimiter=",") writes it),
  * where blank lines and lines starting with '#' are skipped and every window has the same length.
  */
-#ifndef TRC_IMPORT_NPY_H
-#define TRC_IMPORT_NPY_H
+#ifndef TRC_IMPORT_WINDOWS_H
+#define TRC_IMPORT_WINDOWS_H
 
 #include "common/npy.h"
 #include "trz/trz.h"
@@ -26,10 +26,10 @@
 /* Read comma-separated windows from path into *w (free with npy_free()).  Returns 0, -EINVAL
  * for malformed text (csv_last_error() names the line: not integer ids, a NUL byte, a line
  * longer than CSV_MAX_LINE), -ENOMEM, or -errno. */
-int csv_read(const char *path, struct npy_windows *w);
+int windows_csv_read(const char *path, struct npy_windows *w);
 /* Same from the n bytes at buf (a whole file's text). */
-int csv_read_mem(const void *buf, size_t n, struct npy_windows *w);
-/* Words for the last csv_read() failure on this thread. */
+int windows_csv_read_mem(const void *buf, size_t n, struct npy_windows *w);
+/* Words for the last windows_csv_read() failure on this thread. */
 const char *csv_last_error(void);
 
 /* Write the windows of nw to w as pseudo-threads, with metadata naming source (the input path)
@@ -37,4 +37,4 @@ const char *csv_last_error(void);
 int import_windows(const struct npy_windows *nw, const char *source, const char *format,
 		   struct trz_writer *w);
 
-#endif /* TRC_IMPORT_NPY_H */
+#endif /* TRC_IMPORT_WINDOWS_H */

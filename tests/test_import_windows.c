@@ -1,4 +1,4 @@
-/* test_import_npy.c - user/import_npy.c: the comma-separated window reader and the windows ->
+/* test_import_windows.c - user/import_windows.c: the comma-separated window reader and the windows ->
  * pseudo-threads import, read back through the trz reader. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "import/import_npy.h"
+#include "import/import_windows.h"
 #include "trz/trz.h"
 #include "helpers/memlimit.h"
 
@@ -37,7 +37,7 @@ static void write_text(const char *path, const char *text, size_t len)
 	fclose(f);
 }
 
-static void test_import_npy_csv_read(void **state)
+static void test_import_windows_csv_read(void **state)
 {
 	static const char text[] = "# windows\n1,2,3\n\n 4 , 5,6\r\n-7,2147483647,9";
 	static const int32_t want[] = { 1, 2, 3, 4, 5, 6, -7, 2147483647, 9 };
@@ -46,7 +46,7 @@ static void test_import_npy_csv_read(void **state)
 
 	(void)state;
 	write_text(path, text, sizeof(text) - 1);
-	assert_int_equal(csv_read(path, &w), 0);
+	assert_int_equal(windows_csv_read(path, &w), 0);
 	assert_int_equal(w.n, 3);
 	assert_int_equal(w.len, 3);
 	assert_memory_equal(w.data, want, sizeof(want));
@@ -54,7 +54,7 @@ static void test_import_npy_csv_read(void **state)
 	unlink(path);
 }
 
-static void test_import_npy_csv_malformed(void **state)
+static void test_import_windows_csv_malformed(void **state)
 {
 	static const struct { const char *text; size_t len; const char *word; } bad[] = {
 		{ "1,2,3\n4,5\n", 10, ":2: window length" },
@@ -72,18 +72,18 @@ static void test_import_npy_csv_malformed(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		write_text(path, bad[i].text, bad[i].len);
-		assert_int_equal(csv_read(path, &w), -EINVAL);
+		assert_int_equal(windows_csv_read(path, &w), -EINVAL);
 		assert_null(w.data);
 		if (!strstr(csv_last_error(), bad[i].word))
 			fail_msg("case %zu: '%s' lacks '%s'", i, csv_last_error(), bad[i].word);
 	}
 	unlink(path);
-	assert_int_equal(csv_read(path, &w), -ENOENT);
+	assert_int_equal(windows_csv_read(path, &w), -ENOENT);
 }
 
 /* Lines are bounded: /dev/zero is refused at its first byte (it used to grow one line to the
  * 256 MiB cap and then report "no windows"), a line longer than CSV_MAX_LINE is refused. */
-static void test_import_npy_csv_bounded(void **state)
+static void test_import_windows_csv_bounded(void **state)
 {
 	struct npy_windows w;
 	char *path = tmp_path();
@@ -92,7 +92,7 @@ static void test_import_npy_csv_bounded(void **state)
 
 	(void)state;
 	memlimit_push(256u << 20);
-	int rc = csv_read("/dev/zero", &w);
+	int rc = windows_csv_read("/dev/zero", &w);
 	memlimit_pop();
 	assert_int_equal(rc, -EINVAL);
 	if (!strstr(csv_last_error(), ":1: NUL byte"))
@@ -103,12 +103,12 @@ static void test_import_npy_csv_bounded(void **state)
 		memcpy(big + i, "7,", 2);
 	big[n - 1] = '7';
 	write_text(path, big, n);
-	assert_int_equal(csv_read(path, &w), -EINVAL);
+	assert_int_equal(windows_csv_read(path, &w), -EINVAL);
 	assert_null(w.data);
 	if (!strstr(csv_last_error(), ":2: line longer than"))
 		fail_msg("long line: '%s'", csv_last_error());
 	/* from memory (the fuzzing entry point) */
-	assert_int_equal(csv_read_mem("1,2\n3,4\n", 8, &w), 0);
+	assert_int_equal(windows_csv_read_mem("1,2\n3,4\n", 8, &w), 0);
 	assert_int_equal(w.n, 2);
 	npy_free(&w);
 	free(big);
@@ -116,7 +116,7 @@ static void test_import_npy_csv_bounded(void **state)
 }
 
 /* Three windows of four ids -> threads 1..3 with tseq 0..3, ids in nr, all entries. */
-static void test_import_npy_windows(void **state)
+static void test_import_windows_windows(void **state)
 {
 	int32_t ids[12] = { 5, 6, 5, 6, 1, 2, 3, 4, 9, 9, 9, 1 };
 	struct npy_windows nw = { ids, 3, 4 };
@@ -161,10 +161,10 @@ static void test_import_npy_windows(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_import_npy_csv_read),
-		cmocka_unit_test(test_import_npy_csv_malformed),
-		cmocka_unit_test(test_import_npy_csv_bounded),
-		cmocka_unit_test(test_import_npy_windows),
+		cmocka_unit_test(test_import_windows_csv_read),
+		cmocka_unit_test(test_import_windows_csv_malformed),
+		cmocka_unit_test(test_import_windows_csv_bounded),
+		cmocka_unit_test(test_import_windows_windows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
