@@ -118,6 +118,8 @@ $(B)/model/%.o: model/%.c | $(B)/.deps-ok
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -fcx-limited-range -c $< -o $@
+# the activations' loops over model/nn/fastmath.h vectorise only with these
+$(B)/model/nn/act.o: CFLAGS += -O3 -fno-trapping-math
 $(B)/tests/%.o: tests/%.c | $(SKELS) $(B)/.deps-ok
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)

@@ -34,7 +34,7 @@ void imputer_spec_default(struct imputer_spec *s)
 	memset(s, 0, sizeof(*s));
 	s->method = IMPUTER_NGRAM;
 	s->kmax = NGRAM_KMAX_DEFAULT;
-	s->steps = 20;
+	s->steps = SSSD_STEPS_AUTO;
 	s->samples = 1;
 	s->min_support = 2;
 	s->min_context = 4;

@@ -123,7 +123,9 @@ struct imputer_spec {
 	const struct corpus *train;  /* ngram, hybrid: the sequences to index (copied) */
 	int kmax;                    /* ngram, hybrid: longest context.  Default NGRAM_KMAX_DEFAULT */
 	struct sssd_model *model;    /* sssd, hybrid: borrowed, must outlive the imputer */
-	int steps;                   /* sssd: DDIM steps (<= 0: DDPM).  Default 20 */
+	int steps;                   /* sssd: sampling steps: reveal rounds of an absorbing-state
+				      * model, DDIM steps of the others (0: DDPM); < 0 = the
+				      * model's default (sssd_default_steps()).  Default -1 */
 	int samples;                 /* sssd: samples voted per gap.  Default 1 */
 	int min_support;             /* hybrid: n-gram answers kept with >= this many matches */
 	int min_context;             /* ... of >= this many ids per side.  Defaults 2, 4 */

@@ -12,7 +12,7 @@
 #
 # Env: B (build dir), BENCH_WORKLOADS (default "unpack sqlite git build gzip python"),
 # BENCH_BURSTS (bursts per size, default 60), BENCH_TRAIN_TIME (SSSD-S4 seconds per workload,
-# default 45), BENCH_STEPS (sampling steps, default 20).
+# default 45), BENCH_STEPS (sampling steps; default: the model's own, as tracerec-fill).
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 B=${B:-build}
@@ -20,7 +20,7 @@ case $B in /*) ;; *) B=$TOP/$B ;; esac
 WORKLOADS=${BENCH_WORKLOADS:-unpack sqlite git build gzip python}
 BURSTS=${BENCH_BURSTS:-60}
 TRAIN_TIME=${BENCH_TRAIN_TIME:-45}
-STEPS=${BENCH_STEPS:-20}
+STEPS=${BENCH_STEPS:-}
 SIZES=1,10,40
 die() { echo "bench-crossrun: $*" >&2; exit 1; }
 log() { echo "bench-crossrun: $*" >&2; }
@@ -70,7 +70,7 @@ for w in $WORKLOADS; do
   model=()
   if "$B/tracerec-train" -q "$tmp/$w-1.trz" -o "$tmp/$w.sssd" --iters 0 \
        --time-budget "$TRAIN_TIME" >/dev/null 2>"$tmp/$w.train.log"; then
-    model=(--model "$tmp/$w.sssd" --steps "$STEPS")
+    model=(--model "$tmp/$w.sssd" ${STEPS:+--steps "$STEPS"})
   else
     log "$w: training failed: $(tail -1 "$tmp/$w.train.log")"
   fi
@@ -97,7 +97,7 @@ mean() { # METHOD BURST FILE -> mean accuracy and count error over the workloads
   echo "Workloads (scripts/workloads/): $WORKLOADS.  Runs 1 and 2 traced completely by tracerecd,"
   echo "run 3 with -b 4096.  Imputers learn from run 1 only: the n-gram indexes it, SSSD-S4 (default"
   echo "size, absorbing-state + retrieval) is trained on it by tracerec-train for ${TRAIN_TIME} s on the loaded"
-  echo "machine (a modest budget: bench-model trains 150 s), $STEPS sampling steps; hybrid = n-gram where"
+  echo "machine (a modest budget: bench-model trains 150 s), ${STEPS:-the default} sampling steps; hybrid = n-gram where"
   echo "trusted, that SSSD-S4 elsewhere.  (a) $BURSTS bursts per size of B consecutive events of one CPU"
   echo "dropped from run 2 (the same bursts for every method); +sketch = filled under the lost-syscall"
   echo "sketch a version 2 recorder keeps (counts of 32 tokens, first/last 8; tracerec-eval --sketch)."

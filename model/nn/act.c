@@ -1,16 +1,15 @@
-/* act.c - elementwise activations: GELU (erf), SiLU, ReLU and the tanh*sigmoid gate. */
+/* act.c - elementwise activations: GELU (erf), SiLU, ReLU and the tanh*sigmoid gate, through
+ * the vectorisable functions of fastmath.h. */
 #include <math.h>
+#include "nn/fastmath.h"
 #include "nn/model.h"
 
-static inline float sigmoidf(float x)
-{
-	return 1.0f / (1.0f + expf(-x));
-}
+#define sigmoidf fm_sigmoid
 
 void gelu_forward(float *out, const float *x, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		out[i] = 0.5f * x[i] * (1.0f + erff(x[i] * (float)M_SQRT1_2));
+		out[i] = 0.5f * x[i] * (1.0f + fm_erf(x[i] * (float)M_SQRT1_2));
 }
 
 void gelu_backward(float *dx, const float *dout, const float *x, size_t n)
@@ -19,8 +18,8 @@ void gelu_backward(float *dx, const float *dout, const float *x, size_t n)
 	const float k = 0.3989422804014327f;
 
 	for (size_t i = 0; i < n; i++) {
-		float cdf = 0.5f * (1.0f + erff(x[i] * (float)M_SQRT1_2));
-		float pdf = k * expf(-0.5f * x[i] * x[i]);
+		float cdf = 0.5f * (1.0f + fm_erf(x[i] * (float)M_SQRT1_2));
+		float pdf = k * fm_exp(-0.5f * x[i] * x[i]);
 
 		dx[i] += dout[i] * (cdf + x[i] * pdf);
 	}
@@ -58,13 +57,13 @@ void gate_forward(float *out, const float *in, size_t n)
 {
 	// in: (2C, BL) as [p; q], out: (C, BL), n = C*BL
 	for (size_t i = 0; i < n; i++)
-		out[i] = tanhf(in[i]) * sigmoidf(in[n + i]);
+		out[i] = fm_tanh(in[i]) * sigmoidf(in[n + i]);
 }
 
 void gate_backward(float *din, const float *dout, const float *in, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		float th = tanhf(in[i]), s = sigmoidf(in[n + i]);
+		float th = fm_tanh(in[i]), s = sigmoidf(in[n + i]);
 
 		din[i] += dout[i] * s * (1.0f - th * th);
 		din[n + i] += dout[i] * th * s * (1.0f - s);

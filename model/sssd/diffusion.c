@@ -174,9 +174,47 @@ static void decode(struct sssd_model *m, int32_t *ids, const uint8_t *known, flo
 	}
 }
 
-/* Absorbing-state sampling: all missing positions start masked (input 0); each of S rounds runs
- * the network and reveals the most confident masked positions of every window so that
- * round s leaves gap * (1 - s/S) masked; the last round reveals the rest. */
+/* Move the columns of windows keep[0..nb) (increasing) of a (rows, ob * L) tensor of esz-byte
+ * elements to the front, as a (rows, nb * L) tensor.  In place: every destination lies at or
+ * before its source. */
+static void gather_windows(void *buf, size_t esz, int rows, int L, int ob, const int *keep, int nb)
+{
+	char *p = buf;
+	size_t w = (size_t)L * esz;
+
+	for (int r = 0; r < rows; r++)
+		for (int i = 0; i < nb; i++)
+			memmove(p + ((size_t)r * nb + i) * w, p + ((size_t)r * ob + keep[i]) * w, w);
+}
+
+/* Drop the finished windows from the network's batch: the cached conditioner convolutions and
+ * the retrieval channels the next forward reads (the S4 kernels do not depend on the batch). */
+static void compact_batch(struct sssd_model *m, int L, int ob, const int *keep, int nb)
+{
+	for (int i = 0; i < m->c.blocks; i++)
+		gather_windows(m->act[i].cc, sizeof(float), 2 * m->c.channels, L, ob, keep, nb);
+	if (m->c.retrieval && m->retr_on) {
+		gather_windows(m->rprop, sizeof(int32_t), 1, L, ob, keep, nb);
+		gather_windows(m->rfeat, sizeof(float), SSSD_RETR_FEATS, L, ob, keep, nb);
+	}
+}
+
+/* The same before the first forward: the conditioner itself and the retrieval channels. */
+static void compact_inputs(struct sssd_model *m, int L, int ob, const int *keep, int nb)
+{
+	gather_windows(m->cond, sizeof(float), m->Kc, L, ob, keep, nb);
+	if (m->c.retrieval && m->retr_on) {
+		gather_windows(m->rprop, sizeof(int32_t), 1, L, ob, keep, nb);
+		gather_windows(m->rfeat, sizeof(float), SSSD_RETR_FEATS, L, ob, keep, nb);
+	}
+}
+
+/* Absorbing-state sampling: all missing positions start masked (input 0); each of at most S
+ * rounds runs the network and reveals, in every window, the masked positions it predicts with
+ * probability >= SSSD_REVEAL_CONF, and at least as many of the most confident ones as leave
+ * gap * (1 - s/S) masked after round s; the last round reveals the rest.  Windows with nothing
+ * left masked leave the batch, so a confident model needs one round, and later rounds cost
+ * only the windows still uncertain. */
 static int sample_absorb(struct sssd_model *m, const struct sssd_params *P, int32_t *ids,
 			 const uint8_t *known, float *conf, float *logp, int B, int L, int steps)
 {
@@ -185,10 +223,11 @@ static int sample_absorb(struct sssd_model *m, const struct sssd_params *P, int3
 	float *x0 = malloc(KBL * sizeof(float)), *best_p = malloc(BL * sizeof(float));
 	double *pbuf = malloc(K * sizeof(double));
 	int *tv = malloc(B * sizeof(int)), *gap = calloc(B, sizeof(int)), *left = calloc(B, sizeof(int));
+	int *act = malloc(B * sizeof(int)), *keepi = malloc(B * sizeof(int));
 	int32_t *best = malloc(BL * sizeof(int32_t));
 	uint8_t *shown = malloc(BL);
 
-	if (!x0 || !best_p || !pbuf || !tv || !gap || !left || !best || !shown) {
+	if (!x0 || !best_p || !pbuf || !tv || !gap || !left || !act || !keepi || !best || !shown) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -200,54 +239,84 @@ static int sample_absorb(struct sssd_model *m, const struct sssd_params *P, int3
 	for (size_t j = 0; j < BL; j++)
 		gap[j / L] += !known[j];
 	memcpy(left, gap, B * sizeof(int));
-	int S = steps < 1 ? 1 : steps, maxgap = 0;
+	int S = steps < 1 ? 1 : steps, maxgap = 0, na = B;
 
-	for (int b = 0; b < B; b++)   /* more rounds than positions would reveal nothing */
+	for (int b = 0; b < B; b++) {   /* more rounds than positions would reveal nothing */
 		maxgap = gap[b] > maxgap ? gap[b] : maxgap;
+		act[b] = b;
+	}
 	if (S > maxgap)
 		S = maxgap > 0 ? maxgap : 1;
 
 	for (int s = 0; s < S; s++) {
-		int any = 0;
+		int nk = 0;
 
-		for (size_t i = 0; i < KBL; i++)
-			m->xt[i] = shown[i % BL] ? x0[i] : 0.0f;
-		for (int b = 0; b < B; b++) {
-			tv[b] = gap[b] ? (int)lround((double)(T - 1) * left[b] / gap[b]) : 0;
-			any |= left[b] > 0;
-		}
-		if (!any)
+		for (int i = 0; i < na; i++)   /* windows still masked stay in the batch */
+			if (left[act[i]] > 0)
+				keepi[nk++] = i;
+		if (nk == 0)
 			break;
-		sssd_net_forward(m, P, tv, B, L);
-		m->reuse_kernels = 1;
-		for (size_t j = 0; j < BL; j++) {
-			if (shown[j])
-				continue;
-			int bk = 1;
-
-			softmax_col(pbuf, m->out, j, BL, K);
-			if (logp) {   /* this round's distribution; kept by the round revealing j */
-				float *row = logp + j * (size_t)m->c.V;
-				double z = 0;   /* over the ids it may propose: 1..K-1 */
-
-				for (int k = 1; k < K; k++)
-					z += pbuf[k];
-				row[0] = IMPUTER_LOGP_FLOOR;
-				for (int k = 1; k < m->c.V; k++) {
-					float l = k < K && z > 0 ? (float)log(pbuf[k] / z)
-								 : IMPUTER_LOGP_FLOOR;
-					row[k] = l > IMPUTER_LOGP_FLOOR ? l : IMPUTER_LOGP_FLOOR;
-				}
-			}
-			for (int k = 2; k < K; k++)   /* id 0 is "unseen": never proposed */
-				if (pbuf[k] > pbuf[bk])
-					bk = k;
-			best[j] = bk;
-			best_p[j] = (float)pbuf[bk];
+		if (nk < na) {
+			if (m->reuse_kernels)
+				compact_batch(m, L, na, keepi, nk);
+			else   /* windows without a gap before the first round */
+				compact_inputs(m, L, na, keepi, nk);
+			for (int i = 0; i < nk; i++)
+				act[i] = act[keepi[i]];
+			na = nk;
 		}
-		for (int b = 0; b < B; b++) {
-			int keep = s == S - 1 ? 0 : (int)((double)gap[b] * (S - 1 - s) / S);
+		size_t nBL = (size_t)na * L;
 
+		for (int k = 0; k < K; k++)
+			for (int i = 0; i < na; i++) {
+				size_t o = (size_t)act[i] * L;
+				float *dst = m->xt + k * nBL + (size_t)i * L;
+				const float *src = x0 + k * BL + o;
+
+				for (int l = 0; l < L; l++)
+					dst[l] = shown[o + l] ? src[l] : 0.0f;
+			}
+		for (int i = 0; i < na; i++) {
+			int b = act[i];
+
+			tv[i] = (int)lround((double)(T - 1) * left[b] / gap[b]);
+		}
+		sssd_net_forward(m, P, tv, na, L);
+		m->reuse_kernels = 1;
+		for (int i = 0; i < na; i++) {
+			int b = act[i], keep = s == S - 1 ? 0 : (int)((double)gap[b] * (S - 1 - s) / S);
+			int unsure = 0;
+
+			for (int l = 0; l < L; l++) {
+				size_t j = (size_t)b * L + l, c = (size_t)i * L + l;
+
+				if (shown[j])
+					continue;
+				int bk = 1;
+
+				softmax_col(pbuf, m->out, c, nBL, K);
+				if (logp) {   /* this round's distribution; kept by the round revealing j */
+					float *row = logp + j * (size_t)m->c.V;
+					double z = 0;   /* over the ids it may propose: 1..K-1 */
+
+					for (int k = 1; k < K; k++)
+						z += pbuf[k];
+					row[0] = IMPUTER_LOGP_FLOOR;
+					for (int k = 1; k < m->c.V; k++) {
+						float lv = k < K && z > 0 ? (float)log(pbuf[k] / z)
+									  : IMPUTER_LOGP_FLOOR;
+						row[k] = lv > IMPUTER_LOGP_FLOOR ? lv : IMPUTER_LOGP_FLOOR;
+					}
+				}
+				for (int k = 2; k < K; k++)   /* id 0 is "unseen": never proposed */
+					if (pbuf[k] > pbuf[bk])
+						bk = k;
+				best[j] = bk;
+				best_p[j] = (float)pbuf[bk];
+				unsure += best_p[j] < SSSD_REVEAL_CONF;
+			}
+			if (keep > unsure)   /* the confident ones need no further round */
+				keep = unsure;
 			/* reveal left[b] - keep positions of window b, most confident first */
 			while (left[b] > keep) {
 				size_t arg = 0;
@@ -279,6 +348,8 @@ out:
 	free(tv);
 	free(gap);
 	free(left);
+	free(act);
+	free(keepi);
 	free(best);
 	free(shown);
 	return err;
@@ -330,7 +401,8 @@ int sssd_sample(struct sssd_model *m, const struct sssd_params *P, int32_t *ids,
 	for (size_t i = 0; i < KBL; i++)
 		x[i] = rng_normal(rng);
 	for (int k = S - 1; k >= 0; k--) {
-		int t = ddim ? (int)lround((double)k * (T - 1) / (S - 1)) : k;
+		/* one DDIM step: the x0 prediction at t = T-1 from pure noise */
+		int t = !ddim ? k : S > 1 ? (int)lround((double)k * (T - 1) / (S - 1)) : T - 1;
 		int tn = ddim && k > 0 ? (int)lround((double)(k - 1) * (T - 1) / (S - 1)) : -1;
 
 		for (size_t i = 0; i < KBL; i++)

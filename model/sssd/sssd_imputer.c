@@ -230,6 +230,11 @@ int sssd_imputer_own_retrieval(struct imputer *im, struct imputer *ngram)
 	return rc;
 }
 
+int sssd_default_steps(const struct sssd_model *m)
+{
+	return m->c.objective == SSSD_OBJ_ABSORB ? 1 : 20;
+}
+
 struct imputer *sssd_imputer_new(struct sssd_model *m, int steps, int samples)
 {
 	struct sssd_imp *s;
@@ -245,7 +250,7 @@ struct imputer *sssd_imputer_new(struct sssd_model *m, int steps, int samples)
 	s->base.V = m->c.V;
 	s->base.window = m->c.window;
 	s->m = m;
-	s->steps = steps;
+	s->steps = steps < 0 ? sssd_default_steps(m) : steps;
 	s->samples = samples;
 	return &s->base;
 }
