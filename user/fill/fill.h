@@ -149,6 +149,10 @@ void fill_sketch_free(struct fill_sketch *sk);
 void fill_sketch_take(struct fill_sketch *sk, uint64_t pos, const float *row, int V);
 /* Decode g->out/g->conf (allocated, g->gap.lost long) under the sketch.  0 or -errno. */
 int fill_sketch_decode(struct fill_gap *g, struct fill_sketch *sk, const struct vocab *v);
+/* The recorded token at position pos of the gap (its first or last lost events, when they agree
+ * with the counts), or TOK_NONE: the imputer sees these as known context, so that the middle is
+ * imputed next to what was really lost, not next to a short recorded run. */
+int32_t fill_sketch_end(const struct fill_sketch *sk, uint64_t pos);
 
 /* ---- the offline driver (fill.c) ----------------------------------------------------------- */
 

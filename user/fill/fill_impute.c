@@ -97,9 +97,12 @@ static int run_batch(struct fwork *w, struct fbatch *bt, uint64_t seed)
 			s[i] = tok_to_id(w->v, left_tok(j, i));
 			k[i] = 1;
 		}
-		for (int i = 0; i < j->m; i++) {
-			s[j->la + i] = 0;
-			k[j->la + i] = 0;
+		for (int i = 0; i < j->m; i++) { /* a sketch's recorded ends are known */
+			int32_t t = fill_sketch_end(j->sk, j->done + (uint64_t)i);
+			int32_t id = t == TOK_NONE ? 0 : tok_to_id(w->v, t);
+
+			s[j->la + i] = id;
+			k[j->la + i] = id > 0;
 		}
 		for (int i = 0; i < j->rb; i++) {
 			s[j->la + j->m + i] = tok_to_id(w->v, j->g->right[i]);
@@ -119,7 +122,7 @@ static int run_batch(struct fwork *w, struct fbatch *bt, uint64_t seed)
 			float c = conf[p];
 			j->g->out[j->done + (uint64_t)i] = id_to_tok(w->v, seq[p]);
 			j->g->conf[j->done + (uint64_t)i] = c < 0 ? 0 : c > 1 ? 1 : c;
-			if (j->sk)
+			if (j->sk && !known[p]) /* known: a recorded end, placed as recorded */
 				fill_sketch_take(j->sk, j->done + (uint64_t)i, logp + p * V, (int)V);
 		}
 	}

@@ -24,7 +24,12 @@ struct fill_sketch {
 	int32_t count[TRZ_SKETCH_MAX_TOKS + 1];
 	float *lp;           /* (n, C) column scores */
 	int32_t *oid;        /* (n) best id outside the sketch, for the "other" column */
+	int nfirst, nlast;   /* recorded ends usable as imputation context (0 when they are not) */
+	int32_t first[TRZ_SKETCH_ENDS], last[TRZ_SKETCH_ENDS];
 };
+
+static int place_ends(const struct fill_sketch *sk, const struct trz_sketch *s, int *fixed,
+		      int32_t *ftok, int32_t *rem);
 
 /* Column of token t, or -1. */
 static int sketch_col(const struct fill_sketch *sk, int32_t t)
@@ -33,6 +38,42 @@ static int sketch_col(const struct fill_sketch *sk, int32_t t)
 		if (c != sk->other && sk->tok[c] == t)
 			return c;
 	return -1;
+}
+
+/* The recorded ends as context for the imputer, when they agree with the counts (the decoder
+ * places them as recorded anyway).  0 or -ENOMEM. */
+static int keep_ends(struct fill_sketch *sk, const struct trz_sketch *s)
+{
+	int *fixed = malloc(sizeof(int) * sk->n);
+	int32_t *ftok = malloc(sizeof(int32_t) * sk->n), rem[TRZ_SKETCH_MAX_TOKS + 1];
+
+	if (!fixed || !ftok) {
+		free(fixed);
+		free(ftok);
+		return -ENOMEM;
+	}
+	if (!place_ends(sk, s, fixed, ftok, rem)) {
+		sk->nfirst = s->nfirst;
+		sk->nlast = s->nlast;
+		for (int i = 0; i < s->nfirst; i++)
+			sk->first[i] = tok_make(s->first[i].nr, s->first[i].dir);
+		for (int i = 0; i < s->nlast; i++)
+			sk->last[i] = tok_make(s->last[i].nr, s->last[i].dir);
+	}
+	free(fixed);
+	free(ftok);
+	return 0;
+}
+
+int32_t fill_sketch_end(const struct fill_sketch *sk, uint64_t pos)
+{
+	if (!sk || pos >= sk->n)
+		return TOK_NONE;
+	if (pos < (uint64_t)sk->nfirst)
+		return sk->first[pos];
+	if (pos >= sk->n - (uint64_t)sk->nlast)
+		return sk->last[pos - (sk->n - (uint64_t)sk->nlast)];
+	return TOK_NONE;
 }
 
 int fill_sketch_new(struct fill_sketch **out, const struct trz_gap *g, const struct vocab *v)
@@ -80,6 +121,10 @@ int fill_sketch_new(struct fill_sketch **out, const struct trz_gap *g, const str
 	for (uint64_t i = 0; i < sk->n * (uint64_t)sk->C; i++)
 		sk->lp[i] = IMPUTER_LOGP_FLOOR;
 	memset(sk->oid, 0, sizeof(int32_t) * sk->n);
+	if (keep_ends(sk, s)) {
+		fill_sketch_free(sk);
+		return -ENOMEM;
+	}
 	*out = sk;
 	return 0;
 skip:
