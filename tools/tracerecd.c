@@ -632,7 +632,9 @@ static int session_prepare(struct session *s)
 		return CLI_EX_FAIL;
 	}
 	if (o->fill) { /* live filling: an imputation thread fed by the recorder's hook */
-		struct livefill_opts lo = { .model = o->fill, .timeout = o->fill_timeout };
+		struct livefill_opts lo = { .model = o->fill, .timeout = o->fill_timeout,
+					     /* at stop: 5 s, or as long as a gap may wait */
+					     .exit_wait = o->fill_timeout > 5 ? o->fill_timeout : 5 };
 		char ferr[512];
 
 		if (!(s->lf = livefill_new(&lo, ferr, sizeof(ferr)))) {

@@ -41,7 +41,8 @@ struct livefill {
 	struct lf_item *ring;
 	uint64_t mask;
 	_Atomic uint64_t head, tail;
-	_Atomic uint64_t dropped, dropped_gaps, gaps_seen;
+	_Atomic uint64_t dropped, dropped_gaps;
+	_Atomic uint64_t gaps_queued; /* gaps handed to the imputer's queue (seen or not by the end) */
 	_Atomic int end, abort, done;
 	pthread_t th;
 	int started;
@@ -111,6 +112,8 @@ int livefill_hook(void *ctx, const struct trz_record *rec)
 	}
 	lf->ring[h & lf->mask] = it;
 	atomic_store_explicit(&lf->head, h + 1, memory_order_release);
+	if (it.kind == LF_GAP)
+		atomic_fetch_add_explicit(&lf->gaps_queued, 1, memory_order_relaxed);
 	return 0;
 }
 
@@ -129,7 +132,6 @@ static int lf_consume(struct livefill *lf, int max)
 			rc = fill_ctx_thread_exit(lf->ctx, it->ex.tid, it->ex.ts);
 		} else {
 			int gi = fill_ctx_gap(lf->ctx, &it->gap);
-			atomic_fetch_add_explicit(&lf->gaps_seen, 1, memory_order_relaxed);
 			if (gi >= 0)
 				fill_ctx_get(lf->ctx, gi)->born_ns = it->seen_ns;
 			rc = gi < 0 && gi != -EINVAL ? gi : 0;
@@ -359,7 +361,9 @@ static int cmp_double(const void *a, const void *b)
 void livefill_get_stats(const struct livefill *lf, struct livefill_stats *st)
 {
 	memset(st, 0, sizeof(*st));
-	st->gaps_seen = atomic_load(&lf->gaps_seen) + atomic_load(&lf->dropped_gaps);
+	/* every gap the hook was given: queued (consumed or still waiting when the imputer was
+	 * stopped) or dropped because the queue was full */
+	st->gaps_seen = atomic_load(&lf->gaps_queued) + atomic_load(&lf->dropped_gaps);
 	st->gaps_filled = lf->filled;
 	st->events_filled = lf->events;
 	st->gaps_unfilled = st->gaps_seen > lf->filled ? st->gaps_seen - lf->filled : 0;
