@@ -167,6 +167,58 @@ static void expect_args(struct trz_event ev, const char *want)
 	assert_string_equal(dump_args_format(buf, sizeof(buf), &ev), want);
 }
 
+static struct trz_string *mkstr(const struct trz_event *ev, int arg, int flags, int index,
+			       const char *text)
+{
+	struct trz_string *s = calloc(1, sizeof(*s));
+
+	assert_non_null(s);
+	*s = (struct trz_string){ .tid = ev->tid, .tseq = ev->tseq, .nr = ev->nr, .arg = (uint8_t)arg,
+				  .flags = (uint8_t)flags, .index = (uint16_t)index,
+				  .len = (uint32_t)strlen(text) };
+	memcpy(s->s, text, s->len);
+	return s;
+}
+
+static void expect_strs(struct trz_event ev, struct trz_string **strs, int n, const char *want)
+{
+	char buf[1024];
+
+	assert_string_equal(dump_args_format_strs(buf, sizeof(buf), &ev,
+						  (const struct trz_string *const *)strs, n), want);
+	for (int i = 0; i < n; i++)
+		free(strs[i]);
+}
+
+/* String arguments as strace prints them, from STRING records. */
+static void test_dump_args_strings(void **state)
+{
+	struct trz_event ev = entry("openat", 0xffffff9c, 0x7f00, 02000000, 0, 0, 0);
+	struct trz_string *s[4];
+
+	(void)state;
+	s[0] = mkstr(&ev, 1, 0, 0, "/etc/passwd");
+	expect_strs(ev, s, 1, "AT_FDCWD, \"/etc/passwd\", O_RDONLY|O_CLOEXEC");
+	/* escapes: quote, backslash, \t \n, octal (3 digits before a digit), cut */
+	s[0] = mkstr(&ev, 1, TRZ_STR_CUT, 0, "a\"b\\c\td\ne\x1b" "1\x1bx\xc3\xa9");
+	expect_strs(ev, s, 1, "AT_FDCWD, \"a\\\"b\\\\c\\td\\ne\\0331\\33x\\303\\251\"..., O_RDONLY|O_CLOEXEC");
+	/* a string of another argument does not replace this one's pointer */
+	s[0] = mkstr(&ev, 2, 0, 0, "x");
+	expect_strs(ev, s, 1, "AT_FDCWD, 0x7f00, O_RDONLY|O_CLOEXEC");
+	struct trz_event rn = entry("renameat2", 0xffffff9c, 0x10, 3, 0x20, 1, 0);
+	s[0] = mkstr(&rn, 1, 0, 0, "old name");
+	s[1] = mkstr(&rn, 3, 0, 0, "new");
+	expect_strs(rn, s, 2, "AT_FDCWD, \"old name\", 3, \"new\", 0x1");
+	struct trz_event ex = entry("execve", 0x10, 0x20, 0x30, 0, 0, 0);
+	s[0] = mkstr(&ex, 0, 0, 0, "/bin/ls");
+	s[1] = mkstr(&ex, 1, TRZ_STR_ELEM, 0, "ls");
+	s[2] = mkstr(&ex, 1, TRZ_STR_ELEM | TRZ_STR_MORE, 1, "-l");
+	expect_strs(ex, s, 3, "\"/bin/ls\", [\"ls\", \"-l\", ...], 0x30");
+	/* argv without its first element: the pointer, never a shifted array */
+	s[0] = mkstr(&ex, 1, TRZ_STR_ELEM, 1, "-l");
+	expect_strs(ex, s, 1, "0x10, 0x20, 0x30");
+}
+
 static void test_dump_args_decoded(void **state)
 {
 	(void)state;
@@ -347,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_dump_json_strings),
 		cmocka_unit_test(test_dump_export_windows),
 		cmocka_unit_test(test_dump_args_decoded),
+		cmocka_unit_test(test_dump_args_strings),
 		cmocka_unit_test(test_dump_ret),
 		cmocka_unit_test(test_dump_order_window),
 		cmocka_unit_test(test_dump_order_synth_after_gap),

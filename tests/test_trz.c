@@ -163,6 +163,10 @@ static void assert_record_eq(const struct trz_record *a, const struct trz_record
 		assert_string_equal(a->meta.key, b->meta.key);
 		assert_string_equal(a->meta.value, b->meta.value);
 		break;
+	case TRZ_REC_STRING:
+		assert_memory_equal(&a->str, &b->str, offsetof(struct trz_string, s));
+		assert_memory_equal(a->str.s, b->str.s, a->str.len);
+		break;
 	case TRZ_REC_STATE:
 		assert_memory_equal(&a->state, &b->state, offsetof(struct trz_state, cpus));
 		assert_memory_equal(a->state.cpus, b->state.cpus, a->state.ncpus * sizeof(a->state.cpus[0]));
@@ -584,6 +588,116 @@ static void test_trz_version1(void **state)
 	unlink(path);
 }
 
+/* String i of the strings test: paths, odd bytes, cut ones, argv elements. */
+static void make_string(struct trz_string *s, const struct trz_event *ev, int i, int k)
+{
+	memset(s, 0, sizeof(*s));
+	s->tid = ev->tid;
+	s->tseq = ev->tseq;
+	s->nr = ev->nr;
+	s->arg = (uint8_t)(k == 2 ? 1 : k);
+	if (k == 2) {
+		s->flags = TRZ_STR_ELEM | (i % 2 ? TRZ_STR_MORE : 0);
+		s->index = (uint16_t)(i % 300);
+	} else if (i % 7 == 0) {
+		s->flags = TRZ_STR_CUT;
+	}
+	if (i % 5 == 0)
+		s->len = (uint32_t)snprintf(s->s, sizeof(s->s), "/tmp/\x01\xff\"q\"\n%d", i);
+	else if (i % 17 == 0)
+		s->len = 0; /* an empty string */
+	else if (i % 19 == 0) {
+		memset(s->s, 'a' + i % 26, TRZ_STRING_MAX - 1); /* the longest */
+		s->len = TRZ_STRING_MAX - 1;
+	} else
+		s->len = (uint32_t)snprintf(s->s, sizeof(s->s), "/usr/lib/file-%d.so", i);
+}
+
+/* STRING records come back right before their events, in order, across block boundaries and
+ * at a block's end; a version 1 writer drops them; invalid ones are refused. */
+static void test_trz_strings(void **state)
+{
+	char *path = tmp_path();
+	struct trz_record *rec = malloc(sizeof(*rec)), *got = malloc(sizeof(*rec));
+	struct trz_record *seq = calloc(2400, sizeof(*seq));
+	int n = 0, nstr = 0;
+
+	(void)state;
+	assert_non_null(seq);
+	for (int version = 2; version >= 1; version--) {
+		struct trz_writer_opts o = { .block_events = 37, .version = version };
+		struct trz_writer *w = trz_writer_open(path, &o);
+		struct trz_reader *r;
+
+		assert_non_null(w);
+		n = nstr = 0;
+		for (int i = 0; i < 600; i++) {
+			make_record(rec, i);
+			if (rec->kind == TRZ_REC_STATE && version == 1)
+				continue;
+			if (rec->kind == TRZ_REC_EVENT && rec->ev.dir == TRZ_ENTRY && i % 3 != 1) {
+				for (int k = 0; k < 1 + i % 3; k++) {
+					struct trz_record *s = &seq[n];
+
+					s->kind = TRZ_REC_STRING;
+					make_string(&s->str, &rec->ev, i, k);
+					assert_int_equal(trz_write_string(w, &s->str), 0);
+					if (version == 2)
+						n++, nstr++;
+				}
+			}
+			assert_int_equal(trz_write_record(w, rec), 0);
+			seq[n++] = *rec;
+		}
+		/* a string whose event never came: the last thing in the file */
+		seq[n].kind = TRZ_REC_STRING;
+		make_string(&seq[n].str, &seq[0].ev, 5, 0);
+		assert_int_equal(trz_write_string(w, &seq[n].str), 0);
+		n += version == 2;
+		assert_int_equal(trz_writer_close(w), 0);
+		r = trz_reader_open(path, NULL, NULL);
+		assert_non_null(r);
+		for (int i = 0; i < n; i++) {
+			assert_int_equal(trz_read_next(r, got), 1);
+			if (got->kind == TRZ_REC_THREAD && version == 1)
+				seq[i].th.has_status = 0, seq[i].th.exit_status = 0;
+			if (got->kind == TRZ_REC_GAP && version == 1)
+				memset(&seq[i].gap.sketch, 0, sizeof(seq[i].gap.sketch));
+			assert_record_eq(got, &seq[i]);
+		}
+		assert_int_equal(trz_read_next(r, got), 0);
+		trz_reader_close(r);
+		if (version == 2)
+			assert_true(nstr > 300);
+	}
+	/* invalid strings: nothing written */
+	struct trz_writer *w = trz_writer_open(path, NULL);
+	struct trz_string *s = &rec->str;
+	assert_non_null(w);
+	make_string(s, &seq[0].ev, 1, 0);
+	s->arg = 6;
+	assert_int_equal(trz_write_string(w, s), -EINVAL);
+	s->arg = 0;
+	s->flags = 8;
+	assert_int_equal(trz_write_string(w, s), -EINVAL);
+	s->flags = TRZ_STR_MORE;
+	assert_int_equal(trz_write_string(w, s), -EINVAL);
+	s->flags = 0;
+	s->s[1] = '\0';
+	assert_int_equal(trz_write_string(w, s), -EINVAL);
+	s->len = TRZ_STRING_MAX;
+	assert_int_equal(trz_write_string(w, s), -EINVAL);
+	assert_int_equal(trz_writer_close(w), 0);
+	struct trz_reader *r = trz_reader_open(path, NULL, NULL);
+	assert_non_null(r);
+	assert_int_equal(trz_read_next(r, got), 0);
+	trz_reader_close(r);
+	free(seq);
+	free(rec);
+	free(got);
+	unlink(path);
+}
+
 /* Sketches that do not add up are refused by the writer, nothing written. */
 static void test_trz_bad_sketch(void **state)
 {
@@ -763,6 +877,7 @@ int main(void)
 		cmocka_unit_test(test_trz_append),
 		cmocka_unit_test(test_trz_version1),
 		cmocka_unit_test(test_trz_bad_sketch),
+		cmocka_unit_test(test_trz_strings),
 		cmocka_unit_test(test_trz_flush_live),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,7 +10,7 @@ d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
 spec="python3 $TOP/tests/trz_spec_reader.py"
 fail=0
-"$B/tests/tools/trzgen" "$d/t.trz" 20000 4000 7 || exit 1
+"$B/tests/tools/trzgen" "$d/t.trz" 20000 4000 7 1 || exit 1 # with string arguments
 size=$(stat -c %s "$d/t.trz")
 cp "$d/t.trz" "$d/bad.trz"
 printf '\x5a' | dd of="$d/bad.trz" bs=1 seek=$((size / 3)) conv=notrunc status=none

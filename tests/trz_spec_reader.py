@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """An independent .trz reader (versions 1 and 2) written from man/trz.5 alone (not from
-user/trz/*.c).
+user/trz/*.c).  STRING records (the strings column) are shown with their entry event, as
+tracerec-dump's JSON lines show them.
 
   trz_spec_reader.py FILE.trz        one canonical line per record
   trz_spec_reader.py --jsonl < X     the same canonical lines from `tracerec-dump --format jsonl`
@@ -16,7 +17,7 @@ import zlib
 MAGIC = b"\x89TRZ\r\n\x1a\n"
 BLOCK_MAGIC = b"TRZB"
 NCOLS = 14
-KIND, CPU, TS, TSHI, TID, TIDLIT, TOK, TOKLIT, TSEQ, CSEQ, RET, ARGS, MISC, STR = range(14)
+KIND, CPU, TS, TSHI, TID, TIDLIT, TOK, TOKLIT, TSEQ, CSEQ, RET, ARGS, MISC, STR, XSTR = range(15)
 M64 = (1 << 64) - 1
 
 
@@ -295,6 +296,22 @@ def decode_record(st, c):
     raise Corrupt("kind %d" % kind)
 
 
+def decode_string(col):
+    """One STRING after its position delta (trz(5), STRINGS)."""
+    tid, tseq, nr = col.varint(), col.varint(), unzz(col.varint())
+    arg, flags = col.varint(), col.varint()
+    if tid > 0xFFFFFFFF or not -(1 << 31) <= nr < 1 << 31 or arg > 5 or flags & ~7 or \
+            (flags & 4 and not flags & 2):
+        raise Corrupt("string fields")
+    index = None
+    if flags & 2:
+        index = col.varint()
+        if index > 65535:
+            raise Corrupt("string index")
+    return dict(tid=tid, tseq=tseq, nr=nr, arg=arg, cut=bool(flags & 1), index=index,
+                more=bool(flags & 4), s=col.string(4096))
+
+
 def decode_block(hdr, zdata, version):
     comp, raw_len, nrec, ts_min, ts_max = struct.unpack_from("<IIIQQ", hdr, 4)
     if zlib.crc32(zdata) != struct.unpack_from("<I", hdr, 32)[0]:
@@ -314,11 +331,22 @@ def decode_block(hdr, zdata, version):
     if sum(lens) != len(raw) - dc.p:
         raise Corrupt("directory")
     cols, p = [], dc.p
-    for n in lens[:NCOLS]:
+    for n in lens[:NCOLS + 1]:
         cols.append(Col(raw[p:p + n]))
         p += n
+    if ncols == NCOLS:
+        cols.append(Col(b""))  # no strings column
+    strings, pos = [], 0  # (position, string): the strings column, read first
+    while cols[XSTR].p < len(cols[XSTR].d):
+        pos += cols[XSTR].varint()
+        if pos > nrec:
+            raise Corrupt("string position")
+        strings.append((pos, decode_string(cols[XSTR])))
     st, recs, tss = State(version), [], []
-    for _ in range(nrec):
+    for i in range(nrec + 1):
+        recs += [("string", x) for at, x in strings if at == i]
+        if i == nrec:
+            break
         r = decode_record(st, cols)
         recs.append(r)
         if r[0] in ("event", "synthetic", "thread"):
@@ -394,6 +422,10 @@ def canon(kind, r):
         line = "%s ts=%d cpu=%d pid=%d tid=%d nr=%d dir=%d ret=%d tseq=%d cseq=%d args=%s" % (
             kind, r["ts"], r["cpu"], r["pid"], r["tid"], r["nr"], r["dir"], r["ret"], r["tseq"],
             r["cseq"], args)
+        if r.get("strings"):
+            line += " strings=" + ",".join("%d/%s/%s%s:%s" % (
+                x["arg"], "-" if x["index"] is None else x["index"], "c" if x["cut"] else "",
+                "m" if x["more"] else "", json.dumps(x["s"])) for x in r["strings"])
         if kind == "synthetic":
             line += " gap=%d conf=%.4f" % (r["gap_id"], r["confidence"])
         return line
@@ -426,7 +458,9 @@ def from_jsonl(line):
     if k in ("event", "synthetic"):
         r = dict(ts=o["ts_ns"], cpu=65535 if o["cpu"] is None else o["cpu"], pid=o["pid"],
                  tid=o["tid"], nr=o["nr"], dir=0 if o["dir"] == "entry" else 1,
-                 ret=o.get("ret", 0), tseq=o["tseq"], cseq=o["cseq"], args=o.get("args"))
+                 ret=o.get("ret", 0), tseq=o["tseq"], cseq=o["cseq"], args=o.get("args"),
+                 strings=[dict(arg=x["arg"], index=x.get("index"), cut=x.get("cut", False),
+                               more=x.get("more", False), s=x["s"]) for x in o.get("strings", [])])
         if k == "synthetic":
             r.update(gap_id=o["gap_id"], confidence=o["confidence"])
         return k, r
@@ -458,7 +492,13 @@ def main():
         for line in sys.stdin:
             print(canon(*from_jsonl(line)))
     elif len(sys.argv) == 2:
+        waiting = {}  # (tid, tseq) -> strings that come before their entry event
         for kind, r in read_file(sys.argv[1]):
+            if kind == "string":
+                waiting.setdefault((r["tid"], r["tseq"]), []).append(r)
+                continue
+            if kind == "event" and r["dir"] == 0:
+                r["strings"] = waiting.pop((r["tid"], r["tseq"]), [])
             print(canon(kind, r))
     else:
         sys.exit(__doc__)

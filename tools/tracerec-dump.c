@@ -489,6 +489,8 @@ static int take(struct run *c, const struct trz_record *rec)
 		note_meta(c, &rec->meta);
 	if (rec->kind == TRZ_REC_STATE)
 		note_state(c, &rec->state);
+	if (rec->kind == TRZ_REC_STRING && !c->st) /* a string argument waits for its event */
+		return c->pr.strings ? dump_strings_add(c->pr.strings, &rec->str) : 0;
 	if (c->st || c->x) {
 		if (rec->kind == TRZ_REC_THREAD && rec->th.comm[0] &&
 		    (err = dump_comms_set(&c->comms, rec->th.tid, rec->th.comm, 0)))
@@ -683,6 +685,9 @@ int main(int argc, char **argv)
 		err = -ENOMEM;
 	if (!err && o.view && !(c.vx = export_new((enum export_kind)(o.view - 1), out)))
 		err = -ENOMEM;
+	if (!err && !o.stats && !o.export_fmt && !o.summary && !o.view &&
+	    !(c.pr.strings = dump_strings_new()))
+		err = -ENOMEM;
 	if (!err && !o.stats && !o.export_fmt && !o.file_order &&
 	    !(c.ord = dump_order_new(o.reorder_ms * 1000000u, REORDER_MAX_RECORDS)))
 		err = -ENOMEM;
@@ -787,6 +792,7 @@ done:
 	export_free(c.vx);
 	dump_summary_free(c.sum);
 	dump_order_free(c.ord);
+	dump_strings_free(c.pr.strings);
 	dump_comms_free(&c.comms);
 	dump_filter_free(&o.filter);
 	free(rec);

@@ -1,10 +1,12 @@
 /* trzgen - write a small synthetic .trz trace for end-to-end tests of the readers.
  *
- * Usage: trzgen OUT.trz [EVENTS [BLOCK_EVENTS [SEED]]]
+ * Usage: trzgen OUT.trz [EVENTS [BLOCK_EVENTS [SEED [STRINGS]]]]
  * Threads run a loop of syscalls (openat/read/write/close/futex/mmap) with entry/exit pairs,
  * realistic timestamps, per-thread and per-CPU sequence numbers; thread 2 loses a run of
  * events (an attributed gap, partly filled with synthetic events) and CPU 1 loses events no
  * later event revealed (an unattributed gap).  Metadata and thread records come first.
+ * STRINGS = 1: openat entries carry their arguments and a STRING record with the path (odd
+ * bytes, a cut one), and some execve entries an argv.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +38,7 @@ int main(int argc, char **argv)
 	n = argc > 2 ? atoll(argv[2]) : 2000;
 	o.block_events = argc > 3 ? (uint32_t)atoi(argv[3]) : 0;
 	seed = argc > 4 ? strtoull(argv[4], NULL, 0) : 42;
+	int strings = argc > 5 && atoi(argv[5]) == 1;
 	struct trz_writer *w = trz_writer_open(argv[1], &o);
 	if (!w) {
 		fprintf(stderr, "trzgen: %s: %s\n", argv[1], trz_last_error());
@@ -111,6 +114,37 @@ int main(int argc, char **argv)
 		}
 		if (dir == TRZ_EXIT)
 			ev.ret = k == 0 ? (rng(&seed) % 8 ? 3 : -2) : k == 2 ? 0 : 4096;
+		if (strings && dir == TRZ_ENTRY && k == 0) { /* openat(AT_FDCWD, "path", flags) */
+			static struct trz_string str;
+			uint64_t r = rng(&seed);
+
+			ev.nargs = TRZ_MAX_ARGS;
+			ev.args[0] = (uint64_t)-100;
+			ev.args[1] = 0x7ffd00000000ull + (r & 0xffff);
+			ev.args[2] = 0x80000;
+			str = (struct trz_string){ .tseq = ev.tseq, .tid = ev.tid, .nr = ev.nr, .arg = 1 };
+			if (r % 7 == 0)
+				str.len = (uint32_t)snprintf(str.s, sizeof(str.s), "/tmp/odd \"q\"\t\\ %c%c\x1b" "1 caf\xc3\xa9",
+							     0xff, 0x80);
+			else
+				str.len = (uint32_t)snprintf(str.s, sizeof(str.s), "/usr/lib/x86_64-linux-gnu/lib%u.so",
+							     (unsigned)(r % 1000));
+			if (r % 11 == 0)
+				str.flags = TRZ_STR_CUT;
+			if (r % 13 != 0) /* sometimes the string was lost: the event keeps its pointer */
+				err |= trz_write_string(w, &str);
+			if (r % 5 == 0) { /* and sometimes an argv array of two elements after it */
+				str.arg = 2;
+				str.flags = TRZ_STR_ELEM;
+				str.index = 0;
+				str.len = (uint32_t)snprintf(str.s, sizeof(str.s), "ls");
+				err |= trz_write_string(w, &str);
+				str.index = 1;
+				str.flags = TRZ_STR_ELEM | TRZ_STR_MORE;
+				str.len = (uint32_t)snprintf(str.s, sizeof(str.s), "-l");
+				err |= trz_write_string(w, &str);
+			}
+		}
 		err |= trz_write_event(w, &ev);
 		pos[t] = (pos[t] + 1) % (2 * nloop);
 	}

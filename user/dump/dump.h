@@ -44,11 +44,33 @@ void dump_json_str(FILE *out, const char *s);
 /* The arguments of entry ev, strace-style ("AT_FDCWD, 0x7ffd..., O_RDONLY|O_CLOEXEC"), or "..."
  * when they were not recorded.  Returns buf. */
 const char *dump_args_format(char *buf, size_t size, const struct trz_event *ev);
+/* The same with the strings the collector read for ev (STRING records of its tid and tseq):
+ * string arguments quoted and escaped as strace prints them ("/etc/passwd", "a\nb", cut ones
+ * followed by ...), execve's argv as ["ls", "-l"]; arguments without a string stay pointers. */
+const char *dump_args_format_strs(char *buf, size_t size, const struct trz_event *ev,
+				  const struct trz_string *const *strs, int nstrs);
 /* A return value of syscall nr: "3", "0x7f1c2000" (mmap, brk), "-1 ENOENT (No such file or
  * directory)".  Returns buf. */
 const char *dump_ret_format(char *buf, size_t size, int nr, int64_t ret);
 /* Number of arguments syscall nr takes, or -1 when tracerec-dump does not know it. */
 int dump_syscall_nargs(int nr);
+
+/* ---- string arguments waiting for their event (dump_strings.c) ---- */
+
+#define DUMP_STRINGS_PER_EVENT 24     /* strings kept per event (execve: path + 16 argv + ...) */
+#define DUMP_STRINGS_MAX (1u << 16)   /* events whose strings wait at a time (oldest dropped) */
+
+struct dump_strings;
+struct dump_strings *dump_strings_new(void);
+/* Keep a copy of s until its event is printed.  Returns 0 or -ENOMEM. */
+int dump_strings_add(struct dump_strings *d, const struct trz_string *s);
+/* The strings of event (tid, tseq) in file order: their count, *out set to them; they stay
+ * valid until the next call (and are no longer kept for another one). */
+int dump_strings_take(struct dump_strings *d, uint32_t tid, uint64_t tseq,
+		      const struct trz_string *const **out);
+/* Strings dropped because too many waited. */
+uint64_t dump_strings_dropped(const struct dump_strings *d);
+void dump_strings_free(struct dump_strings *d);
 
 /* ---- entry/exit pairing (dump_pair.c) ---- */
 
@@ -142,6 +164,7 @@ struct dump_printer {
 	int64_t wall_offset_ns;   /* wall clock = trace clock + this (needs has_wall) */
 	int has_wall;
 	const struct dump_comms *comms;
+	struct dump_strings *strings; /* string arguments of the entries (NULL: none) */
 	/* state */
 	struct dump_pairs pairs;
 	uint64_t last_ts;         /* -r */
@@ -149,6 +172,8 @@ struct dump_printer {
 	uint32_t open_tid;
 	uint64_t open_gap;        /* its synthetic gap id (0 = recorded) */
 	float open_conf;
+	const struct trz_string *const *strs; /* strings of the event being printed */
+	int nstrs;
 };
 
 /* Print the header line of a format (csv only), then records with dump_print_record(), then
@@ -172,6 +197,7 @@ struct dump_stats {
 	uint64_t gaps, attributed_gaps, unattributed_gaps;
 	uint64_t lost, attributed_lost, unattributed_lost;
 	uint64_t thread_records, meta_records;
+	uint64_t strings, strings_cut; /* STRING records (string arguments), cut ones */
 	uint64_t ts_first, ts_last;
 	struct dump_map tids, nrs, gap_lost, synth_per_gap;
 	uint64_t lost_known;       /* lost events whose syscall a gap's sketch names */

@@ -1,12 +1,13 @@
 /* dump_args.c - syscall arguments and return values, strace-style (man/tracerec-dump.1, TEXT).
  *
  * The constants (flag and value names) come from tables generated at build time from the
- * installed headers (scripts/gen_dump_tables.sh); this file only says which argument of which
- * syscall is what: the signatures below, one letter per argument, in the order of the kernel's
- * prototypes (x86_64 numbering is looked up by name, so other architectures work too). */
+ * installed headers (scripts/gen_dump_tables.sh); which argument of which syscall is what comes
+ * from the signatures in user/common/syscall_sig.c.  Strings the collector read (STRING
+ * records) are printed quoted and escaped like strace does. */
 #define _GNU_SOURCE
 #include "dump/dump.h"
 #include "dump/dump_tables.h"
+#include "common/syscall_sig.h"
 #include "common/syscalls.h"
 
 #include <inttypes.h>
@@ -14,108 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Argument kinds:
- *   d fd (int)           D dirfd (AT_FDCWD)     p path / string pointer   x pointer (NULL, 0x..)
- *   u unsigned decimal   i int decimal          l long decimal            X hex number
- *   m mode (octal)       o open flags (with access mode)                  O open-style flags
- *   P mmap prot          M mmap flags           A AT_* flags              a access mode
- *   S signal             h sigprocmask how      w lseek whence            c clone flags
- *   F fcntl command      f futex op             k clock id                W wait options
- *   E epoll_ctl op       R arch_prctl code      V madvise advice          N address family
- *   T socket type        G MSG_* flags          Z statx flags            K statx mask
- *   I ioctl request      L rlimit resource      g getrandom flags */
-static const struct sig {
-	const char *name, *args;
-} sigs[] = {
-	{ "read", "dxu" }, { "write", "dxu" }, { "open", "pom" }, { "close", "d" },
-	{ "stat", "px" }, { "fstat", "dx" }, { "lstat", "px" }, { "poll", "xui" },
-	{ "lseek", "dlw" }, { "mmap", "xuPMdX" }, { "mprotect", "xuP" }, { "munmap", "xu" },
-	{ "brk", "x" }, { "rt_sigaction", "Sxxu" }, { "rt_sigprocmask", "hxxu" },
-	{ "rt_sigreturn", "" }, { "ioctl", "dIx" }, { "pread64", "dxul" }, { "pwrite64", "dxul" },
-	{ "readv", "dxi" }, { "writev", "dxi" }, { "access", "pa" }, { "pipe", "x" },
-	{ "select", "ixxxx" }, { "sched_yield", "" }, { "mremap", "xuuXx" },
-	{ "msync", "xuX" }, { "mincore", "xux" }, { "madvise", "xuV" }, { "dup", "d" },
-	{ "dup2", "dd" }, { "pause", "" }, { "nanosleep", "xx" }, { "getitimer", "ix" },
-	{ "alarm", "u" }, { "setitimer", "ixx" }, { "getpid", "" }, { "sendfile", "ddxu" },
-	{ "socket", "NTi" }, { "connect", "dxi" }, { "accept", "dxx" }, { "sendto", "dxuGxi" },
-	{ "recvfrom", "dxuGxx" }, { "sendmsg", "dxG" }, { "recvmsg", "dxG" }, { "shutdown", "di" },
-	{ "bind", "dxi" }, { "listen", "di" }, { "getsockname", "dxx" }, { "getpeername", "dxx" },
-	{ "socketpair", "NTix" }, { "setsockopt", "diixi" }, { "getsockopt", "diixx" },
-	{ "clone", "cxxxx" }, { "fork", "" }, { "vfork", "" }, { "execve", "pxx" },
-	{ "exit", "i" }, { "wait4", "ixWx" }, { "kill", "iS" }, { "uname", "x" },
-	{ "fcntl", "dFx" }, { "flock", "di" }, { "fsync", "d" }, { "fdatasync", "d" },
-	{ "truncate", "pl" }, { "ftruncate", "dl" }, { "getdents", "dxu" }, { "getcwd", "xu" },
-	{ "chdir", "p" }, { "fchdir", "d" }, { "rename", "pp" }, { "mkdir", "pm" },
-	{ "rmdir", "p" }, { "creat", "pm" }, { "link", "pp" }, { "unlink", "p" },
-	{ "symlink", "pp" }, { "readlink", "pxu" }, { "chmod", "pm" }, { "fchmod", "dm" },
-	{ "chown", "pii" }, { "fchown", "dii" }, { "lchown", "pii" }, { "umask", "m" },
-	{ "gettimeofday", "xx" }, { "getrlimit", "Lx" }, { "getrusage", "ix" }, { "sysinfo", "x" },
-	{ "times", "x" }, { "getuid", "" }, { "getgid", "" }, { "setuid", "i" }, { "setgid", "i" },
-	{ "geteuid", "" }, { "getegid", "" }, { "setpgid", "ii" }, { "getppid", "" },
-	{ "getpgrp", "" }, { "setsid", "" }, { "setreuid", "ii" }, { "setregid", "ii" },
-	{ "getgroups", "ix" }, { "setresuid", "iii" }, { "getresuid", "xxx" },
-	{ "setresgid", "iii" }, { "getresgid", "xxx" }, { "getpgid", "i" }, { "getsid", "i" },
-	{ "rt_sigsuspend", "xu" }, { "sigaltstack", "xx" }, { "statfs", "px" },
-	{ "fstatfs", "dx" }, { "prctl", "iXXXX" }, { "arch_prctl", "Rx" }, { "chroot", "p" },
-	{ "sync", "" }, { "mount", "ppxXx" }, { "umount2", "pX" }, { "gettid", "" },
-	{ "getxattr", "ppxu" }, { "lgetxattr", "ppxu" }, { "fgetxattr", "dpxu" },
-	{ "listxattr", "pxu" }, { "llistxattr", "pxu" }, { "flistxattr", "dxu" },
-	{ "tkill", "iS" }, { "time", "x" }, { "futex", "xfixxX" }, { "sched_setaffinity", "iux" },
-	{ "sched_getaffinity", "iux" }, { "set_tid_address", "x" }, { "getdents64", "dxu" },
-	{ "fadvise64", "dlli" }, { "clock_gettime", "kx" }, { "clock_getres", "kx" },
-	{ "clock_nanosleep", "kixx" }, { "exit_group", "i" }, { "epoll_wait", "dxii" },
-	{ "epoll_ctl", "dEdx" }, { "tgkill", "iiS" }, { "waitid", "iixWx" },
-	{ "inotify_add_watch", "dpX" }, { "inotify_rm_watch", "di" }, { "openat", "Dpom" },
-	{ "mkdirat", "Dpm" }, { "fchownat", "DpiiA" }, { "newfstatat", "DpxA" },
-	{ "unlinkat", "DpA" }, { "renameat", "DpDp" }, { "linkat", "DpDpA" },
-	{ "symlinkat", "pDp" }, { "readlinkat", "Dpxu" }, { "fchmodat", "Dpm" },
-	{ "faccessat", "Dpa" }, { "pselect6", "ixxxxx" }, { "ppoll", "xuxxu" },
-	{ "set_robust_list", "xu" }, { "get_robust_list", "ixx" }, { "splice", "dxdxuX" },
-	{ "tee", "dduX" }, { "utimensat", "DpxA" }, { "epoll_pwait", "dxiixu" },
-	{ "timerfd_create", "kO" }, { "fallocate", "dill" }, { "timerfd_settime", "dixx" },
-	{ "accept4", "dxxO" }, { "signalfd4", "dxuO" }, { "eventfd2", "uO" },
-	{ "epoll_create1", "O" }, { "dup3", "ddO" }, { "pipe2", "xO" }, { "inotify_init1", "O" },
-	{ "prlimit64", "iLxx" }, { "syncfs", "d" }, { "renameat2", "DpDpX" },
-	{ "getrandom", "xug" }, { "memfd_create", "pX" }, { "execveat", "DpxxA" },
-	{ "copy_file_range", "dxdxuX" }, { "statx", "DpZKx" }, { "rseq", "xXiX" },
-	{ "pidfd_open", "iX" }, { "clone3", "xu" }, { "close_range", "uuX" },
-	{ "openat2", "Dpxu" }, { "faccessat2", "DpaA" }, { "epoll_pwait2", "dxixxu" },
-	{ "mlock", "xu" }, { "getpriority", "ii" }, { "setpriority", "iii" },
-	{ "sched_getscheduler", "i" }, { "sched_get_priority_max", "i" }, { "personality", "X" },
-	{ "rt_sigpending", "xu" }, { "rt_sigtimedwait", "xxxu" }, { "sched_getparam", "ix" },
-	{ "pidfd_send_signal", "dSxX" }, { "unshare", "c" }, { "setns", "dc" }, { "fchmodat2", "DpmA" },
-	{ "mknodat", "Dpmu" }, { "mknod", "pmu" }, { "utimes", "px" }, { "readahead", "dlu" },
-	{ "epoll_create", "i" }, { "inotify_init", "" }, { "eventfd", "u" }, { "signalfd", "dxu" },
-	{ "preadv", "dxil" }, { "pwritev", "dxil" }, { "preadv2", "dxilX" }, { "pwritev2", "dxilX" },
-	{ "vmsplice", "dxuX" }, { "sync_file_range", "dllX" }, { "timerfd_gettime", "dx" },
-	{ "mlockall", "X" }, { "munlockall", "" }, { "mlock2", "xuX" }, { "setgroups", "ix" },
-	{ "setfsuid", "i" }, { "setfsgid", "i" }, { "capget", "xx" }, { "capset", "xx" }, { "munlock", "xu" }, { "sendmmsg", "dxuG" }, { "recvmmsg", "dxuGx" },
-};
-
-/* Signature by syscall number, built on first use from the names above. */
-static const struct sig **by_nr;
-static int by_nr_count;
-
-static const struct sig *sig_of(int nr)
-{
-	if (!by_nr && trc_syscall_count > 0) {
-		const struct sig **t = calloc((size_t)trc_syscall_count, sizeof(*t));
-		if (!t)
-			return NULL;
-		for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-			int n = syscall_lookup(sigs[i].name);
-			if (n >= 0 && n < trc_syscall_count)
-				t[n] = &sigs[i];
-		}
-		by_nr = t;
-		by_nr_count = trc_syscall_count;
-	}
-	return nr >= 0 && nr < by_nr_count ? by_nr[nr] : NULL;
-}
-
 int dump_syscall_nargs(int nr)
 {
-	const struct sig *s = sig_of(nr);
+	const struct syscall_sig *s = syscall_sig(nr);
 
 	return s ? (int)strlen(s->args) : -1;
 }
@@ -231,6 +133,7 @@ static void put_arg(struct sb *b, char kind, uint64_t v)
 			sb_printf(b, "%d", i32);
 		break;
 	case 'p':
+	case 'v':
 	case 'x': put_ptr(b, v); break;
 	case 'u': sb_printf(b, "%" PRIu64, v); break;
 	case 'i': sb_printf(b, "%d", i32); break;
@@ -378,10 +281,72 @@ static uint64_t open_creating_flags(void)
 	return v & ~dir;
 }
 
+/* s as strace prints a string: in double quotes, with \" \\ \t \n \v \f \r, other bytes
+ * outside printable ASCII in octal (three digits when a digit follows), "..." after the
+ * closing quote when the string was cut. */
+static void put_quoted(struct sb *b, const struct trz_string *s)
+{
+	sb_printf(b, "\"");
+	for (uint32_t i = 0; i < s->len; i++) {
+		unsigned char c = (unsigned char)s->s[i];
+		const char *e = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\t' ? "\\t"
+			      : c == '\n' ? "\\n" : c == '\v' ? "\\v" : c == '\f' ? "\\f"
+			      : c == '\r' ? "\\r" : NULL;
+		if (e)
+			sb_printf(b, "%s", e);
+		else if (c >= 0x20 && c < 0x7f)
+			sb_printf(b, "%c", c);
+		else if (i + 1 < s->len && s->s[i + 1] >= '0' && s->s[i + 1] <= '7')
+			sb_printf(b, "\\%03o", c);
+		else
+			sb_printf(b, "\\%o", c);
+	}
+	sb_printf(b, "\"%s", s->flags & TRZ_STR_CUT ? "..." : "");
+}
+
+/* The string of argument i (not an array element), or NULL. */
+static const struct trz_string *str_of(const struct trz_string *const *strs, int n, int i)
+{
+	for (int k = 0; k < n; k++)
+		if (strs[k]->arg == i && !(strs[k]->flags & TRZ_STR_ELEM))
+			return strs[k];
+	return NULL;
+}
+
+/* An array argument (execve's argv) from its elements: ["ls", "-l"], [..., ...] when elements
+ * were not kept; 0 when none was recorded (the caller prints the pointer). */
+static int put_array(struct sb *b, const struct trz_string *const *strs, int n, int i)
+{
+	int next = 0, more = 0;
+
+	for (int k = 0; k < n; k++) {
+		const struct trz_string *s = strs[k];
+		if (s->arg != i || !(s->flags & TRZ_STR_ELEM))
+			continue;
+		if (s->index != next) /* an element is missing: say so rather than shift the rest */
+			return next ? (sb_printf(b, ", ...]"), 1) : 0;
+		sb_printf(b, next ? ", " : "[");
+		put_quoted(b, s);
+		more = !!(s->flags & TRZ_STR_MORE);
+		next++;
+	}
+	if (!next)
+		return 0;
+	sb_printf(b, "%s]", more ? ", ..." : "");
+	return 1;
+}
+
 const char *dump_args_format(char *buf, size_t size, const struct trz_event *ev)
 {
+	return dump_args_format_strs(buf, size, ev, NULL, 0);
+}
+
+const char *dump_args_format_strs(char *buf, size_t size, const struct trz_event *ev,
+				  const struct trz_string *const *strs, int nstrs)
+{
 	struct sb b = { buf, size, 0 };
-	const struct sig *s = sig_of(ev->nr);
+	const struct syscall_sig *s = syscall_sig(ev->nr);
+	const struct trz_string *str;
 
 	if (!size)
 		return buf;
@@ -400,7 +365,11 @@ const char *dump_args_format(char *buf, size_t size, const struct trz_event *ev)
 			break;
 		if (i)
 			sb_printf(&b, ", ");
-		if (s)
+		if (s && s->args[i] == 'p' && ev->args[i] && (str = str_of(strs, nstrs, i)))
+			put_quoted(&b, str);
+		else if (s && s->args[i] == 'v' && ev->args[i] && put_array(&b, strs, nstrs, i))
+			;
+		else if (s)
 			put_arg(&b, s->args[i], ev->args[i]);
 		else
 			put_raw(&b, ev->args[i]);
@@ -424,7 +393,7 @@ static const char *restart_name(int e)
 const char *dump_ret_format(char *buf, size_t size, int nr, int64_t ret)
 {
 	struct sb b = { buf, size, 0 };
-	const struct sig *s = sig_of(nr);
+	const struct syscall_sig *s = syscall_sig(nr);
 
 	if (!size)
 		return buf;

@@ -210,7 +210,8 @@ int dump_filter_keep(const struct dump_filter *f, const struct trz_record *rec,
 
 	switch (rec->kind) {
 	case TRZ_REC_META:
-	case TRZ_REC_STATE: return 1;
+	case TRZ_REC_STATE:
+	case TRZ_REC_STRING: return 1;
 	case TRZ_REC_EVENT: tid = rec->ev.tid, pid = rec->ev.pid, nr = rec->ev.nr; break;
 	case TRZ_REC_SYNTH: tid = rec->syn.ev.tid, pid = rec->syn.ev.pid, nr = rec->syn.ev.nr; break;
 	case TRZ_REC_THREAD: tid = rec->th.tid, pid = rec->th.pid; break;

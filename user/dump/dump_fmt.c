@@ -34,6 +34,10 @@ static const char *text_safe(const char *in, char *buf, size_t size)
 	return buf;
 }
 
+/* Room for the decoded arguments of one call: two escaped strings of TRZ_STRING_MAX and an
+ * argv of DUMP_STRINGS_PER_EVENT short ones fit. */
+#define ARGS_TEXT_MAX (16 * TRZ_STRING_MAX)
+
 /* ---- text ---- */
 
 static void when(struct dump_printer *p, uint64_t ts)
@@ -118,7 +122,8 @@ static void duration(FILE *out, uint64_t ns)
 static int text_event(struct dump_printer *p, const struct trz_event *ev, uint64_t gap,
 		      float conf)
 {
-	char name_buf[32], buf[1024];
+	static char buf[ARGS_TEXT_MAX];
+	char name_buf[32];
 	const char *name = syscall_name_buf(ev->nr, name_buf, sizeof(name_buf));
 	struct dump_pending *pe = dump_pairs_get(&p->pairs, ev->tid);
 	FILE *out = p->out;
@@ -130,7 +135,8 @@ static int text_event(struct dump_printer *p, const struct trz_event *ev, uint64
 		text_prefix(p, ev->ts_ns, 1, ev->tid, dump_comms_get(p->comms, ev->tid));
 		if (gap)
 			fputs("~ ", out);
-		fprintf(out, "%s(%s)", name, gap ? "..." : dump_args_format(buf, sizeof(buf), ev));
+		fprintf(out, "%s(%s)", name, gap ? "..." : dump_args_format_strs(buf, sizeof(buf), ev,
+										  p->strs, p->nstrs));
 		*pe = (struct dump_pending){ .ts = ev->ts_ns, .tseq = ev->tseq, .gap_id = gap,
 					     .nr = ev->nr, .valid = 1, .synthetic = !!gap };
 		p->open = 1;
@@ -248,6 +254,8 @@ static int print_text(struct dump_printer *p, const struct trz_record *rec)
 		close_open(p);
 		dump_state_text(out, &rec->state);
 		break;
+	case TRZ_REC_STRING: /* printed with its event */
+		break;
 	}
 	return 0;
 }
@@ -302,15 +310,22 @@ static void csv_event(FILE *out, const char *kind, const struct trz_event *ev, c
 		fprintf(out, "%s%#" PRIx64, i ? " " : "", ev->args[i]);
 }
 
-static void print_csv(FILE *out, const struct trz_record *rec, const struct dump_comms *c)
+static void print_csv(struct dump_printer *p, const struct trz_record *rec)
 {
+	static char args[ARGS_TEXT_MAX];
+	const struct dump_comms *c = p->comms;
 	const struct trz_gap *g = &rec->gap;
 	const struct trz_thread *th = &rec->th;
+	FILE *out = p->out;
 
 	switch (rec->kind) {
 	case TRZ_REC_EVENT:
 		csv_event(out, "event", &rec->ev, dump_comms_get(c, rec->ev.tid));
-		fputs(",,,,,,,\n", out);
+		fputs(",,,,,,,", out);
+		if (p->nstrs) /* info: the decoded arguments, with the strings the collector read */
+			csv_str(out, dump_args_format_strs(args, sizeof(args), &rec->ev, p->strs,
+							   p->nstrs));
+		fputc('\n', out);
 		break;
 	case TRZ_REC_SYNTH:
 		csv_event(out, "synthetic", &rec->syn.ev, dump_comms_get(c, rec->syn.ev.tid));
@@ -355,6 +370,8 @@ static void print_csv(FILE *out, const struct trz_record *rec, const struct dump
 	case TRZ_REC_STATE:
 		dump_state_csv(out, &rec->state);
 		break;
+	case TRZ_REC_STRING: /* printed with its event */
+		break;
 	}
 }
 
@@ -390,10 +407,33 @@ void dump_json_str(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static void json_event(FILE *out, const char *kind, const struct trz_event *ev,
-		       const char *comm, int64_t dur_ns)
+/* "strings":[{"arg":1,"s":"/etc/passwd"},{"arg":1,"index":0,"s":"ls"},...] with "cut":true
+ * on cut ones and "more":true on an array's last kept element when it had more. */
+static void json_strings(FILE *out, const struct trz_string *const *strs, int n)
 {
-	char buf[1024];
+	fputs(",\"strings\":[", out);
+	for (int i = 0; i < n; i++) {
+		const struct trz_string *s = strs[i];
+
+		fprintf(out, "%s{\"arg\":%u", i ? "," : "", s->arg);
+		if (s->flags & TRZ_STR_ELEM)
+			fprintf(out, ",\"index\":%u", s->index);
+		fputs(",\"s\":", out);
+		dump_json_str(out, s->s);
+		if (s->flags & TRZ_STR_CUT)
+			fputs(",\"cut\":true", out);
+		if (s->flags & TRZ_STR_MORE)
+			fputs(",\"more\":true", out);
+		fputc('}', out);
+	}
+	fputc(']', out);
+}
+
+static void json_event(FILE *out, const char *kind, const struct trz_event *ev,
+		       const char *comm, int64_t dur_ns, const struct trz_string *const *strs,
+		       int nstrs)
+{
+	static char buf[ARGS_TEXT_MAX];
 
 	fprintf(out, "{\"kind\":\"%s\",\"ts_ns\":%" PRIu64 ",\"cpu\":", kind, ev->ts_ns);
 	if (ev->cpu == TRZ_NO_CPU)
@@ -416,8 +456,10 @@ static void json_event(FILE *out, const char *kind, const struct trz_event *ev,
 		for (int i = 0; i < ev->nargs; i++)
 			fprintf(out, "%s%" PRIu64, i ? "," : "", ev->args[i]);
 		fputs("],\"args_text\":", out);
-		dump_json_str(out, dump_args_format(buf, sizeof(buf), ev));
+		dump_json_str(out, dump_args_format_strs(buf, sizeof(buf), ev, strs, nstrs));
 	}
+	if (nstrs)
+		json_strings(out, strs, nstrs);
 }
 
 static void json_gap(FILE *out, const struct trz_gap *g)
@@ -474,13 +516,15 @@ static int print_jsonl(struct dump_printer *p, const struct trz_record *rec)
 	case TRZ_REC_EVENT:
 		if ((err = pair_duration(p, &rec->ev, 0, &dur)))
 			return err;
-		json_event(out, "event", &rec->ev, dump_comms_get(c, rec->ev.tid), dur);
+		json_event(out, "event", &rec->ev, dump_comms_get(c, rec->ev.tid), dur, p->strs,
+			   p->nstrs);
 		fputs("}\n", out);
 		break;
 	case TRZ_REC_SYNTH:
 		if ((err = pair_duration(p, &rec->syn.ev, 1, &dur)))
 			return err;
-		json_event(out, "synthetic", &rec->syn.ev, dump_comms_get(c, rec->syn.ev.tid), -1);
+		json_event(out, "synthetic", &rec->syn.ev, dump_comms_get(c, rec->syn.ev.tid), -1,
+			   NULL, 0);
 		fprintf(out, ",\"gap_id\":%" PRIu64 ",\"confidence\":%.4f}\n", rec->syn.gap_id,
 			rec->syn.confidence);
 		break;
@@ -508,6 +552,8 @@ static int print_jsonl(struct dump_printer *p, const struct trz_record *rec)
 	case TRZ_REC_STATE:
 		dump_state_json(out, &rec->state);
 		break;
+	case TRZ_REC_STRING: /* printed with its event */
+		break;
 	}
 	return 0;
 }
@@ -520,8 +566,12 @@ void dump_print_header(struct dump_printer *p)
 
 int dump_print_record(struct dump_printer *p, const struct trz_record *rec)
 {
+	p->strs = NULL;
+	p->nstrs = 0;
+	if (p->strings && rec->kind == TRZ_REC_EVENT && rec->ev.dir == TRZ_ENTRY)
+		p->nstrs = dump_strings_take(p->strings, rec->ev.tid, rec->ev.tseq, &p->strs);
 	if (p->fmt == DUMP_CSV) {
-		print_csv(p->out, rec, p->comms);
+		print_csv(p, rec);
 		return 0;
 	}
 	if (p->fmt == DUMP_JSONL)

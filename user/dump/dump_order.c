@@ -33,7 +33,8 @@ uint64_t dump_record_ts(const struct trz_record *rec)
 	case TRZ_REC_THREAD: return rec->th.ts_ns;
 	case TRZ_REC_GAP: return rec->gap.t_start_ns;
 	case TRZ_REC_META:
-	case TRZ_REC_STATE: return 0;
+	case TRZ_REC_STATE:
+	case TRZ_REC_STRING: return 0;
 	}
 	return 0;
 }

@@ -70,6 +70,10 @@ int dump_stats_add(struct dump_stats *s, const struct trz_record *rec)
 		s->lost_at_state = s->lost;
 		memcpy(&s->last_state, &rec->state, offsetof(struct trz_state, cpus));
 		return 0;
+	case TRZ_REC_STRING:
+		s->strings++;
+		s->strings_cut += !!(rec->str.flags & TRZ_STR_CUT);
+		return 0;
 	}
 	return 0;
 }
@@ -149,13 +153,14 @@ void dump_stats_print(FILE *out, const struct dump_stats *s, const struct trz_re
 			",\"blocks_bad\":%" PRIu64 ",\"truncated\":%s,\"thread_records\":%" PRIu64
 			",\"meta_records\":%" PRIu64 ",\"duration_s\":%.9f,\"version\":%u"
 			",\"complete\":%s,\"lost_known_events\":%" PRIu64
-			",\"lost_not_in_gaps\":%" PRIu64 "}\n",
+			",\"lost_not_in_gaps\":%" PRIu64 ",\"strings\":%" PRIu64
+			",\"strings_cut\":%" PRIu64 "}\n",
 			s->events, s->tids.n, s->gaps, s->attributed_gaps, s->unattributed_gaps,
 			s->lost + pend, s->attributed_lost, s->unattributed_lost, s->synthetic, unfilled(s),
 			s->entries, s->exits, s->nrs.n, bpe, rs->file_bytes, rs->blocks_ok,
 			rs->blocks_bad, rs->truncated ? "true" : "false", s->thread_records,
 			s->meta_records, dur, rs->version, complete(s, rs) ? "true" : "false",
-			s->lost_known, pend);
+			s->lost_known, pend, s->strings, s->strings_cut);
 		return;
 	}
 	if (!complete(s, rs))
@@ -177,6 +182,9 @@ void dump_stats_print(FILE *out, const struct dump_stats *s, const struct trz_re
 	fprintf(out, "synthetic events   %" PRIu64 "\n", s->synthetic);
 	fprintf(out, "unfilled gaps      %" PRIu64 "\n", unfilled(s));
 	fprintf(out, "thread records     %" PRIu64 "\n", s->thread_records);
+	if (s->strings)
+		fprintf(out, "string arguments   %" PRIu64 " (%" PRIu64 " cut)\n", s->strings,
+			s->strings_cut);
 	fprintf(out, "file               %" PRIu64 " bytes, %" PRIu64 " blocks, trz version %u\n",
 		rs->file_bytes, rs->blocks_ok, rs->version);
 	fprintf(out, "bytes per event    %.3f\n", bpe);

@@ -163,7 +163,8 @@ int dump_summary_add(struct dump_summary *s, const struct trz_record *rec)
 		}
 		return 0;
 	case TRZ_REC_META:
-	case TRZ_REC_STATE: return 0;
+	case TRZ_REC_STATE:
+	case TRZ_REC_STRING: return 0;
 	}
 	return 0;
 }

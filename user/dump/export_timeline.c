@@ -499,6 +499,7 @@ int timeline_add(struct timeline *tl, const struct trz_record *rec)
 	case TRZ_REC_META:
 		return add_meta(tl, rec->meta.key, rec->meta.value);
 	case TRZ_REC_STATE:
+	case TRZ_REC_STRING:
 		return 0;
 	}
 	return 0;

@@ -14,6 +14,9 @@
  *   TRZ_REC_META    one key/value string of trace metadata (host, kernel, arch, tool, ...)
  *   TRZ_REC_STATE   (version 2) the writer's loss accounting: a snapshot with every flushed
  *                   block of a live recording, and one END record when it closed cleanly
+ *   TRZ_REC_STRING  (version 2) a string argument of a recorded entry (openat's path, execve's
+ *                   argv[i]), keyed by the event's tid and tseq; written right before its event
+ *                   in an extra column that readers which do not know it ignore
  *
  * Conventions: all functions return 0 or -errno (readers: 1 = a record, 0 = end); pointer
  * returning functions return NULL with errno set.  Nothing here prints or exits; problems the
@@ -35,6 +38,7 @@ enum trz_rec_kind {
 	TRZ_REC_THREAD = 4,
 	TRZ_REC_META = 5,
 	TRZ_REC_STATE = 6, /* version 2 */
+	TRZ_REC_STRING = 7, /* version 2, column 14 (man/trz.5, STRINGS) */
 };
 
 enum trz_dir {
@@ -180,6 +184,27 @@ struct trz_state {
 	} threads[TRZ_STATE_MAX_THREADS];
 };
 
+#define TRZ_STRING_MAX 4096 /* bytes of a string argument + NUL: longer ones are cut */
+#define TRZ_STR_CUT 0x01    /* the argument was longer: s is its beginning */
+#define TRZ_STR_ELEM 0x02   /* s is element `index` of a NULL-terminated array (execve's argv) */
+#define TRZ_STR_MORE 0x04   /* ELEM: the array has elements after this one that were not kept */
+#define TRZ_STR_FLAGS (TRZ_STR_CUT | TRZ_STR_ELEM | TRZ_STR_MORE)
+
+/* A string the collector read from user memory at a syscall entry (tracerecd --args): the
+ * pointer argument `arg` of the entry event (tid, tseq) pointed to s.  Readers return it right
+ * before its event; an event without its strings (not captured, unreadable, lost) keeps only
+ * the pointer. */
+struct trz_string {
+	uint64_t tseq;           /* the entry event's */
+	uint32_t tid;
+	int32_t nr;              /* its syscall */
+	uint8_t arg;             /* argument index, 0..5 */
+	uint8_t flags;           /* TRZ_STR_* */
+	uint16_t index;          /* ELEM: element number (0 = argv[0]) */
+	uint32_t len;            /* bytes in s before its NUL (< TRZ_STRING_MAX; no NUL inside) */
+	char s[TRZ_STRING_MAX];
+};
+
 struct trz_record {
 	enum trz_rec_kind kind;
 	uint64_t offset;         /* file offset of the block the record came from */
@@ -190,6 +215,7 @@ struct trz_record {
 		struct trz_thread th;
 		struct trz_meta meta;
 		struct trz_state state;
+		struct trz_string str;
 	};
 };
 
@@ -227,6 +253,10 @@ int trz_write_thread(struct trz_writer *w, const struct trz_thread *th);
 int trz_write_meta(struct trz_writer *w, const char *key, const char *value);
 /* Version 2 only (-EINVAL in a version 1 file, or for what/ncpus/nthreads out of range). */
 int trz_write_state(struct trz_writer *w, const struct trz_state *st);
+/* A string argument, placed right before the next record written (its event).  A version 1
+ * writer drops it (returns 0).  -EINVAL for arg > 5, unknown flags, MORE without ELEM, len >=
+ * TRZ_STRING_MAX or a NUL inside.  Strings do not count toward block_events. */
+int trz_write_string(struct trz_writer *w, const struct trz_string *s);
 int trz_write_record(struct trz_writer *w, const struct trz_record *rec);
 
 /* Called by trz_writer_flush() (explicit or because the block is full) right before a

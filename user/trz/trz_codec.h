@@ -117,6 +117,14 @@ int trz_enc_gap(struct trz_bstate *s, struct trz_buf *col, const struct trz_gap 
 int trz_enc_thread(struct trz_bstate *s, struct trz_buf *col, const struct trz_thread *th);
 int trz_enc_meta(struct trz_bstate *s, struct trz_buf *col, const char *key, const char *value);
 int trz_enc_state(struct trz_bstate *s, struct trz_buf *col, const struct trz_state *st);
+/* A STRING record after its position delta in the strings column (TRZ_COL_XSTR; the caller
+ * writes the delta).  -EINVAL when trz_string_check() fails. */
+int trz_enc_string(struct trz_buf *col, const struct trz_string *s);
+/* 0 when s is a valid STRING (arg <= 5, known flags, MORE only with ELEM, len < TRZ_STRING_MAX,
+ * no NUL among its len bytes), else -EINVAL. */
+int trz_string_check(const struct trz_string *s);
+/* The mirror of trz_enc_string(): 0 or -EBADMSG. */
+int trz_dec_string(struct trz_cur *c, struct trz_string *s);
 /* 0 when sk adds up for a gap of lost events (see struct trz_sketch), else -EINVAL. */
 int trz_sketch_check(const struct trz_sketch *sk, uint64_t lost);
 

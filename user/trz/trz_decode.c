@@ -324,6 +324,33 @@ static int dec_thread(struct trz_bstate *s, struct trz_cur *cur, struct trz_thre
 	return dec_str(&cur[TRZ_COL_STR], th->path, TRZ_PATH_MAX);
 }
 
+int trz_dec_string(struct trz_cur *c, struct trz_string *s)
+{
+	uint64_t v;
+
+	memset(s, 0, offsetof(struct trz_string, s));
+	TRZ_TRY(dec_u32(c, &s->tid));
+	TRZ_TRY(trz_cur_varint(c, &s->tseq));
+	TRZ_TRY(trz_cur_varint(c, &v));
+	int64_t nr = trz_unzigzag(v);
+	BAD(nr < INT32_MIN || nr > INT32_MAX);
+	s->nr = (int32_t)nr;
+	TRZ_TRY(trz_cur_varint(c, &v));
+	BAD(v >= TRZ_MAX_ARGS);
+	s->arg = (uint8_t)v;
+	TRZ_TRY(trz_cur_varint(c, &v));
+	BAD(v & ~(uint64_t)TRZ_STR_FLAGS || ((v & TRZ_STR_MORE) && !(v & TRZ_STR_ELEM)));
+	s->flags = (uint8_t)v;
+	if (s->flags & TRZ_STR_ELEM) {
+		TRZ_TRY(trz_cur_varint(c, &v));
+		BAD(v > UINT16_MAX);
+		s->index = (uint16_t)v;
+	}
+	TRZ_TRY(dec_str(c, s->s, TRZ_STRING_MAX));
+	s->len = (uint32_t)strlen(s->s);
+	return 0;
+}
+
 int trz_dec_record(struct trz_bstate *s, struct trz_cur *cur, struct trz_record *rec,
 		   uint32_t maxdict)
 {
@@ -350,6 +377,8 @@ int trz_dec_record(struct trz_bstate *s, struct trz_cur *cur, struct trz_record 
 		TRZ_TRY(dec_str(&cur[TRZ_COL_STR], rec->meta.key, TRZ_KEY_MAX));
 		BAD(!rec->meta.key[0]);
 		return dec_str(&cur[TRZ_COL_STR], rec->meta.value, TRZ_PATH_MAX);
+	case TRZ_REC_STRING: /* never in KIND: strings have their own column */
+		break;
 	}
 	return -EBADMSG;
 }

@@ -270,3 +270,27 @@ int trz_enc_meta(struct trz_bstate *s, struct trz_buf *col, const char *key, con
 	TRZ_TRY(enc_str(&col[TRZ_COL_STR], key, TRZ_KEY_MAX));
 	return enc_str(&col[TRZ_COL_STR], value, TRZ_PATH_MAX);
 }
+
+int trz_string_check(const struct trz_string *s)
+{
+	if (s->arg >= TRZ_MAX_ARGS || (s->flags & ~TRZ_STR_FLAGS) ||
+	    ((s->flags & TRZ_STR_MORE) && !(s->flags & TRZ_STR_ELEM)) ||
+	    (!(s->flags & TRZ_STR_ELEM) && s->index) || s->len >= TRZ_STRING_MAX ||
+	    memchr(s->s, 0, s->len))
+		return -EINVAL;
+	return 0;
+}
+
+/* man/trz.5, STRINGS: (position delta,) tid, tseq, zigzag nr, arg, flags, [index], string. */
+int trz_enc_string(struct trz_buf *col, const struct trz_string *s)
+{
+	TRZ_TRY(trz_buf_varint(col, s->tid));
+	TRZ_TRY(trz_buf_varint(col, s->tseq));
+	TRZ_TRY(trz_buf_varint(col, trz_zigzag(s->nr)));
+	TRZ_TRY(trz_buf_varint(col, s->arg));
+	TRZ_TRY(trz_buf_varint(col, s->flags));
+	if (s->flags & TRZ_STR_ELEM)
+		TRZ_TRY(trz_buf_varint(col, s->index));
+	TRZ_TRY(trz_buf_varint(col, s->len));
+	return trz_buf_put(col, s->s, s->len);
+}

@@ -68,7 +68,9 @@ enum trz_col {
 	TRZ_COL_ARGS,    /* flagged: 6 zigzag varints of arg - token's last arg */
 	TRZ_COL_MISC,    /* gap and thread fields; synth gap id and confidence */
 	TRZ_COL_STR,     /* strings: varint length + bytes (comm, path, meta key, value) */
-	TRZ_NCOLS
+	TRZ_NCOLS,       /* the columns every version-2 block has */
+	TRZ_COL_XSTR = TRZ_NCOLS, /* optional 15th column: STRING records (string arguments) */
+	TRZ_NCOLS_ALL
 };
 #define TRZ_MAX_COLS 64 /* a directory with more columns is corrupt */
 

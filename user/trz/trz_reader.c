@@ -35,9 +35,11 @@ struct trz_reader {
 	int follow;            /* the file is still being written: an incomplete tail is "not yet" */
 	struct trz_reader_stats stats;
 	struct trz_buf comp, raw;
-	struct trz_cur cols[TRZ_NCOLS]; /* columns of the current block, from their start */
-	struct trz_cur cur[TRZ_NCOLS];  /* decoding position */
+	struct trz_cur cols[TRZ_NCOLS_ALL]; /* columns of the current block, from their start */
+	struct trz_cur cur[TRZ_NCOLS_ALL];  /* decoding position */
 	uint32_t nrec, irec;
+	uint64_t str_pos;      /* the next STRING comes before record str_pos (if cur[XSTR] has one) */
+	int str_next;          /* 1: str_pos is read and a STRING follows in cur[TRZ_COL_XSTR] */
 	uint64_t blk_off;
 	struct trz_bstate st;
 	struct trz_record scratch;
@@ -143,16 +145,55 @@ static int parse_directory(struct trz_reader *r)
 	}
 	if (total != (uint64_t)(c.end - c.p))
 		return -EBADMSG;
-	for (int i = 0; i < TRZ_NCOLS; i++) {
-		r->cols[i].p = c.p;
-		r->cols[i].end = c.p + len[i];
+	for (uint64_t i = 0; i < ncols; i++) {
+		if (i < TRZ_NCOLS_ALL) {
+			r->cols[i].p = c.p;
+			r->cols[i].end = c.p + len[i];
+		}
 		c.p += len[i];
 	}
+	if (ncols == TRZ_NCOLS) /* no strings column: an empty one */
+		r->cols[TRZ_COL_XSTR].p = r->cols[TRZ_COL_XSTR].end = c.p;
+	return 0;
+}
+
+/* Read the position of the block's next STRING, if its column has one left. */
+static int peek_string(struct trz_reader *r)
+{
+	struct trz_cur *c = &r->cur[TRZ_COL_XSTR];
+	uint64_t d;
+
+	r->str_next = 0;
+	if (c->p == c->end)
+		return 0;
+	if (trz_cur_varint(c, &d) || d > r->nrec - r->str_pos)
+		return -EBADMSG;
+	r->str_pos += d;
+	r->str_next = 1;
+	return 0;
+}
+
+/* The STRING whose position peek_string() read, then the next one's position. */
+static int next_string(struct trz_reader *r, struct trz_string *s)
+{
+	TRZ_TRY(trz_dec_string(&r->cur[TRZ_COL_XSTR], s));
+	return peek_string(r);
+}
+
+/* Every STRING of the block decodes and sits at a position 0..nrec, in order. */
+static int validate_strings(struct trz_reader *r)
+{
+	struct trz_string *s = &r->scratch.str;
+
+	r->str_pos = 0;
+	TRZ_TRY(peek_string(r));
+	while (r->str_next)
+		TRZ_TRY(next_string(r, s));
 	return 0;
 }
 
 /* Decode every record once; the block is good only if all decode, every column is used up
- * exactly (columns past TRZ_NCOLS belong to later minor revisions and are ignored) and the
+ * exactly (columns past TRZ_NCOLS_ALL belong to later minor revisions and are ignored) and the
  * header's timestamps match. */
 static int validate_block(struct trz_reader *r, uint64_t ts_min, uint64_t ts_max)
 {
@@ -177,14 +218,16 @@ static int validate_block(struct trz_reader *r, uint64_t ts_min, uint64_t ts_max
 			have = 1;
 		}
 	}
-	for (int i = 0; i < TRZ_NCOLS; i++)
+	TRZ_TRY(validate_strings(r));
+	for (int i = 0; i < TRZ_NCOLS_ALL; i++)
 		if (r->cur[i].p != r->cur[i].end)
 			return -EBADMSG;
 	if (lo != ts_min || hi != ts_max)
 		return -EBADMSG;
 	memcpy(r->cur, r->cols, sizeof(r->cur));
 	trz_bstate_reset(&r->st);
-	return 0;
+	r->str_pos = 0;
+	return peek_string(r);
 }
 
 /* Check, inflate and validate the block whose valid header h is at r->off.  Returns 1 = ready,
@@ -228,8 +271,10 @@ static int load_block(struct trz_reader *r, const uint8_t *h, const char **why)
 	*why = "undecodable records";
 	r->nrec = nrec;
 	r->irec = 0;
+	r->str_next = 0;
 	if (validate_block(r, trz_get64(h + TRZ_BH_TS_MIN), trz_get64(h + TRZ_BH_TS_MAX))) {
 		r->nrec = 0;
+		r->str_next = 0;
 		return -EBADMSG;
 	}
 	return 1;
@@ -295,10 +340,16 @@ int trz_read_next(struct trz_reader *r, struct trz_record *rec)
 {
 	if (!r || !rec)
 		return -EINVAL;
-	while (r->irec >= r->nrec) {
+	while (r->irec >= r->nrec && !r->str_next) {
 		int err = next_block(r);
 		if (err <= 0)
 			return err;
+	}
+	if (r->str_next && r->str_pos == r->irec) { /* a STRING before record irec */
+		rec->kind = TRZ_REC_STRING;
+		rec->offset = r->blk_off;
+		int err = next_string(r, &rec->str);
+		return err ? (err == -EBADMSG ? -EIO : err) : 1;
 	}
 	int err = trz_dec_record(&r->st, r->cur, rec, r->nrec);
 	if (err)
@@ -406,6 +457,7 @@ int trz_reader_rewind(struct trz_reader *r)
 	r->off = r->hdr_len;
 	r->eof = 0;
 	r->nrec = r->irec = 0;
+	r->str_next = 0;
 	r->stats.blocks_ok = r->stats.blocks_bad = r->stats.truncated = 0;
 	return 0;
 }

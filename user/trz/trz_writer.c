@@ -21,9 +21,11 @@ struct trz_writer {
 	uint32_t block_events;
 	int zlevel;
 	uint32_t nrec;       /* records in the current block */
+	uint32_t nstr;       /* STRING records in the current block (column TRZ_COL_XSTR) */
+	uint32_t str_pos;    /* nrec when the block's last STRING was written */
 	uint64_t ts_min, ts_max;
 	int has_ts;          /* ts_min/ts_max hold a record's timestamp */
-	struct trz_buf col[TRZ_NCOLS];
+	struct trz_buf col[TRZ_NCOLS_ALL];
 	struct trz_buf out;  /* header + compressed payload of the block being written */
 	struct trz_buf raw;  /* directory + columns */
 	struct trz_bstate st;
@@ -137,14 +139,22 @@ struct trz_writer *trz_writer_open(const char *path, const struct trz_writer_opt
 	return w;
 }
 
+/* Columns of the current block: the strings column only when it holds STRING records. */
+static int block_ncols(const struct trz_writer *w)
+{
+	return w->nstr ? TRZ_NCOLS_ALL : TRZ_NCOLS;
+}
+
 /* Directory (varint column count, varint lengths) followed by the columns. */
 static int build_payload(struct trz_writer *w)
 {
+	int ncols = block_ncols(w);
+
 	w->raw.len = 0;
-	int err = trz_buf_varint(&w->raw, TRZ_NCOLS);
-	for (int i = 0; !err && i < TRZ_NCOLS; i++)
+	int err = trz_buf_varint(&w->raw, (uint64_t)ncols);
+	for (int i = 0; !err && i < ncols; i++)
 		err = trz_buf_varint(&w->raw, w->col[i].len);
-	for (int i = 0; !err && i < TRZ_NCOLS; i++)
+	for (int i = 0; !err && i < ncols; i++)
 		err = trz_buf_put(&w->raw, w->col[i].p, w->col[i].len);
 	if (!err && w->raw.len > TRZ_MAX_BLOCK_RAW)
 		err = -E2BIG;
@@ -157,9 +167,9 @@ static int deflate_columns(struct trz_writer *w, uint8_t *dst, size_t cap, size_
 {
 	z_stream z = { 0 };
 	size_t dirlen = w->raw.len;
-	int err = 0;
+	int err = 0, ncols = block_ncols(w);
 
-	for (int i = 0; i < TRZ_NCOLS; i++)
+	for (int i = 0; i < ncols; i++)
 		dirlen -= w->col[i].len;
 	if (deflateInit2(&z, w->zlevel, Z_DEFLATED, 15, 9, Z_DEFAULT_STRATEGY) != Z_OK)
 		return -ENOMEM;
@@ -167,10 +177,10 @@ static int deflate_columns(struct trz_writer *w, uint8_t *dst, size_t cap, size_
 	z.avail_out = (uInt)cap;
 	z.next_in = w->raw.p;
 	z.avail_in = (uInt)dirlen;
-	for (int i = 0; i <= TRZ_NCOLS && !err; i++) {
+	for (int i = 0; i <= ncols && !err; i++) {
 		if (i > 0)
 			z.avail_in = (uInt)w->col[i - 1].len;
-		int flush = i == TRZ_NCOLS ? Z_FINISH : Z_BLOCK;
+		int flush = i == ncols ? Z_FINISH : Z_BLOCK;
 		if (flush == Z_BLOCK && !z.avail_in)
 			continue;
 		int rc = deflate(&z, flush);
@@ -184,7 +194,7 @@ static int deflate_columns(struct trz_writer *w, uint8_t *dst, size_t cap, size_
 
 static int compress_block(struct trz_writer *w)
 {
-	size_t cap = compressBound(w->raw.len) + 64 * (TRZ_NCOLS + 1), zlen = 0;
+	size_t cap = compressBound(w->raw.len) + 64 * (TRZ_NCOLS_ALL + 1), zlen = 0;
 	uint8_t *h;
 	int err;
 
@@ -210,9 +220,10 @@ static int compress_block(struct trz_writer *w)
 
 static void block_reset(struct trz_writer *w)
 {
-	for (int i = 0; i < TRZ_NCOLS; i++)
+	for (int i = 0; i < TRZ_NCOLS_ALL; i++)
 		w->col[i].len = 0;
 	w->nrec = 0;
+	w->nstr = w->str_pos = 0;
 	w->ts_min = w->ts_max = 0;
 	w->has_ts = 0;
 	trz_bstate_reset(&w->st);
@@ -226,7 +237,7 @@ int trz_writer_flush(struct trz_writer *w)
 		return -EINVAL;
 	if (w->err)
 		return w->err;
-	if (!w->nrec || w->in_hook)
+	if ((!w->nrec && !w->nstr) || w->in_hook)
 		return 0;
 	if (w->hook) {
 		w->in_hook = 1;
@@ -256,7 +267,7 @@ static size_t block_raw_bytes(const struct trz_writer *w)
 {
 	size_t n = 0;
 
-	for (int i = 0; i < TRZ_NCOLS; i++)
+	for (int i = 0; i < TRZ_NCOLS_ALL; i++)
 		n += w->col[i].len;
 	return n;
 }
@@ -341,6 +352,26 @@ int trz_write_state(struct trz_writer *w, const struct trz_state *st)
 	return record_done(w, trz_enc_state(&w->st, w->col, st), 0, 0);
 }
 
+int trz_write_string(struct trz_writer *w, const struct trz_string *s)
+{
+	int err;
+
+	if (!w || !s)
+		return -EINVAL;
+	if (w->err)
+		return w->err;
+	if ((err = trz_string_check(s)) || w->st.version < 2)
+		return err; /* version 1 has no strings column: dropped */
+	err = trz_buf_varint(&w->col[TRZ_COL_XSTR], w->nrec - w->str_pos);
+	if (!err)
+		err = trz_enc_string(&w->col[TRZ_COL_XSTR], s);
+	if (err)
+		return w->err = err;
+	w->str_pos = w->nrec;
+	w->nstr++;
+	return 0;
+}
+
 int trz_write_record(struct trz_writer *w, const struct trz_record *rec)
 {
 	if (!rec)
@@ -358,6 +389,8 @@ int trz_write_record(struct trz_writer *w, const struct trz_record *rec)
 		return trz_write_meta(w, rec->meta.key, rec->meta.value);
 	case TRZ_REC_STATE:
 		return trz_write_state(w, &rec->state);
+	case TRZ_REC_STRING:
+		return trz_write_string(w, &rec->str);
 	}
 	return -EINVAL;
 }
@@ -386,7 +419,7 @@ int trz_writer_close(struct trz_writer *w)
 		if (close(w->fd) < 0 && !err)
 			err = -errno;
 	}
-	for (int i = 0; i < TRZ_NCOLS; i++)
+	for (int i = 0; i < TRZ_NCOLS_ALL; i++)
 		trz_buf_free(&w->col[i]);
 	trz_buf_free(&w->out);
 	trz_buf_free(&w->raw);
