@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int trz_buf_put(struct trz_buf *b, const void *d, size_t n)
+int trz_buf_put_grow(struct trz_buf *b, const void *d, size_t n)
 {
 	if (b->len + n > b->cap) {
 		size_t cap = b->cap ? b->cap : 256;
@@ -23,7 +23,7 @@ int trz_buf_put(struct trz_buf *b, const void *d, size_t n)
 	return 0;
 }
 
-int trz_buf_varint(struct trz_buf *b, uint64_t v)
+int trz_buf_varint_grow(struct trz_buf *b, uint64_t v)
 {
 	uint8_t tmp[TRZ_VARINT_MAX];
 	size_t n = 0;
@@ -33,7 +33,7 @@ int trz_buf_varint(struct trz_buf *b, uint64_t v)
 		v >>= 7;
 	}
 	tmp[n++] = (uint8_t)v;
-	return trz_buf_put(b, tmp, n);
+	return trz_buf_put_grow(b, tmp, n);
 }
 
 void trz_buf_free(struct trz_buf *b)

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "trz/trz.h"
 #include "trz/trz_format.h"
@@ -27,9 +28,41 @@ struct trz_buf {
 	size_t len, cap;
 };
 
-/* Append n bytes of d (d == NULL: n uninitialised bytes).  Returns 0 or -ENOMEM. */
-int trz_buf_put(struct trz_buf *b, const void *d, size_t n);
-int trz_buf_varint(struct trz_buf *b, uint64_t v);
+/* The slow paths of the two below: grow the buffer first. */
+int trz_buf_put_grow(struct trz_buf *b, const void *d, size_t n);
+int trz_buf_varint_grow(struct trz_buf *b, uint64_t v);
+
+/* Append n bytes of d (d == NULL: n uninitialised bytes).  Returns 0 or -ENOMEM.  Inline: the
+ * writer appends a few bytes to several columns per event (tracerecd's hot path). */
+static inline int trz_buf_put(struct trz_buf *b, const void *d, size_t n)
+{
+	if (b->cap - b->len < n)
+		return trz_buf_put_grow(b, d, n);
+	if (n == 1 && d)
+		b->p[b->len] = *(const uint8_t *)d;
+	else if (n && d)
+		memcpy(b->p + b->len, d, n);
+	b->len += n;
+	return 0;
+}
+
+/* Append v as an LEB128 varint. */
+static inline int trz_buf_varint(struct trz_buf *b, uint64_t v)
+{
+	uint8_t *q;
+
+	if (b->cap - b->len < TRZ_VARINT_MAX)
+		return trz_buf_varint_grow(b, v);
+	q = b->p + b->len;
+	while (v >= 0x80) {
+		*q++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*q++ = (uint8_t)v;
+	b->len = (size_t)(q - b->p);
+	return 0;
+}
+
 void trz_buf_free(struct trz_buf *b);
 
 /* Read cursor over one column: functions return 0 or -EBADMSG (past the end, bad varint). */

@@ -273,7 +273,7 @@ static size_t block_raw_bytes(const struct trz_writer *w)
 }
 
 /* Common tail of every write: account the record, flush a full block. */
-static int record_done(struct trz_writer *w, int err, int has_ts, uint64_t ts)
+static int record_done(struct trz_writer *w, int err, int has_ts, uint64_t ts, int is_event)
 {
 	if (err == -EINVAL)
 		return err;     /* rejected before anything was encoded */
@@ -291,7 +291,10 @@ static int record_done(struct trz_writer *w, int err, int has_ts, uint64_t ts)
 	w->nrec++;
 	if (w->in_hook)
 		return 0;
-	if (w->nrec >= w->block_events || block_raw_bytes(w) >= TRZ_BLOCK_RAW_SOFT)
+	/* the payload size is summed over the columns every 64th event only (an event adds at
+	 * most ~200 bytes to the soft limit's 4 MiB), after every other record */
+	if (w->nrec >= w->block_events ||
+	    ((!is_event || !(w->nrec & 63)) && block_raw_bytes(w) >= TRZ_BLOCK_RAW_SOFT))
 		return trz_writer_flush(w);
 	return 0;
 }
@@ -303,7 +306,7 @@ int trz_write_event(struct trz_writer *w, const struct trz_event *ev)
 	if (w->err)
 		return w->err;
 	return record_done(w, trz_enc_event(&w->st, w->col, TRZ_REC_EVENT, ev, NULL), 1,
-			   ev->ts_ns);
+			   ev->ts_ns, 1);
 }
 
 int trz_write_synth(struct trz_writer *w, const struct trz_synth *syn)
@@ -313,7 +316,7 @@ int trz_write_synth(struct trz_writer *w, const struct trz_synth *syn)
 	if (w->err)
 		return w->err;
 	return record_done(w, trz_enc_event(&w->st, w->col, TRZ_REC_SYNTH, &syn->ev, syn), 1,
-			   syn->ev.ts_ns);
+			   syn->ev.ts_ns, 1);
 }
 
 int trz_write_gap(struct trz_writer *w, const struct trz_gap *gap)
@@ -322,7 +325,7 @@ int trz_write_gap(struct trz_writer *w, const struct trz_gap *gap)
 		return -EINVAL;
 	if (w->err)
 		return w->err;
-	return record_done(w, trz_enc_gap(&w->st, w->col, gap), 0, 0);
+	return record_done(w, trz_enc_gap(&w->st, w->col, gap), 0, 0, 0);
 }
 
 int trz_write_thread(struct trz_writer *w, const struct trz_thread *th)
@@ -331,7 +334,7 @@ int trz_write_thread(struct trz_writer *w, const struct trz_thread *th)
 		return -EINVAL;
 	if (w->err)
 		return w->err;
-	return record_done(w, trz_enc_thread(&w->st, w->col, th), 1, th->ts_ns);
+	return record_done(w, trz_enc_thread(&w->st, w->col, th), 1, th->ts_ns, 0);
 }
 
 int trz_write_meta(struct trz_writer *w, const char *key, const char *value)
@@ -340,7 +343,7 @@ int trz_write_meta(struct trz_writer *w, const char *key, const char *value)
 		return -EINVAL;
 	if (w->err)
 		return w->err;
-	return record_done(w, trz_enc_meta(&w->st, w->col, key, value), 0, 0);
+	return record_done(w, trz_enc_meta(&w->st, w->col, key, value), 0, 0, 0);
 }
 
 int trz_write_state(struct trz_writer *w, const struct trz_state *st)
@@ -349,7 +352,7 @@ int trz_write_state(struct trz_writer *w, const struct trz_state *st)
 		return -EINVAL;
 	if (w->err)
 		return w->err;
-	return record_done(w, trz_enc_state(&w->st, w->col, st), 0, 0);
+	return record_done(w, trz_enc_state(&w->st, w->col, st), 0, 0, 0);
 }
 
 int trz_write_string(struct trz_writer *w, const struct trz_string *s)
