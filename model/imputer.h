@@ -17,6 +17,33 @@
 
 struct imputer;
 
+/* Return-value class of an event, a conditioning channel of SSSD-S4: none (an entry, or not
+ * known), error (< 0), zero, small (1..IMPUTER_RC_SMALL_MAX bytes or units), large. */
+enum imputer_rc {
+	IMPUTER_RC_NONE = 0,
+	IMPUTER_RC_ERROR = 1,
+	IMPUTER_RC_ZERO = 2,
+	IMPUTER_RC_SMALL = 3,
+	IMPUTER_RC_LARGE = 4,
+};
+#define IMPUTER_RC_SMALL_MAX 4095
+
+static inline uint8_t imputer_rc_class(int is_exit, int64_t ret)
+{
+	if (!is_exit)
+		return IMPUTER_RC_NONE;
+	return ret < 0 ? IMPUTER_RC_ERROR : ret == 0 ? IMPUTER_RC_ZERO
+		: ret <= IMPUTER_RC_SMALL_MAX ? IMPUTER_RC_SMALL : IMPUTER_RC_LARGE;
+}
+
+/* Timestamps and return classes of the (B, L) positions of a fill call, aligned with seq:
+ * ts in ns (< 0: not known), rc an enum imputer_rc.  Only observed positions are read; either
+ * pointer may be NULL (not known).  Paper-format windows have neither. */
+struct imputer_aux {
+	const int64_t *ts;
+	const uint8_t *rc;
+};
+
 /* Capability flags of struct imputer_ops. */
 #define IMPUTER_REENTRANT 0x1u  /* fill() may run on several threads at once */
 
@@ -38,6 +65,9 @@ struct imputer_ops {
 		      float *logp, int B, int L, uint64_t seed);
 	/* Give fill() n cores for threads of its own (may be NULL: it has none). */
 	void (*set_threads)(struct imputer *im, int n);
+	/* What the trace knows beside the ids, for the next fill()/scores() call (may be NULL:
+	 * the imputer does not use it).  See struct imputer_aux. */
+	void (*set_aux)(struct imputer *im, const struct imputer_aux *aux);
 	void (*free)(struct imputer *im);
 };
 
@@ -67,6 +97,14 @@ void imputer_logp_from_answer(const int32_t *seq, const uint8_t *known, const fl
  * scores): what constrained decoding (model/constrain.h) chooses from.  conf may be NULL. */
 int imputer_fill_scores(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf,
 			float *logp, int B, int L, uint64_t seed);
+
+/* Give the next fill of im the timestamps and return classes of its positions (aux NULL or
+ * with NULL arrays: none).  The arrays must stay valid until that call returns; it is used once. */
+static inline void imputer_set_aux(struct imputer *im, const struct imputer_aux *aux)
+{
+	if (im && im->ops->set_aux)
+		im->ops->set_aux(im, aux);
+}
 
 static inline void imputer_free(struct imputer *im)
 {

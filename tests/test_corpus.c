@@ -33,8 +33,10 @@ static char *tmp_path(const char *suffix)
 
 static void ev(struct trz_writer *w, uint32_t tid, uint64_t tseq, int32_t nr, int dir)
 {
+	/* exits return (tseq - 4) * 2000: error, zero, small and large classes */
 	struct trz_event e = { .ts_ns = tseq * 10 + tid, .tseq = tseq, .pid = tid, .tid = tid,
-			       .nr = nr, .cpu = 0, .dir = dir };
+			       .nr = nr, .cpu = 0, .dir = dir,
+			       .ret = dir ? ((int64_t)tseq - 4) * 2000 : 0 };
 
 	assert_int_equal(trz_write_event(w, &e), 0);
 }
@@ -96,6 +98,17 @@ static void test_corpus_trz_sequences(void **state)
 	assert_int_equal(cb.c.ids[6], 3);
 	assert_int_equal(cb.c.ids[10], 5);
 	assert_int_equal(cb.max_id, 6);
+	/* with each event's timestamp and return class (SSSD-S4's aux channels) */
+	assert_non_null(cb.ts);
+	assert_non_null(cb.rc);
+	assert_int_equal(cb.ts[0], 20);        /* tid 10, tseq 1 */
+	assert_int_equal(cb.ts[6], 30);        /* tid 20, tseq 1 */
+	assert_int_equal(cb.rc[0], IMPUTER_RC_NONE);    /* an entry */
+	assert_int_equal(cb.rc[1], IMPUTER_RC_ERROR);   /* tseq 2: -4000 */
+	assert_int_equal(cb.rc[3], IMPUTER_RC_ZERO);
+	assert_int_equal(cb.rc[5], IMPUTER_RC_SMALL);   /* 4000 */
+	assert_int_equal(cb.rc[cb.c.starts[2] + 1], IMPUTER_RC_LARGE);   /* tseq 10: 12000 */
+	assert_int_equal(cb.ts[cb.c.starts[2] + 3], 130);
 	corpus_buf_free(&cb);
 
 	/* runs shorter than 5 events are dropped */
@@ -123,7 +136,7 @@ static void test_runs_cut_counts_and_caps(void **state)
 	runs_init(&r, 2, 0);
 	/* thread 1: 0..9, hole, 15..19; thread 2: 0..4, a gap record, 5..5 (a run of one) */
 	for (uint64_t s = 0; s < 10; s++)
-		assert_int_equal(runs_event(&r, 1, s, tok_make(3, 0)), 0);
+		assert_int_equal(runs_event(&r, 1, s, tok_make(3, 0)), 0);   /* no times */
 	for (uint64_t s = 15; s < 20; s++)
 		assert_int_equal(runs_event(&r, 1, s, tok_make(40000, 1)), 0);
 	for (uint64_t s = 0; s < 5; s++)
@@ -149,6 +162,7 @@ static void test_runs_cut_counts_and_caps(void **state)
 	assert_int_equal(cp.starts[3], 20);
 	assert_int_equal(cp.ids[0], 1);
 	assert_int_equal(cp.ids[cp.starts[1]], 2);   /* thread 2's run ended first (gap record) */
+	assert_false(r.has_aux);   /* runs_event(): no timestamps */
 	runs_free(&r);
 
 	/* at most 12 tokens: the first runs to end, then nothing more */

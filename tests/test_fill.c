@@ -226,16 +226,22 @@ static void test_fill_context_late_record(void **state)
 	struct trz_gap g = mkgap(3, 9, 10, 2);
 	uint64_t order[] = { 0, 1, 2, 3, 4, 5, 6, 7, 9, 8, 12, 13 };
 
+	/* with timestamps and return classes (tseq 15 without: not known) */
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-		assert_int_equal(fill_ctx_event(c, 9, order[i], 100 + (int32_t)order[i]), 0);
+		assert_int_equal(fill_ctx_event_aux(c, 9, order[i], 100 + (int32_t)order[i],
+						    1000 * (int64_t)order[i], order[i] % 5), 0);
 	assert_int_equal(fill_ctx_gap(c, &g), 0);
 	assert_int_equal(fill_ctx_event(c, 9, 15, 115), 0);
-	assert_int_equal(fill_ctx_event(c, 9, 14, 114), 0);
+	assert_int_equal(fill_ctx_event_aux(c, 9, 14, 114, 14000, 4), 0);
 	struct fill_gap *fg = fill_ctx_get(c, 0);
 	assert_true(fg->complete);
 	for (int k = 0; k < 4; k++) {
 		assert_int_equal(fg->left[k], 106 + k);
 		assert_int_equal(fg->right[k], 112 + k);
+		assert_int_equal(fg->lts[k], 1000 * (106 + k - 100));
+		assert_int_equal(fg->lrc[k], (106 + k - 100) % 5);
+		assert_int_equal(fg->rts[k], k < 3 ? 1000 * (12 + k) : -1);
+		assert_int_equal(fg->rrc[k], k < 3 ? (12 + k) % 5 : IMPUTER_RC_NONE);
 	}
 	fill_ctx_free(c);
 }

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "sssd/sssd_net.h"
@@ -143,6 +144,82 @@ static void test_grad_sssd_absorb_retrieval(void **state)
 	sssd_free(m);
 }
 
+/* Timestamp / return channels (config.aux): the gradient through the wider conditioner, and
+ * the channels' values: return one-hot and log time since the previous observed event at
+ * observed positions, the gap's mean spacing at missing ones, all 0 when not known. */
+static void test_grad_sssd_absorb_aux(void **state)
+{
+	struct sssd_config cf;
+	struct vocab v;
+	struct actx c;
+	uint64_t rng = 6;
+	struct sssd_model *m;
+	int64_t ts[B * L];
+	uint8_t rc[B * L];
+	struct imputer_aux a = { ts, rc };
+	size_t BL = B * L;
+
+	(void)state;
+	sssd_config_default(&cf);
+	cf.blocks = 2, cf.channels = 4, cf.skip_channels = 4, cf.state = 4, cf.T = 20;
+	cf.embed_in = 8, cf.embed_mid = 6, cf.embed_out = 5;
+	cf.objective = SSSD_OBJ_ABSORB, cf.retrieval = 0, cf.aux = 1;
+	memset(&v, 0, sizeof(v));
+	v.n = 5;
+	assert_int_equal(sssd_create(&m, &cf, &v, 3), 0);
+	assert_int_equal(m->Kc, 5 + 1 + SSSD_AUX_CH);
+	fill_uniform(m->p.Wz, (size_t)m->K * cf.skip_channels, 0.5f, &rng);
+	fill_uniform(m->p.bz, m->K, 0.5f, &rng);
+	c.m = m;
+	for (int j = 0; j < B * L; j++) {
+		c.ids[j] = 1 + rng_int(&rng, 4);
+		c.known[j] = j % 8 < 3 || j % 8 > 5;   /* a gap at 3..5 of each window */
+		c.shown[j] = c.known[j] || j % 8 == 4;
+		ts[j] = 1000000 + 2000 * (j % 8) + (j % 8 >= 6 ? 50000 : 0) + (j % 8 == 2);
+		rc[j] = j % 5;
+	}
+	ts[1] = -1;   /* one time not known */
+	assert_int_equal(sssd_set_batch_aux(m, &a, B, L), 0);
+	c.t[0] = 4, c.t[1] = 19;
+	memset(m->grads, 0, m->np * sizeof(float));
+	assert_true(sssd_absorb_loss(m, c.ids, c.known, c.shown, c.t, B, L, 1, NULL) > 0);
+	assert_grad_ok(absorb_loss, &c, m->params, m->grads, m->np, 300, "absorb + aux");
+	size_t ncv = (size_t)2 * cf.channels * m->Kc;
+
+	assert_grad_ok(absorb_loss, &c, m->p.blk[0].Wcv, m->g.blk[0].Wcv, ncv, ncv,
+		       "conditioner weights incl. aux rows");
+	/* the channels' values (window 1: times 1000000 + 2000 l, +1 at l = 2, +50000 from 6) */
+	const float *ac = m->cond + (size_t)(m->Kc - SSSD_AUX_CH) * BL;
+	double lt = log1p(2.0) / log1p(1e7), lt1 = log1p(2.001) / log1p(1e7);
+	double gap = log1p((4.0 * 2000 + 50000 - 1) / 4 / 1000.0) / log1p(1e7);
+
+	for (int l = 0; l < L; l++) {
+		size_t j = L + l;
+
+		for (int k = 0; k < 4; k++)   /* return one-hot at observed positions */
+			assert_true(ac[k * BL + j] == (c.known[j] && rc[j] == k + 1 ? 1.0f : 0.0f));
+	}
+	assert_true(ac[4 * BL + L + 0] == 0.0f && ac[6 * BL + L + 0] == 0.0f);   /* no previous */
+	assert_true(fabs(ac[4 * BL + L + 1] - lt) < 1e-6 && ac[6 * BL + L + 1] == 1.0f);
+	assert_true(fabs(ac[4 * BL + L + 2] - lt1) < 1e-6);
+	for (int l = 3; l < 6; l++) {   /* the gap: (ts[6] - ts[2]) / 4 per event */
+		assert_true(ac[4 * BL + L + l] == 0.0f);
+		assert_true(fabs(ac[5 * BL + L + l] - gap) < 1e-6);
+		assert_true(ac[6 * BL + L + l] == 1.0f);
+	}
+	/* after the gap: the time since the last observed event before it */
+	assert_true(fabs(ac[4 * BL + L + 6] - log1p(57.999) / log1p(1e7)) < 1e-6);
+	/* window 0: position 1's time unknown, so position 2 measures from position 0 */
+	assert_true(ac[6 * BL + 1] == 0.0f);
+	assert_true(fabs(ac[4 * BL + 2] - log1p(4.001) / log1p(1e7)) < 1e-6);
+	/* not known at all: every aux channel 0 (the masked channels of paper-format data) */
+	assert_int_equal(sssd_set_batch_aux(m, NULL, B, L), 0);
+	sssd_absorb_loss(m, c.ids, c.known, c.shown, c.t, B, L, 0, NULL);
+	for (size_t i = 0; i < (size_t)SSSD_AUX_CH * BL; i++)
+		assert_true(ac[i] == 0.0f);
+	sssd_free(m);
+}
+
 static void test_grad_sssd_onehot(void **state)
 {
 	(void)state;
@@ -158,6 +235,7 @@ static void test_grad_sssd_scalar(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_grad_sssd_absorb_aux),
 		cmocka_unit_test(test_grad_sssd_onehot),
 		cmocka_unit_test(test_grad_sssd_scalar),
 		cmocka_unit_test(test_grad_sssd_absorb_retrieval),

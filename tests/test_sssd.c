@@ -204,6 +204,86 @@ static void test_sssd_absorb_batch_independent(void **state)
 	sssd_free(m);
 }
 
+/* Timestamp / return channels: a corpus where the event after a 1 is 2 when the 1 returned an
+ * error and 3 otherwise (ids alone cannot tell).  A toy aux model learns it, and through the
+ * imputer (imputer_set_aux) fills such gaps right; without the channels it can only guess. */
+static void test_sssd_aux_return_class(void **state)
+{
+	enum { NS = 32, SL = 24, NW = 16, WL = 16, V = 5 };
+	static int32_t cids[NS * SL];
+	static int64_t cstarts[NS + 1], cts[NS * SL];
+	static uint8_t crc[NS * SL];
+	struct corpus cp = { cids, cstarts, NS };
+	struct sssd_config c;
+	struct sssd_train_opts o;
+	struct vocab v;
+	struct sssd_model *m;
+	uint64_t rng = 11;
+	int32_t seq[NW * WL], want[NW * WL];
+	uint8_t known[NW * WL], rc[NW * WL];
+	int64_t ts[NW * WL];
+	int right_aux = 0, right_none = 0, n = 0;
+
+	(void)state;
+	for (int s = 0; s < NS; s++) {   /* blocks of (1, 2 or 3, 4) */
+		cstarts[s] = (int64_t)s * SL;
+		for (int l = 0; l < SL; l += 3) {
+			int err = rng_int(&rng, 2);
+			size_t j = (size_t)s * SL + l;
+
+			cids[j] = 1, cids[j + 1] = err ? 2 : 3, cids[j + 2] = 4;
+			crc[j] = err ? IMPUTER_RC_ERROR : IMPUTER_RC_SMALL;
+			crc[j + 1] = crc[j + 2] = IMPUTER_RC_NONE;
+			for (int k = 0; k < 3; k++)
+				cts[j + k] = 1000 * (int64_t)(j + k);
+		}
+	}
+	cstarts[NS] = NS * SL;
+	sssd_config_default(&c);
+	c.blocks = 2, c.channels = 16, c.skip_channels = 16, c.state = 8, c.T = 50;
+	c.embed_in = 16, c.embed_mid = 32, c.embed_out = 32;
+	c.objective = SSSD_OBJ_ABSORB, c.retrieval = 0, c.aux = 1;
+	memset(&v, 0, sizeof(v));
+	v.n = V;
+	assert_int_equal(sssd_create(&m, &c, &v, 3), 0);
+	sssd_train_opts_default(&o);
+	o.iters = 800, o.batch = 8, o.window = WL, o.lr = 3e-3f, o.warmup = 10, o.ema = 0.9f;
+	o.seed = 3, o.heldout = 0, o.eval_every = 0, o.max_blackout = 2, o.threads = 1;
+	o.ts = cts, o.rc = crc;
+	assert_int_equal(sssd_train(m, &cp, &o, NULL, NULL), 0);
+	for (int w = 0; w < NW; w++)   /* windows from the corpus, the event after a 1 missing */
+		for (int l = 0; l < WL; l++) {
+			size_t j = (size_t)w * WL + l, src = (size_t)w * SL + l;
+
+			want[j] = cids[src];
+			rc[j] = crc[src];
+			ts[j] = cts[src];
+			known[j] = !(l == 7 || l == 10);   /* positions 1 of two blocks */
+		}
+	for (int pass = 0; pass < 2; pass++) {
+		struct imputer *im = sssd_imputer_new(m, 1, 1);
+		struct imputer_aux a = { ts, rc };
+
+		assert_non_null(im);
+		for (int j = 0; j < NW * WL; j++)
+			seq[j] = known[j] ? want[j] : 0;
+		if (pass == 0)
+			imputer_set_aux(im, &a);
+		assert_int_equal(imputer_fill(im, seq, known, NULL, NW, WL, 1), 0);
+		for (int j = 0; j < NW * WL; j++)
+			if (!known[j]) {
+				*(pass ? &right_none : &right_aux) += seq[j] == want[j];
+				n += !pass;
+			}
+		imputer_free(im);
+	}
+	print_message("aux: %d of %d right with the return classes, %d without\n", right_aux, n,
+		      right_none);
+	assert_int_equal(right_aux, n);
+	assert_true(right_none < n);
+	sssd_free(m);
+}
+
 static void test_sssd_overfit_x0ce(void **state)
 {
 	struct sssd_model *m = train_toy(SSSD_OBJ_X0CE, 1, 300);
@@ -361,6 +441,7 @@ int main(void)
 		cmocka_unit_test(test_sssd_overfit_x0ce),
 		cmocka_unit_test(test_sssd_absorb_retrieval),
 		cmocka_unit_test(test_sssd_absorb_batch_independent),
+		cmocka_unit_test(test_sssd_aux_return_class),
 		cmocka_unit_test(test_sssd_deterministic),
 		cmocka_unit_test(test_sssd_checkpoint_roundtrip),
 		cmocka_unit_test(test_sssd_checkpoint_rejects),

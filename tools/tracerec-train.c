@@ -90,11 +90,15 @@ static void usage(FILE *f)
 "                         match length and support, onehot only (default: %s)\n"
 "      --retrieval-train=loo|half  training proposals from the whole corpus leaving\n"
 "                         out each window (loo) or from the other half (default: loo)\n"
+"      --aux=on|off       condition on the timestamps and return values of the events\n"
+"                         (.trz corpora; masked where not known; measured not to help\n"
+"                         across runs yet, BENCHMARKS.md) (default: %s)\n"
 "      --seed=N           seed of all randomness (default: %llu)\n"
 "  -j, --threads=N        OpenBLAS threads (default: OpenBLAS's own)\n",
 		c.blocks, c.channels, c.state, c.T, sssd_repr_name(c.repr),
 		c.objective == SSSD_OBJ_AUTO ? "auto" : sssd_objective_name(c.objective),
 		c.retrieval < 0 ? "on for onehot" : c.retrieval ? "on" : "off",
+		c.aux > 0 ? "on" : "off",
 		(unsigned long long)t.seed);
 	fprintf(f,
 "n-gram:\n"
@@ -111,7 +115,7 @@ static void usage(FILE *f)
 enum { OPT_NPY = 256, OPT_MIN_LEN, OPT_BUDGET, OPT_BATCH, OPT_LR, OPT_WARMUP, OPT_EMA,
        OPT_WINDOW, OPT_HELDOUT, OPT_EVAL_EVERY, OPT_EVAL_STEPS, OPT_MAX_BLACKOUT, OPT_RETR_TRAIN, OPT_BLOCKS,
        OPT_CHANNELS, OPT_STATE, OPT_T, OPT_REPR, OPT_OBJECTIVE, OPT_SEED, OPT_FORCE,
-       OPT_RETRIEVAL };
+       OPT_RETRIEVAL, OPT_AUX };
 
 static const struct option longopts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -137,6 +141,7 @@ static const struct option longopts[] = {
 	{ "objective", required_argument, NULL, OPT_OBJECTIVE },
 	{ "retrieval", required_argument, NULL, OPT_RETRIEVAL },
 	{ "retrieval-train", required_argument, NULL, OPT_RETR_TRAIN },
+	{ "aux", required_argument, NULL, OPT_AUX },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "threads", required_argument, NULL, 'j' },
 	{ "kmax", required_argument, NULL, 'k' },
@@ -239,6 +244,13 @@ static int parse_args(int argc, char **argv, struct train_opts *o)
 			}
 			o->cfg.retrieval = !strcmp(optarg, "on");
 			break;
+		case OPT_AUX:
+			if (strcmp(optarg, "on") && strcmp(optarg, "off")) {
+				p_err("invalid --aux '%s' (want on or off)", optarg);
+				return CLI_EX_USAGE;
+			}
+			o->cfg.aux = !strcmp(optarg, "on");
+			break;
 		case OPT_RETR_TRAIN:
 			if (strcmp(optarg, "loo") && strcmp(optarg, "half")) {
 				p_err("invalid --retrieval-train '%s' (want loo or half)", optarg);
@@ -330,6 +342,8 @@ static int train_sssd(struct train_opts *o, struct corpus_buf *cb, struct outfil
 	double t0 = monotonic_s(), dt;
 	int rc;
 
+	o->t.ts = cb->ts;
+	o->t.rc = cb->rc;
 	rc = sssd_create(&m, &o->cfg, &cb->vocab, o->t.seed);
 	if (rc) {
 		p_err("cannot create the model: %s", sssd_last_error());

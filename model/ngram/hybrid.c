@@ -12,6 +12,7 @@ struct hybrid {
 	struct imputer *ngram, *other;
 	int min_support, min_context;
 	int owns;       /* frees ngram and other */
+	struct imputer_aux aux;   /* the next fill's, handed on to other (set_aux) */
 };
 
 static int trusted(const struct hybrid *h, const struct ngram_info *in)
@@ -36,8 +37,11 @@ static int fill_other(struct hybrid *h, int32_t *seq, const uint8_t *known, floa
 	float *c2 = conf ? malloc((size_t)B * L * sizeof(*c2)) : NULL;
 	float *l2 = logp ? malloc((size_t)B * L * Vo * sizeof(*l2)) : NULL;
 	int *rows = malloc(B * sizeof(*rows)), n = 0, err = 0;
+	int64_t *t2 = h->aux.ts ? malloc((size_t)B * L * sizeof(*t2)) : NULL;
+	uint8_t *r2 = h->aux.rc ? malloc((size_t)B * L) : NULL;
 
-	if (!s2 || !k2 || !rows || (conf && !c2) || (logp && !l2)) {
+	if (!s2 || !k2 || !rows || (conf && !c2) || (logp && !l2) || (h->aux.ts && !t2) ||
+	    (h->aux.rc && !r2)) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -51,7 +55,16 @@ static int fill_other(struct hybrid *h, int32_t *seq, const uint8_t *known, floa
 			continue;
 		memcpy(s2 + (size_t)n * L, orig + o, L * sizeof(*s2));
 		memcpy(k2 + (size_t)n * L, known + o, L);
+		if (t2)
+			memcpy(t2 + (size_t)n * L, h->aux.ts + o, L * sizeof(*t2));
+		if (r2)
+			memcpy(r2 + (size_t)n * L, h->aux.rc + o, L);
 		rows[n++] = r;
+	}
+	if (n) {
+		struct imputer_aux a = { t2, r2 };
+
+		imputer_set_aux(h->other, &a);
 	}
 	if (n)
 		err = logp ? imputer_fill_scores(h->other, s2, k2, c2, l2, n, L, seed)
@@ -71,6 +84,8 @@ static int fill_other(struct hybrid *h, int32_t *seq, const uint8_t *known, floa
 		}
 	}
 out:
+	free(t2);
+	free(r2);
 	free(s2);
 	free(k2);
 	free(c2);
@@ -97,6 +112,7 @@ static int hybrid_scores(struct imputer *im, int32_t *seq, const uint8_t *known,
 	if (!err && h->other)
 		err = fill_other(h, seq, known, conf, logp, B, L, info, orig, seed);
 out:
+	h->aux = (struct imputer_aux){ NULL, NULL };   /* used once */
 	free(info);
 	free(orig);
 	return err;
@@ -116,6 +132,13 @@ static void hybrid_set_threads(struct imputer *im, int n)
 		h->other->ops->set_threads(h->other, n);
 }
 
+static void hybrid_set_aux(struct imputer *im, const struct imputer_aux *aux)
+{
+	struct hybrid *h = (struct hybrid *)im;
+
+	h->aux = aux ? *aux : (struct imputer_aux){ NULL, NULL };
+}
+
 static void hybrid_free(struct imputer *im)
 {
 	struct hybrid *h = (struct hybrid *)im;
@@ -132,6 +155,7 @@ static const struct imputer_ops hybrid_ops = {
 	.fill = hybrid_fill,
 	.scores = hybrid_scores,
 	.set_threads = hybrid_set_threads,
+	.set_aux = hybrid_set_aux,
 	.free = hybrid_free,
 };
 

@@ -1,13 +1,14 @@
 /* ckpt.c - SSSD-S4 checkpoint: a versioned, self-describing binary file.
  *
- * Format (version 2, all fields little-endian; version 1 files, without retrieval, still load):
+ * Format (version 3, all fields little-endian; versions 1 (without retrieval) and 2 (without
+ * the timestamp/return channels) still load, and a model without them is written as version 2):
  *   offset  size          field
  *   0       8             magic "TRCSSSD\n"
- *   8       4   u32       version (2)
+ *   8       4   u32       version (3, or 2 for a model without aux channels)
  *   12      4   u32       header size in bytes (88)
  *   16      12 x i32      blocks, channels, skip_channels, state, T, repr, objective,
  *                         embed_in, embed_mid, embed_out, V, window; the objective field
- *                         holds objective | retrieval << 8 (version 2)
+ *                         holds objective | retrieval << 8 | aux << 16 (versions 2, 3)
  *   64      2 x f32       beta0, beta1
  *   72      8   u64       number of float32 weights P (must match the configuration)
  *   80      8   u64       Adam steps the weights were trained for
@@ -34,7 +35,7 @@
 #include "sssd/sssd_net.h"
 
 #define CKPT_MAGIC "TRCSSSD\n"
-#define CKPT_VERSION 2u
+#define CKPT_VERSION 3u
 #define CKPT_HEADER 88u
 #define CKPT_VOCAB_ENTRY 16u
 #define CKPT_MAX_BYTES (4ULL << 30)
@@ -89,12 +90,12 @@ static void encode(unsigned char *b, const struct sssd_model *m)
 {
 	const struct sssd_config *c = &m->c;
 	int32_t f[12] = { c->blocks, c->channels, c->skip_channels, c->state, c->T, c->repr,
-			  c->objective | c->retrieval << 8, c->embed_in, c->embed_mid, c->embed_out,
+			  c->objective | c->retrieval << 8 | c->aux << 16, c->embed_in, c->embed_mid, c->embed_out,
 			  c->V, c->window };
 	unsigned char *p = b + CKPT_HEADER;
 
 	memcpy(b, CKPT_MAGIC, 8);
-	put32(b + 8, CKPT_VERSION);
+	put32(b + 8, c->aux ? CKPT_VERSION : 2u);   /* readers of version 2 cannot use aux */
 	put32(b + 12, CKPT_HEADER);
 	memcpy(b + 16, f, sizeof(f));
 	memcpy(b + 64, &c->beta0, 4);
@@ -218,7 +219,7 @@ static int decode_header(const unsigned char *b, size_t n, const char *path,
 		sssd_set_error("%s: truncated model header", path);
 		return -EIO;
 	}
-	if ((get32(b + 8) != CKPT_VERSION && get32(b + 8) != 1) || get32(b + 12) != CKPT_HEADER) {
+	if (get32(b + 8) < 1 || get32(b + 8) > CKPT_VERSION || get32(b + 12) != CKPT_HEADER) {
 		sssd_set_error("%s: unsupported model version %u (expected %u)", path,
 			       get32(b + 8), CKPT_VERSION);
 		return -EINVAL;
@@ -228,6 +229,7 @@ static int decode_header(const unsigned char *b, size_t n, const char *path,
 	c->blocks = f[0], c->channels = f[1], c->skip_channels = f[2], c->state = f[3];
 	c->T = f[4], c->repr = f[5], c->objective = f[6] & 0xff, c->embed_in = f[7];
 	c->retrieval = (f[6] >> 8) & 0xff;
+	c->aux = (f[6] >> 16) & 0xff;
 	c->embed_mid = f[8], c->embed_out = f[9], c->V = f[10], c->window = f[11];
 	memcpy(&c->beta0, b + 64, 4);
 	memcpy(&c->beta1, b + 68, 4);

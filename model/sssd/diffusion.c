@@ -20,6 +20,78 @@ static int scalar_to_id(float x, int V)
 	return id < 1 ? 1 : id > V - 1 ? V - 1 : (int)id;
 }
 
+/* log(1 + dt / 1 us) / log(1 + 1e7), clipped to [0, 1] */
+static float log_time(double dt_ns)
+{
+	double v = log1p((dt_ns > 0 ? dt_ns : 0) / 1000.0) / log1p(1e7);
+
+	return (float)(v < 1 ? v : 1);
+}
+
+/* The SSSD_AUX_CH timestamp / return channels (sssd.h) of window b into ac (SSSD_AUX_CH, BL). */
+static void encode_aux(const struct sssd_model *m, float *ac, const uint8_t *known, int b, int L,
+		       size_t BL)
+{
+	const int64_t *ts = m->ats + (size_t)b * L;
+	const uint8_t *rc = m->arc + (size_t)b * L, *kn = known + (size_t)b * L;
+	int prev = -1;   /* last observed position with a known time */
+
+	for (int l = 0; l < L; l++) {
+		size_t j = (size_t)b * L + l;
+		float f[SSSD_AUX_CH] = { 0 };
+
+		if (kn[l]) {
+			if (rc[l] >= IMPUTER_RC_ERROR && rc[l] <= IMPUTER_RC_LARGE)
+				f[rc[l] - IMPUTER_RC_ERROR] = 1.0f;
+			if (ts[l] >= 0 && prev >= 0) {
+				f[4] = log_time((double)(ts[l] - ts[prev]));
+				f[6] = 1.0f;
+			}
+			if (ts[l] >= 0)
+				prev = l;
+		} else if (prev >= 0) {   /* the gap's mean spacing: to the next observed time */
+			int next = l + 1;
+
+			while (next < L && (!kn[next] || ts[next] < 0))
+				next++;
+			if (next < L) {
+				f[5] = log_time((double)(ts[next] - ts[prev]) / (next - prev));
+				f[6] = 1.0f;
+			}
+		}
+		for (int c = 0; c < SSSD_AUX_CH; c++)
+			ac[c * BL + j] = f[c];
+	}
+}
+
+int sssd_set_batch_aux(struct sssd_model *m, const struct imputer_aux *a, int B, int L)
+{
+	size_t BL = (size_t)B * L;
+
+	m->aux_on = 0;
+	if (!m->c.aux || !a || (!a->ts && !a->rc))
+		return 0;
+	if (BL > m->auxcap) {
+		int64_t *t = realloc(m->ats, BL * sizeof(*t));
+
+		if (!t)
+			return -ENOMEM;
+		m->ats = t;
+		uint8_t *r = realloc(m->arc, BL);
+
+		if (!r)
+			return -ENOMEM;
+		m->arc = r;
+		m->auxcap = BL;
+	}
+	for (size_t j = 0; j < BL; j++) {
+		m->ats[j] = a->ts ? a->ts[j] : -1;
+		m->arc[j] = a->rc ? a->rc[j] : IMPUTER_RC_NONE;
+	}
+	m->aux_on = 1;
+	return 0;
+}
+
 void sssd_encode(const struct sssd_model *m, float *x0, const int32_t *ids, const uint8_t *known,
 		 int B, int L)
 {
@@ -49,6 +121,17 @@ void sssd_encode(const struct sssd_model *m, float *x0, const int32_t *ids, cons
 		for (int f = 0; f < SSSD_RETR_FEATS; f++)
 			rc[(size_t)(K + f) * BL + j] = on ? m->rfeat[f * BL + j] : 0.0f;
 	}
+	if (!m->c.aux)
+		return;
+	/* timestamp / return channels after the data, mask and retrieval ones */
+	float *ac = m->cond + (size_t)(m->Kc - SSSD_AUX_CH) * BL;
+
+	if (!m->aux_on) {   /* not known: the masked channels */
+		memset(ac, 0, (size_t)SSSD_AUX_CH * BL * sizeof(float));
+		return;
+	}
+	for (int b = 0; b < B; b++)
+		encode_aux(m, ac, known, b, L, BL);
 }
 
 int sssd_retrieve(struct sssd_model *m, struct imputer *ngram, const int32_t *ids,

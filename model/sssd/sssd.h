@@ -63,6 +63,13 @@ enum sssd_objective {
 
 #define SSSD_X0CE_BETA1 0.05f
 
+/* Timestamp and return-value channels (config.aux): at an observed position the one-hot of its
+ * return class (error, zero, small, large: 4 channels) and the log time since the previous
+ * observed event of the window; at a missing position the log mean spacing of the gap's events
+ * (the time between the observed events around it over the positions between them); a flag
+ * saying the time channel is known.  Times as log(1 + dt / 1 us) / log(1 + 1e7), clipped to 1. */
+#define SSSD_AUX_CH 7
+
 struct sssd_config {
 	int blocks;             /* residual blocks Nl.  Default 4 */
 	int channels;           /* residual channels C (S4 width H = 2C).  Default 48 */
@@ -76,6 +83,10 @@ struct sssd_config {
 	int retrieval;          /* 1: n-gram proposal channels in the conditioner and the retrieval
 				 * bias on the logits (one-hot only); -1 = auto: on for onehot
 				 * (resolved by sssd_create).  Default -1 */
+	int aux;                /* 1: the trace's timestamps and return values as conditioner
+				 * channels (SSSD_AUX_CH; struct imputer_aux), masked (0) where
+				 * not known; -1 = auto: off (measured across runs: not better,
+				 * BENCHMARKS.md).  Default -1 */
 	int embed_in, embed_mid, embed_out; /* step embedding 128 -> 512 -> 512 */
 	int V;                  /* ids 0..V-1; set from the vocabulary by sssd_create() */
 	int window;             /* training window length, set by sssd_train(); the imputer fills
@@ -98,6 +109,10 @@ struct sssd_train_opts {
 	int eval_every;         /* iterations between held-out evaluations (0 = never).  Default 200 */
 	int eval_steps;         /* DDIM steps used by those evaluations.  Default 10 */
 	int max_blackout;       /* largest blackout drawn in training masks.  Default 40 */
+	const int64_t *ts;      /* aux models: per id of the training corpus its timestamp in ns
+				 * (< 0 unknown), or NULL (paper format: the channels masked).
+				 * Default NULL */
+	const uint8_t *rc;      /* ... and its return class (enum imputer_rc), or NULL */
 	int retrieval_loo;      /* retrieval models: training proposals from an n-gram over the
 				 * whole corpus that leaves out the window itself (1), as strong as
 				 * the test-time n-gram's, or from one over the other half of the

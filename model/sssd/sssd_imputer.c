@@ -21,6 +21,7 @@ struct sssd_imp {
 	struct imputer *ngram;   /* retrieval, or NULL */
 	int own_ngram;           /* ngram is freed with the imputer */
 	int steps, samples;
+	struct imputer_aux aux;  /* the next fill's timestamps / return classes (set_aux) */
 };
 
 struct job {
@@ -34,6 +35,8 @@ struct fillstate {
 	float *conf;
 	float *logp;    /* (B, L, V) scores, or NULL */
 	int B, L, W;
+	const uint8_t *known;        /* (B, L) observed by the caller */
+	struct imputer_aux aux;      /* (B, L) the caller's, or none */
 };
 
 static void vote(int32_t *out, float *conf, const int32_t *draws, const float *dconf, size_t j,
@@ -102,8 +105,12 @@ static int run_jobs(struct sssd_imp *im, struct fillstate *f, const struct job *
 	size_t V = (size_t)im->base.V;
 	float *lp = f->logp ? malloc(cn * V * sizeof(float)) : NULL;
 	float *lsum = f->logp && S > 1 ? malloc(cn * V * sizeof(float)) : NULL;
+	int has_aux = f->aux.ts || f->aux.rc;
+	int64_t *ats = has_aux ? malloc(cn * sizeof(int64_t)) : NULL;
+	uint8_t *arc = has_aux ? malloc(cn) : NULL;
 
-	if (!draws || !kn || !dconf || (f->logp && (!lp || (S > 1 && !lsum)))) {
+	if (!draws || !kn || !dconf || (f->logp && (!lp || (S > 1 && !lsum))) ||
+	    (has_aux && (!ats || !arc))) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -121,9 +128,22 @@ static int run_jobs(struct sssd_imp *im, struct fillstate *f, const struct job *
 
 				memcpy(draws + r * n + (size_t)k * W, f->cur + src, W * sizeof(int32_t));
 				memcpy(kn + (size_t)k * W, f->done + src, W);
+				for (int l = 0; has_aux && r == 0 && l < W; l++) {
+					/* what earlier rounds filled has no time or return */
+					int ok = f->known[src + l];
+
+					ats[(size_t)k * W + l] = ok && f->aux.ts ? f->aux.ts[src + l] : -1;
+					arc[(size_t)k * W + l] = ok && f->aux.rc ? f->aux.rc[src + l]
+										 : IMPUTER_RC_NONE;
+				}
 			}
-			if (r == 0)   /* the proposals do not depend on the sample */
+			if (r == 0) {   /* the proposals do not depend on the sample */
+				struct imputer_aux a = { ats, arc };
+
 				err = sssd_retrieve(im->m, im->ngram, draws, kn, nb, W);
+				if (!err)
+					err = sssd_set_batch_aux(im->m, has_aux ? &a : NULL, nb, W);
+			}
 			if (!err)
 				err = sssd_sample_scores(im->m, &im->m->e, draws + r * n, kn, dconf,
 							 lp, nb, W, im->steps, &rng);
@@ -154,6 +174,9 @@ out:
 	free(dconf);
 	free(lp);
 	free(lsum);
+	free(ats);
+	free(arc);
+	im->m->aux_on = 0;
 	return err;
 }
 
@@ -162,7 +185,7 @@ static int sssd_scores(struct imputer *imp, int32_t *seq, const uint8_t *known, 
 {
 	struct sssd_imp *im = (struct sssd_imp *)imp;
 	struct fillstate f = { seq, NULL, conf, logp, B, L,
-			       im->m->c.window > 0 ? im->m->c.window : L };
+			       im->m->c.window > 0 ? im->m->c.window : L, known, im->aux };
 	struct job *jobs;
 	int err = 0, nj;
 
@@ -178,6 +201,7 @@ static int sssd_scores(struct imputer *imp, int32_t *seq, const uint8_t *known, 
 	for (int round = 0; !err && (nj = plan(jobs, &f)) > 0; round++)
 		err = run_jobs(im, &f, jobs, nj, seed + 0x632be59bd9b4e019ULL * (uint64_t)round);
 out:
+	im->aux = (struct imputer_aux){ NULL, NULL };   /* used once */
 	free(f.done);
 	free(jobs);
 	return err;
@@ -205,11 +229,19 @@ static void sssd_imp_set_threads(struct imputer *im, int n)
 	openblas_set_num_threads(n);
 }
 
+static void sssd_imp_set_aux(struct imputer *im, const struct imputer_aux *aux)
+{
+	struct sssd_imp *s = (struct sssd_imp *)im;
+
+	s->aux = aux && s->m->c.aux ? *aux : (struct imputer_aux){ NULL, NULL };
+}
+
 static const struct imputer_ops sssd_ops = {
 	.name = "sssd",
 	.fill = sssd_fill,
 	.scores = sssd_scores,
 	.set_threads = sssd_imp_set_threads,
+	.set_aux = sssd_imp_set_aux,
 	.free = sssd_imp_free,
 };
 

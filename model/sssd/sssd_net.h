@@ -76,6 +76,12 @@ struct sssd_model {
 	int retr_on;
 	const int64_t *retr_excl;   /* training: per window, the n-gram text position it was cut
 				     * from (left out of its retrieval), or NULL */
+	/* timestamp / return-class channels of the current batch (config.aux): (BL) each;
+	 * aux_on = 0: channels left 0 */
+	int64_t *ats;
+	uint8_t *arc;
+	size_t auxcap;
+	int aux_on;
 };
 
 /* Flat-memory walker: take() hands out consecutive slices of base (NULL base: just counts). */
@@ -127,6 +133,10 @@ int sssd_retrieve(struct sssd_model *m, struct imputer *ngram, const int32_t *id
  * revealed positions), cross-entropy at the positions not shown.  t: (B) step indices. */
 double sssd_absorb_loss(struct sssd_model *m, const int32_t *ids, const uint8_t *known,
 			const uint8_t *shown, const int *t, int B, int L, int backward, double *acc);
+/* Copy the timestamps and return classes of B windows of L (a: aligned with them; NULL or
+ * empty: none) into m->ats / m->arc and set m->aux_on for the next sssd_encode().  0 or
+ * -ENOMEM. */
+int sssd_set_batch_aux(struct sssd_model *m, const struct imputer_aux *a, int B, int L);
 /* Allocate a model for config c (validated), params uninitialised.  0 or -errno. */
 int sssd_alloc(struct sssd_model **mp, const struct sssd_config *c, const struct vocab *v);
 /* The number of weights configuration c needs, without allocating them (a checkpoint's header

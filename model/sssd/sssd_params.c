@@ -21,6 +21,7 @@ void sssd_config_default(struct sssd_config *c)
 	c->repr = SSSD_REPR_ONEHOT;
 	c->objective = SSSD_OBJ_AUTO;
 	c->retrieval = -1;      /* auto */
+	c->aux = -1;            /* auto */
 	c->embed_in = 128;
 	c->embed_mid = 512;
 	c->embed_out = 512;
@@ -171,6 +172,10 @@ static int config_check(const struct sssd_config *c)
 		sssd_set_error("retrieval conditioning needs the onehot representation");
 		return -EINVAL;
 	}
+	if (c->aux != 0 && c->aux != 1) {
+		sssd_set_error("aux must be 0 or 1");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -184,7 +189,7 @@ int sssd_config_params(const struct sssd_config *c, size_t *np)
 	memset(&m, 0, sizeof(m));
 	m.c = *c;
 	m.K = c->repr == SSSD_REPR_ONEHOT ? c->V : 1;
-	m.Kc = m.K + 1 + (c->retrieval ? m.K + SSSD_RETR_FEATS : 0);
+	m.Kc = m.K + 1 + (c->retrieval ? m.K + SSSD_RETR_FEATS : 0) + (c->aux ? SSSD_AUX_CH : 0);
 	m.H = 2 * c->channels;
 	m.M = c->state / 2;
 	m.p.blk = calloc(c->blocks, sizeof(struct block_params));
@@ -209,7 +214,8 @@ int sssd_alloc(struct sssd_model **mp, const struct sssd_config *c, const struct
 	m->c = *c;
 	m->v = *v;
 	m->K = c->repr == SSSD_REPR_ONEHOT ? c->V : 1;
-	m->Kc = m->K + 1 + (c->retrieval ? m->K + SSSD_RETR_FEATS : 0);
+	m->Kc = m->K + 1 + (c->retrieval ? m->K + SSSD_RETR_FEATS : 0) +
+		(c->aux ? SSSD_AUX_CH : 0);
 	m->H = 2 * c->channels;
 	m->M = c->state / 2;
 	m->p.blk = calloc(c->blocks, sizeof(struct block_params));
@@ -330,6 +336,8 @@ int sssd_create(struct sssd_model **mp, const struct sssd_config *c, const struc
 		cc.objective = cc.repr == SSSD_REPR_ONEHOT ? SSSD_OBJ_ABSORB : SSSD_OBJ_EPS;
 	if (cc.retrieval < 0)
 		cc.retrieval = cc.repr == SSSD_REPR_ONEHOT;
+	if (cc.aux < 0)
+		cc.aux = 0;
 	if (cc.beta1 == 0.0f)
 		cc.beta1 = cc.objective == SSSD_OBJ_X0CE ? SSSD_X0CE_BETA1 : 0.02f;
 	if ((err = sssd_alloc(mp, &cc, v)))
@@ -346,6 +354,8 @@ void sssd_free(struct sssd_model *m)
 	free(m->wmem);
 	free(m->rprop);
 	free(m->rfeat);
+	free(m->ats);
+	free(m->arc);
 	free(m->amem);
 	free(m->h);
 	free(m->act);

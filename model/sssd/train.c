@@ -208,18 +208,18 @@ static void paper_mask(uint8_t *known, int L, int b)
 }
 
 static int eval_accuracy(struct sssd_model *m, struct imputer *ngram, const int64_t *excl,
-			 const int32_t *seq, const uint8_t *known, int B, int L, int steps,
-			 uint64_t seed, double *acc);
+			 const struct imputer_aux *aux, const int32_t *seq, const uint8_t *known,
+			 int B, int L, int steps, uint64_t seed, double *acc);
 
 int sssd_eval_accuracy(struct sssd_model *m, const int32_t *seq, const uint8_t *known, int B,
 		       int L, int steps, uint64_t seed, double *acc)
 {
-	return eval_accuracy(m, NULL, NULL, seq, known, B, L, steps, seed, acc);
+	return eval_accuracy(m, NULL, NULL, NULL, seq, known, B, L, steps, seed, acc);
 }
 
 static int eval_accuracy(struct sssd_model *m, struct imputer *ngram, const int64_t *excl,
-			 const int32_t *seq, const uint8_t *known, int B, int L, int steps,
-			 uint64_t seed, double *acc)
+			 const struct imputer_aux *aux, const int32_t *seq, const uint8_t *known,
+			 int B, int L, int steps, uint64_t seed, double *acc)
 {
 	int chunk = L > 0 && 3200 / L > 0 ? 3200 / L : 1, err = 0;
 	int32_t *tmp = malloc((size_t)chunk * L * sizeof(int32_t));
@@ -236,8 +236,15 @@ static int eval_accuracy(struct sssd_model *m, struct imputer *ngram, const int6
 		m->retr_excl = excl ? excl + b0 : NULL;
 		err = sssd_retrieve(m, ngram, tmp, known + off, nb, L);
 		m->retr_excl = NULL;
+		if (!err && aux) {
+			struct imputer_aux a = { aux->ts ? aux->ts + off : NULL,
+						 aux->rc ? aux->rc + off : NULL };
+
+			err = sssd_set_batch_aux(m, &a, nb, L);
+		}
 		if (!err)
 			err = sssd_sample(m, &m->e, tmp, known + off, NULL, nb, L, steps, &rng);
+		m->aux_on = 0;
 		for (size_t j = 0; j < n && !err; j++)
 			if (!known[off + j]) {
 				miss++;
@@ -257,6 +264,8 @@ struct trainer {
 	int64_t ntrain, nheld;
 	int32_t *ids, *eval_ids;
 	uint8_t *known, *eval_known;
+	int64_t *ts, *eval_ts;   /* aux models on corpora with times: (B + EVAL_WINDOWS, L) */
+	uint8_t *rc, *eval_rc;
 	int *t;
 	float *eps;
 	int neval;
@@ -273,6 +282,18 @@ struct trainer {
 static int64_t seq_len(const struct corpus *c, int64_t i)
 {
 	return c->starts[i + 1] - c->starts[i];
+}
+
+/* Times and return classes of the window of L ids at corpus offset off (drop: as not known). */
+static void window_aux(const struct trainer *tr, int64_t *ts, uint8_t *rc, int64_t off, int L,
+		       int drop)
+{
+	const struct sssd_train_opts *o = tr->o;
+
+	for (int l = 0; l < L; l++) {
+		ts[l] = !drop && o->ts ? o->ts[off + l] : -1;
+		rc[l] = !drop && o->rc ? o->rc[off + l] : IMPUTER_RC_NONE;
+	}
 }
 
 static int trainer_init(struct trainer *tr, uint64_t *rng)
@@ -293,6 +314,14 @@ static int trainer_init(struct trainer *tr, uint64_t *rng)
 	tr->xpos = malloc((size_t)B * sizeof(int64_t));
 	if (!tr->shown || !tr->rsrc || !tr->xpos)
 		return -ENOMEM;
+	if (tr->m->c.aux && (tr->o->ts || tr->o->rc)) {
+		tr->ts = malloc((size_t)(B + EVAL_WINDOWS) * L * sizeof(int64_t));
+		tr->rc = malloc((size_t)(B + EVAL_WINDOWS) * L);
+		if (!tr->ts || !tr->rc)
+			return -ENOMEM;
+		tr->eval_ts = tr->ts + (size_t)B * L;
+		tr->eval_rc = tr->rc + (size_t)B * L;
+	}
 	if (tr->m->c.retrieval && tr->o->retrieval_loo) {
 		tr->half = 0;
 		if (!(tr->ng[0] = ngram_new(c, tr->m->c.V, 0))) {
@@ -342,6 +371,9 @@ static int trainer_init(struct trainer *tr, uint64_t *rng)
 			if ((s < tr->half) != (pass == 0))
 				continue;
 			memcpy(tr->eval_ids + (size_t)e * L, c->ids + c->starts[s], L * sizeof(int32_t));
+			if (tr->ts)
+				window_aux(tr, tr->eval_ts + (size_t)e * L, tr->eval_rc + (size_t)e * L,
+					   c->starts[s], L, 0);
 			tr->eval_xpos[e] = ngram_text_pos(c, s, 0);
 			paper_mask(tr->eval_known + (size_t)e * L, L, sizes[i % 6]);
 			e++;
@@ -362,6 +394,9 @@ static void trainer_batch(struct trainer *tr, uint64_t *rng)
 		int64_t off = rng_next(rng) % (uint64_t)(seq_len(c, s) - L + 1);
 
 		memcpy(tr->ids + (size_t)b * L, c->ids + c->starts[s] + off, L * sizeof(int32_t));
+		if (tr->ts)   /* 10% without: the masked channels of paper-format data */
+			window_aux(tr, tr->ts + (size_t)b * L, tr->rc + (size_t)b * L,
+				   c->starts[s] + off, L, rng_uniform(rng) < 0.1f);
 		draw_mask(tr->known + (size_t)b * L, L, tr->o->max_blackout, rng);
 		tr->t[b] = rng_int(rng, tr->m->c.T);
 		tr->rsrc[b] = s;
@@ -490,6 +525,10 @@ int sssd_train(struct sssd_model *m, const struct corpus *train, const struct ss
 		trainer_batch(&tr, &rng);
 		if ((err = trainer_retrieve(&tr, &rng)))
 			goto out;
+		struct imputer_aux ba = { tr.ts, tr.rc };
+
+		if ((err = sssd_set_batch_aux(m, tr.ts ? &ba : NULL, o->batch, o->window)))
+			goto out;
 		memset(m->grads, 0, m->np * sizeof(float));
 		double loss = m->c.objective == SSSD_OBJ_ABSORB
 			? sssd_absorb_loss(m, tr.ids, tr.known, tr.shown, tr.t, o->batch, o->window, 1,
@@ -518,22 +557,28 @@ int sssd_train(struct sssd_model *m, const struct corpus *train, const struct ss
 		int evaluated = 0;
 
 		if (tr.neval && o->eval_every > 0 && (it % o->eval_every == 0 || it == o->iters)) {
+			struct imputer_aux ea = { tr.eval_ts, tr.eval_rc }, *eap = tr.ts ? &ea : NULL;
+
 			if (m->c.retrieval) {
 				double a0 = 0, a1 = 0;
 				size_t off = (size_t)tr.neval0 * o->window;
+				struct imputer_aux ea1 = { tr.eval_ts ? tr.eval_ts + off : NULL,
+							   tr.eval_rc ? tr.eval_rc + off : NULL };
 
-				if (tr.neval0 && (err = eval_accuracy(m, tr.ng[1], NULL, tr.eval_ids,
+				if (tr.neval0 && (err = eval_accuracy(m, tr.ng[1], NULL, eap, tr.eval_ids,
 						tr.eval_known, tr.neval0, o->window, o->eval_steps, 777, &a0)))
 					goto out;
 				if (tr.neval > tr.neval0 &&
 				    (err = eval_accuracy(m, tr.ng[0], o->retrieval_loo ? tr.eval_xpos : NULL,
+							 eap ? &ea1 : NULL,
 							 tr.eval_ids + off, tr.eval_known + off,
 							 tr.neval - tr.neval0, o->window, o->eval_steps,
 							 777, &a1)))
 					goto out;
 				heldacc = (a0 * tr.neval0 + a1 * (tr.neval - tr.neval0)) / tr.neval;
-			} else if ((err = sssd_eval_accuracy(m, tr.eval_ids, tr.eval_known, tr.neval,
-							     o->window, o->eval_steps, 777, &heldacc))) {
+			} else if ((err = eval_accuracy(m, NULL, NULL, eap, tr.eval_ids, tr.eval_known,
+							tr.neval, o->window, o->eval_steps, 777,
+							&heldacc))) {
 				goto out;
 			}
 			evaluated = 1;
@@ -553,6 +598,9 @@ out:
 	m->retr_on = 0;
 	imputer_free(tr.ng[0]);
 	imputer_free(tr.ng[1]);
+	m->aux_on = 0;
+	free(tr.ts);
+	free(tr.rc);
 	free(tr.shown);
 	free(tr.rsrc);
 	free(tr.xpos);

@@ -58,5 +58,7 @@ void corpus_buf_free(struct corpus_buf *cb)
 		return;
 	free(cb->ids);
 	free(cb->starts);
+	free(cb->ts);
+	free(cb->rc);
 	memset(cb, 0, sizeof(*cb));
 }

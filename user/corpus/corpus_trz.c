@@ -36,6 +36,12 @@ int corpus_load_trz(struct corpus_buf *cb, char *const *paths, int npaths, int m
 		cb->starts = r.starts;
 		r.ids = NULL;
 		r.starts = NULL;
+		if (r.has_aux && r.ntok) {   /* and their timestamps and return classes */
+			cb->ts = r.ts;
+			cb->rc = r.rc;
+			r.ts = NULL;
+			r.rc = NULL;
+		}
 		for (int64_t i = 0; i < cb->c.starts[cb->c.n]; i++)
 			if (cb->ids[i] > cb->max_id)
 				cb->max_id = cb->ids[i];

@@ -11,7 +11,9 @@
 struct runs_thread {
 	uint64_t last;            /* tseq of its last event */
 	int32_t *run;             /* the open run */
-	size_t n, cap;
+	int64_t *ts;              /* its timestamps */
+	uint8_t *rc;              /* its return classes */
+	size_t n, cap, capts, caprc;
 };
 
 void runs_init(struct runs *r, int min_len, int64_t max_tokens)
@@ -41,10 +43,14 @@ static int close_run(struct runs *r, struct runs_thread *t)
 {
 	if (t->n >= (size_t)r->min_len) {
 		if (VEC_RESERVE(r->tok, r->captok, r->ntok + t->n) ||
+		    VEC_RESERVE(r->ts, r->capts, r->ntok + t->n) ||
+		    VEC_RESERVE(r->rc, r->caprc, r->ntok + t->n) ||
 		    VEC_RESERVE(r->starts, r->capseq, r->nseq + 2))
 			return -ENOMEM;
 		r->starts[0] = 0;
 		memcpy(r->tok + r->ntok, t->run, sizeof(int32_t) * t->n);
+		memcpy(r->ts + r->ntok, t->ts, sizeof(int64_t) * t->n);
+		memcpy(r->rc + r->ntok, t->rc, t->n);
 		r->ntok += t->n;
 		r->starts[++r->nseq] = (int64_t)r->ntok;
 	}
@@ -76,6 +82,12 @@ static int count(struct runs *r, int32_t tok)
 
 int runs_event(struct runs *r, uint32_t tid, uint64_t tseq, int32_t tok)
 {
+	return runs_event_aux(r, tid, tseq, tok, -1, IMPUTER_RC_NONE);
+}
+
+int runs_event_aux(struct runs *r, uint32_t tid, uint64_t tseq, int32_t tok, int64_t ts,
+		   uint8_t rc)
+{
 	struct runs_thread *t;
 	int err;
 
@@ -91,8 +103,12 @@ int runs_event(struct runs *r, uint32_t tid, uint64_t tseq, int32_t tok)
 	t->last = tseq;
 	if (tok == TOK_NONE)
 		return 0;
-	if (VEC_RESERVE(t->run, t->cap, t->n + 1))
+	if (VEC_RESERVE(t->run, t->cap, t->n + 1) || VEC_RESERVE(t->ts, t->capts, t->n + 1) ||
+	    VEC_RESERVE(t->rc, t->caprc, t->n + 1))
 		return -ENOMEM;
+	t->ts[t->n] = ts;
+	t->rc[t->n] = rc;
+	r->has_aux |= ts >= 0;
 	t->run[t->n++] = tok;
 	r->open++;
 	return 0;
@@ -114,6 +130,8 @@ int runs_finish(struct runs *r)
 		if (err)
 			return err;
 		free(t->run);
+		free(t->ts);
+		free(t->rc);
 		memset(t, 0, sizeof(*t));
 	}
 	return 0;
@@ -124,7 +142,10 @@ static int read_record(void *ctx, const struct trz_record *rec)
 	struct runs *r = ctx;
 
 	if (rec->kind == TRZ_REC_EVENT)
-		return runs_event(r, rec->ev.tid, rec->ev.tseq, tok_make(rec->ev.nr, rec->ev.dir));
+		return runs_event_aux(r, rec->ev.tid, rec->ev.tseq,
+				      tok_make(rec->ev.nr, rec->ev.dir),
+				      rec->ev.ts_ns > INT64_MAX ? -1 : (int64_t)rec->ev.ts_ns,
+				      imputer_rc_class(rec->ev.dir == TRZ_EXIT, rec->ev.ret));
 	if (rec->kind == TRZ_REC_GAP && rec->gap.attributed)
 		return runs_break(r, rec->gap.tid);
 	return 0;
@@ -171,14 +192,19 @@ int runs_ids(struct runs *r, const struct vocab *v, struct corpus *out)
 
 void runs_free(struct runs *r)
 {
-	for (int32_t i = 0; i < r->thread_of.n && (size_t)i < r->capth; i++)
+	for (int32_t i = 0; i < r->thread_of.n && (size_t)i < r->capth; i++) {
 		free(r->th[i].run);
+		free(r->th[i].ts);
+		free(r->th[i].rc);
+	}
 	free(r->th);
 	tidmap_free(&r->thread_of);
 	tidmap_free(&r->token_of);
 	free(r->tokens);
 	free(r->count);
 	free(r->tok);
+	free(r->ts);
+	free(r->rc);
 	free(r->starts);
 	free(r->ids);
 	memset(r, 0, sizeof(*r));

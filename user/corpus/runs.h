@@ -24,6 +24,10 @@ struct runs {
 	/* finished runs of tokens (common/token.h), laid end to end */
 	int32_t *tok;
 	size_t ntok, captok;
+	int64_t *ts;              /* per token: timestamp in ns (-1 unknown) */
+	uint8_t *rc;              /* per token: enum imputer_rc */
+	size_t capts, caprc;
+	int has_aux;              /* some event came with a timestamp (runs_event_aux()) */
 	int64_t *starts;          /* nseq + 1 entries (starts[0] = 0) */
 	size_t nseq, capseq;
 	int min_len;
@@ -46,6 +50,10 @@ struct runs {
 void runs_init(struct runs *r, int min_len, int64_t max_tokens);
 /* One recorded event of thread tid (tok: tok_make(nr, dir); TOK_NONE breaks the run). */
 int runs_event(struct runs *r, uint32_t tid, uint64_t tseq, int32_t tok);
+/* The same with its timestamp (ns; < 0 unknown) and return class (enum imputer_rc): the
+ * corpus of runs_ids() then carries them (SSSD-S4's timestamp / return channels). */
+int runs_event_aux(struct runs *r, uint32_t tid, uint64_t tseq, int32_t tok, int64_t ts,
+		   uint8_t rc);
 /* Thread tid lost events here (a gap record): its next event starts a new run. */
 int runs_break(struct runs *r, uint32_t tid);
 /* Close every open run; after this the sequences are final. */
@@ -57,7 +65,8 @@ int runs_read_trz(struct runs *r, const char *path, char *err, size_t errsz);
  * (vocab_from_counts()).  Returns 0 or -ENOMEM. */
 int runs_vocab(const struct runs *r, struct vocab *v);
 /* Map the runs to ids of v (unseen: 0) and describe them as a struct corpus, valid until
- * runs_free() or the next runs_ids(). */
+ * runs_free() or the next runs_ids().  r->ts and r->rc hold each id's timestamp and return
+ * class; they mean something when r->has_aux (runs_read_trz() gives them). */
 int runs_ids(struct runs *r, const struct vocab *v, struct corpus *out);
 void runs_free(struct runs *r);
 

@@ -14,6 +14,7 @@ struct te_trace {
 	uint32_t *tid, *pid;
 	uint64_t *tseq, *ts;
 	int32_t *tok;
+	uint8_t *rc;            /* return classes (enum imputer_rc) */
 	uint16_t *cpu;
 	int64_t n, cap;
 	/* per-CPU order: cpu_ev[cpu_start[c] .. cpu_start[c+1]) are the events of CPU slot c */
@@ -30,6 +31,7 @@ static void te_free(struct te_trace *t)
 	free(t->tseq);
 	free(t->ts);
 	free(t->tok);
+	free(t->rc);
 	free(t->cpu);
 	free(t->cpu_ev);
 	free(t->pos_in_cpu);
@@ -54,6 +56,7 @@ static int te_push(struct te_trace *t, const struct trz_event *ev)
 		GROW(tseq);
 		GROW(ts);
 		GROW(tok);
+		GROW(rc);
 		GROW(cpu);
 #undef GROW
 		t->cap = nc;
@@ -63,6 +66,7 @@ static int te_push(struct te_trace *t, const struct trz_event *ev)
 	t->tseq[t->n] = ev->tseq;
 	t->ts[t->n] = ev->ts_ns;
 	t->tok[t->n] = tok_make(ev->nr, ev->dir);
+	t->rc[t->n] = imputer_rc_class(ev->dir == TRZ_EXIT, ev->ret);
 	t->cpu[t->n] = ev->cpu;
 	t->n++;
 	return 0;
@@ -280,7 +284,8 @@ static int te_build_gaps(const struct te_trace *t, const uint8_t *dropped, int c
 		if ((rc = te_close_run(G, r, t->ts[i])))
 			goto out;
 		r->t_start = t->ts[i];
-		if ((rc = fill_ctx_event(G->ctx, t->tid[i], t->tseq[i], t->tok[i])))
+		if ((rc = fill_ctx_event_aux(G->ctx, t->tid[i], t->tseq[i], t->tok[i],
+					      t->ts[i] > INT64_MAX ? -1 : (int64_t)t->ts[i], t->rc[i])))
 			goto out;
 	}
 	for (int64_t k = 0; k < nt; k++)

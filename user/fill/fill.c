@@ -83,9 +83,12 @@ static int pass_contexts(struct fill_run *f, struct trz_reader *rd)
 		case TRZ_REC_EVENT: {
 			int32_t tok = tok_make(rec->ev.nr, rec->ev.dir);
 			r->events++;
-			err = fill_ctx_event(f->ctx, rec->ev.tid, rec->ev.tseq, tok);
+			int64_t ts = rec->ev.ts_ns > INT64_MAX ? -1 : (int64_t)rec->ev.ts_ns;
+			uint8_t rcl = imputer_rc_class(rec->ev.dir == TRZ_EXIT, rec->ev.ret);
+			err = fill_ctx_event_aux(f->ctx, rec->ev.tid, rec->ev.tseq, tok, ts, rcl);
 			if (!err)
-				err = runs_event(&f->corpus, rec->ev.tid, rec->ev.tseq, tok);
+				err = runs_event_aux(&f->corpus, rec->ev.tid, rec->ev.tseq, tok, ts,
+						     rcl);
 			break;
 		}
 		case TRZ_REC_GAP:

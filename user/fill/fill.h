@@ -57,6 +57,8 @@ struct fill_gap {
 	int W;                   /* context slots on each side */
 	int32_t *left;           /* W slots; left[W-1] = tseq seq_first-1, left[W-1-k] = -1-k */
 	int32_t *right;          /* W slots; right[k] = tseq seq_last+1+k */
+	int64_t *lts, *rts;      /* timestamps of the left / right slots (-1 unknown) */
+	uint8_t *lrc, *rrc;      /* their return classes (enum imputer_rc) */
 	uint64_t t_exit;         /* thread exit time when seen (end-of-life gaps), else 0 */
 	uint64_t born_ns;        /* when the gap became known (live filling's clock), else 0 */
 	int nright;              /* right slots filled */
@@ -75,6 +77,10 @@ struct fill_ctx *fill_ctx_new(int W);
 void fill_ctx_free(struct fill_ctx *c);
 /* Feed one recorded event of thread tid (in file order; per-thread order may be loose). */
 int fill_ctx_event(struct fill_ctx *c, uint32_t tid, uint64_t tseq, int32_t tok);
+/* The same with the event's timestamp (ns, < 0 unknown) and return class (enum imputer_rc),
+ * which SSSD-S4 models with timestamp / return channels condition on. */
+int fill_ctx_event_aux(struct fill_ctx *c, uint32_t tid, uint64_t tseq, int32_t tok, int64_t ts,
+		       uint8_t rc);
 /* Add a gap to fill (attributed, lost > 0): its left context comes from the thread's recent
  * events, its right context from the events that follow.  Returns the gap's index (>= 0). */
 int fill_ctx_gap(struct fill_ctx *c, const struct trz_gap *g);

@@ -1,7 +1,7 @@
 /* fill_context.c - gather the recorded events around each gap, one record at a time.
  *
  * Streaming: nothing holds a whole trace.  Each thread keeps a ring of its last R = 2W + 64
- * (tseq, token) pairs, enough to find the left context of a gap whose record arrives a little
+ * (tseq, token, timestamp, return class) events, enough to find the left context of a gap whose record arrives a little
  * after the events around it.  Each open gap has W slots per side, filled by tseq, so events
  * that arrive out of per-thread order still land in their place.  A gap is complete when its W
  * right slots are full, when an event more than W past its end arrives (what is still missing
@@ -19,11 +19,15 @@ struct fctx_thread {
 	int rlen, rhead;         /* ring of the last R events: rseq/rtok[(rhead + k) % R] */
 	uint64_t *rseq;
 	int32_t *rtok;
+	int64_t *rts;            /* their timestamps (-1 unknown) */
+	uint8_t *rrc;            /* their return classes (enum imputer_rc) */
 	int *open;               /* indices of this thread's open gaps */
 	int nopen, capopen;
 	uint64_t exit_ts;        /* exited at (0 = alive) */
 };
 
+#define FCTX_RING_BYTES (sizeof(uint64_t) + sizeof(int32_t) + sizeof(int64_t) + 1)
+#define FCTX_SLOT_BYTES (sizeof(int32_t) + sizeof(int64_t) + 1)   /* a gap's context slot */
 #define FCTX_KEEP_EXITED 1024    /* exited threads whose rings are kept for late gap records */
 
 struct fill_ctx {
@@ -65,11 +69,14 @@ struct fill_ctx *fill_ctx_new(int W)
 static void gap_free_bufs(struct fill_ctx *c, struct fill_gap *g)
 {
 	if (g->left)
-		c->bytes -= (uint64_t)g->W * 2 * sizeof(int32_t);
+		c->bytes -= (uint64_t)g->W * 2 * FCTX_SLOT_BYTES;
 	free(g->left); /* right shares the allocation */
+	free(g->lts);  /* rts, lrc, rrc too */
 	free(g->out);
 	free(g->conf);
 	g->left = g->right = g->out = NULL;
+	g->lts = g->rts = NULL;
+	g->lrc = g->rrc = NULL;
 	g->conf = NULL;
 }
 
@@ -80,6 +87,8 @@ void fill_ctx_free(struct fill_ctx *c)
 	for (int i = 0; i < c->capth; i++) {
 		free(c->th[i].rseq);
 		free(c->th[i].rtok);
+		free(c->th[i].rts);
+		free(c->th[i].rrc);
 		free(c->th[i].open);
 	}
 	for (int i = 0; i < c->ngaps; i++) {
@@ -166,15 +175,21 @@ static int gap_complete(struct fill_ctx *c, struct fctx_thread *t, int k)
 	return push_int(&c->done, &c->ndone, &c->capdone, gi);
 }
 
-/* Put (tseq, tok) into gap g's slots; returns 1 when that completes g. */
-static int gap_place(struct fill_ctx *c, struct fill_gap *g, uint64_t tseq, int32_t tok)
+/* Put (tseq, tok, ts, rc) into gap g's slots; returns 1 when that completes g. */
+static int gap_place(struct fill_ctx *c, struct fill_gap *g, uint64_t tseq, int32_t tok,
+		     int64_t ts, uint8_t rc)
 {
 	uint64_t first = g->gap.seq_first, last = g->gap.seq_first + g->gap.lost - 1;
 
 	(void)c;
 	if (tseq < first) {
-		if (first - tseq <= (uint64_t)g->W)
-			g->left[g->W - (int)(first - tseq)] = tok;
+		if (first - tseq <= (uint64_t)g->W) {
+			int k = g->W - (int)(first - tseq);
+
+			g->left[k] = tok;
+			g->lts[k] = ts;
+			g->lrc[k] = rc;
+		}
 		return 0;
 	}
 	if (tseq <= last)
@@ -182,12 +197,20 @@ static int gap_place(struct fill_ctx *c, struct fill_gap *g, uint64_t tseq, int3
 	uint64_t k = tseq - last - 1;
 	if (k < (uint64_t)g->W && g->right[k] == TOK_NONE) {
 		g->right[k] = tok;
+		g->rts[k] = ts;
+		g->rrc[k] = rc;
 		g->nright++;
 	}
 	return g->nright >= g->W || k >= (uint64_t)g->W;
 }
 
 int fill_ctx_event(struct fill_ctx *c, uint32_t tid, uint64_t tseq, int32_t tok)
+{
+	return fill_ctx_event_aux(c, tid, tseq, tok, -1, IMPUTER_RC_NONE);
+}
+
+int fill_ctx_event_aux(struct fill_ctx *c, uint32_t tid, uint64_t tseq, int32_t tok, int64_t ts,
+		       uint8_t rc)
 {
 	struct fctx_thread *t = th_get(c, tid, 1);
 	int err;
@@ -198,9 +221,11 @@ int fill_ctx_event(struct fill_ctx *c, uint32_t tid, uint64_t tseq, int32_t tok)
 	if (!t->rseq) {
 		t->rseq = malloc(sizeof(uint64_t) * (size_t)c->R);
 		t->rtok = malloc(sizeof(int32_t) * (size_t)c->R);
-		if (!t->rseq || !t->rtok)
+		t->rts = malloc(sizeof(int64_t) * (size_t)c->R);
+		t->rrc = malloc((size_t)c->R);
+		if (!t->rseq || !t->rtok || !t->rts || !t->rrc)
 			return -ENOMEM;
-		c->bytes += (uint64_t)c->R * 12;
+		c->bytes += (uint64_t)c->R * FCTX_RING_BYTES;
 		t->rlen = t->rhead = 0;
 	}
 	int pos = (t->rhead + t->rlen) % c->R;
@@ -210,8 +235,10 @@ int fill_ctx_event(struct fill_ctx *c, uint32_t tid, uint64_t tseq, int32_t tok)
 		t->rlen++;
 	t->rseq[pos] = tseq;
 	t->rtok[pos] = tok;
+	t->rts[pos] = ts;
+	t->rrc[pos] = rc;
 	for (int k = 0; k < t->nopen;) {
-		if (gap_place(c, c->gaps[t->open[k]], tseq, tok)) {
+		if (gap_place(c, c->gaps[t->open[k]], tseq, tok, ts, rc)) {
 			if ((err = gap_complete(c, t, k)))
 				return err;
 			continue; /* open[k] now holds another gap */
@@ -243,14 +270,23 @@ int fill_ctx_gap(struct fill_ctx *c, const struct trz_gap *gr)
 	g->gap = *gr;
 	g->W = c->W;
 	g->left = malloc(sizeof(int32_t) * 2 * (size_t)c->W);
-	if (!g->left) {
+	g->lts = malloc((sizeof(int64_t) + 1) * 2 * (size_t)c->W);
+	if (!g->left || !g->lts) {
+		free(g->left);
+		free(g->lts);
 		free(g);
 		return -ENOMEM;
 	}
-	c->bytes += (uint64_t)c->W * 2 * sizeof(int32_t);
+	c->bytes += (uint64_t)c->W * 2 * FCTX_SLOT_BYTES;
 	g->right = g->left + c->W;
-	for (int i = 0; i < 2 * c->W; i++)
+	g->rts = g->lts + c->W;
+	g->lrc = (uint8_t *)(g->lts + 2 * (size_t)c->W);
+	g->rrc = g->lrc + c->W;
+	for (int i = 0; i < 2 * c->W; i++) {
 		g->left[i] = TOK_NONE;
+		g->lts[i] = -1;
+		g->lrc[i] = IMPUTER_RC_NONE;
+	}
 	gi = c->ngaps;
 	c->gaps[c->ngaps++] = g;
 	t = th_get(c, gr->tid, 1);
@@ -259,7 +295,7 @@ int fill_ctx_gap(struct fill_ctx *c, const struct trz_gap *gr)
 	int done = 0;
 	for (int k = 0; k < t->rlen; k++) {
 		int p = (t->rhead + k) % c->R;
-		done |= gap_place(c, g, t->rseq[p], t->rtok[p]);
+		done |= gap_place(c, g, t->rseq[p], t->rtok[p], t->rts[p], t->rrc[p]);
 	}
 	if ((err = push_int(&t->open, &t->nopen, &t->capopen, gi)))
 		return err;
@@ -276,11 +312,15 @@ int fill_ctx_gap(struct fill_ctx *c, const struct trz_gap *gr)
 static void th_drop_ring(struct fill_ctx *c, struct fctx_thread *t)
 {
 	if (t->rseq)
-		c->bytes -= (uint64_t)c->R * 12;
+		c->bytes -= (uint64_t)c->R * FCTX_RING_BYTES;
 	free(t->rseq);
 	free(t->rtok);
+	free(t->rts);
+	free(t->rrc);
 	t->rseq = NULL;
 	t->rtok = NULL;
+	t->rts = NULL;
+	t->rrc = NULL;
 	t->rlen = t->rhead = 0;
 }
 

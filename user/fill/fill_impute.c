@@ -74,17 +74,33 @@ static int32_t left_tok(const struct fjob *j, int k)
 	return j->g->out[idx - (uint64_t)j->a];
 }
 
+/* Timestamp and return class of left-context position k of job j (like left_tok(); what
+ * earlier chunks filled has neither). */
+static void left_aux(const struct fjob *j, int k, int64_t *ts, uint8_t *rc)
+{
+	uint64_t idx = (uint64_t)j->a + j->done - (uint64_t)j->la + (uint64_t)k;
+
+	*ts = -1;
+	*rc = IMPUTER_RC_NONE;
+	if (idx < (uint64_t)j->a && j->g->lts) {
+		*ts = j->g->lts[j->g->W - j->a + (int)idx];
+		*rc = j->g->lrc[j->g->W - j->a + (int)idx];
+	}
+}
+
 static int run_batch(struct fwork *w, struct fbatch *bt, uint64_t seed)
 {
 	int B = bt->n, L = bt->L;
 	int32_t *seq = malloc(sizeof(int32_t) * (size_t)B * L);
 	uint8_t *known = malloc((size_t)B * L);
 	float *conf = malloc(sizeof(float) * (size_t)B * L);
+	int64_t *ts = malloc(sizeof(int64_t) * (size_t)B * L);
+	uint8_t *rc = malloc((size_t)B * L);
 	float *logp = NULL;
 	size_t V = (size_t)w->im->V;
-	int err = -ENOMEM;
+	int err = -ENOMEM, has_aux = 0;
 
-	if (!seq || !known || !conf)
+	if (!seq || !known || !conf || !ts || !rc)
 		goto out;
 	for (int b = 0; b < B && !logp; b++)   /* a sketched gap here: scores too */
 		if (bt->jobs[b].sk && !(logp = malloc(sizeof(float) * (size_t)B * L * V)))
@@ -93,21 +109,35 @@ static int run_batch(struct fwork *w, struct fbatch *bt, uint64_t seed)
 		struct fjob *j = &bt->jobs[b];
 		int32_t *s = seq + (size_t)b * L;
 		uint8_t *k = known + (size_t)b * L;
+		int64_t *t = ts + (size_t)b * L;
+		uint8_t *r = rc + (size_t)b * L;
 		for (int i = 0; i < j->la; i++) {
 			s[i] = tok_to_id(w->v, left_tok(j, i));
 			k[i] = 1;
+			left_aux(j, i, &t[i], &r[i]);
 		}
 		for (int i = 0; i < j->m; i++) { /* a sketch's recorded ends are known */
-			int32_t t = fill_sketch_end(j->sk, j->done + (uint64_t)i);
-			int32_t id = t == TOK_NONE ? 0 : tok_to_id(w->v, t);
+			int32_t et = fill_sketch_end(j->sk, j->done + (uint64_t)i);
+			int32_t id = et == TOK_NONE ? 0 : tok_to_id(w->v, et);
 
 			s[j->la + i] = id;
 			k[j->la + i] = id > 0;
+			t[j->la + i] = -1;   /* no time or return known */
+			r[j->la + i] = IMPUTER_RC_NONE;
 		}
 		for (int i = 0; i < j->rb; i++) {
 			s[j->la + j->m + i] = tok_to_id(w->v, j->g->right[i]);
 			k[j->la + j->m + i] = 1;
+			t[j->la + j->m + i] = j->g->rts ? j->g->rts[i] : -1;
+			r[j->la + j->m + i] = j->g->rrc ? j->g->rrc[i] : IMPUTER_RC_NONE;
 		}
+	}
+	for (size_t i = 0; i < (size_t)B * L && !has_aux; i++)
+		has_aux = ts[i] >= 0;
+	if (has_aux) {   /* for the imputers that condition on them (SSSD-S4 with aux) */
+		struct imputer_aux a = { ts, rc };
+
+		imputer_set_aux(w->im, &a);
 	}
 	for (size_t i = 0; i < (size_t)B * L; i++)
 		conf[i] = 0;
@@ -131,6 +161,8 @@ out:
 	free(seq);
 	free(known);
 	free(conf);
+	free(ts);
+	free(rc);
 	return err;
 }
 
