@@ -14,6 +14,14 @@ const volatile __u32 targ_all = 0;        /* trace every process but targ_own_tg
 const volatile __u32 targ_args = 0;       /* capture raw syscall arguments on entry */
 const volatile __u32 targ_own_tgid = 0;   /* tracerecd itself, never traced */
 const volatile __u64 targ_wake_bytes = 0; /* wake the consumer once a ring holds this much */
+const volatile __u32 targ_nr_execve = 0;  /* execve's number: a held command starts there */
+/* --args: which arguments of syscall nr are strings to read (collector.h, TRC_STR_*) */
+const volatile __u16 targ_str_args[TRC_STR_NR];
+
+/* Command mode: the tgid of the command held before its exec (0 = none); it becomes traced at
+ * the entry of its execve, so that its own setup before that (done by tracerecd) is not
+ * recorded.  Set by user space through the mmap'ed .bss, cleared here. */
+__u32 trc_hold_tgid;
 
 /* Set by the loader once every program is attached (and cleared before detaching), so that
  * no thread records an entry whose exit program is not attached yet. */
@@ -77,6 +85,17 @@ static __always_inline int is_traced(__u32 tgid)
 		return 1;
 	/* tgid < PID_MAX_LIMIT == TRC_PID_LIMIT; the mask in TRACED_WORD bounds the index */
 	return (TRACED_WORD(tgid) >> (tgid % 64)) & 1;
+}
+
+/* The held command's execve entry: from here on its process is traced (collector.h). */
+static __always_inline int held_exec(__u32 tgid, long nr, __u8 kind)
+{
+	if (tgid != trc_hold_tgid || kind != TRC_EV_ENTER || nr != targ_nr_execve || !trc_on ||
+	    tgid >= TRC_PID_LIMIT)
+		return 0;
+	__sync_fetch_and_or(&TRACED_WORD(tgid), 1ull << (tgid % 64));
+	trc_hold_tgid = 0;
+	return 1;
 }
 
 static __always_inline struct trc_cpu_stats *this_cpu_stats(__u32 *cpup)
@@ -215,6 +234,108 @@ static __always_inline void fill_event(struct trc_event *e, __u64 id, __u64 tseq
 	e->nargs = nargs;
 }
 
+/* ---- string arguments (--args; collector.h) ---- */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct trc_string);
+} str_scratch SEC(".maps");
+
+/* Read the string at p into s and output it after its event; what = arg | flags << 8 |
+ * index << 16.  Returns 1 when a record was output. */
+static __noinline int emit_string(void *rb, struct trc_cpu_stats *cs, struct trc_string *s,
+				  const char *p, __u32 what)
+{
+	__u8 flags = what >> 8;
+	long n;
+	char c;
+
+	if (!p)
+		return 0;
+	n = bpf_probe_read_user_str(s->s, TRC_STR_LEN, p);
+	if (n <= 0 || n > TRC_STR_LEN) {
+		__sync_fetch_and_add(&cs->str_faults, 1);
+		return 0;
+	}
+	/* TRC_STR_LEN - 1 bytes read: cut unless the string ends right there */
+	if (n == TRC_STR_LEN && (bpf_probe_read_user(&c, 1, p + TRC_STR_LEN - 1) || c))
+		flags |= TRC_STR_CUT;
+	s->arg = what & 0xff;
+	s->flags = flags;
+	s->index = what >> 16;
+	s->len = n - 1;
+	if (bpf_ringbuf_output(rb, s, offsetof(struct trc_string, s) + n, BPF_RB_NO_WAKEUP)) {
+		__sync_fetch_and_add(&cs->str_drops, 1);
+		return 0;
+	}
+	__sync_fetch_and_add(&cs->str_recs, 1);
+	return 1;
+}
+
+/* The elements of a NULL-terminated array of strings (execve's argv), up to TRC_ARGV_MAX. */
+static __noinline int emit_array(void *rb, struct trc_cpu_stats *cs, struct trc_string *s,
+				 const char *const *argv, __u32 arg)
+{
+	const char *p, *next;
+	int n = 0;
+
+	if (!argv || bpf_probe_read_user(&p, sizeof(p), &argv[0]))
+		return 0;
+	for (__u32 k = 0; k < TRC_ARGV_MAX && p; k++) {
+		__u32 flags = TRC_STR_ELEM;
+
+		if (bpf_probe_read_user(&next, sizeof(next), &argv[k + 1]))
+			next = NULL;
+		if (next && k == TRC_ARGV_MAX - 1)
+			flags |= TRC_STR_MORE;
+		n += emit_string(rb, cs, s, p, arg | flags << 8 | k << 16);
+		p = next;
+	}
+	return n;
+}
+
+/* The strings of entry e (args: its arguments), output after it; returns how many. */
+static __noinline int emit_strings(void *rb, struct trc_cpu_stats *cs, const struct trc_event *e,
+				   const __u64 *args, __u32 mask)
+{
+	__u32 zero = 0;
+	struct trc_string *s = bpf_map_lookup_elem(&str_scratch, &zero);
+	int n = 0;
+
+	if (!s)
+		return 0;
+	__builtin_memset(&s->ev, 0, sizeof(s->ev));
+	s->ev.tseq = e->tseq;
+	s->ev.pid = e->pid;
+	s->ev.tid = e->tid;
+	s->ev.nr = e->nr;
+	s->ev.kind = TRC_EV_STRING;
+	for (__u32 i = 0; i < TRC_NARGS; i++) {
+		if (mask & (1u << i))
+			n += emit_string(rb, cs, s, (const char *)args[i], i);
+		if (mask & (1u << (TRC_STR_ARRAY_SHIFT + i)))
+			n += emit_array(rb, cs, s, (const char *const *)args[i], i);
+	}
+	return n;
+}
+
+/* --args, at an entry: output the strings the syscall's arguments point to right after the
+ * (reserved, not yet submitted) event e and return their count, the event's ret. */
+static __always_inline __s64 record_strings(void *rb, struct trc_cpu_stats *cs,
+					    const struct trc_event *e)
+{
+	__u32 nr = e->nr;
+	__u16 mask;
+
+	if (nr >= TRC_STR_NR)
+		return 0;
+	asm volatile("" : "+r"(nr)); /* keep the mask below where the verifier sees it */
+	mask = targ_str_args[nr & (TRC_STR_NR - 1)];
+	return mask ? emit_strings(rb, cs, e, (const __u64 *)(e + 1), mask) : 0;
+}
+
 /* The first event after a loss run whose sketch is in thread_loss: event and sketch in one
  * reservation.  Returns 0 when recorded, -1 when there is no sketch to send (the caller
  * records the event plainly), -2 when the ring is full (the event is lost). */
@@ -236,6 +357,8 @@ static __always_inline int record_with_sketch(void *rb, struct trc_cpu_stats *cs
 		fill_args((struct trc_event_args *)es, regs);
 	fill_event(&es->ev, id, tseq, cseq, nr, ret, kind | TRC_EV_F_SKETCH, st->lost_pending,
 		   with_args ? TRC_NARGS : 0);
+	if (with_args)
+		es->ev.ret = record_strings(rb, cs, &es->ev);
 	__builtin_memcpy(&es->sk, &tl->sk, sizeof(es->sk));
 	sketch_reset(&tl->sk);
 	st->lost_pending = 0;
@@ -258,7 +381,7 @@ static __always_inline int record_sys(struct pt_regs *regs, long nr, long ret, _
 	void *rb;
 	int with_args = targ_args && kind == TRC_EV_ENTER;
 
-	if (!is_traced(id >> 32))
+	if (!is_traced(id >> 32) && !held_exec(id >> 32, nr, kind))
 		return 0;
 	cs = this_cpu_stats(&cpu);
 	if (!cs)
@@ -303,6 +426,8 @@ static __always_inline int record_sys(struct pt_regs *regs, long nr, long ret, _
 	}
 	fill_event(e, id, tseq, cseq, nr, ret, kind, st->lost_pending, with_args ? TRC_NARGS : 0);
 	st->lost_pending = 0;
+	if (with_args)
+		e->ret = record_strings(rb, cs, e);
 	bpf_ringbuf_submit(e, wake_flags(rb, cs, cseq));
 	return 0;
 lost:

@@ -33,6 +33,19 @@
  *   - at stop, from thread_loss, for threads that never recorded again.
  * Sketches that could not be delivered (exit record lost, thread_loss full) are counted in
  * trc_cpu_stats.sketch_lost (events).
+ *
+ * String arguments (--args only): at the entry of a syscall whose signature has string
+ * arguments (targ_str_args[nr], filled by the loader from user/common/syscall_sig.c), the
+ * strings are read from user memory into struct trc_string records that follow their entry
+ * event in the same ring: the event is reserved first, each string is output after it, and
+ * the event is submitted last with ret = the number of strings that follow it.  So a string
+ * never exists without its event (no event: no string attempted), a lost string (ring full)
+ * only lowers the count, and strings are no events: they take no tseq or cseq and do not
+ * enter the loss accounting (counted apart in trc_cpu_stats str_*).
+ *
+ * Command mode (-- CMD): the command's child is held before exec; its syscalls until then are
+ * tracerecd's own doing.  trc_hold_tgid names it: it becomes traced at the entry of its
+ * execve (targ_nr_execve), which is then its first recorded event.
  */
 #ifndef TRC_COLLECTOR_H
 #define TRC_COLLECTOR_H
@@ -49,10 +62,15 @@
 #define TRC_MAX_LOSS_THREADS 65536   /* threads with losses remembered in thread_loss */
 #define TRC_SKETCH_TOKS 32           /* distinct tokens counted exactly per loss run */
 #define TRC_SKETCH_ENDS 8            /* first/last lost tokens kept in order (power of two) */
+#define TRC_STR_LEN 256              /* bytes of a string argument kept, with its NUL */
+#define TRC_STR_NR 1024              /* syscall numbers targ_str_args covers (power of two) */
+#define TRC_ARGV_MAX 16              /* elements of a string array (execve's argv) kept */
+#define TRC_STR_PER_EVENT (TRC_NARGS + TRC_ARGV_MAX) /* most strings one entry can have */
 
 enum trc_ev_kind {
 	TRC_EV_ENTER = 0,
 	TRC_EV_EXIT = 1,
+	TRC_EV_STRING = 2, /* the record is a struct trc_string */
 };
 #define TRC_EV_KIND_MASK 0x0f
 #define TRC_EV_F_SKETCH 0x10 /* kind flag: the record is a struct trc_event_sketch */
@@ -99,6 +117,27 @@ struct trc_event_args {
 	__u64 args[TRC_NARGS];
 };
 
+/* Bits of targ_str_args[nr]: bit i (0..5) argument i points to a NUL-terminated string; bit
+ * 8 + i: argument i points to a NULL-terminated array of them (execve's argv). */
+#define TRC_STR_ARRAY_SHIFT 8
+
+#define TRC_STR_CUT 0x01  /* longer than TRC_STR_LEN - 1 bytes: s is its beginning */
+#define TRC_STR_ELEM 0x02 /* s is element `index` of the array argument `arg` */
+#define TRC_STR_MORE 0x04 /* ELEM: the array has elements after this one (not kept) */
+
+/* A string argument of the entry event before it in the same ring (--args).  ev has the
+ * event's tid, pid, tseq and nr, kind TRC_EV_STRING, all else 0.  The record is output with
+ * len + 1 bytes of s (its NUL included), not the whole array. */
+struct trc_string {
+	struct trc_event ev;
+	__u8 arg;           /* argument index, 0..5 */
+	__u8 flags;         /* TRC_STR_* */
+	__u16 index;        /* ELEM: element number */
+	__u16 len;          /* bytes of s before its NUL (< TRC_STR_LEN) */
+	__u16 _pad;
+	char s[TRC_STR_LEN];
+};
+
 enum trc_task_kind {
 	TRC_TASK_FORK = 1, /* new process or thread: tid/pid = child, ppid/ptid = creator */
 	TRC_TASK_EXEC = 2, /* exec: comm and path of the new image; old_tid = tid before exec */
@@ -138,7 +177,10 @@ struct trc_cpu_stats {
 	__u64 woken;        /* 1 while this cpu's ring is above the wake-up mark (one wake-up sent) */
 	__u64 sketch_lost;  /* lost events whose sketch could not be delivered */
 	__u64 sketch_recs;  /* events delivered with a sketch */
-	__u64 _spare[6];
+	__u64 str_recs;     /* string records output (--args) */
+	__u64 str_drops;    /* string records lost (ring full) */
+	__u64 str_faults;   /* strings not readable at the entry (not in memory): not recorded */
+	__u64 _spare[3];
 };
 
 /* Per-thread losses, written only on failed reservations. */
@@ -157,6 +199,7 @@ _Static_assert(sizeof(struct trc_event_args) == 96, "trc_event_args ABI");
 _Static_assert(sizeof(struct trc_sketch) == 360, "trc_sketch ABI");
 _Static_assert(sizeof(struct trc_event_sketch) == 456, "trc_event_sketch ABI");
 _Static_assert(sizeof(struct trc_task_rec) == 696, "trc_task_rec ABI");
+_Static_assert(sizeof(struct trc_string) == 56 + TRC_STR_LEN, "trc_string ABI");
 _Static_assert(sizeof(struct trc_cpu_stats) == 128, "trc_cpu_stats ABI");
 _Static_assert(sizeof(struct trc_thread_loss) == 392, "trc_thread_loss ABI");
 

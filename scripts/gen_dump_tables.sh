@@ -36,10 +36,11 @@ specs=(
   "epollctl values sys/epoll.h ^EPOLL_CTL_ ^$"
   "archprctl values asm/prctl.h ^ARCH_ ^$"
   "statxsync values linux/fcntl.h ^AT_STATX_(SYNC_AS_STAT|FORCE_SYNC|DONT_SYNC)$ ^$"
-  "statx flags linux/stat.h ^STATX_[A-Z_]+$ ^STATX_(ATTR_.*|ALL|_RESERVED|_.*)$"
+  "statx flags linux/stat.h ^STATX_[A-Z_]+$ ^STATX_(ATTR_.*|_RESERVED|_.*)$"
   "ioctl values asm/ioctls.h ^(TC|TIOC|FIO)[A-Z0-9_]+$ ^(TIOCINQ|TIOCPKT_.*|TIOCSER_TEMT|FIOQSIZE)$"
   "rlimit values sys/resource.h ^RLIMIT_ ^RLIMIT_(NLIMITS|OFILE)$"
   "grnd flags sys/random.h ^GRND_ ^$"
+  "rename flags linux/fs.h ^RENAME_(NOREPLACE|EXCHANGE|WHITEOUT)$ ^$"
   "fcntl values linux/fcntl.h ^F_[A-Z_0-9]+$ ^F_(OWNER_.*|SEAL_.*|LINUX_SPECIFIC_BASE|RDLCK|WRLCK|UNLCK|EXLCK|SHLCK|OK|GETLK64|SETLK64|SETLKW64|CANCELLK)$"
 )
 

@@ -18,14 +18,14 @@ check "dump exit 0" $? "$(cat "$d/err")"
 # the calls after the last execve are the program's own
 sed -n '/exec pid/,$p' "$d/c.txt" >"$d/own.txt"
 want=(
-  'openat(AT_FDCWD, 0x[0-9a-f]+, O_RDONLY|O_CLOEXEC) = -1 ENOENT (No such file or directory) <'
+  'openat(AT_FDCWD, 0x[0-9a-f]+, O_RDONLY|O_CLOEXEC) = -1 ENOENT (No such file or directory) <|openat(AT_FDCWD, "/nonexistent/tracerec-dump-test", O_RDONLY|O_CLOEXEC) = -1 ENOENT (No such file or directory) <'
   'mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x[0-9a-f]+ <'
   'close(-1) = -1 EBADF (Bad file descriptor) <'
-  'openat(AT_FDCWD, 0x[0-9a-f]+, O_WRONLY|O_CREAT|O_APPEND|O_CLOEXEC, 0640) = [0-9]+ <|openat(AT_FDCWD, 0x[0-9a-f]+, O_WRONLY|O_CREAT|O_APPEND, 0640) = [0-9]+ <'
+  'openat(AT_FDCWD, 0x[0-9a-f]+, O_WRONLY|O_CREAT|O_APPEND|O_CLOEXEC, 0640) = [0-9]+ <|openat(AT_FDCWD, 0x[0-9a-f]+, O_WRONLY|O_CREAT|O_APPEND, 0640) = [0-9]+ <|openat(AT_FDCWD, "/dev/null", O_WRONLY|O_CREAT|O_APPEND|O_CLOEXEC, 0640) = [0-9]+ <|openat(AT_FDCWD, "/dev/null", O_WRONLY|O_CREAT|O_APPEND, 0640) = [0-9]+ <'
   'lseek([0-9]+, 0, SEEK_END) = 0 <'
 )
 for w in "${want[@]}"; do
-  pat=$(printf '%s' "$w" | sed -e 's/[()|]/\\&/g' -e 's/\\|openat/|openat/')
+  pat=$(printf '%s' "$w" | sed -e 's/[()|]/\\&/g' -e 's/\\|openat/|openat/g')
   grep -qE " $pat" "$d/own.txt"
   check "decoded: ${w%% <*}" $? "$(grep -E ' (openat|mmap|close|lseek)\(' "$d/own.txt" | tail -n 6)"
 done
@@ -41,15 +41,20 @@ check "-ttt is the wall clock of the run" $([ "${first:-0}" -ge $((t0 - 1)) ] &&
 "$dump" -tt "$d/c.trz" | grep -qE '^[0-2][0-9]:[0-5][0-9]:[0-5][0-9]\.[0-9]{6} +[0-9]+ '
 check "-tt HH:MM:SS.uuuuuu" $? ""
 
-# the same program under strace: the same decoded lines (addresses masked)
+# the same program under strace: the same decoded lines (addresses masked; a path tracerecd
+# --args read must be strace's, one it could not read is a pointer: tracerecd(8), STRING ARGUMENTS)
 if command -v strace >/dev/null; then
   strace -o "$d/s.txt" "$progs/dump_calls" 2>/dev/null
   mask() { sed -E -e 's/0x[0-9a-f]+/ADDR/g' -e 's/ <[0-9.]+>$//' -e 's/ +/ /g' -e 's/ $//'; }
   for call in 'openat(AT_FDCWD, ' 'mmap(NULL, 8192' 'close(-1)' ', 0, SEEK_END)'; do
     s=$(grep -F "$call" "$d/s.txt" | tail -n 1 | sed -E 's/"[^"]*"/ADDR/' | mask)
-    o=$(grep -F "$call" "$d/own.txt" | tail -n 1 | sed -E 's/^.{41}//' | mask)
+    o=$(grep -F "$call" "$d/own.txt" | tail -n 1 | sed -E 's/^.{41}//' | sed -E 's/"[^"]*"/ADDR/' | mask)
     [ "$s" = "$o" ]
     check "same as strace: $call" $? "strace: $s | tracerec-dump: $o"
+  done
+  for p in $(grep -ohE '"/[a-z/-]+"' "$d/own.txt" | sort -u); do # paths read: strace's
+    grep -qF "$p" "$d/s.txt"
+    check "path $p as strace has it" $? "$(grep -F openat "$d/s.txt")"
   done
 fi
 

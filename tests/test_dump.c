@@ -208,7 +208,7 @@ static void test_dump_args_strings(void **state)
 	struct trz_event rn = entry("renameat2", 0xffffff9c, 0x10, 3, 0x20, 1, 0);
 	s[0] = mkstr(&rn, 1, 0, 0, "old name");
 	s[1] = mkstr(&rn, 3, 0, 0, "new");
-	expect_strs(rn, s, 2, "AT_FDCWD, \"old name\", 3, \"new\", 0x1");
+	expect_strs(rn, s, 2, "AT_FDCWD, \"old name\", 3, \"new\", RENAME_NOREPLACE");
 	struct trz_event ex = entry("execve", 0x10, 0x20, 0x30, 0, 0, 0);
 	s[0] = mkstr(&ex, 0, 0, 0, "/bin/ls");
 	s[1] = mkstr(&ex, 1, TRZ_STR_ELEM, 0, "ls");
@@ -217,6 +217,43 @@ static void test_dump_args_strings(void **state)
 	/* argv without its first element: the pointer, never a shifted array */
 	s[0] = mkstr(&ex, 1, TRZ_STR_ELEM, 1, "-l");
 	expect_strs(ex, s, 1, "0x10, 0x20, 0x30");
+}
+
+/* Strings wait for their event: found by (tid, tseq) once, in order; the oldest are dropped
+ * when too many wait; consecutive strings of one event form one group. */
+static void test_dump_strings_store(void **state)
+{
+	struct dump_strings *d = dump_strings_new();
+	const struct trz_string *const *got;
+	struct trz_event ev = { .tid = 7 };
+	struct trz_string *s;
+
+	(void)state;
+	assert_non_null(d);
+	for (uint64_t i = 0; i < DUMP_STRINGS_MAX + 3; i++) {
+		ev.tseq = i;
+		s = mkstr(&ev, 1, 0, 0, i % 2 ? "odd" : "even");
+		assert_int_equal(dump_strings_add(d, s), 0);
+		s->arg = 3;
+		if (i % 3 == 0)
+			assert_int_equal(dump_strings_add(d, s), 0);
+		free(s);
+		if (i == 10) { /* taken right away: its slot is reused, nothing dropped for it */
+			assert_int_equal(dump_strings_take(d, 7, 10, &got), 1);
+			assert_string_equal(got[0]->s, "even");
+		}
+	}
+	assert_int_equal(dump_strings_take(d, 7, 0, &got), 0); /* dropped: too old */
+	assert_true(dump_strings_dropped(d) > 0);
+	assert_int_equal(dump_strings_take(d, 7, DUMP_STRINGS_MAX + 2, &got), 2);
+	assert_int_equal(got[0]->arg, 1);
+	assert_int_equal(got[1]->arg, 3);
+	assert_string_equal(got[1]->s, "even");
+	assert_int_equal(dump_strings_take(d, 7, DUMP_STRINGS_MAX + 2, &got), 0); /* once */
+	assert_int_equal(dump_strings_take(d, 8, DUMP_STRINGS_MAX + 1, &got), 0); /* other tid */
+	assert_int_equal(dump_strings_take(d, 7, DUMP_STRINGS_MAX + 1, &got), 1);
+	assert_string_equal(got[0]->s, "odd");
+	dump_strings_free(d);
 }
 
 static void test_dump_args_decoded(void **state)
@@ -400,6 +437,7 @@ int main(void)
 		cmocka_unit_test(test_dump_export_windows),
 		cmocka_unit_test(test_dump_args_decoded),
 		cmocka_unit_test(test_dump_args_strings),
+		cmocka_unit_test(test_dump_strings_store),
 		cmocka_unit_test(test_dump_ret),
 		cmocka_unit_test(test_dump_order_window),
 		cmocka_unit_test(test_dump_order_synth_after_gap),

@@ -484,6 +484,10 @@ static void print_summary(const struct recorder_summary *s, double secs, const c
 	if (s->threads_bad)
 		fprintf(stderr, ", %llu bad", (unsigned long long)s->threads_bad);
 	fprintf(stderr, ")\n");
+	if (s->strings || s->strings_lost || s->strings_unreadable)
+		fprintf(stderr, "%s: string arguments: %llu recorded, %llu lost (ring full), %llu not readable at the entry (shown as pointers)\n",
+			prog, (unsigned long long)s->strings, (unsigned long long)s->strings_lost,
+			(unsigned long long)s->strings_unreadable);
 	if (s->ctl_lost || s->no_storage || s->traced_full || s->unexplained)
 		fprintf(stderr, "%s: also: %llu process records lost, %llu events without task storage, %llu processes not followed (traced set full), %llu unexplained\n",
 			prog, (unsigned long long)s->ctl_lost, (unsigned long long)s->no_storage,
@@ -648,7 +652,7 @@ static int session_prepare(struct session *s)
 	struct trc_collector_opts co = {
 		.all = o->all, .args = o->args, .own_tgid = getpid(), .ring_bytes = o->ring_bytes,
 		.on_event = o->inject_lose ? inject_on_event : recorder_on_event,
-		.on_task = recorder_on_task, .ctx = s->r,
+		.on_task = recorder_on_task, .on_string = recorder_on_string, .ctx = s->r,
 	};
 	if ((err = trc_collector_open(&s->c, &co, &stage))) {
 		p_err("failed to %s BPF collector: %s%s", stage, strerror(-err),
@@ -665,7 +669,7 @@ static int session_prepare(struct session *s)
 	return CLI_EX_OK;
 }
 
-/* Start the command suspended: it is traced from its first instruction after exec. */
+/* Start the command suspended: it is traced from the entry of its execve on. */
 static int session_spawn(struct session *s)
 {
 	uid_t uid = (uid_t)-1;
@@ -681,7 +685,8 @@ static int session_spawn(struct session *s)
 		p_err("cannot start %s: %s", s->o.cmd[0], strerror(-err));
 		return CLI_EX_FAIL;
 	}
-	if ((err = trc_collector_trace_pid(s->c, s->child.pid))) {
+	/* traced from its execve on: its setup before (setuid, the wait for the go byte) is ours */
+	if ((err = trc_collector_hold_exec(s->c, s->child.pid))) {
 		p_err("cannot trace %s: %s", s->o.cmd[0], strerror(-err));
 		return CLI_EX_FAIL;
 	}

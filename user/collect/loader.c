@@ -1,5 +1,7 @@
 /* collector.c - loader and lifecycle of the collector BPF program (see trc_collector.h). */
 #include "collect/loader.h"
+#include "common/syscall_sig.h"
+#include "common/syscalls.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -16,6 +18,18 @@ struct ring_ctx {
 	int cpu;
 };
 
+/* An entry event of a cpu's ring waiting for the string records that follow it (ev.ret of
+ * them, collector.h); copied, since the ring's space is given back after each record. */
+struct pending {
+	union {
+		struct trc_event ev;
+		struct trc_event_args ea;
+		struct trc_event_sketch es;
+	} e;
+	int want, have;
+	struct trc_string str[TRC_STR_PER_EVENT];
+};
+
 struct trc_collector {
 	struct collector_bpf *skel;
 	struct ring_buffer *rb;
@@ -25,6 +39,8 @@ struct trc_collector {
 	uint64_t ring_bytes;
 	trc_event_cb on_event;
 	trc_task_cb on_task;
+	trc_string_cb on_string;
+	struct pending *pend;  /* ncpus entries with strings on, else NULL */
 	void *ctx;
 };
 
@@ -37,10 +53,70 @@ static uint64_t ring_size(uint64_t want)
 	return sz;
 }
 
+/* The arguments of a record that carries them, or NULL. */
+static const uint64_t *event_args(const struct trc_event *ev, size_t size)
+{
+	if (ev->nargs != TRC_NARGS)
+		return NULL;
+	if (ev->kind & TRC_EV_F_SKETCH)
+		return size >= sizeof(struct trc_event_sketch)
+			       ? (const uint64_t *)((const struct trc_event_sketch *)ev)->args : NULL;
+	return size >= sizeof(struct trc_event_args)
+		       ? (const uint64_t *)((const struct trc_event_args *)ev)->args : NULL;
+}
+
+/* Hand over cpu's waiting entry: its strings (as many as arrived), then the event. */
+static int flush_pending(struct trc_collector *c, int cpu)
+{
+	struct pending *p = c->pend ? &c->pend[cpu] : NULL;
+	int err = 0;
+
+	if (!p || !p->want)
+		return 0;
+	p->want = 0;
+	for (int i = 0; i < p->have && !err; i++)
+		err = c->on_string(c->ctx, cpu, &p->str[i]);
+	if (!err)
+		err = c->on_event(c->ctx, cpu, &p->e.ev, event_args(&p->e.ev, sizeof(p->e)));
+	return err;
+}
+
+static int flush_all(struct trc_collector *c)
+{
+	int err = 0;
+
+	for (int cpu = 0; cpu < c->ncpus && !err; cpu++)
+		err = flush_pending(c, cpu);
+	return err;
+}
+
+/* A string record: it belongs to the entry waiting on its cpu (same tid, tseq), else it is
+ * dropped (cannot happen: the kernel writes strings right after their reserved event). */
+static int on_string_rec(struct trc_collector *c, int cpu, const struct trc_string *s, size_t size)
+{
+	struct pending *p = c->pend ? &c->pend[cpu] : NULL;
+	size_t head = offsetof(struct trc_string, s);
+
+	if (!p || !p->want || size <= head || s->ev.tid != p->e.ev.tid || s->ev.tseq != p->e.ev.tseq)
+		return 0;
+	struct trc_string *d = &p->str[p->have++];
+	size_t n = size - head - 1; /* bytes before the NUL the kernel sent */
+
+	memcpy(d, s, head);
+	if (n > TRC_STR_LEN - 1)
+		n = TRC_STR_LEN - 1;
+	if (d->len > n)
+		d->len = (__u16)n;
+	memcpy(d->s, s->s, d->len);
+	d->s[d->len] = '\0';
+	return p->have == p->want ? flush_pending(c, cpu) : 0;
+}
+
 static int on_sample(void *ctx, void *data, size_t size)
 {
 	struct ring_ctx *rc = ctx;
 	struct trc_collector *c = rc->c;
+	int err;
 
 	if (rc->cpu < 0) {
 		if (size < sizeof(struct trc_task_rec) || !c->on_task)
@@ -51,6 +127,20 @@ static int on_sample(void *ctx, void *data, size_t size)
 		return 0;
 	const struct trc_event *ev = data;
 	const uint64_t *args = NULL;
+
+	if ((ev->kind & TRC_EV_KIND_MASK) == TRC_EV_STRING)
+		return on_string_rec(c, rc->cpu, data, size);
+	if ((err = flush_pending(c, rc->cpu)))
+		return err;
+	if (c->pend && (ev->kind & TRC_EV_KIND_MASK) == TRC_EV_ENTER && ev->ret > 0 &&
+	    event_args(ev, size)) { /* strings follow: wait for them */
+		struct pending *p = &c->pend[rc->cpu];
+
+		memcpy(&p->e, data, size < sizeof(p->e) ? size : sizeof(p->e));
+		p->want = ev->ret < TRC_STR_PER_EVENT ? (int)ev->ret : TRC_STR_PER_EVENT;
+		p->have = 0;
+		return 0;
+	}
 
 	if (ev->kind & TRC_EV_F_SKETCH) {
 		if (size < sizeof(struct trc_event_sketch))
@@ -112,7 +202,12 @@ int trc_collector_open(struct trc_collector **out, const struct trc_collector_op
 	c->ring_bytes = ring_size(o->ring_bytes ? o->ring_bytes : 8u << 20);
 	c->on_event = o->on_event;
 	c->on_task = o->on_task;
+	c->on_string = o->args ? o->on_string : NULL;
 	c->ctx = o->ctx;
+	if (c->on_string && !(c->pend = calloc(c->ncpus, sizeof(*c->pend)))) {
+		err = -ENOMEM;
+		goto fail;
+	}
 	c->rctx = calloc(c->ncpus + 1, sizeof(*c->rctx));
 	c->ring_fds = malloc(c->ncpus * sizeof(int));
 	if (!c->rctx || !c->ring_fds) {
@@ -132,6 +227,12 @@ int trc_collector_open(struct trc_collector **out, const struct trc_collector_op
 	c->skel->rodata->targ_args = !!o->args;
 	c->skel->rodata->targ_own_tgid = o->own_tgid;
 	c->skel->rodata->targ_wake_bytes = c->ring_bytes / 4; /* wake early: 3/4 of the ring left */
+	c->skel->rodata->targ_nr_execve = (__u32)syscall_lookup("execve");
+	for (int nr = 0; c->on_string && nr < TRC_STR_NR; nr++) {
+		unsigned arrays, strs = syscall_string_args(nr, &arrays);
+
+		c->skel->rodata->targ_str_args[nr] = (__u16)(strs | arrays << TRC_STR_ARRAY_SHIFT);
+	}
 	bpf_map__set_max_entries(c->skel->maps.rings, c->ncpus);
 	bpf_map__set_max_entries(c->skel->maps.ctl, ring_size(o->ctl_bytes ? o->ctl_bytes : 1u << 20));
 
@@ -156,6 +257,14 @@ int trc_collector_trace_pid(struct trc_collector *c, uint32_t tgid)
 		return -ERANGE;
 	__atomic_fetch_or(&c->skel->bss->traced_bits[tgid / 64], 1ull << (tgid % 64),
 			  __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+int trc_collector_hold_exec(struct trc_collector *c, uint32_t tgid)
+{
+	if (!tgid || tgid >= TRC_PID_LIMIT)
+		return -ERANGE;
+	__atomic_store_n(&c->skel->bss->trc_hold_tgid, tgid, __ATOMIC_SEQ_CST);
 	return 0;
 }
 
@@ -198,18 +307,24 @@ void trc_collector_detach(struct trc_collector *c)
 
 int trc_collector_poll(struct trc_collector *c, int timeout_ms)
 {
-	int n = ring_buffer__poll(c->rb, timeout_ms), m;
+	int n = ring_buffer__poll(c->rb, timeout_ms), m, err;
 
 	if (n < 0)
 		return n;
 	/* Producers submit with BPF_RB_NO_WAKEUP until a ring fills up: drain them all. */
 	m = ring_buffer__consume(c->rb);
+	if (m >= 0 && (err = flush_all(c)))
+		return err;
 	return m < 0 ? m : n + m;
 }
 
 int trc_collector_drain(struct trc_collector *c)
 {
-	return ring_buffer__consume(c->rb);
+	int n = ring_buffer__consume(c->rb), err;
+
+	if (n >= 0 && (err = flush_all(c)))
+		return err;
+	return n;
 }
 
 int trc_collector_ncpus(const struct trc_collector *c)
@@ -236,6 +351,9 @@ void trc_collector_cpu_stats(const struct trc_collector *c, int cpu, struct trc_
 	st->woken = s->woken;
 	st->sketch_lost = s->sketch_lost;
 	st->sketch_recs = s->sketch_recs;
+	st->str_recs = s->str_recs;
+	st->str_drops = s->str_drops;
+	st->str_faults = s->str_faults;
 }
 
 int trc_collector_thread_losses(struct trc_collector *c, trc_loss_cb fn, void *ctx)
@@ -271,5 +389,6 @@ void trc_collector_free(struct trc_collector *c)
 	collector_bpf__destroy(c->skel);
 	free(c->ring_fds);
 	free(c->rctx);
+	free(c->pend);
 	free(c);
 }

@@ -18,6 +18,9 @@ struct trc_collector;
 typedef int (*trc_event_cb)(void *ctx, int cpu, const struct trc_event *ev, const uint64_t *args);
 /* One process record (fork / exec / exit) from the ctl ring. */
 typedef int (*trc_task_cb)(void *ctx, const struct trc_task_rec *rec);
+/* One string argument (--args), delivered right before the entry event it belongs to (same
+ * cpu, tid, tseq); s->s is NUL-terminated after s->len bytes. */
+typedef int (*trc_string_cb)(void *ctx, int cpu, const struct trc_string *s);
 
 struct trc_collector_opts {
 	int all;              /* trace every process but own_tgid */
@@ -27,6 +30,7 @@ struct trc_collector_opts {
 	uint64_t ctl_bytes;   /* ctl ring size (0 = 1 MiB) */
 	trc_event_cb on_event;
 	trc_task_cb on_task;
+	trc_string_cb on_string; /* NULL: string arguments are not read (with args too) */
 	void *ctx;
 };
 
@@ -38,6 +42,10 @@ int trc_collector_open(struct trc_collector **out, const struct trc_collector_op
 
 /* Add a process (tgid) to the traced set. */
 int trc_collector_trace_pid(struct trc_collector *c, uint32_t tgid);
+
+/* Command mode: process tgid (a child held before its exec) becomes traced at the entry of
+ * its execve, which is then its first recorded event.  Returns 0 or -ERANGE. */
+int trc_collector_hold_exec(struct trc_collector *c, uint32_t tgid);
 
 /* Number of processes in the traced set (0 once every traced process exited); processes that
  * no longer exist are dropped from it. */

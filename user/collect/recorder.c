@@ -229,6 +229,35 @@ int recorder_on_event(void *rp, int cpu, const struct trc_event *e, const uint64
 	return gapdetect_event(r->gd, &ev, e->lost_before, sk);
 }
 
+_Static_assert(TRC_STR_CUT == TRZ_STR_CUT && TRC_STR_ELEM == TRZ_STR_ELEM &&
+		       TRC_STR_MORE == TRZ_STR_MORE && TRC_STR_LEN <= TRZ_STRING_MAX,
+	       "string flags: collector ABI and trz format agree");
+
+int recorder_on_string(void *rp, int cpu, const struct trc_string *k)
+{
+	struct recorder *r = rp;
+	struct trz_string *s = &r->rec->str;
+
+	(void)cpu;
+	if (r->err)
+		return r->err;
+	r->rec->kind = TRZ_REC_STRING;
+	r->rec->offset = 0;
+	memset(s, 0, offsetof(struct trz_string, s));
+	s->tseq = k->ev.tseq;
+	s->tid = k->ev.tid;
+	s->nr = k->ev.nr == 0xffff ? -1 : k->ev.nr;
+	s->arg = k->arg < TRZ_MAX_ARGS ? k->arg : 0;
+	s->flags = k->flags & TRZ_STR_FLAGS;
+	if (!(s->flags & TRZ_STR_ELEM))
+		s->flags &= ~TRZ_STR_MORE;
+	s->index = s->flags & TRZ_STR_ELEM ? k->index : 0;
+	s->len = (uint32_t)strnlen(k->s, k->len < TRC_STR_LEN ? k->len : TRC_STR_LEN - 1);
+	memcpy(s->s, k->s, s->len);
+	s->s[s->len] = '\0';
+	return recorder_sink(r, r->rec);
+}
+
 int recorder_on_task(void *rp, const struct trc_task_rec *t)
 {
 	struct recorder *r = rp;
@@ -363,6 +392,9 @@ static void fill_summary(struct recorder *r, struct recorder_summary *s)
 		s->no_storage += cs.no_storage;
 		s->traced_full += cs.traced_full;
 		s->sketch_lost += cs.sketch_lost;
+		s->strings += cs.str_recs;
+		s->strings_lost += cs.str_drops;
+		s->strings_unreadable += cs.str_faults;
 	}
 }
 

@@ -26,6 +26,8 @@ struct recorder_summary {
 	uint64_t lost_known;        /* lost events whose syscall the gaps' sketches name */
 	uint64_t sketch_lost;       /* lost events whose sketch never reached user space */
 	uint64_t sketches_dropped;  /* sketches that did not fit their gap */
+	uint64_t strings, strings_lost, strings_unreadable; /* --args string arguments: written,
+				     * lost (ring full), not readable at the entry */
 	int cpu_ok;                 /* invariant holds on every cpu */
 	int ncpus;
 	struct recorder_cpu_sum *cpus; /* ncpus entries, owned by the recorder */
@@ -44,6 +46,8 @@ void recorder_free(struct recorder *r);
 /* The collector callbacks (pass r as ctx in struct trc_collector_opts). */
 int recorder_on_event(void *r, int cpu, const struct trc_event *ev, const uint64_t *args);
 int recorder_on_task(void *r, const struct trc_task_rec *rec);
+/* A string argument (--args): written as a STRING record right before its event. */
+int recorder_on_string(void *r, int cpu, const struct trc_string *s);
 /* The collector the recorder reads counters and thread losses from; from now on every block
  * the writer flushes ends with a STATE snapshot of the loss accounting. */
 void recorder_set_collector(struct recorder *r, struct trc_collector *c);

@@ -18,7 +18,8 @@
  *   E epoll_ctl op       R arch_prctl code      V madvise advice          N address family
  *   T socket type        G MSG_* flags          Z statx flags            K statx mask
  *   I ioctl request      L rlimit resource      g getrandom flags
- *   v NULL-terminated array of string pointers (execve's argv) */
+ *   v NULL-terminated array of string pointers (execve's argv)
+ *   n RENAME_* flags */
 static const struct syscall_sig sigs[] = {
 	{ "read", "dxu" }, { "write", "dxu" }, { "open", "pom" }, { "close", "d" },
 	{ "stat", "px" }, { "fstat", "dx" }, { "lstat", "px" }, { "poll", "xui" },
@@ -68,7 +69,7 @@ static const struct syscall_sig sigs[] = {
 	{ "timerfd_create", "kO" }, { "fallocate", "dill" }, { "timerfd_settime", "dixx" },
 	{ "accept4", "dxxO" }, { "signalfd4", "dxuO" }, { "eventfd2", "uO" },
 	{ "epoll_create1", "O" }, { "dup3", "ddO" }, { "pipe2", "xO" }, { "inotify_init1", "O" },
-	{ "prlimit64", "iLxx" }, { "syncfs", "d" }, { "renameat2", "DpDpX" },
+	{ "prlimit64", "iLxx" }, { "syncfs", "d" }, { "renameat2", "DpDpn" },
 	{ "getrandom", "xug" }, { "memfd_create", "pX" }, { "execveat", "DpvxA" },
 	{ "copy_file_range", "dxdxuX" }, { "statx", "DpZKx" }, { "rseq", "xXiX" },
 	{ "pidfd_open", "iX" }, { "clone3", "xu" }, { "close_range", "uuX" },

@@ -241,6 +241,12 @@ static void put_arg(struct sb *b, char kind, uint64_t v)
 		else
 			sb_printf(b, "0");
 		break;
+	case 'n':
+		if (v)
+			put_flags(b, dump_tbl_rename, v & 0xffffffffu, 0);
+		else
+			sb_printf(b, "0");
+		break;
 	default: sb_printf(b, "%#" PRIx64, v); break;
 	}
 }
