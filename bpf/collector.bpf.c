@@ -243,8 +243,25 @@ struct {
 	__type(value, struct trc_string);
 } str_scratch SEC(".maps");
 
-/* Read the string at p into s and output it after its event; what = arg | flags << 8 |
- * index << 16.  Returns 1 when a record was output. */
+/* A string argument that could not be read at the entry (its page was not in memory: the
+ * program had not touched it yet) is read again at the syscall's exit, after the kernel itself
+ * read it.  Never for syscalls with string arrays (execve: the memory is gone at the exit). */
+struct str_retry {
+	__u64 tseq;              /* the entry's */
+	__u64 ptr[TRC_NARGS];    /* the arguments to read again */
+	__u32 mask;              /* which */
+	__u32 nr;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct str_retry);
+} str_retry SEC(".maps");
+
+/* Read the string at p into s and output it; what = arg | flags << 8 | index << 16.  Returns 1
+ * when a record was output, 0 when not (no pointer, ring full), -1 when p was not readable. */
 static __noinline int emit_string(void *rb, struct trc_cpu_stats *cs, struct trc_string *s,
 				  const char *p, __u32 what)
 {
@@ -255,10 +272,8 @@ static __noinline int emit_string(void *rb, struct trc_cpu_stats *cs, struct trc
 	if (!p)
 		return 0;
 	n = bpf_probe_read_user_str(s->s, TRC_STR_LEN, p);
-	if (n <= 0 || n > TRC_STR_LEN) {
-		__sync_fetch_and_add(&cs->str_faults, 1);
-		return 0;
-	}
+	if (n <= 0 || n > TRC_STR_LEN)
+		return -1;
 	/* TRC_STR_LEN - 1 bytes read: cut unless the string ends right there */
 	if (n == TRC_STR_LEN && (bpf_probe_read_user(&c, 1, p + TRC_STR_LEN - 1) || c))
 		flags |= TRC_STR_CUT;
@@ -279,7 +294,7 @@ static __noinline int emit_array(void *rb, struct trc_cpu_stats *cs, struct trc_
 				 const char *const *argv, __u32 arg)
 {
 	const char *p, *next;
-	int n = 0;
+	int n = 0, r;
 
 	if (!argv || bpf_probe_read_user(&p, sizeof(p), &argv[0]))
 		return 0;
@@ -290,7 +305,11 @@ static __noinline int emit_array(void *rb, struct trc_cpu_stats *cs, struct trc_
 			next = NULL;
 		if (next && k == TRC_ARGV_MAX - 1)
 			flags |= TRC_STR_MORE;
-		n += emit_string(rb, cs, s, p, arg | flags << 8 | k << 16);
+		r = emit_string(rb, cs, s, p, arg | flags << 8 | k << 16);
+		if (r < 0)
+			__sync_fetch_and_add(&cs->str_faults, 1);
+		else
+			n += r;
 		p = next;
 	}
 	return n;
@@ -302,7 +321,8 @@ static __noinline int emit_strings(void *rb, struct trc_cpu_stats *cs, const str
 {
 	__u32 zero = 0;
 	struct trc_string *s = bpf_map_lookup_elem(&str_scratch, &zero);
-	int n = 0;
+	struct str_retry *rt = NULL;
+	int n = 0, r;
 
 	if (!s)
 		return 0;
@@ -313,12 +333,83 @@ static __noinline int emit_strings(void *rb, struct trc_cpu_stats *cs, const str
 	s->ev.nr = e->nr;
 	s->ev.kind = TRC_EV_STRING;
 	for (__u32 i = 0; i < TRC_NARGS; i++) {
-		if (mask & (1u << i))
-			n += emit_string(rb, cs, s, (const char *)args[i], i);
+		if (mask & (1u << i)) {
+			r = emit_string(rb, cs, s, (const char *)args[i], i);
+			if (r >= 0) {
+				n += r;
+			} else if (mask >> TRC_STR_ARRAY_SHIFT) { /* execve: no second chance */
+				__sync_fetch_and_add(&cs->str_faults, 1);
+			} else {
+				if (!rt)
+					rt = bpf_task_storage_get(&str_retry, bpf_get_current_task_btf(),
+								  0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+				if (!rt) {
+					__sync_fetch_and_add(&cs->str_faults, 1);
+					continue;
+				}
+				if (rt->tseq != e->tseq || !rt->mask) {
+					rt->tseq = e->tseq;
+					rt->nr = e->nr;
+					rt->mask = 0;
+				}
+				rt->ptr[i] = args[i];
+				rt->mask |= 1u << i;
+			}
+		}
 		if (mask & (1u << (TRC_STR_ARRAY_SHIFT + i)))
 			n += emit_array(rb, cs, s, (const char *const *)args[i], i);
 	}
 	return n;
+}
+
+/* At the exit of the entry rt->tseq: the strings it could not read, read again (they go to
+ * user space as strings of that entry, after it). */
+static __noinline int emit_retry(void *rb, struct trc_cpu_stats *cs, struct str_retry *rt,
+				 __u64 id)
+{
+	__u32 zero = 0;
+	struct trc_string *s = bpf_map_lookup_elem(&str_scratch, &zero);
+	int n = 0, r;
+
+	if (!s)
+		return 0;
+	__builtin_memset(&s->ev, 0, sizeof(s->ev));
+	s->ev.tseq = rt->tseq;
+	s->ev.pid = id >> 32;
+	s->ev.tid = (__u32)id;
+	s->ev.nr = rt->nr;
+	s->ev.kind = TRC_EV_STRING;
+	for (__u32 i = 0; i < TRC_NARGS; i++) {
+		if (!(rt->mask & (1u << i)))
+			continue;
+		r = emit_string(rb, cs, s, (const char *)rt->ptr[i], i);
+		if (r < 0)
+			__sync_fetch_and_add(&cs->str_faults, 1);
+		else
+			n += r;
+	}
+	rt->mask = 0;
+	return n;
+}
+
+/* --args, at the exit (tseq) of a syscall with string arguments: the second chance. */
+static __always_inline void retry_strings(void *rb, struct trc_cpu_stats *cs,
+					  struct task_struct *task, __u64 id, __u64 tseq, long nr)
+{
+	__u32 k = (__u32)nr;
+	struct str_retry *rt;
+
+	if (k >= TRC_STR_NR)
+		return;
+	asm volatile("" : "+r"(k));
+	if (!targ_str_args[k & (TRC_STR_NR - 1)])
+		return;
+	rt = bpf_task_storage_get(&str_retry, task, 0, 0);
+	if (rt && rt->mask) {
+		if (rt->tseq + 1 == tseq)
+			emit_retry(rb, cs, rt, id);
+		rt->mask = 0;
+	}
 }
 
 /* --args, at an entry: output the strings the syscall's arguments point to right after the
@@ -404,6 +495,8 @@ static __always_inline int record_sys(struct pt_regs *regs, long nr, long ret, _
 	rb = bpf_map_lookup_elem(&rings, &cpu);
 	if (!rb)
 		goto lost;
+	if (targ_args && kind == TRC_EV_EXIT)
+		retry_strings(rb, cs, task, id, tseq, nr);
 	if (st->lost_pending) { /* the loss path: hand over the sketch with this event */
 		int r = record_with_sketch(rb, cs, st, regs, id, tseq, cseq, nr, ret, kind, with_args);
 

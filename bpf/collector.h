@@ -41,7 +41,10 @@
  * the event is submitted last with ret = the number of strings that follow it.  So a string
  * never exists without its event (no event: no string attempted), a lost string (ring full)
  * only lowers the count, and strings are no events: they take no tseq or cseq and do not
- * enter the loss accounting (counted apart in trc_cpu_stats str_*).
+ * enter the loss accounting (counted apart in trc_cpu_stats str_*).  A string that is not
+ * readable at the entry (its page not in memory yet) is read again at the syscall's exit,
+ * after the kernel read it (not for execve-like calls): that record comes before the exit
+ * event, with the entry's tseq, not counted in the entry's ret.
  *
  * Command mode (-- CMD): the command's child is held before exec; its syscalls until then are
  * tracerecd's own doing.  trc_hold_tgid names it: it becomes traced at the entry of its

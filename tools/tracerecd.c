@@ -485,7 +485,7 @@ static void print_summary(const struct recorder_summary *s, double secs, const c
 		fprintf(stderr, ", %llu bad", (unsigned long long)s->threads_bad);
 	fprintf(stderr, ")\n");
 	if (s->strings || s->strings_lost || s->strings_unreadable)
-		fprintf(stderr, "%s: string arguments: %llu recorded, %llu lost (ring full), %llu not readable at the entry (shown as pointers)\n",
+		fprintf(stderr, "%s: string arguments: %llu recorded, %llu lost (ring full), %llu not readable at the entry nor the exit (shown as pointers)\n",
 			prog, (unsigned long long)s->strings, (unsigned long long)s->strings_lost,
 			(unsigned long long)s->strings_unreadable);
 	if (s->ctl_lost || s->no_storage || s->traced_full || s->unexplained)

@@ -41,6 +41,7 @@ struct trc_collector {
 	trc_task_cb on_task;
 	trc_string_cb on_string;
 	struct pending *pend;  /* ncpus entries with strings on, else NULL */
+	struct trc_string late; /* a string read at its syscall's exit */
 	void *ctx;
 };
 
@@ -90,18 +91,14 @@ static int flush_all(struct trc_collector *c)
 	return err;
 }
 
-/* A string record: it belongs to the entry waiting on its cpu (same tid, tseq), else it is
- * dropped (cannot happen: the kernel writes strings right after their reserved event). */
-static int on_string_rec(struct trc_collector *c, int cpu, const struct trc_string *s, size_t size)
+/* Copy string record s (size bytes from the ring) into d, its length bounded by what came. */
+static int copy_string(struct trc_string *d, const struct trc_string *s, size_t size)
 {
-	struct pending *p = c->pend ? &c->pend[cpu] : NULL;
-	size_t head = offsetof(struct trc_string, s);
+	size_t head = offsetof(struct trc_string, s), n;
 
-	if (!p || !p->want || size <= head || s->ev.tid != p->e.ev.tid || s->ev.tseq != p->e.ev.tseq)
-		return 0;
-	struct trc_string *d = &p->str[p->have++];
-	size_t n = size - head - 1; /* bytes before the NUL the kernel sent */
-
+	if (size <= head)
+		return -1;
+	n = size - head - 1; /* bytes before the NUL the kernel sent */
 	memcpy(d, s, head);
 	if (n > TRC_STR_LEN - 1)
 		n = TRC_STR_LEN - 1;
@@ -109,7 +106,26 @@ static int on_string_rec(struct trc_collector *c, int cpu, const struct trc_stri
 		d->len = (__u16)n;
 	memcpy(d->s, s->s, d->len);
 	d->s[d->len] = '\0';
-	return p->have == p->want ? flush_pending(c, cpu) : 0;
+	return 0;
+}
+
+/* A string record: one of the entry waiting on its cpu (same tid, tseq), or one read again at
+ * its syscall's exit (its entry was delivered already; collector.h): handed over at once. */
+static int on_string_rec(struct trc_collector *c, int cpu, const struct trc_string *s, size_t size)
+{
+	struct pending *p = c->pend ? &c->pend[cpu] : NULL;
+
+	if (!p)
+		return 0;
+	if (p->want && s->ev.tid == p->e.ev.tid && s->ev.tseq == p->e.ev.tseq) {
+		if (copy_string(&p->str[p->have], s, size))
+			return 0;
+		p->have++;
+		return p->have == p->want ? flush_pending(c, cpu) : 0;
+	}
+	if (copy_string(&c->late, s, size))
+		return 0;
+	return c->on_string(c->ctx, cpu, &c->late);
 }
 
 static int on_sample(void *ctx, void *data, size_t size)
