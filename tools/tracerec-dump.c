@@ -490,7 +490,8 @@ static int take(struct run *c, const struct trz_record *rec)
 	if (rec->kind == TRZ_REC_STATE)
 		note_state(c, &rec->state);
 	if (rec->kind == TRZ_REC_STRING && !c->st) /* a string argument waits for its event */
-		return c->pr.strings ? dump_strings_add(c->pr.strings, &rec->str) : 0;
+		return c->pr.strings && dump_filter_string(c->f, &rec->str)
+			       ? dump_strings_add(c->pr.strings, &rec->str) : 0;
 	if (c->st || c->x) {
 		if (rec->kind == TRZ_REC_THREAD && rec->th.comm[0] &&
 		    (err = dump_comms_set(&c->comms, rec->th.tid, rec->th.comm, 0)))

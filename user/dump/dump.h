@@ -130,6 +130,9 @@ struct dump_filter {
  * all or none (?ITEM: no error when unknown).  Replaces an earlier -e.  -EINVAL with a reason
  * in err. */
 int dump_filter_expr(struct dump_filter *f, const char *expr, char *err, size_t errlen);
+/* 0 when string s belongs to an event the filters hide for sure (its syscall, its tid), so
+ * that it need not wait for it. */
+int dump_filter_string(const struct dump_filter *f, const struct trz_string *s);
 int dump_filter_add_id(uint32_t **v, size_t *n, uint32_t id);
 /* 1 when rec passes every filter (metadata always does). */
 int dump_filter_keep(const struct dump_filter *f, const struct trz_record *rec,

@@ -202,6 +202,11 @@ static int nr_shown(const struct dump_filter *f, int nr)
 	return f->trace_neg; /* numbers without a name: only in a negated set */
 }
 
+int dump_filter_string(const struct dump_filter *f, const struct trz_string *s)
+{
+	return nr_shown(f, s->nr) && (!f->ntids || in_list(f->tids, f->ntids, s->tid));
+}
+
 int dump_filter_keep(const struct dump_filter *f, const struct trz_record *rec,
 		     const struct dump_comms *comms)
 {
