@@ -323,18 +323,18 @@ static void test_tl_gap_unfilled(void **state)
 	assert_int_equal(s->end, 101);
 	assert_int_equal(s->exit, TL_LOST);
 	assert_true(index_of(b, 'S', 0) < index_of(b, 'E', 0));
-	s = slice_n(b, 1);
-	assert_int_equal(s->ts, 400);
-	assert_int_equal(s->end, 401);
+	s = slice_n(b, 1); /* starts after the gap ended (at 400), 1 ns long */
+	assert_int_equal(s->ts, 401);
+	assert_int_equal(s->end, 402);
 	assert_int_equal(s->entry, TL_LOST);
 	assert_int_equal(s->ret, 8);
 	int e0 = index_of(b, 'E', 0), e1 = index_of(b, 'E', 1);
 	assert_int_equal(b->it[e0].g.end, 400);
 	assert_string_equal(b->it[e0].repair, "");
 	assert_int_equal(b->it[e1].g.thread_lost, 5);
-	/* after the exit at 400 it begins 1 ns later; nothing follows: 1 ns long (never empty) */
-	assert_int_equal(b->it[e1].g.ts, 401);
-	assert_int_equal(b->it[e1].g.end, 402);
+	/* after that slice it begins 1 ns later; nothing follows: 1 ns long (never empty) */
+	assert_int_equal(b->it[e1].g.ts, 403);
+	assert_int_equal(b->it[e1].g.end, 404);
 	free(b);
 }
 
@@ -365,8 +365,8 @@ static void test_tl_late_synth_and_cpu_gaps(void **state)
 	assert_int_equal(s->end, 150);
 	assert_int_equal(s->entry, TL_SYNTHETIC);
 	assert_int_equal(s->exit, TL_SYNTHETIC);
-	s = slice_n(b, 2); /* the recorded read still pairs */
-	assert_int_equal(s->ts, 200);
+	s = slice_n(b, 2); /* the recorded read still pairs (after the gap that ended at 200) */
+	assert_int_equal(s->ts, 201);
 	assert_int_equal(s->end, 500);
 	assert_int_equal(s->exit, TL_RECORDED);
 	int c0 = index_of(b, 'C', 0), c1 = index_of(b, 'C', 1);
@@ -440,6 +440,111 @@ static void test_tl_gap_unknown_start(void **state)
 	free(b);
 }
 
+/* Every track nests strictly, as speedscope needs it (it sorts begins by time, longest first,
+ * ends by time, and at equal times takes an end first unless the names match): per thread,
+ * sorted by (start, longest first), each slice or gap either lies inside the one still open
+ * (ending strictly before it) or starts strictly after it ended; nothing is zero-length.
+ * Returns the number of violations (late synthetic slices are not in these tests). */
+static int nest_errors(const struct rec_be *b)
+{
+	struct iv { uint32_t tid; uint64_t a, z; } v[64];
+	int n = 0, bad = 0;
+
+	for (int i = 0; i < b->n; i++) {
+		if (b->it[i].what == 'S')
+			v[n++] = (struct iv){ b->it[i].s.tid, b->it[i].s.ts, b->it[i].s.end };
+		else if (b->it[i].what == 'E')
+			v[n++] = (struct iv){ b->it[i].g.tid, b->it[i].g.ts, b->it[i].g.end };
+	}
+	for (int i = 1; i < n; i++) /* insertion sort: tid, start, longest first */
+		for (int k = i; k > 0; k--) {
+			struct iv *x = &v[k - 1], *y = &v[k];
+			int gt = x->tid != y->tid ? x->tid > y->tid : x->a != y->a ? x->a > y->a
+											: x->z < y->z;
+			if (!gt)
+				break;
+			struct iv t = *x;
+			*x = *y;
+			*y = t;
+		}
+	for (int i = 0; i < n; i++) {
+		if (v[i].z <= v[i].a) {
+			print_message("zero-length [%llu, %llu] on %u\n", (unsigned long long)v[i].a,
+				      (unsigned long long)v[i].z, v[i].tid);
+			bad++;
+		}
+		/* the innermost still-open enclosing interval */
+		for (int k = i - 1; k >= 0 && v[k].tid == v[i].tid; k--) {
+			if (v[k].z < v[i].a)
+				continue; /* ended before: a finished sibling or a closed parent */
+			int inside = v[i].a >= v[k].a && v[i].z < v[k].z &&
+				     (v[i].a > v[k].a || v[i].z < v[k].z);
+			if (!inside) {
+				print_message("[%llu, %llu] and [%llu, %llu] on %u cross or touch\n",
+					      (unsigned long long)v[k].a, (unsigned long long)v[k].z,
+					      (unsigned long long)v[i].a, (unsigned long long)v[i].z,
+					      v[i].tid);
+				bad++;
+			}
+			break;
+		}
+	}
+	return bad;
+}
+
+/* Times that tie (tracerec-fill interpolates synthetic events; several may share a
+ * nanosecond) and 1 ns widenings: the gap's window would end after the next recorded call
+ * began, and neighbours would touch.  Every track still nests strictly. */
+static void test_tl_ties_nest(void **state)
+{
+	struct trz_record r[] = {
+		ev(7, 100, 0, TRZ_ENTRY, 0), ev(7, 100, 0, TRZ_EXIT, 0),   /* widened to 101 */
+		gap(7, 1, 5, 100, 200),                                     /* starts after it */
+		syn(7, 200, 1, TRZ_EXIT, 1),                                /* entry lost */
+		syn(7, 200, 2, TRZ_ENTRY, 1), syn(7, 200, 2, TRZ_EXIT, 1), /* same ns */
+		syn(7, 200, 3, TRZ_ENTRY, 1), syn(7, 200, 3, TRZ_EXIT, 1),
+		ev(7, 200, 4, TRZ_ENTRY, 0), ev(7, 260, 4, TRZ_EXIT, 0),   /* at the gap's end */
+		ev(7, 260, 5, TRZ_ENTRY, 0), ev(7, 300, 5, TRZ_EXIT, 0),
+		ev(8, 50, 0, TRZ_ENTRY, 0),
+		gap(8, 2, 2, 50, 0),                                        /* nothing follows */
+		syn(8, 40, 0, TRZ_EXIT, 2), syn(8, 40, 1, TRZ_ENTRY, 2),   /* before its start */
+	};
+	struct rec_be *b = run(r, (int)(sizeof(r) / sizeof(r[0])));
+
+	(void)state;
+	assert_int_equal(nest_errors(b), 0);
+	/* the recorded call after the gap keeps its exit time and the gap ends before it */
+	int ge = index_of(b, 'E', 0);
+	const struct tl_slice *s = slice_n(b, 4);
+	assert_int_equal(s->nr, 4);
+	assert_true(s->ts > b->it[ge].g.end);
+	assert_int_equal(s->end, 260);
+	free(b);
+}
+
+/* The recorded streams of the other tests nest strictly too. */
+static void test_tl_examples_nest(void **state)
+{
+	struct trz_record a[] = {
+		ev(7, 100, 0, TRZ_ENTRY, 0), gap(7, 1, 3, 100, 400),
+		syn(7, 200, 0, TRZ_EXIT, 1), syn(7, 250, 1, TRZ_ENTRY, 1), syn(7, 300, 1, TRZ_EXIT, 1),
+		ev(7, 400, 3, TRZ_ENTRY, 0), ev(7, 450, 3, TRZ_EXIT, 0),
+	};
+	struct trz_record c[] = {
+		ev(7, 100, 0, TRZ_ENTRY, 0), gap(7, 1, 3, 100, 400), ev(7, 400, 1, TRZ_EXIT, 8),
+		gap(7, 2, 2, 400, UINT64_MAX),
+	};
+	struct rec_be *b;
+
+	(void)state;
+	b = run(a, (int)(sizeof(a) / sizeof(a[0])));
+	assert_int_equal(nest_errors(b), 0);
+	free(b);
+	b = run(c, (int)(sizeof(c) / sizeof(c[0])));
+	assert_int_equal(nest_errors(b), 0);
+	free(b);
+}
+
 /* export_clean_str keeps valid UTF-8, replaces the rest */
 static void test_clean_str(void **state)
 {
@@ -462,6 +567,8 @@ int main(void)
 		cmocka_unit_test(test_tl_late_synth_and_cpu_gaps),
 		cmocka_unit_test(test_order_unknown_start_gap),
 		cmocka_unit_test(test_tl_gap_unknown_start),
+		cmocka_unit_test(test_tl_ties_nest),
+		cmocka_unit_test(test_tl_examples_nest),
 		cmocka_unit_test(test_clean_str),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,10 +8,14 @@
  *                                           still open at the end of the trace)
  *   "X" events, cat "synthetic"            calls with a synthetic entry or exit (tracerec-fill),
  *                                           args confidence and gap
- *   "B"/"E" events, cat "lost"             one per attributed gap, named "lost N events", on
- *                                           its thread's track; args gap, lost, tseq_first,
- *                                           tseq_last, cpu and the collector's lost-syscall sketch
- *                                           on B; repair, synthetic, unfilled on E
+ *   "X" events, cat "lost"                 one per attributed gap, named "lost N events", on
+ *                                           its thread's track, written when the gap ends (its
+ *                                           calls are written before it); args gap, lost,
+ *                                           tseq_first, tseq_last, cpu, the collector's
+ *                                           lost-syscall sketch, repair, synthetic, unfilled.
+ *                                           (Not a B/E pair: speedscope names a slice by its
+ *                                           name and args, and an E with other args than its
+ *                                           B ends "another" slice.)
  *   "C" events "lost"                      events lost so far, one series per thread
  *   pid 4194305 "lost events (unattributed)" one track per CPU with its unattributed gaps
  *   top-level "metadata"                   the trace's metadata records (host, kernel, cmdline..)
@@ -163,22 +167,9 @@ static int cj_gap_begin(void *be, const struct tl_gap *g)
 	struct chrome *j = be;
 	FILE *f = ev_start(j);
 
-	fputs("\"ph\":\"B\",", f);
-	gap_name(f, g);
-	fprintf(f, ",\"pid\":%u,\"tid\":%u", g->pid, g->tid);
-	put_us(f, "ts", g->ts);
-	fputs(",\"args\":{", f);
-	gap_args(f, g, "tseq");
-	if (g->sketch && g->sketch[0]) {
-		fputs(",\"sketch\":", f);
-		dump_json_str(f, g->sketch);
-	}
-	fputs("}}", f);
-	f = ev_start(j);
 	fprintf(f, "\"ph\":\"C\",\"name\":\"lost\",\"pid\":%u,\"tid\":%u", g->pid, g->tid);
 	put_us(f, "ts", g->ts);
 	fprintf(f, ",\"args\":{\"tid %u\":%" PRIu64 "}}", g->tid, g->thread_lost);
-	j->c->gaps++;
 	return 0;
 }
 
@@ -187,14 +178,22 @@ static int cj_gap_end(void *be, const struct tl_gap *g)
 	struct chrome *j = be;
 	FILE *f = ev_start(j);
 
-	fputs("\"ph\":\"E\",", f);
+	fputs("\"ph\":\"X\",", f);
 	gap_name(f, g);
 	fprintf(f, ",\"pid\":%u,\"tid\":%u", g->pid, g->tid);
-	put_us(f, "ts", g->end);
-	fputs(",\"args\":{\"repair\":", f);
+	put_us(f, "ts", g->ts);
+	put_us(f, "dur", g->end - g->ts);
+	fputs(",\"args\":{", f);
+	gap_args(f, g, "tseq");
+	if (g->sketch && g->sketch[0]) {
+		fputs(",\"sketch\":", f);
+		dump_json_str(f, g->sketch);
+	}
+	fputs(",\"repair\":", f);
 	dump_json_str(f, g->repair ? g->repair : "");
 	fprintf(f, ",\"synthetic\":%" PRIu64 ",\"unfilled\":%" PRIu64 "}}", g->synthetic,
 		g->lost > g->synthetic ? g->lost - g->synthetic : 0);
+	j->c->gaps++;
 	return 0;
 }
 

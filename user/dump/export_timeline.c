@@ -12,11 +12,14 @@
  *   - a call open when a gap starts lost its exit in that gap: the fill's first synthetic event
  *     closes it when it is that exit, otherwise the call ends where the gap begins ("exit lost");
  *   - slices are handed over when they close, before the gap that contains them ends;
- *   - no slice starts at the very nanosecond another one on the track ends: a gap after a
- *     finished call starts 1 ns after its exit, a gap ends 1 ns after the last slice inside
- *     it when that slice ends with it, a call cut short by the next entry ends 1 ns before
- *     it.  Viewers that add up start + duration in floating point (speedscope) would
- *     otherwise see the end after the next start and nest them wrongly.
+ *   - slices on a track never touch or overlap unless one holds the other: each thread keeps
+ *     the end of its last top-level slice or gap, and a pending gap the end of its last call;
+ *     the next one starts at least 1 ns later (a call cut short by the next entry ends 1 ns
+ *     before it, a gap after a finished call starts 1 ns after its exit, a gap ends 1 ns
+ *     after the last call inside it), and no slice is zero-length.  Viewers that order
+ *     equal-time ends and begins by name (speedscope) or add up start + duration in floating
+ *     point would otherwise nest neighbours in each other.  A start moves only where times
+ *     tie (interpolated synthetic events, a 1 ns widening): by nanoseconds.
  * Synthetic events that come later than right after their gap (tracerecd --fill writes them
  * when the lagging thread catches up) are paired among themselves on the same track.
  */
@@ -33,6 +36,7 @@
 
 struct tl_open {
 	uint8_t valid, synth, entry_how; /* entry_how: enum tl_end of a recorded-side entry */
+	uint8_t late;                    /* a late synthetic call (kept at its own times) */
 	int32_t nr;
 	uint64_t ts, gap_id;
 	float conf;
@@ -44,6 +48,7 @@ struct tl_pend {
 				   its first synthetic event, which may be earlier) */
 	struct tl_gap g;
 	uint64_t max_end;
+	uint64_t cur;           /* end of the last slice inside the gap (0: none yet) */
 	size_t slen;
 	uint64_t more;          /* calls left out of the repair */
 	char repair[SKETCH_MAX + 32];
@@ -55,6 +60,7 @@ struct tl_th {
 	char comm[TRZ_COMM_LEN];
 	uint8_t has_last, announced;
 	uint64_t last_ts, first_ts;
+	uint64_t cur;           /* end of the last slice or gap on the track's top level */
 	uint64_t lost;
 	struct tl_open open, late;
 	struct tl_pend pend;
@@ -173,16 +179,26 @@ static int emit_slice(struct timeline *tl, struct tl_th *t, const struct tl_open
 				s.gap_id = ex_gap;
 		}
 	}
+	int inside = !o->late && t->pend.valid && t->pend.begun;
+
+	/* Place the slice on its track: a call (recorded or synthetic) handed over while a gap
+	 * is being repaired lies inside the gap's window, after the gap's previous call; any
+	 * other starts after the track's last slice or gap ended.  Calls are sequential on a
+	 * thread, so this moves a start only where times tie or a neighbour was widened by the
+	 * rules here (by a few ns). */
+	if (inside) {
+		uint64_t lo = t->pend.cur ? t->pend.cur + 1 : t->pend.g.ts;
+		if (s.ts < lo)
+			s.ts = lo;
+	} else if (!o->late && t->cur && s.ts <= t->cur) {
+		s.ts = t->cur + 1;
+	}
 	if (s.end <= s.ts) /* never zero-length: viewers order equal-time begin/end ambiguously */
 		s.end = s.ts + 1;
-	if (t->pend.valid && t->pend.begun && s.ts < t->pend.g.ts &&
-	    (s.end > t->pend.g.ts || s.entry == TL_SYNTHETIC || s.exit == TL_SYNTHETIC)) {
-		/* synthetic calls belong inside their gap's window (a time rounded before it, or
-		 * a gap whose start was guessed) */
-		s.ts = t->pend.g.ts;
-		if (s.end < s.ts)
-			s.end = s.ts;
-	}
+	if (inside)
+		t->pend.cur = s.end;
+	else if (!o->late)
+		t->cur = s.end;
 	if (t->pend.valid && s.end > t->pend.max_end)
 		t->pend.max_end = s.end;
 	return tl->ops->slice ? tl->ops->slice(tl->be, &s) : 0;
@@ -190,9 +206,11 @@ static int emit_slice(struct timeline *tl, struct tl_th *t, const struct tl_open
 
 /* An exit whose entry is not in the trace: a slice from start (how = entry's tl_end). */
 static int emit_orphan_exit(struct timeline *tl, struct tl_th *t, const struct trz_event *ev,
-			    uint64_t start, uint8_t how, int synth, float conf, uint64_t gap)
+			    uint64_t start, uint8_t how, int synth, float conf, uint64_t gap,
+			    int late)
 {
-	struct tl_open o = { .valid = 1, .entry_how = how, .nr = ev->nr, .ts = start };
+	struct tl_open o = { .valid = 1, .entry_how = how, .late = (uint8_t)late, .nr = ev->nr,
+			     .ts = start };
 
 	return emit_slice(tl, t, &o, ev->ts_ns, synth ? TL_SYNTHETIC : TL_RECORDED, ev, synth,
 			  conf, gap);
@@ -221,6 +239,8 @@ static int begin_gap(struct timeline *tl, struct tl_th *t, uint64_t first_synth_
 	p->begun = 1;
 	if (first_synth_ts && first_synth_ts < p->g.ts)
 		p->g.ts = p->max_end = first_synth_ts;
+	if (t->cur && p->g.ts <= t->cur)
+		p->g.ts = p->max_end = t->cur + 1;
 	return tl->ops->gap_begin ? tl->ops->gap_begin(tl->be, &p->g) : 0;
 }
 
@@ -259,6 +279,7 @@ static int flush_gap(struct timeline *tl, struct tl_th *t, uint64_t end)
 	if (end <= p->g.ts) /* never zero-length: its begin and end carry different arguments */
 		end = p->g.ts + 1;
 	p->g.end = end;
+	t->cur = end; /* what follows on the track starts after the gap */
 	if (p->more)
 		snprintf(p->repair + p->slen, sizeof(p->repair) - p->slen, "%s... +%llu",
 			 p->slen ? " " : "", (unsigned long long)p->more);
@@ -333,18 +354,19 @@ static int add_event(struct timeline *tl, const struct trz_event *ev, int synth,
 		return err;
 	/* 3. what it opens */
 	if (ev->dir == TRZ_ENTRY) {
-		*o = (struct tl_open){ .valid = 1, .synth = (uint8_t)synth, .nr = ev->nr,
-				       .ts = ev->ts_ns, .gap_id = gap_id, .conf = conf };
+		*o = (struct tl_open){ .valid = 1, .synth = (uint8_t)synth, .late = (uint8_t)late,
+				       .nr = ev->nr, .ts = ev->ts_ns, .gap_id = gap_id,
+				       .conf = conf };
 	} else if (synth || after_gap) {
 		/* the entry was lost in a gap (and, synthetic, is not among the fill) */
-		err = emit_orphan_exit(tl, t, ev, ev->ts_ns, TL_LOST, synth, conf, gap_id);
+		err = emit_orphan_exit(tl, t, ev, ev->ts_ns, TL_LOST, synth, conf, gap_id, late);
 	} else if (t->has_last) {
-		err = emit_orphan_exit(tl, t, ev, ev->ts_ns, TL_NOT_RECORDED, 0, 1.0f, 0);
+		err = emit_orphan_exit(tl, t, ev, ev->ts_ns, TL_NOT_RECORDED, 0, 1.0f, 0, 0);
 	} else {
 		/* first event of the thread: the call began before tracing (or at its fork) */
 		uint64_t start = t->first_ts && t->first_ts < ev->ts_ns ? t->first_ts
 											: tl->first_ts;
-		err = emit_orphan_exit(tl, t, ev, start, TL_NOT_RECORDED, 0, 1.0f, 0);
+		err = emit_orphan_exit(tl, t, ev, start, TL_NOT_RECORDED, 0, 1.0f, 0, 0);
 	}
 	if (err)
 		return err;
@@ -411,6 +433,10 @@ static int add_gap(struct timeline *tl, const struct trz_gap *g)
 		x.ts = t->open.ts;
 	else if (!t->open.valid && t->has_last && x.ts == t->last_ts)
 		x.ts++; /* after the exit that ended the thread's last call */
+	if (t->cur && x.ts <= t->cur)
+		x.ts = t->cur + 1; /* after the track's last slice or gap */
+	if (t->pid)
+		x.pid = t->pid; /* on the thread's own track */
 	x.end = g->t_end_ns ? g->t_end_ns : UINT64_MAX;
 	t->lost += g->lost;
 	x.thread_lost = t->lost;
@@ -419,6 +445,7 @@ static int add_gap(struct timeline *tl, const struct trz_gap *g)
 	t->pend.decided = !t->open.valid;
 	t->pend.g = x;
 	t->pend.max_end = x.ts;
+	t->pend.cur = 0;
 	t->pend.slen = 0;
 	t->pend.more = 0;
 	t->pend.repair[0] = 0;
