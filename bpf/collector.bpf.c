@@ -23,6 +23,13 @@ const volatile __u16 targ_str_args[TRC_STR_NR];
  * recorded.  Set by user space through the mmap'ed .bss, cleared here. */
 __u32 trc_hold_tgid;
 
+/* Without real root (file capabilities): the invoking user's real ids.  A traced process that
+ * execs into other credentials (setuid/setgid, file capabilities, an unreadable image) is
+ * one that user could not ptrace: it leaves the traced set, with its future children. */
+const volatile __u32 targ_user_only = 0;
+const volatile __u32 targ_uid = 0;
+const volatile __u32 targ_gid = 0;
+
 /* Set by the loader once every program is attached (and cleared before detaching), so that
  * no thread records an entry whose exit program is not attached yet. */
 __u32 trc_on;
@@ -610,6 +617,28 @@ int BPF_PROG(trc_fork, struct task_struct *parent, struct task_struct *child)
 	return on_fork(parent, child);
 }
 
+/* 1 when the invoking user could ptrace p after its exec (the kernel's rule for a caller
+ * without capabilities): every uid and gid of p is the user's, p holds no permitted
+ * capability, and p is dumpable (SUID_DUMP_USER: an unreadable image or a credential change
+ * makes it not).  mm->flags is read as its first word (an unsigned long, or the first word of
+ * mm_flags_t since 6.17). */
+static __always_inline int user_could_trace(struct task_struct *p)
+{
+	const struct cred *c = BPF_CORE_READ(p, cred);
+	struct mm_struct *mm = BPF_CORE_READ(p, mm);
+	unsigned long mmf = 0;
+
+	if (!c || BPF_CORE_READ(c, uid.val) != targ_uid || BPF_CORE_READ(c, euid.val) != targ_uid ||
+	    BPF_CORE_READ(c, suid.val) != targ_uid || BPF_CORE_READ(c, fsuid.val) != targ_uid ||
+	    BPF_CORE_READ(c, gid.val) != targ_gid || BPF_CORE_READ(c, egid.val) != targ_gid ||
+	    BPF_CORE_READ(c, sgid.val) != targ_gid || BPF_CORE_READ(c, fsgid.val) != targ_gid ||
+	    BPF_CORE_READ(c, cap_permitted.val))
+		return 0;
+	if (!mm || bpf_core_read(&mmf, sizeof(mmf), &mm->flags))
+		return 0;
+	return (mmf & 3) == 1; /* MMF_DUMPABLE_MASK, SUID_DUMP_USER */
+}
+
 /* A non-leader thread that execs takes over the leader's tid: its counters restart. */
 static __always_inline int on_exec(struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
@@ -617,13 +646,21 @@ static __always_inline int on_exec(struct task_struct *p, pid_t old_pid, struct 
 	struct trc_task_rec *r;
 	struct tstate *st;
 	const char *fn;
+	__u32 tgid = id >> 32, untraced = 0;
 
-	if (!is_traced(id >> 32))
+	if (!is_traced(tgid))
 		return 0;
+	if (targ_user_only && !user_could_trace(p)) {
+		/* out of the traced set before its first syscall in the new image */
+		untraced = 1;
+		if (tgid < TRC_PID_LIMIT)
+			__sync_fetch_and_and(&TRACED_WORD(tgid), ~(1ull << (tgid % 64)));
+	}
 	r = ctl_reserve(TRC_TASK_EXEC);
 	if (!r)
 		return 0;
-	r->pid = id >> 32;
+	r->untraced = untraced;
+	r->pid = tgid;
 	r->tid = (__u32)id;
 	r->ppid = BPF_CORE_READ(p, real_parent, tgid);
 	r->old_tid = old_pid;

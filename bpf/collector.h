@@ -164,7 +164,9 @@ struct trc_task_rec {
 	char comm[TRC_COMM_LEN];
 	char path[TRC_PATH_LEN]; /* EXEC: filename given to execve */
 	__s32 exit_code;    /* EXIT: task->exit_code, a wait(2) status */
-	__u32 has_sketch;   /* EXIT: sk holds the thread's trailing loss run */
+	__u16 has_sketch;   /* EXIT: sk holds the thread's trailing loss run */
+	__u16 untraced;     /* EXEC: the new image runs with credentials the invoking user could
+			       not ptrace (file-capability mode): the process left the traced set */
 	struct trc_sketch sk;
 };
 

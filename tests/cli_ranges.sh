@@ -111,6 +111,28 @@ bad --threads 0 -- tracerec-fill in.trz -o out.trz --threads 0
 bad --train-time nan -- tracerec-fill in.trz -o out.trz --train-time nan
 bad --context 1.5 -- tracerec-fill in.trz -o out.trz --context 1.5
 
+# every numeric option of the six tools (tracerec-import has none): negative, beyond 64 bits,
+# NaN, infinite, overflowing, hexadecimal, empty, with white space -- one line naming the
+# option, exit 2
+for v in -1 99999999999999999999 nan inf 1e999 0x10 '' ' 5' '5 '; do
+  for o in buffer-size duration test-consumer-delay-us fill-timeout; do
+    bad --$o "$v" -- tracerecd --$o "$v" -o x.trz -- true
+  done
+  for o in tid pid since until window reorder-window; do
+    bad --$o "$v" -- tracerec-dump --$o "$v" x.trz
+  done
+  for o in train-time threads steps context seed max-gap max-synth; do
+    bad --$o "$v" -- tracerec-fill --$o "$v" in.trz -o out.trz
+  done
+  for o in min-len iters time-budget batch lr warmup ema window heldout eval-every eval-steps \
+           max-blackout blocks channels state diffusion-steps seed threads kmax; do
+    bad --$o "$v" -- tracerec-train --$o "$v" -o m --npy x.npy
+  done
+  for o in blackout steps samples kmax min-support min-context limit batch seed threads bursts; do
+    bad --$o "$v" -- tracerec-eval --$o "$v" --test t.npy --train t.npy
+  done
+done
+
 # tracerec-dump
 bad --window 0 -- tracerec-dump --window 0 x.trz
 bad --window 1048577 -- tracerec-dump --window 1048577 x.trz

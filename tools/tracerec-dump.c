@@ -203,7 +203,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case OPT_UNTIL: {
 			int rel = optarg[0] == '+';
 			if (parse_seconds(optarg + rel, &v))
-				return cli_usage("invalid time '%s' (SECONDS or +SECONDS)", optarg);
+				return cli_usage("invalid --%s '%s' (SECONDS or +SECONDS, digits and "
+						 "one '.', below %llu)", c == OPT_SINCE ? "since" :
+						 "until", optarg, (unsigned long long)(UINT64_MAX /
+										1000000000u));
 			if (c == OPT_SINCE)
 				o->filter.has_since = 1, o->filter.since_rel = rel, o->filter.since_ns = v;
 			else

@@ -587,6 +587,18 @@ static int inject_on_event(void *ctx, int cpu, const struct trc_event *ev, const
 	return recorder_on_event(ctx, cpu, ev, args);
 }
 
+/* Process records go to the recorder; a process that left the traced set at an exec
+ * (file-capability mode: it runs with credentials the user could not ptrace) is said here,
+ * and the trace says it too (metadata "untraced"). */
+static int on_task(void *r, const struct trc_task_rec *t)
+{
+	if (t->kind == TRC_TASK_EXEC && t->untraced)
+		p_err("pid %u (%.16s) exec'd %.256s with credentials you could not ptrace "
+		      "(setuid, setgid, file capabilities or an unreadable program): no longer "
+		      "traced, nor its children", t->pid, t->comm, t->path);
+	return recorder_on_task(r, t);
+}
+
 /* Preconditions, output file, live filling, BPF load.  Prints and returns a CLI_EX_* code. */
 static int session_prepare(struct session *s)
 {
@@ -652,7 +664,9 @@ static int session_prepare(struct session *s)
 	struct trc_collector_opts co = {
 		.all = o->all, .args = o->args, .own_tgid = getpid(), .ring_bytes = o->ring_bytes,
 		.on_event = o->inject_lose ? inject_on_event : recorder_on_event,
-		.on_task = recorder_on_task, .on_string = recorder_on_string, .ctx = s->r,
+		.on_task = on_task, .on_string = recorder_on_string, .ctx = s->r,
+		/* without real root, only what the user could ptrace: also after an exec */
+		.user_only = getuid() != 0, .user_uid = getuid(), .user_gid = getgid(),
 	};
 	if ((err = trc_collector_open(&s->c, &co, &stage))) {
 		p_err("failed to %s BPF collector: %s%s", stage, strerror(-err),

@@ -242,6 +242,9 @@ int trc_collector_open(struct trc_collector **out, const struct trc_collector_op
 	c->skel->rodata->targ_all = !!o->all;
 	c->skel->rodata->targ_args = !!o->args;
 	c->skel->rodata->targ_own_tgid = o->own_tgid;
+	c->skel->rodata->targ_user_only = !!o->user_only;
+	c->skel->rodata->targ_uid = o->user_uid;
+	c->skel->rodata->targ_gid = o->user_gid;
 	c->skel->rodata->targ_wake_bytes = c->ring_bytes / 4; /* wake early: 3/4 of the ring left */
 	c->skel->rodata->targ_nr_execve = (__u32)syscall_lookup("execve");
 	for (int nr = 0; c->on_string && nr < TRC_STR_NR; nr++) {

@@ -296,6 +296,13 @@ int recorder_on_task(void *rp, const struct trc_task_rec *t)
 	}
 	if ((err = recorder_thread(r, th)))
 		return err;
+	if (t->kind == TRC_TASK_EXEC && t->untraced) {
+		char v[TRC_PATH_LEN + 160];
+		snprintf(v, sizeof(v), "pid %u (%.16s) after exec of %.256s: credentials the invoking "
+			 "user could not ptrace; not traced from then on", t->pid, t->comm, t->path);
+		if ((err = recorder_meta(r, "untraced", v)))
+			return err;
+	}
 	if (!ended)
 		return 0;
 	if (t->lost_total && r->c)

@@ -113,7 +113,10 @@ int cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 /* A finite strtod() prefix of s; *end is where it stopped. */
 static int finite_prefix(const char *s, double *v, char **end)
 {
-	if (isspace((unsigned char)*s))
+	const char *d = s + (*s == '-' || *s == '+');
+
+	/* decimal only: strtod also takes hexadecimal ("0x10" = 16) and leading white space */
+	if (isspace((unsigned char)*s) || (d[0] == '0' && (d[1] == 'x' || d[1] == 'X')))
 		return -EINVAL;
 	errno = 0;
 	*v = strtod(s, end);
