@@ -39,6 +39,13 @@ for delay in 0 300; do
   [ "${lost:-0}" -gt 0 ] && break
 done
 check "events were lost ($lost)" $([ "${lost:-0}" -gt 0 ]; echo $?) ""
+# a cleanly stopped trace of make is complete (issue 10: once said "incomplete: the file is
+# truncated" and exited 0)
+"$dump" --stats "$d/make.trz" >"$d/stats" 2>&1
+rc=$?
+[ $rc = 0 ] && ! grep -qE "incomplete|truncated" "$d/stats" &&
+  "$dump" --stats --json "$d/make.trz" | grep -q '"truncated":false.*"complete":true'
+check "the make trace is complete (--stats exit $rc)" $? "$(head -3 "$d/stats")"
 "$fill" -q "$d/make.trz" -o "$d/filled.trz" 2>"$d/fill.err"
 check "tracerec-fill exits 0" $? "$(cat "$d/fill.err")"
 syn=$("$dump" --stats --json "$d/filled.trz" | jget synthetic_events)

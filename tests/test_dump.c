@@ -89,6 +89,49 @@ static void test_dump_stats_unfilled(void **state)
 	dump_stats_free(&s);
 }
 
+/* The text --stats of a recorder's trace: "incomplete" says why, "truncated" only when the
+ * reader found the file ending inside a block. */
+static const char *stats_text(int truncated, int state, int end, char *buf, size_t size)
+{
+	struct dump_stats s = { 0 };
+	struct trz_reader_stats rs = { .file_bytes = 1000, .blocks_ok = 1, .version = 2,
+				       .truncated = truncated };
+	struct trz_record m = { .kind = TRZ_REC_META }, st = { .kind = TRZ_REC_STATE };
+
+	snprintf(m.meta.key, sizeof(m.meta.key), "tool");
+	snprintf(m.meta.value, sizeof(m.meta.value), "tracerecd 0.1.0");
+	assert_int_equal(dump_stats_add(&s, &m), 0);
+	if (state) {
+		st.state.what = TRZ_STATE_SNAPSHOT;
+		assert_int_equal(dump_stats_add(&s, &st), 0);
+	}
+	if (end) {
+		st.state.what = TRZ_STATE_END;
+		assert_int_equal(dump_stats_add(&s, &st), 0);
+	}
+	memset(buf, 0, size);
+	FILE *f = fmemopen(buf, size - 1, "w");
+	dump_stats_print(f, &s, &rs, 0);
+	fclose(f);
+	dump_stats_free(&s);
+	return buf;
+}
+
+static void test_dump_stats_incomplete(void **state)
+{
+	char buf[2048];
+
+	(void)state;
+	assert_null(strstr(stats_text(0, 1, 1, buf, sizeof(buf)), "incomplete"));
+	assert_non_null(strstr(stats_text(0, 1, 0, buf, sizeof(buf)),
+			       "incomplete: tracer stopped without closing"));
+	assert_non_null(strstr(stats_text(1, 0, 0, buf, sizeof(buf)),
+			       "incomplete: the file is truncated"));
+	stats_text(0, 0, 0, buf, sizeof(buf)); /* a whole file: not called truncated */
+	assert_non_null(strstr(buf, "incomplete: no END record"));
+	assert_null(strstr(buf, "truncated"));
+}
+
 static void test_dump_json_strings(void **state)
 {
 	char buf[256] = { 0 };
@@ -433,6 +476,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dump_map_many_keys),
 		cmocka_unit_test(test_dump_stats_unfilled),
+		cmocka_unit_test(test_dump_stats_incomplete),
 		cmocka_unit_test(test_dump_json_strings),
 		cmocka_unit_test(test_dump_export_windows),
 		cmocka_unit_test(test_dump_args_decoded),

@@ -117,14 +117,18 @@ static uint64_t pending(const struct dump_stats *s)
 	return known > s->lost ? known - s->lost : 0;
 }
 
-static void print_incomplete(FILE *out, const struct dump_stats *s)
+static void print_incomplete(FILE *out, const struct dump_stats *s,
+			     const struct trz_reader_stats *rs)
 {
 	char when[64] = "unknown";
 	time_t t = (time_t)(s->last_state.wall_ns / 1000000000u);
 	struct tm tm;
 
 	if (!s->state_seen) {
-		fprintf(out, "incomplete: the file is truncated\n");
+		/* only a file that ends inside a block is truncated (the reader says so); a
+		 * whole one without any STATE record just lacks them */
+		fprintf(out, "incomplete: %s\n", rs->truncated ? "the file is truncated"
+				: "no END record, and no accounting (STATE) record at all");
 		return;
 	}
 	if (s->last_state.wall_ns && gmtime_r(&t, &tm))
@@ -164,7 +168,7 @@ void dump_stats_print(FILE *out, const struct dump_stats *s, const struct trz_re
 		return;
 	}
 	if (!complete(s, rs))
-		print_incomplete(out, s);
+		print_incomplete(out, s, rs);
 	fprintf(out, "events             %" PRIu64 " (%" PRIu64 " entries, %" PRIu64 " exits)\n",
 		s->events, s->entries, s->exits);
 	fprintf(out, "threads            %" PRIu64 "\n", s->tids.n);
