@@ -115,6 +115,30 @@ extern const struct tl_ops svg_ops;
  * '?', into buf (size > 0); returns buf. */
 const char *export_clean_str(const char *s, char *buf, size_t size);
 
+/* The arguments of slices and gaps: one list, built here, that every encoder writes (JSON
+ * object, Perfetto debug annotations).  Ids are Perfetto's interned annotation-name iids. */
+enum export_arg_id {
+	XA_RET = 1, XA_ENTRY, XA_EXIT, XA_CONF, XA_GAP, XA_LOST, XA_TSEQ_FIRST, XA_TSEQ_LAST,
+	XA_CSEQ_FIRST, XA_CSEQ_LAST, XA_CPU, XA_SKETCH, XA_SYNTH, XA_UNFILLED, XA_REPAIR, XA_NARGS
+};
+enum export_arg_type { XT_INT, XT_UINT, XT_DOUBLE, XT_STR, XT_NULL /* unknown */ };
+struct export_arg {
+	uint8_t id, type;
+	int64_t i;
+	uint64_t u;
+	double d;
+	const char *s;
+};
+#define EXPORT_ARGS_MAX 12
+extern const char *const export_arg_names[XA_NARGS]; /* [0] is NULL */
+/* A syscall slice's arguments into a (EXPORT_ARGS_MAX): ret, entry/exit when not recorded,
+ * confidence and gap when synthetic.  Returns their number. */
+size_t export_slice_args(const struct tl_slice *s, struct export_arg *a);
+/* A gap's arguments: with begin, what is known when it starts (gap, lost, the sequence range
+ * -- tseq for an attributed gap, cseq for a CPU's --, cpu, sketch); with end, its repair
+ * (repair, synthetic, unfilled).  Returns their number. */
+size_t export_gap_args(const struct tl_gap *g, int begin, int end, struct export_arg *a);
+
 /* A gap slice's name: "lost N events" ("lost 1 event"; "lost ? events" when the count is
  * unknown, as for LTTng's discarded packets). */
 const char *export_gap_name(const struct tl_gap *g, char *buf, size_t size);

@@ -76,15 +76,21 @@ static void put_us(FILE *f, const char *key, uint64_t ns)
 	fprintf(f, ",\"%s\":%" PRIu64 ".%03u", key, ns / 1000, (unsigned)(ns % 1000));
 }
 
-static const char *how_name(uint8_t how)
+/* ,"args":{...} from the shared argument list (export_args.c) */
+static void put_args(FILE *f, const struct export_arg *a, size_t n)
 {
-	switch (how) {
-	case TL_SYNTHETIC: return "synthetic";
-	case TL_LOST: return "lost";
-	case TL_NOT_RECORDED: return "not recorded";
-	case TL_OPEN_AT_END: return "still open at the end of the trace";
+	fputs(",\"args\":{", f);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "%s\"%s\":", i ? "," : "", export_arg_names[a[i].id]);
+		switch (a[i].type) {
+		case XT_INT: fprintf(f, "%" PRId64, a[i].i); break;
+		case XT_UINT: fprintf(f, "%" PRIu64, a[i].u); break;
+		case XT_DOUBLE: fprintf(f, "%.3f", a[i].d); break;
+		case XT_STR: dump_json_str(f, a[i].s); break;
+		default: fputs("null", f); break;
+		}
 	}
-	return "recorded";
+	fputs("}}", f);
 }
 
 static int cj_thread(void *be, const struct tl_thread *t)
@@ -113,6 +119,7 @@ static int cj_slice(void *be, const struct tl_slice *s)
 {
 	struct chrome *j = be;
 	int synth = s->entry == TL_SYNTHETIC || s->exit == TL_SYNTHETIC;
+	struct export_arg a[EXPORT_ARGS_MAX];
 	char nbuf[32];
 	FILE *f = ev_start(j);
 
@@ -121,23 +128,7 @@ static int cj_slice(void *be, const struct tl_slice *s)
 		s->pid, s->tid);
 	put_us(f, "ts", s->ts);
 	put_us(f, "dur", s->end - s->ts);
-	fputs(",\"args\":{", f);
-	const char *sep = "";
-	if (s->has_ret) {
-		fprintf(f, "\"ret\":%" PRId64, s->ret);
-		sep = ",";
-	}
-	if (s->entry != TL_RECORDED) {
-		fprintf(f, "%s\"entry\":\"%s\"", sep, how_name(s->entry));
-		sep = ",";
-	}
-	if (s->exit != TL_RECORDED) {
-		fprintf(f, "%s\"exit\":\"%s\"", sep, how_name(s->exit));
-		sep = ",";
-	}
-	if (synth)
-		fprintf(f, "%s\"confidence\":%.3f,\"gap\":%" PRIu64, sep, s->confidence, s->gap_id);
-	fputs("}}", f);
+	put_args(f, a, export_slice_args(s, a));
 	j->c->slices++;
 	if (synth)
 		j->c->synthetic_slices++;
@@ -149,17 +140,6 @@ static void gap_name(FILE *f, const struct tl_gap *g)
 	char name[48];
 
 	fprintf(f, "\"cat\":\"lost\",\"name\":\"%s\"", export_gap_name(g, name, sizeof(name)));
-}
-
-static void gap_args(FILE *f, const struct tl_gap *g, const char *seq)
-{
-	fprintf(f, "\"gap\":%" PRIu64 ",\"lost\":%" PRIu64 ",\"%s_first\":%" PRIu64
-		   ",\"%s_last\":%" PRIu64 ",\"cpu\":", g->id, g->lost, seq, g->seq_first, seq,
-		g->seq_last);
-	if (g->cpu == TRZ_NO_CPU)
-		fputs("null", f);
-	else
-		fprintf(f, "%u", g->cpu);
 }
 
 static int cj_gap_begin(void *be, const struct tl_gap *g)
@@ -176,6 +156,7 @@ static int cj_gap_begin(void *be, const struct tl_gap *g)
 static int cj_gap_end(void *be, const struct tl_gap *g)
 {
 	struct chrome *j = be;
+	struct export_arg a[EXPORT_ARGS_MAX];
 	FILE *f = ev_start(j);
 
 	fputs("\"ph\":\"X\",", f);
@@ -183,16 +164,7 @@ static int cj_gap_end(void *be, const struct tl_gap *g)
 	fprintf(f, ",\"pid\":%u,\"tid\":%u", g->pid, g->tid);
 	put_us(f, "ts", g->ts);
 	put_us(f, "dur", g->end - g->ts);
-	fputs(",\"args\":{", f);
-	gap_args(f, g, "tseq");
-	if (g->sketch && g->sketch[0]) {
-		fputs(",\"sketch\":", f);
-		dump_json_str(f, g->sketch);
-	}
-	fputs(",\"repair\":", f);
-	dump_json_str(f, g->repair ? g->repair : "");
-	fprintf(f, ",\"synthetic\":%" PRIu64 ",\"unfilled\":%" PRIu64 "}}", g->synthetic,
-		g->lost > g->synthetic ? g->lost - g->synthetic : 0);
+	put_args(f, a, export_gap_args(g, 1, 1, a));
 	j->c->gaps++;
 	return 0;
 }
@@ -200,6 +172,7 @@ static int cj_gap_end(void *be, const struct tl_gap *g)
 static int cj_gap_cpu(void *be, const struct tl_gap *g)
 {
 	struct chrome *j = be;
+	struct export_arg a[EXPORT_ARGS_MAX];
 	uint32_t tid = LOST_PID + 1 + (g->cpu == TRZ_NO_CPU ? 65535u : g->cpu);
 	uint64_t *named = dump_map_get(&j->cpus, g->cpu);
 	FILE *f;
@@ -227,9 +200,7 @@ static int cj_gap_cpu(void *be, const struct tl_gap *g)
 	fprintf(f, ",\"pid\":%u,\"tid\":%u", LOST_PID, tid);
 	put_us(f, "ts", g->ts);
 	put_us(f, "dur", g->end - g->ts);
-	fputs(",\"args\":{", f);
-	gap_args(f, g, "cseq");
-	fputs("}}", f);
+	put_args(f, a, export_gap_args(g, 1, 0, a));
 	j->c->gaps++;
 	return 0;
 }

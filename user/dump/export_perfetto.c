@@ -17,8 +17,9 @@
  *     { iid = 1, name = 2 }
  *
  * The same content as the JSON export: a track per thread (under its process), a slice per
- * syscall (categories syscall / synthetic), a slice per gap named "lost N events" whose end
- * carries the collector's lost-syscall sketch and whose end carries its repair, a counter track "lost events" under each thread that lost
+ * syscall (categories syscall / synthetic), a slice per gap named "lost N events" whose begin
+ * carries the collector's lost-syscall sketch and whose end carries its repair (arguments:
+ * export_args.c, shared with the JSON), a counter track "lost events" under each thread that lost
  * any (events lost so far), a track per CPU for unattributed gaps, and an instant event
  * "trace metadata" carrying the metadata records.  Names, categories and argument names are
  * interned on one packet sequence, so a syscall costs two short packets.  Timestamps are the
@@ -54,12 +55,6 @@ enum { T_BEGIN = 1, T_END = 2, T_INSTANT = 3, T_COUNTER = 4 };
 /* interned categories and argument names */
 enum { CAT_SYSCALL = 1, CAT_SYNTHETIC, CAT_LOST };
 static const char *const cat_names[] = { NULL, "syscall", "synthetic", "lost" };
-enum { A_RET = 1, A_ENTRY, A_EXIT, A_CONF, A_GAP, A_LOST, A_TSEQ_FIRST, A_TSEQ_LAST,
-       A_CSEQ_FIRST, A_CSEQ_LAST, A_CPU, A_SKETCH, A_SYNTH, A_UNFILLED, A_REPAIR, A_NARGS };
-static const char *const ann_names[] = {
-	NULL, "ret", "entry", "exit", "confidence", "gap", "lost", "tseq_first", "tseq_last",
-	"cseq_first", "cseq_last", "cpu", "sketch", "synthetic", "unfilled", "repair",
-};
 
 /* track uuids: pid / tid / cpu times 8 plus the kind, small so that their varints are short */
 #define U_PROCESS(pid) (((uint64_t)(pid) << 3) | 1)
@@ -127,10 +122,10 @@ void *perfetto_new(FILE *out, struct export_counts *c)
 		pb_string(&e->p, IN_NAME, cat_names[i]);
 		pb_end(&e->p);
 	}
-	for (int i = 1; i < A_NARGS; i++) {
+	for (int i = 1; i < XA_NARGS; i++) { /* argument names: iid = enum export_arg_id */
 		pb_begin(&e->p, ID_ANN_NAMES);
 		pb_varint(&e->p, IN_IID, (uint64_t)i);
-		pb_string(&e->p, IN_NAME, ann_names[i]);
+		pb_string(&e->p, IN_NAME, export_arg_names[i]);
 		pb_end(&e->p);
 	}
 	pb_end(&e->p);
@@ -173,28 +168,24 @@ static uint64_t name_iid(struct perfetto *e, struct dump_map *m, uint64_t key, c
 	return *v;
 }
 
-static void ann_uint(struct pb *p, int name, uint64_t v)
+/* The shared argument list (export_args.c) as debug annotations (unknown ones left out). */
+static void put_args(struct pb *p, const struct export_arg *a, size_t n)
 {
-	pb_begin(p, TE_DEBUG);
-	pb_varint(p, DA_NAME_IID, (uint64_t)name);
-	pb_varint(p, DA_UINT, v);
-	pb_end(p);
-}
+	char buf[512];
 
-static void ann_int(struct pb *p, int name, int64_t v)
-{
-	pb_begin(p, TE_DEBUG);
-	pb_varint(p, DA_NAME_IID, (uint64_t)name);
-	pb_varint(p, DA_INT, (uint64_t)v);
-	pb_end(p);
-}
-
-static void ann_str(struct pb *p, int name, const char *s)
-{
-	pb_begin(p, TE_DEBUG);
-	pb_varint(p, DA_NAME_IID, (uint64_t)name);
-	pb_string(p, DA_STRING, s);
-	pb_end(p);
+	for (size_t i = 0; i < n; i++) {
+		if (a[i].type == XT_NULL)
+			continue;
+		pb_begin(p, TE_DEBUG);
+		pb_varint(p, DA_NAME_IID, a[i].id);
+		switch (a[i].type) {
+		case XT_INT: pb_varint(p, DA_INT, (uint64_t)a[i].i); break;
+		case XT_UINT: pb_varint(p, DA_UINT, a[i].u); break;
+		case XT_DOUBLE: pb_double(p, DA_DOUBLE, a[i].d); break;
+		default: pb_string(p, DA_STRING, export_clean_str(a[i].s, buf, sizeof(buf))); break;
+		}
+		pb_end(p);
+	}
 }
 
 static int describe_process(struct perfetto *e, uint32_t pid, const char *name)
@@ -240,21 +231,11 @@ static int pf_thread(void *be, const struct tl_thread *t)
 	return packet_write(e);
 }
 
-static const char *how_name(uint8_t how)
-{
-	switch (how) {
-	case TL_SYNTHETIC: return "synthetic";
-	case TL_LOST: return "lost";
-	case TL_NOT_RECORDED: return "not recorded";
-	case TL_OPEN_AT_END: return "still open at the end of the trace";
-	}
-	return "recorded";
-}
-
 static int pf_slice(void *be, const struct tl_slice *s)
 {
 	struct perfetto *e = be;
 	int synth = s->entry == TL_SYNTHETIC || s->exit == TL_SYNTHETIC;
+	struct export_arg a[EXPORT_ARGS_MAX];
 	char nbuf[32];
 	uint64_t iid;
 	int err;
@@ -268,19 +249,7 @@ static int pf_slice(void *be, const struct tl_slice *s)
 	pb_varint(&e->p, TE_TRACK_UUID, U_THREAD(s->tid));
 	pb_varint(&e->p, TE_CATEGORY_IIDS, synth ? CAT_SYNTHETIC : CAT_SYSCALL);
 	pb_varint(&e->p, TE_NAME_IID, iid);
-	if (s->has_ret)
-		ann_int(&e->p, A_RET, s->ret);
-	if (s->entry != TL_RECORDED)
-		ann_str(&e->p, A_ENTRY, how_name(s->entry));
-	if (s->exit != TL_RECORDED)
-		ann_str(&e->p, A_EXIT, how_name(s->exit));
-	if (synth) {
-		pb_begin(&e->p, TE_DEBUG);
-		pb_varint(&e->p, DA_NAME_IID, A_CONF);
-		pb_double(&e->p, DA_DOUBLE, (double)s->confidence);
-		pb_end(&e->p);
-		ann_uint(&e->p, A_GAP, s->gap_id);
-	}
+	put_args(&e->p, a, export_slice_args(s, a));
 	pb_end(&e->p);
 	if ((err = packet_write(e)))
 		return err;
@@ -297,6 +266,7 @@ static int pf_slice(void *be, const struct tl_slice *s)
 
 static int gap_slice_begin(struct perfetto *e, const struct tl_gap *g, uint64_t track)
 {
+	struct export_arg a[EXPORT_ARGS_MAX];
 	char name[48];
 	uint64_t iid;
 
@@ -309,16 +279,7 @@ static int gap_slice_begin(struct perfetto *e, const struct tl_gap *g, uint64_t 
 	pb_varint(&e->p, TE_TRACK_UUID, track);
 	pb_varint(&e->p, TE_CATEGORY_IIDS, CAT_LOST);
 	pb_varint(&e->p, TE_NAME_IID, iid);
-	ann_uint(&e->p, A_GAP, g->id);
-	ann_uint(&e->p, A_LOST, g->lost);
-	ann_uint(&e->p, g->attributed ? A_TSEQ_FIRST : A_CSEQ_FIRST, g->seq_first);
-	ann_uint(&e->p, g->attributed ? A_TSEQ_LAST : A_CSEQ_LAST, g->seq_last);
-	if (g->cpu != TRZ_NO_CPU)
-		ann_uint(&e->p, A_CPU, g->cpu);
-	if (g->sketch && g->sketch[0]) {
-		char buf[512];
-		ann_str(&e->p, A_SKETCH, export_clean_str(g->sketch, buf, sizeof(buf)));
-	}
+	put_args(&e->p, a, export_gap_args(g, 1, 0, a));
 	pb_end(&e->p);
 	e->c->gaps++;
 	return packet_write(e);
@@ -358,18 +319,14 @@ static int pf_gap_begin(void *be, const struct tl_gap *g)
 
 static int gap_slice_end(struct perfetto *e, const struct tl_gap *g, uint64_t track, int repair)
 {
-	char buf[512];
+	struct export_arg a[EXPORT_ARGS_MAX];
 
 	packet_start(e, g->end, 1);
 	pb_begin(&e->p, TP_TRACK_EVENT);
 	pb_varint(&e->p, TE_TYPE, T_END);
 	pb_varint(&e->p, TE_TRACK_UUID, track);
-	if (repair) {
-		ann_str(&e->p, A_REPAIR, export_clean_str(g->repair ? g->repair : "", buf,
-							  sizeof(buf)));
-		ann_uint(&e->p, A_SYNTH, g->synthetic);
-		ann_uint(&e->p, A_UNFILLED, g->lost > g->synthetic ? g->lost - g->synthetic : 0);
-	}
+	if (repair)
+		put_args(&e->p, a, export_gap_args(g, 0, 1, a));
 	pb_end(&e->p);
 	return packet_write(e);
 }
