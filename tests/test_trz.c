@@ -436,6 +436,66 @@ static void test_trz_truncation_every_offset(void **state)
 	free(full);
 }
 
+/* trz_reader_reset_mem: one memory reader over several files (two traces of different sizes
+ * and block layouts, a non-trace in between) reads each exactly as a fresh reader does. */
+static void test_trz_reset_mem(void **state)
+{
+	char *pa = strdup(tmp_path()), *pb = strdup(tmp_path());
+	size_t la, lb;
+	uint8_t *fa, *fb, junk[64] = "not a trace";
+	struct trz_record *rec = malloc(sizeof(*rec)), *want = malloc(sizeof(*want));
+	struct trz_reader_stats st;
+
+	(void)state;
+	write_file(pa, 70, 20);
+	write_file(pb, 9, 4);
+	fa = slurp(pa, &la);
+	fb = slurp(pb, &lb);
+	struct trz_reader *r = trz_reader_open_mem(fa, la, NULL, NULL);
+	assert_non_null(r);
+	const uint8_t *bufs[] = { fb, junk, fa, fb };
+	size_t lens[] = { lb, sizeof(junk), la, lb - 5 /* truncated */ };
+	for (int k = -1; k < 4; k++) {
+		const uint8_t *b = k < 0 ? fa : bufs[k];
+		size_t l = k < 0 ? la : lens[k];
+		if (k >= 0 && b == junk) {
+			assert_int_equal(trz_reader_reset_mem(r, b, l), -EINVAL);
+			assert_int_equal(trz_read_next(r, rec), 0);
+			continue;
+		}
+		if (k >= 0)
+			assert_int_equal(trz_reader_reset_mem(r, b, l), 0);
+		struct trz_reader *fresh = trz_reader_open_mem(b, l, NULL, NULL);
+		int n = 0, rc;
+		assert_non_null(fresh);
+		while ((rc = trz_read_next(fresh, want)) == 1) {
+			assert_int_equal(trz_read_next(r, rec), 1);
+			assert_record_eq(rec, want);
+			n++;
+		}
+		assert_int_equal(rc, 0);
+		assert_int_equal(trz_read_next(r, rec), 0);
+		assert_true(n > 0);
+		trz_reader_stats(r, &st);
+		struct trz_reader_stats sf;
+		trz_reader_stats(fresh, &sf);
+		assert_int_equal(st.file_bytes, l);
+		assert_int_equal(st.blocks_ok, sf.blocks_ok);
+		assert_int_equal(st.truncated, sf.truncated);
+		assert_int_equal(st.truncated, k == 3);
+		trz_reader_close(fresh);
+	}
+	trz_reader_close(r);
+	unlink(pa);
+	unlink(pb);
+	free(fa);
+	free(fb);
+	free(rec);
+	free(want);
+	free(pa);
+	free(pb);
+}
+
 static void test_trz_random_corruption(void **state)
 {
 	char *path = tmp_path();
@@ -871,6 +931,7 @@ int main(void)
 		cmocka_unit_test(test_trz_roundtrip_all_kinds),
 		cmocka_unit_test(test_trz_roundtrip_extremes),
 		cmocka_unit_test(test_trz_truncation_every_offset),
+		cmocka_unit_test(test_trz_reset_mem),
 		cmocka_unit_test(test_trz_random_corruption),
 		cmocka_unit_test(test_trz_decoder_fuzz),
 		cmocka_unit_test(test_trz_bad_files),

@@ -25,13 +25,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 		}                                                                                 \
 	} while (0)
 
-/* A stream that swallows output (formatting code runs, nothing is written anywhere). */
+/* A stream that swallows output (formatting code runs, nothing is written anywhere).  Its
+ * 1 MiB buffer makes a write to /dev/null rare (the default 4 KiB one cost a system call
+ * every few records). */
 static inline FILE *fuzz_sink(void)
 {
 	static FILE *f;
 
-	if (!f)
-		f = fopen("/dev/null", "w");
+	if (!f && (f = fopen("/dev/null", "w")))
+		setvbuf(f, NULL, _IOFBF, 1u << 20);
 	return f;
 }
 

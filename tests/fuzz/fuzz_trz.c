@@ -1,6 +1,7 @@
-/* fuzz_trz.c - the trz reader on raw bytes (trz_reader_open_mem), every record printed as
- * tracerec-dump does (format and time style chosen by the input's size), counted by the
- * statistics and the per-syscall summary (-c). */
+/* fuzz_trz.c - the trz reader on raw bytes (trz_reader_open_mem, then trz_reader_reset_mem:
+ * one reader for every input, so that its buffers are not allocated and zeroed again each
+ * time), every record printed as tracerec-dump does (format and time style chosen by the
+ * input's size), counted by the statistics and the per-syscall summary (-c). */
 #include <string.h>
 
 #include "fuzz/fuzz.h"
@@ -21,11 +22,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dump_printer p;
 	struct dump_summary *sum = dump_summary_new();
 	struct trz_reader_stats rs;
-	struct trz_reader *r = trz_reader_open_mem(data, size, on_warn, NULL);
+	static struct trz_reader *r;
 	uint64_t n = 0;
 	int rc;
 
-	if (!r) {
+	if (r ? trz_reader_reset_mem(r, data, size) != 0
+	      : !(r = trz_reader_open_mem(data, size, on_warn, NULL))) {
 		dump_summary_free(sum);
 		return 0;
 	}
@@ -56,14 +58,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	trz_reader_stats(r, &rs);
 	fuzz_check(rs.file_bytes == size);
 	dump_stats_print(fuzz_sink(), &st, &rs, (int)(n & 1));
-	/* a second pass gives the same records */
-	fuzz_check(trz_reader_rewind(r) == 0);
-	uint64_t again = 0;
-	while (trz_read_next(r, &rec) == 1)
-		again++;
-	fuzz_check(again == n);
+	/* a second pass gives the same records (on a quarter of the inputs: it doubles the
+	 * decoding, and the fuzzer reaches the same code either way) */
+	if ((size & 3) == 0) {
+		fuzz_check(trz_reader_rewind(r) == 0);
+		uint64_t again = 0;
+		while (trz_read_next(r, &rec) == 1)
+			again++;
+		fuzz_check(again == n);
+	}
 	dump_stats_free(&st);
 	dump_comms_free(&comms);
-	trz_reader_close(r);
-	return 0;
+	return 0; /* r stays for the next input (freed at exit) */
 }

@@ -309,6 +309,10 @@ void trz_reader_set_follow(struct trz_reader *r, int on);
 
 /* Rewind to the first block. */
 int trz_reader_rewind(struct trz_reader *r);
+/* A reader from trz_reader_open_mem() reads another whole file in memory from its start,
+ * keeping its buffers (for readers of many small traces: the fuzzing harness).  Returns 0, or
+ * -EINVAL when buf is not a trz file (r then reads nothing until the next good reset). */
+int trz_reader_reset_mem(struct trz_reader *r, const void *buf, size_t n);
 void trz_reader_close(struct trz_reader *r);
 
 /* Why the last trz_reader_open() on this thread failed, in words ("not a trz file (bad magic)",

@@ -113,6 +113,7 @@ struct trz_tok_state {
 
 struct trz_cpu_state {
 	int32_t tid_idx;      /* thread of the slot's last event, -1 = none */
+	uint32_t gen;         /* the block (trz_bstate.gen) these values belong to */
 	uint64_t next_cseq;   /* predicted cseq of the slot's next event */
 };
 
@@ -126,7 +127,8 @@ struct trz_bstate {
 	struct trz_tok_state *toks;
 	uint32_t ntok, captok;
 	struct trz_map tidmap, tokmap;
-	struct trz_cpu_state cpus[TRZ_CPU_SLOTS + 1];
+	struct trz_cpu_state cpus[TRZ_CPU_SLOTS + 1]; /* through trz_cpu_of() */
+	uint32_t gen;           /* block generation: a slot of another one is reset on use */
 };
 
 /* Dictionary helpers (trz_state.c): CPU slot of a cpu, dictionary keys, appending entries
@@ -137,6 +139,20 @@ uint64_t trz_tok_key(int32_t nr, uint8_t dir);
 int trz_tid_add(struct trz_bstate *s, uint32_t tid, uint32_t pid);
 int trz_tok_add(struct trz_bstate *s, int32_t nr, uint8_t dir);
 int trz_tok_find_or_add(struct trz_bstate *s, int32_t nr, uint8_t dir);
+
+/* The state of cpu's slot in the current block (a slot last used in an earlier block starts
+ * afresh: no thread, cseq 0), so that a reset need not touch all TRZ_CPU_SLOTS of them. */
+static inline struct trz_cpu_state *trz_cpu_of(struct trz_bstate *s, uint16_t cpu)
+{
+	struct trz_cpu_state *c = &s->cpus[trz_cpu_slot(cpu)];
+
+	if (c->gen != s->gen) {
+		c->gen = s->gen;
+		c->tid_idx = -1;
+		c->next_cseq = 0;
+	}
+	return c;
+}
 
 /* Reset s for a new block (keeps allocations).  */
 void trz_bstate_reset(struct trz_bstate *s);

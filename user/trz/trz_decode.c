@@ -82,7 +82,7 @@ static int dec_ret(struct trz_cur *c, int64_t last, int64_t *ret)
 static int dec_tid(struct trz_bstate *s, struct trz_cur *cur, struct trz_event *ev,
 		   uint32_t maxdict)
 {
-	struct trz_cpu_state *c = &s->cpus[trz_cpu_slot(ev->cpu)];
+	struct trz_cpu_state *c = trz_cpu_of(s, ev->cpu);
 	uint64_t v;
 	int idx;
 
@@ -155,7 +155,7 @@ static int dec_event(struct trz_bstate *s, struct trz_cur *cur, uint8_t k, struc
 	if (ki < 0)
 		return ki;
 	struct trz_tok_state *tk = &s->toks[ki];
-	struct trz_cpu_state *c = &s->cpus[trz_cpu_slot(ev->cpu)];
+	struct trz_cpu_state *c = trz_cpu_of(s, ev->cpu);
 
 	BAD((k & TRZ_KF_ENTRY_RET) && ev->dir != TRZ_ENTRY);
 	t->pending = ev->dir == TRZ_ENTRY;

@@ -50,7 +50,7 @@ static int enc_ret(struct trz_buf *col, int64_t ret, int64_t last)
  * ntid + 1 = new entry (literal tid, pid in TIDLIT).  Returns the index or -errno. */
 static int enc_tid(struct trz_bstate *s, struct trz_buf *col, const struct trz_event *ev)
 {
-	struct trz_cpu_state *c = &s->cpus[trz_cpu_slot(ev->cpu)];
+	struct trz_cpu_state *c = trz_cpu_of(s, ev->cpu);
 	int idx = trz_map_get(&s->tidmap, trz_tid_key(ev->tid, ev->pid));
 
 	if (idx < 0) {
@@ -109,7 +109,7 @@ int trz_enc_event(struct trz_bstate *s, struct trz_buf *col, enum trz_rec_kind k
 	if (ki < 0)
 		return ki;
 	struct trz_tok_state *tk = &s->toks[ki];
-	struct trz_cpu_state *c = &s->cpus[trz_cpu_slot(ev->cpu)];
+	struct trz_cpu_state *c = trz_cpu_of(s, ev->cpu);
 
 	t->pending = ev->dir == TRZ_ENTRY;
 	t->pending_nr = ev->nr;

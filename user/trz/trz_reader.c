@@ -116,6 +116,12 @@ static int64_t resync(struct trz_reader *r, uint64_t from)
 		if (n < 0)
 			return n;
 		for (ssize_t i = 0; i + TRZ_BLOCK_MAGIC_LEN <= n; i++) {
+			/* the magic's first byte first: one memchr instead of a memcmp a byte */
+			const uint8_t *m = memchr(buf + i, TRZ_BLOCK_MAGIC[0],
+						  (size_t)(n - i) - (TRZ_BLOCK_MAGIC_LEN - 1));
+			if (!m)
+				break;
+			i = m - buf;
 			if (memcmp(buf + i, TRZ_BLOCK_MAGIC, TRZ_BLOCK_MAGIC_LEN) != 0)
 				continue;
 			ssize_t k = read_at(r, h, sizeof(h), pos + (uint64_t)i);
@@ -439,6 +445,28 @@ struct trz_reader *trz_reader_open_mem(const void *buf, size_t n, trz_warn_fn wa
 	r->stats.version = trz_get16((const uint8_t *)buf + 8);
 	r->st.version = (uint16_t)r->stats.version;
 	return r;
+}
+
+int trz_reader_reset_mem(struct trz_reader *r, const void *buf, size_t n)
+{
+	uint32_t hdr_len;
+
+	if (!r || r->fd >= 0)
+		return -EINVAL;
+	memset(&r->stats, 0, sizeof(r->stats));
+	if (trz_check_file_header(buf, n, &hdr_len)) {
+		r->memlen = 0;
+		r->eof = 1;
+		r->nrec = r->irec = 0;
+		return -EINVAL;
+	}
+	r->mem = buf;
+	r->memlen = n;
+	r->hdr_len = hdr_len;
+	r->stats.file_bytes = n;
+	r->stats.version = trz_get16((const uint8_t *)buf + 8);
+	r->st.version = (uint16_t)r->stats.version;
+	return trz_reader_rewind(r);
 }
 
 void trz_reader_stats(const struct trz_reader *r, struct trz_reader_stats *st)

@@ -67,9 +67,10 @@ void trz_bstate_reset(struct trz_bstate *s)
 	s->ntok = 0;
 	trz_map_clear(&s->tidmap);
 	trz_map_clear(&s->tokmap);
-	for (int i = 0; i <= TRZ_CPU_SLOTS; i++) {
-		s->cpus[i].tid_idx = -1;
-		s->cpus[i].next_cseq = 0;
+	if (++s->gen == 0) { /* wrapped: no slot may look current */
+		for (int i = 0; i <= TRZ_CPU_SLOTS; i++)
+			s->cpus[i].gen = 0;
+		s->gen = 1;
 	}
 }
 
