@@ -496,6 +496,43 @@ static void test_trz_reset_mem(void **state)
 	free(pb);
 }
 
+static void make_string(struct trz_string *s, const struct trz_event *ev, int i, int k);
+
+/* A reader reset (to something that is not a trace) in the middle of a block whose STRING
+ * records are not all read returns nothing more: no string of the previous buffer. */
+static void test_trz_reset_mem_strings(void **state)
+{
+	char *path = tmp_path();
+	struct trz_record *rec = malloc(sizeof(*rec));
+	struct trz_writer *w = trz_writer_open(path, NULL);
+	uint8_t junk[64] = "not a trace";
+	size_t len;
+
+	(void)state;
+	assert_non_null(w);
+	make_record(rec, 1); /* an event */
+	assert_int_equal(rec->kind, TRZ_REC_EVENT);
+	assert_int_equal(trz_write_event(w, &rec->ev), 0);
+	for (int k = 0; k < 2; k++) {
+		make_string(&rec->str, &rec->ev, 2 + k, k);
+		assert_int_equal(trz_write_string(w, &rec->str), 0);
+	}
+	make_record(rec, 2);
+	assert_int_equal(trz_write_event(w, &rec->ev), 0);
+	assert_int_equal(trz_writer_close(w), 0);
+	uint8_t *buf = slurp(path, &len);
+	struct trz_reader *r = trz_reader_open_mem(buf, len, NULL, NULL);
+	assert_non_null(r);
+	assert_int_equal(trz_read_next(r, rec), 1);
+	assert_int_equal(rec->kind, TRZ_REC_EVENT);
+	assert_int_equal(trz_reader_reset_mem(r, junk, sizeof(junk)), -EINVAL);
+	free(buf); /* the old buffer is gone: nothing may read it */
+	assert_int_equal(trz_read_next(r, rec), 0);
+	trz_reader_close(r);
+	free(rec);
+	unlink(path);
+}
+
 static void test_trz_random_corruption(void **state)
 {
 	char *path = tmp_path();
@@ -939,6 +976,7 @@ int main(void)
 		cmocka_unit_test(test_trz_version1),
 		cmocka_unit_test(test_trz_bad_sketch),
 		cmocka_unit_test(test_trz_strings),
+		cmocka_unit_test(test_trz_reset_mem_strings),
 		cmocka_unit_test(test_trz_flush_live),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -458,6 +458,7 @@ int trz_reader_reset_mem(struct trz_reader *r, const void *buf, size_t n)
 		r->memlen = 0;
 		r->eof = 1;
 		r->nrec = r->irec = 0;
+		r->str_next = 0; /* no STRING left of the previous buffer either */
 		return -EINVAL;
 	}
 	r->mem = buf;
