@@ -257,11 +257,11 @@ static void test_corpus_ngram_file_roundtrip(void **state)
 	assert_int_equal(pwrite(fd, "\x03", 1, st.st_size - 8), 1);
 	close(fd);
 	assert_int_equal(ngram_file_load(path, &f), -EINVAL);
-	assert_non_null(strstr(ngram_last_error(), "CRC"));
+	assert_non_null(strstr(err_text(), "CRC"));
 	/* truncated */
 	assert_int_equal(truncate(path, st.st_size - 2), 0);
 	assert_int_equal(ngram_file_load(path, &f), -EIO);
-	assert_non_null(strstr(ngram_last_error(), "truncated"));
+	assert_non_null(strstr(err_text(), "truncated"));
 	/* foreign */
 	assert_int_equal(truncate(path, 0), 0);
 	fd = open(path, O_WRONLY);
@@ -269,7 +269,7 @@ static void test_corpus_ngram_file_roundtrip(void **state)
 	close(fd);
 	assert_int_equal(ngram_file_probe(path), 0);
 	assert_int_equal(ngram_file_load(path, &f), -EINVAL);
-	assert_non_null(strstr(ngram_last_error(), "bad magic"));
+	assert_non_null(strstr(err_text(), "bad magic"));
 	unlink(path);
 	assert_int_equal(ngram_file_load(path, &f), -ENOENT);
 	free(path);

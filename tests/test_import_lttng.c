@@ -237,7 +237,7 @@ static void test_import_lttng_truncated_stream(void **state)
 	snprintf(path, sizeof(path), "%s/kernel_channel_0", dir);
 	assert_int_equal(truncate(path, 30001), 0);
 	assert_int_equal(import_to(dir, out, &st), -EINVAL);
-	assert_non_null(strstr(lttng_import_last_error(), "kernel_channel_0"));
+	assert_non_null(strstr(err_text(), "kernel_channel_0"));
 	assert_int_equal(st.events_read, 0);
 	remove_tree(dir);
 	unlink(out);
@@ -260,7 +260,7 @@ static void test_import_lttng_garbage_metadata(void **state)
 		fputc((i * 7919 + 13) & 0xff, f);
 	fclose(f);
 	assert_int_equal(import_to(dir, out, &st), -EINVAL);
-	assert_non_null(strstr(lttng_import_last_error(), "metadata"));
+	assert_non_null(strstr(err_text(), "metadata"));
 	remove_tree(dir);
 	unlink(out);
 }
@@ -274,9 +274,9 @@ static void test_import_lttng_not_a_trace(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(tmp));
 	assert_int_equal(import_to(tmp, out, &st), -EINVAL);
-	assert_true(strlen(lttng_import_last_error()) > 0);
+	assert_true(strlen(err_text()) > 0);
 	assert_int_equal(import_to("/nonexistent/trace", out, &st), -ENOENT);
-	assert_non_null(strstr(lttng_import_last_error(), "/nonexistent/trace"));
+	assert_non_null(strstr(err_text(), "/nonexistent/trace"));
 	assert_int_equal(import_to(out, out, &st), -ENOTDIR);
 	rmdir(tmp);
 	unlink(out);

@@ -74,8 +74,8 @@ static void test_import_windows_csv_malformed(void **state)
 		write_text(path, bad[i].text, bad[i].len);
 		assert_int_equal(windows_csv_read(path, &w), -EINVAL);
 		assert_null(w.data);
-		if (!strstr(csv_last_error(), bad[i].word))
-			fail_msg("case %zu: '%s' lacks '%s'", i, csv_last_error(), bad[i].word);
+		if (!strstr(err_text(), bad[i].word))
+			fail_msg("case %zu: '%s' lacks '%s'", i, err_text(), bad[i].word);
 	}
 	unlink(path);
 	assert_int_equal(windows_csv_read(path, &w), -ENOENT);
@@ -95,8 +95,8 @@ static void test_import_windows_csv_bounded(void **state)
 	int rc = windows_csv_read("/dev/zero", &w);
 	memlimit_pop();
 	assert_int_equal(rc, -EINVAL);
-	if (!strstr(csv_last_error(), ":1: NUL byte"))
-		fail_msg("/dev/zero: '%s'", csv_last_error());
+	if (!strstr(err_text(), ":1: NUL byte"))
+		fail_msg("/dev/zero: '%s'", err_text());
 	assert_non_null(big);
 	memcpy(big, "1,2\n", 4);
 	for (size_t i = 4; i < n; i += 2)
@@ -105,8 +105,8 @@ static void test_import_windows_csv_bounded(void **state)
 	write_text(path, big, n);
 	assert_int_equal(windows_csv_read(path, &w), -EINVAL);
 	assert_null(w.data);
-	if (!strstr(csv_last_error(), ":2: line longer than"))
-		fail_msg("long line: '%s'", csv_last_error());
+	if (!strstr(err_text(), ":2: line longer than"))
+		fail_msg("long line: '%s'", err_text());
 	/* from memory (the fuzzing entry point) */
 	assert_int_equal(windows_csv_read_mem("1,2\n3,4\n", 8, &w), 0);
 	assert_int_equal(w.n, 2);

@@ -115,8 +115,8 @@ static void expect_reject(const char *path, int err, const char *word)
 
 	assert_int_equal(npy_read(path, &w), err);
 	assert_null(w.data);
-	if (!strstr(npy_last_error(), word))
-		fail_msg("message '%s' lacks '%s'", npy_last_error(), word);
+	if (!strstr(err_text(), word))
+		fail_msg("message '%s' lacks '%s'", err_text(), word);
 }
 
 static void test_npy_malformed_headers(void **state)
@@ -192,8 +192,8 @@ static void test_npy_shape_checked_against_size(void **state)
 	(void)limited;
 	assert_int_equal(rc, -EIO);
 	assert_null(w.data);
-	if (!strstr(npy_last_error(), "truncated"))
-		fail_msg("message '%s'", npy_last_error());
+	if (!strstr(err_text(), "truncated"))
+		fail_msg("message '%s'", err_text());
 	write_raw(path, 1, "{'descr': '<i4', 'fortran_order': False, 'shape': (2147483648, 0), }", 0);
 	expect_reject(path, -EINVAL, "length 0");
 	write_raw(path, 1, "{'descr': '<i4', 'fortran_order': False, 'shape': (5, 0, 1), }", 0);

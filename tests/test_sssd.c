@@ -350,8 +350,8 @@ static int load_err(const char *p, const char *want)
 	int err = sssd_load(&l, p);
 
 	assert_null(l);
-	if (!strstr(sssd_last_error(), want)) {
-		print_error("error '%s' does not mention '%s'\n", sssd_last_error(), want);
+	if (!strstr(err_text(), want)) {
+		print_error("error '%s' does not mention '%s'\n", err_text(), want);
 		fail();
 	}
 	return err;
@@ -411,8 +411,8 @@ static void test_sssd_checkpoint_rejects(void **state)
 	memlimit_pop();
 	assert_null(l);
 	assert_int_equal(rc, -EINVAL);
-	if (!strstr(sssd_last_error(), "weights stored, the configuration needs"))
-		fail_msg("huge config: '%s'", sssd_last_error());
+	if (!strstr(err_text(), "weights stored, the configuration needs"))
+		fail_msg("huge config: '%s'", err_text());
 	/* the same bytes from memory (the fuzzing entry point) */
 	assert_int_equal(sssd_load_mem(&l, buf, n), -EINVAL);
 	/* sssd_save() never replaces a file */

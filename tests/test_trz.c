@@ -604,11 +604,11 @@ static void test_trz_bad_files(void **state)
 	spit(path, hdr, 0);
 	assert_null(trz_reader_open(path, NULL, NULL));
 	assert_int_equal(errno, EINVAL);
-	assert_non_null(strstr(trz_last_error(), "empty"));
+	assert_non_null(strstr(err_text(), "empty"));
 	/* wrong magic */
 	spit(path, (const uint8_t *)"PK\003\004 this is a zip file", 24);
 	assert_null(trz_reader_open(path, NULL, NULL));
-	assert_non_null(strstr(trz_last_error(), "magic"));
+	assert_non_null(strstr(err_text(), "magic"));
 	/* future version */
 	write_file(path, 10, 0);
 	uint8_t *p = slurp(path, &len);
@@ -617,7 +617,7 @@ static void test_trz_bad_files(void **state)
 	spit(path, p, len);
 	assert_null(trz_reader_open(path, NULL, NULL));
 	assert_int_equal(errno, EINVAL);
-	assert_non_null(strstr(trz_last_error(), "version 3"));
+	assert_non_null(strstr(err_text(), "version 3"));
 	/* missing */
 	assert_null(trz_reader_open("/nonexistent/x.trz", NULL, NULL));
 	assert_int_equal(errno, ENOENT);

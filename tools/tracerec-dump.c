@@ -650,9 +650,9 @@ int main(int argc, char **argv)
 	/* Open the trace (clear message for every kind of bad file) */
 	err = open_input(&in, &o, &wc);
 	if (err) {
-		const char *why = in.r || in.mem_fd < 0 || in.in_fd < 0 ? trz_last_error() : strerror(-err);
+		const char *why = in.r || in.mem_fd < 0 || in.in_fd < 0 ? err_text() : strerror(-err);
 		if (in.mem_fd >= 0 && !in.r)
-			why = trz_last_error();
+			why = err_text();
 		if (!strcmp(o.path, "-") || strstr(why, "/proc/self/fd/") || !strstr(why, o.path))
 			p_err("%s: %s", strcmp(o.path, "-") ? o.path : "standard input",
 			      strstr(why, "/proc/self/fd/") ? strerror(-err) : why);

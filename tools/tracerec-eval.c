@@ -376,7 +376,7 @@ static int load_ngram_source(const char *path, struct corpus_buf *cb, struct ngr
 	if (ngram_file_probe(path) == 1) {
 		rc = ngram_file_load(path, nf);
 		if (rc)
-			p_err("cannot load n-gram model %s: %s", path, ngram_last_error());
+			p_err("cannot load n-gram model %s: %s", path, err_text());
 		return rc;
 	}
 	rc = corpus_load_npy(cb, path, err, sizeof(err));
@@ -410,7 +410,7 @@ static int open_method(const struct eval_opts *o, int test_max_id, struct method
 	if (o->model) {
 		rc = sssd_load(&me->model, o->model);
 		if (rc) {
-			p_err("cannot load model %s: %s", o->model, sssd_last_error());
+			p_err("cannot load model %s: %s", o->model, err_text());
 			return rc;
 		}
 		me->vocab = sssd_vocab(me->model);
@@ -668,7 +668,7 @@ static int run_windows(const struct eval_opts *o)
 		}
 		if (rc && rc != -EINVAL)
 			p_err("imputing with %s failed: %s%s%s", name, strerror(-rc),
-			      me.model ? ": " : "", me.model ? sssd_last_error() : "");
+			      me.model ? ": " : "", me.model ? err_text() : "");
 		free_method(&me);
 	}
 	progress_done(pg);

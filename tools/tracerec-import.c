@@ -235,15 +235,15 @@ static int run_lttng(const struct opts *o)
 	progress_done(pc.p);
 	if (err && st.syscall_events > 0) {
 		/* keep what was read before the trace became unreadable */
-		trz_write_meta(out.w, "import.incomplete", lttng_import_last_error());
+		trz_write_meta(out.w, "import.incomplete", err_text());
 		cerr = output_close(&out, 1);
-		p_err("%s; kept the %llu syscall events read before it in %s", lttng_import_last_error(),
+		p_err("%s; kept the %llu syscall events read before it in %s", err_text(),
 		      (unsigned long long)st.syscall_events, cerr ? "(none: write failed)" : o->output);
 		return cerr ? CLI_EX_FAIL : CLI_EX_DAMAGED;
 	}
 	cerr = output_close(&out, !err);
 	if (err) {
-		p_err("%s", *lttng_import_last_error() ? lttng_import_last_error() : strerror(-err));
+		p_err("%s", err_why(err));
 		return CLI_EX_FAIL;
 	}
 	if (cerr) {
@@ -266,9 +266,9 @@ static int run_windows(const struct opts *o)
 	err = is_npy ? npy_read(o->input, &nw) : windows_csv_read(o->input, &nw);
 	if (err) {
 		if (is_npy)
-			p_err("%s: %s", o->input, npy_last_error());
+			p_err("%s: %s", o->input, err_text());
 		else
-			p_err("%s", csv_last_error());
+			p_err("%s", err_text());
 		return CLI_EX_FAIL;
 	}
 	err = output_open(&out, o->output, o->force);

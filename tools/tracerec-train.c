@@ -346,7 +346,7 @@ static int train_sssd(struct train_opts *o, struct corpus_buf *cb, struct outfil
 	o->t.rc = cb->rc;
 	rc = sssd_create(&m, &o->cfg, &cb->vocab, o->t.seed);
 	if (rc) {
-		p_err("cannot create the model: %s", sssd_last_error());
+		p_err("cannot create the model: %s", err_text());
 		return CLI_EX_FAIL;
 	}
 	sigaction(SIGINT, &sa, NULL);
@@ -356,13 +356,13 @@ static int train_sssd(struct train_opts *o, struct corpus_buf *cb, struct outfil
 	progress_done(pg);
 	dt = monotonic_s() - t0;
 	if (rc) {
-		p_err("training failed: %s", sssd_last_error());
+		p_err("training failed: %s", err_text());
 		sssd_free(m);
 		return CLI_EX_FAIL;
 	}
 	rc = sssd_save_fd(m, of->fd);
 	if (rc) {
-		p_err("cannot write %s: %s", o->out, sssd_last_error());
+		p_err("cannot write %s: %s", o->out, err_text());
 		sssd_free(m);
 		return CLI_EX_FAIL;
 	}
@@ -382,7 +382,7 @@ static int write_ngram(struct train_opts *o, struct corpus_buf *cb, struct outfi
 	int rc = ngram_file_save_fd(of->fd, &cb->c, &cb->vocab, o->kmax);
 
 	if (rc) {
-		p_err("cannot write %s: %s", o->out, ngram_last_error());
+		p_err("cannot write %s: %s", o->out, err_text());
 		return CLI_EX_FAIL;
 	}
 	if ((rc = finish_output(o, of)))

@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "common/err.h"
 #include "imputer.h"
 #include "vocab.h"
 
@@ -103,10 +104,10 @@ int ngram_file_save_fd(int fd, const struct corpus *c, const struct vocab *v, in
 int ngram_file_save(const char *path, const struct corpus *c, const struct vocab *v, int kmax);
 /* Read and validate (magic, version, sizes against the file's size before allocating, ids in
  * range, CRC): -EINVAL for foreign or corrupt files, -EIO for truncated ones, -errno for I/O
- * errors; ngram_last_error() says which.  Free with ngram_file_free().  _mem: from n bytes. */
+ * errors; err_text() (common/err.h) says which.  Free with ngram_file_free().  _mem: from n
+ * bytes. */
 int ngram_file_load(const char *path, struct ngram_file *f);
 int ngram_file_load_mem(const void *buf, size_t n, struct ngram_file *f);
 void ngram_file_free(struct ngram_file *f);
 /* 1 when path starts with the n-gram file magic, 0 when not, -errno when unreadable. */
 int ngram_file_probe(const char *path);
-const char *ngram_last_error(void);

@@ -10,16 +10,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
-static __thread char ngram_err[256];
-
-const char *ngram_last_error(void)
-{
-	return ngram_err[0] ? ngram_err : "no error";
-}
-
 static int fail(int err, const char *what)
 {
-	snprintf(ngram_err, sizeof(ngram_err), "%s", what);
+	err_set("%s", what);
 	return err;
 }
 

@@ -120,7 +120,7 @@ int sssd_save_fd(const struct sssd_model *m, int fd)
 	int err = 0;
 
 	if (!b) {
-		sssd_set_error("out of memory");
+		err_set("out of memory");
 		return -ENOMEM;
 	}
 	encode(b, m);
@@ -138,7 +138,7 @@ int sssd_save_fd(const struct sssd_model *m, int fd)
 	if (!err && fsync(fd) < 0 && errno != EINVAL && errno != EROFS)
 		err = -errno;
 	if (err)
-		sssd_set_error("cannot write the model: %s", strerror(-err));
+		err_set("cannot write the model: %s", strerror(-err));
 	free(b);
 	return err;
 }
@@ -149,13 +149,13 @@ int sssd_save(const struct sssd_model *m, const char *path)
 
 	if (fd < 0) {
 		err = -errno;
-		sssd_set_error("cannot create %s: %s", path, strerror(errno));
+		err_set("cannot create %s: %s", path, strerror(errno));
 		return err;
 	}
 	err = sssd_save_fd(m, fd);
 	if (close(fd) < 0 && !err) {
 		err = -errno;
-		sssd_set_error("cannot write %s: %s", path, strerror(-err));
+		err_set("cannot write %s: %s", path, strerror(-err));
 	}
 	if (err)
 		unlink(path);
@@ -170,19 +170,19 @@ static int read_all(const char *path, unsigned char **buf, size_t *n)
 	*buf = NULL;
 	if (fd < 0) {
 		err = -errno;
-		sssd_set_error("cannot open %s: %s", path, strerror(errno));
+		err_set("cannot open %s: %s", path, strerror(errno));
 		return err;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > CKPT_MAX_BYTES) {
 		err = -EINVAL;
-		sssd_set_error("%s: not a regular file of plausible size", path);
+		err_set("%s: not a regular file of plausible size", path);
 		goto out;
 	}
 	*n = (size_t)st.st_size;
 	*buf = malloc(*n ? *n : 1);
 	if (!*buf) {
 		err = -ENOMEM;
-		sssd_set_error("out of memory");
+		err_set("out of memory");
 		goto out;
 	}
 	for (size_t off = 0; off < *n;) {
@@ -192,7 +192,7 @@ static int read_all(const char *path, unsigned char **buf, size_t *n)
 			continue;
 		if (r <= 0) {
 			err = r < 0 ? -errno : -EIO;
-			sssd_set_error("cannot read %s", path);
+			err_set("cannot read %s", path);
 			goto out;
 		}
 		off += (size_t)r;
@@ -212,15 +212,15 @@ static int decode_header(const unsigned char *b, size_t n, const char *path,
 	int32_t f[12];
 
 	if (n < 8 || memcmp(b, CKPT_MAGIC, 8)) {
-		sssd_set_error("%s: not an SSSD-S4 model (bad magic)", path);
+		err_set("%s: not an SSSD-S4 model (bad magic)", path);
 		return -EINVAL;
 	}
 	if (n < CKPT_HEADER) {
-		sssd_set_error("%s: truncated model header", path);
+		err_set("%s: truncated model header", path);
 		return -EIO;
 	}
 	if (get32(b + 8) < 1 || get32(b + 8) > CKPT_VERSION || get32(b + 12) != CKPT_HEADER) {
-		sssd_set_error("%s: unsupported model version %u (expected %u)", path,
+		err_set("%s: unsupported model version %u (expected %u)", path,
 			       get32(b + 8), CKPT_VERSION);
 		return -EINVAL;
 	}
@@ -250,7 +250,7 @@ static int load_buf(struct sssd_model **mp, const unsigned char *b, size_t n, co
 	if ((err = decode_header(b, n, path, &c, &np)))
 		goto out;
 	if (c.V < 2 || c.V > VOCAB_MAX) {
-		sssd_set_error("%s: vocabulary size %d out of range", path, c.V);
+		err_set("%s: vocabulary size %d out of range", path, c.V);
 		err = -EINVAL;
 		goto out;
 	}
@@ -258,27 +258,27 @@ static int load_buf(struct sssd_model **mp, const unsigned char *b, size_t n, co
 	 * sizes anything by it */
 	if ((err = sssd_config_params(&c, &need))) {
 		if (err == -EINVAL)
-			sssd_set_error("%s: invalid configuration in model header", path);
+			err_set("%s: invalid configuration in model header", path);
 		goto out;
 	}
 	if (need != np) {
-		sssd_set_error("%s: %llu weights stored, the configuration needs %zu", path,
+		err_set("%s: %llu weights stored, the configuration needs %zu", path,
 			       (unsigned long long)np, need);
 		err = -EINVAL;
 		goto out;
 	}
 	if (np > CKPT_MAX_BYTES / 4 || n < ckpt_size(c.V, (size_t)np)) {
-		sssd_set_error("%s: truncated model (%zu bytes)", path, n);
+		err_set("%s: truncated model (%zu bytes)", path, n);
 		err = -EIO;
 		goto out;
 	}
 	if (n > ckpt_size(c.V, (size_t)np)) {
-		sssd_set_error("%s: trailing bytes after the model", path);
+		err_set("%s: trailing bytes after the model", path);
 		err = -EINVAL;
 		goto out;
 	}
 	if (ckpt_crc32(0, b, n - 4) != get32(b + n - 4)) {
-		sssd_set_error("%s: checksum mismatch (corrupt model file)", path);
+		err_set("%s: checksum mismatch (corrupt model file)", path);
 		err = -EINVAL;
 		goto out;
 	}
@@ -293,11 +293,11 @@ static int load_buf(struct sssd_model **mp, const unsigned char *b, size_t n, co
 	}
 	if ((err = sssd_alloc(mp, &c, &v))) {
 		if (err == -EINVAL)
-			sssd_set_error("%s: invalid configuration in model header", path);
+			err_set("%s: invalid configuration in model header", path);
 		goto out;
 	}
 	if ((*mp)->np != np) {
-		sssd_set_error("%s: %llu weights stored, the configuration needs %zu", path,
+		err_set("%s: %llu weights stored, the configuration needs %zu", path,
 			       (unsigned long long)np, (*mp)->np);
 		err = -EINVAL;
 		goto out;
@@ -305,7 +305,7 @@ static int load_buf(struct sssd_model **mp, const unsigned char *b, size_t n, co
 	memcpy((*mp)->params, b + CKPT_HEADER + (size_t)c.V * CKPT_VOCAB_ENTRY, np * 4);
 	for (size_t i = 0; i < np; i++)
 		if (!isfinite((*mp)->params[i])) {
-			sssd_set_error("%s: non-finite weight %zu", path, i);
+			err_set("%s: non-finite weight %zu", path, i);
 			err = -EINVAL;
 			goto out;
 		}

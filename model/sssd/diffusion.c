@@ -424,7 +424,7 @@ static int sample_absorb(struct sssd_model *m, const struct sssd_params *P, int3
 out:
 	m->reuse_kernels = 0;
 	if (err == -ENOMEM)
-		sssd_set_error("out of memory while sampling");
+		err_set("out of memory while sampling");
 	free(x0);
 	free(best_p);
 	free(pbuf);
@@ -516,7 +516,7 @@ int sssd_sample(struct sssd_model *m, const struct sssd_params *P, int32_t *ids,
 out:
 	m->reuse_kernels = 0;
 	if (err == -ENOMEM)
-		sssd_set_error("out of memory while sampling");
+		err_set("out of memory while sampling");
 	free(buf);
 	free(pbuf);
 	free(tv);

@@ -73,7 +73,7 @@ int sssd_workspace(struct sssd_model *m, int B, int L, int train)
 		float *p = realloc(m->amem, need * sizeof(float));
 
 		if (!p) {
-			sssd_set_error("out of memory for activations (B %d, L %d)", B, L);
+			err_set("out of memory for activations (B %d, L %d)", B, L);
 			return -ENOMEM;
 		}
 		m->amem = p;

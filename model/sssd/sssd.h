@@ -32,14 +32,15 @@
  * steps; observed positions are re-imposed at every step and in the result.
  *
  * Randomness comes only from explicit seeds: same seed, same threads -> same model.
- * All int functions return 0 or -errno; on failure sssd_last_error() gives one line of words
- * (thread-local) describing the problem.  Nothing here prints or exits.
+ * All int functions return 0 or -errno; on failure err_text() (common/err.h) gives one line of
+ * words (thread-local) describing the problem.  Nothing here prints or exits.
  */
 #ifndef TRC_SSSD_H
 #define TRC_SSSD_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include "common/err.h"
 #include "imputer.h"
 #include "vocab.h"
 
@@ -151,10 +152,9 @@ int sssd_save_fd(const struct sssd_model *m, int fd);
 int sssd_save(const struct sssd_model *m, const char *path);
 /* Load and validate (magic, version, configuration against the size, CRC) before allocating.
  * -EINVAL for foreign/corrupt files, -EIO for truncated ones, -errno for I/O errors;
- * sssd_last_error() names the problem.  sssd_load_mem(): the same from n bytes at buf. */
+ * err_text() names the problem.  sssd_load_mem(): the same from n bytes at buf. */
 int sssd_load(struct sssd_model **m, const char *path);
 int sssd_load_mem(struct sssd_model **m, const void *buf, size_t n);
-const char *sssd_last_error(void);
 const struct vocab *sssd_vocab(const struct sssd_model *m);
 const struct sssd_config *sssd_get_config(const struct sssd_model *m);
 int64_t sssd_num_params(const struct sssd_model *m);

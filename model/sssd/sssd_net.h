@@ -98,7 +98,6 @@ static inline float *take(struct walker *w, size_t n)
 	return p;
 }
 
-void sssd_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* (Re)size the activation buffers for (B, L); train = also backward buffers.  0 or -ENOMEM. */
 int sssd_workspace(struct sssd_model *m, int B, int L, int train);
 /* out (K, BL) = net(xt (K, BL), cond (Kc, BL), t (B)) using weights P (m->p or m->e).
@@ -121,7 +120,7 @@ int sssd_sample_scores(struct sssd_model *m, const struct sssd_params *P, int32_
 		       uint64_t *rng);
 /* Loss of one batch (train.c): ids, known (B, L), t (B), eps (K, BL).  backward != 0 also
  * accumulates gradients into m->g.  *acc (may be NULL): argmax accuracy of the x0 prediction
- * at the missing positions.  Returns -1 when out of memory (sssd_last_error() says so). */
+ * at the missing positions.  Returns -1 when out of memory (err_text() says so). */
 double sssd_batch_loss(struct sssd_model *m, const int32_t *ids, const uint8_t *known,
 		       const int *t, const float *eps, int B, int L, int backward, double *acc);
 /* Retrieval channels for ids (B, L) with known mask: runs ngram (ngram_new()) on a copy and

@@ -147,33 +147,33 @@ static int config_check(const struct sssd_config *c)
 	    c->embed_in > 65536 || c->embed_mid < 1 || c->embed_mid > 65536 ||
 	    c->embed_out < 1 || c->embed_out > 65536 || c->V < 2 || c->V > VOCAB_MAX ||
 	    c->window < 0 || c->window > 1000000) {
-		sssd_set_error("invalid model configuration (sizes out of range)");
+		err_set("invalid model configuration (sizes out of range)");
 		return -EINVAL;
 	}
 	if (c->repr != SSSD_REPR_ONEHOT && c->repr != SSSD_REPR_SCALAR) {
-		sssd_set_error("unknown representation %d", c->repr);
+		err_set("unknown representation %d", c->repr);
 		return -EINVAL;
 	}
 	if (c->objective != SSSD_OBJ_EPS && c->objective != SSSD_OBJ_X0CE &&
 	    c->objective != SSSD_OBJ_ABSORB) {
-		sssd_set_error("unknown objective %d", c->objective);
+		err_set("unknown objective %d", c->objective);
 		return -EINVAL;
 	}
 	if (c->objective != SSSD_OBJ_EPS && c->repr != SSSD_REPR_ONEHOT) {
-		sssd_set_error("objective %s needs the onehot representation",
+		err_set("objective %s needs the onehot representation",
 			       sssd_objective_name(c->objective));
 		return -EINVAL;
 	}
 	if (c->retrieval != 0 && c->retrieval != 1) {
-		sssd_set_error("retrieval must be 0 or 1");
+		err_set("retrieval must be 0 or 1");
 		return -EINVAL;
 	}
 	if (c->retrieval && c->repr != SSSD_REPR_ONEHOT) {
-		sssd_set_error("retrieval conditioning needs the onehot representation");
+		err_set("retrieval conditioning needs the onehot representation");
 		return -EINVAL;
 	}
 	if (c->aux != 0 && c->aux != 1) {
-		sssd_set_error("aux must be 0 or 1");
+		err_set("aux must be 0 or 1");
 		return -EINVAL;
 	}
 	return 0;
@@ -247,7 +247,7 @@ int sssd_alloc(struct sssd_model **mp, const struct sssd_config *c, const struct
 	return 0;
 nomem:
 	err = -ENOMEM;
-	sssd_set_error("out of memory");
+	err_set("out of memory");
 fail:
 	sssd_free(m);
 	return err;

@@ -38,7 +38,7 @@ double sssd_batch_loss(struct sssd_model *m, const int32_t *ids, const uint8_t *
 
 	if (!x0 || sssd_workspace(m, B, L, backward)) {
 		free(x0);
-		sssd_set_error("out of memory for a batch of %d windows of %d", B, L);
+		err_set("out of memory for a batch of %d windows of %d", B, L);
 		return -1.0;
 	}
 	sssd_encode(m, x0, ids, known, B, L);
@@ -115,7 +115,7 @@ double sssd_absorb_loss(struct sssd_model *m, const int32_t *ids, const uint8_t 
 
 	if (!x0 || sssd_workspace(m, B, L, backward)) {
 		free(x0);
-		sssd_set_error("out of memory for a batch of %d windows of %d", B, L);
+		err_set("out of memory for a batch of %d windows of %d", B, L);
 		return -1.0;
 	}
 	sssd_encode(m, x0, ids, known, B, L);   /* conditioner: the gap as recorded */
@@ -325,7 +325,7 @@ static int trainer_init(struct trainer *tr, uint64_t *rng)
 	if (tr->m->c.retrieval && tr->o->retrieval_loo) {
 		tr->half = 0;
 		if (!(tr->ng[0] = ngram_new(c, tr->m->c.V, 0))) {
-			sssd_set_error("cannot index the corpus for retrieval: %s", strerror(errno));
+			err_set("cannot index the corpus for retrieval: %s", strerror(errno));
 			return errno ? -errno : -ENOMEM;
 		}
 	} else if (tr->m->c.retrieval) {
@@ -338,7 +338,7 @@ static int trainer_init(struct trainer *tr, uint64_t *rng)
 		tr->ng[0] = ngram_new(&h0, tr->m->c.V, 0);
 		tr->ng[1] = ngram_new(&h1, tr->m->c.V, 0);
 		if (!tr->ng[0] || !tr->ng[1]) {
-			sssd_set_error("cannot index the corpus for retrieval: %s", strerror(errno));
+			err_set("cannot index the corpus for retrieval: %s", strerror(errno));
 			return errno ? -errno : -ENOMEM;
 		}
 	}
@@ -348,7 +348,7 @@ static int trainer_init(struct trainer *tr, uint64_t *rng)
 		if (seq_len(c, i) >= L)
 			tr->train_seq[n++] = i;
 	if (n == 0) {
-		sssd_set_error("no training sequence holds a window of %d events", L);
+		err_set("no training sequence holds a window of %d events", L);
 		return -EINVAL;
 	}
 	for (int64_t i = n - 1; i > 0; i--) {   /* seeded shuffle, then split off held-out */
@@ -492,7 +492,7 @@ static int check_opts(const struct sssd_train_opts *o)
 	    o->iters < 0 || !(o->time_budget >= 0) || !(o->lr > 0) || !(o->ema >= 0) ||
 	    !(o->ema < 1) || !(o->heldout >= 0) || !(o->heldout < 1) || o->warmup < 0 ||
 	    o->max_blackout < 1 || (o->iters == 0 && o->time_budget == 0)) {
-		sssd_set_error("invalid training options");
+		err_set("invalid training options");
 		return -EINVAL;
 	}
 	return 0;
@@ -540,7 +540,7 @@ int sssd_train(struct sssd_model *m, const struct corpus *train, const struct ss
 			goto out;
 		}
 		if (!isfinite(loss)) {
-			sssd_set_error("training diverged at iteration %lld (loss %g)",
+			err_set("training diverged at iteration %lld (loss %g)",
 				       (long long)it, loss);
 			err = -EDOM;
 			goto out;

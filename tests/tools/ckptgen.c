@@ -35,7 +35,7 @@ int main(int argc, char **argv)
 	}
 	v.nr[0] = -1;
 	if ((err = sssd_create(&m, &c, &v, 7)) || (err = sssd_save(m, argv[1]))) {
-		fprintf(stderr, "ckptgen: %s: %s\n", argv[1], sssd_last_error());
+		fprintf(stderr, "ckptgen: %s: %s\n", argv[1], err_text());
 		return 1;
 	}
 	sssd_free(m);

@@ -19,12 +19,12 @@ int main(int argc, char **argv)
 	o.block_events = argc > 4 ? (uint32_t)atoi(argv[4]) : 0;
 	struct trz_reader *r = trz_reader_open(argv[1], NULL, NULL);
 	if (!r) {
-		fprintf(stderr, "trzcopy: %s: %s\n", argv[1], trz_last_error());
+		fprintf(stderr, "trzcopy: %s: %s\n", argv[1], err_text());
 		return 1;
 	}
 	struct trz_writer *w = trz_writer_open(argv[2], &o);
 	if (!w) {
-		fprintf(stderr, "trzcopy: %s: %s\n", argv[2], trz_last_error());
+		fprintf(stderr, "trzcopy: %s: %s\n", argv[2], err_text());
 		return 1;
 	}
 	while (!err && (rc = trz_read_next(r, rec)) == 1)

@@ -41,7 +41,7 @@ int main(int argc, char **argv)
 	int strings = argc > 5 && atoi(argv[5]) == 1;
 	struct trz_writer *w = trz_writer_open(argv[1], &o);
 	if (!w) {
-		fprintf(stderr, "trzgen: %s: %s\n", argv[1], trz_last_error());
+		fprintf(stderr, "trzgen: %s: %s\n", argv[1], err_text());
 		return 1;
 	}
 	err |= trz_write_meta(w, "host", "testhost");

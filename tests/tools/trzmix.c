@@ -43,7 +43,7 @@ int main(int argc, char **argv)
 	size_t batch = (size_t)atol(argv[3]);
 	struct trz_reader *r = trz_reader_open(argv[1], NULL, NULL);
 	if (!r) {
-		fprintf(stderr, "trzmix: %s: %s\n", argv[1], trz_last_error());
+		fprintf(stderr, "trzmix: %s: %s\n", argv[1], err_text());
 		return 1;
 	}
 	while (!err && (rc = trz_read_next(r, rec)) == 1) {

@@ -9,13 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static __thread char npy_err[256];
-
-const char *npy_last_error(void)
-{
-	return npy_err;
-}
-
 static int write_all(int fd, const void *buf, size_t n)
 {
 	const char *p = buf;
@@ -34,7 +27,7 @@ static int write_all(int fd, const void *buf, size_t n)
 
 static int fail(int err, const char *what)
 {
-	snprintf(npy_err, sizeof(npy_err), "%s", what);
+	err_set("%s", what);
 	return err;
 }
 

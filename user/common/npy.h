@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "common/err.h"
 
 struct npy_windows {
 	int32_t *data;   /* n * len ids, row-major; caller frees with npy_free() */
@@ -16,7 +17,7 @@ struct npy_windows {
 };
 
 /* Read path into *w.  Returns 0, or -EINVAL for a malformed header, wrong dtype, fortran order
- * or shape (npy_last_error() says which), -EIO for truncated data, -errno for I/O errors.
+ * or shape (err_text() says which), -EIO for truncated data, -errno for I/O errors.
  * The shape is checked against the file's size before anything is allocated (a pipe is read
  * in growing chunks); windows of length 0 are refused. */
 int npy_read(const char *path, struct npy_windows *w);
@@ -28,7 +29,5 @@ int npy_write_fd(int fd, const int32_t *data, int64_t n, int64_t len);
  * create their outputs with common/outfile.h and call npy_write_fd(). */
 int npy_write(const char *path, const int32_t *data, int64_t n, int64_t len);
 void npy_free(struct npy_windows *w);
-/* Words for the last npy_read() failure on this thread. */
-const char *npy_last_error(void);
 
 #endif /* TRC_NPY_H */

@@ -16,7 +16,7 @@ int corpus_load_npy(struct corpus_buf *cb, const char *path, char *err, size_t e
 	memset(cb, 0, sizeof(*cb));
 	rc = npy_read(path, &w);
 	if (rc) {
-		snprintf(err, errsz, "%s", rc == -EINVAL || rc == -EIO ? npy_last_error()
+		snprintf(err, errsz, "%s", rc == -EINVAL || rc == -EIO ? err_text()
 									: strerror(-rc));
 		return rc;
 	}

@@ -118,7 +118,7 @@ static int te_load(struct te_trace *t, const char *path, char *err, size_t errsz
 	if (!rd) {
 		rc = -errno;
 		snprintf(err, errsz, "cannot open %s: %s", path,
-			 rc == -EINVAL ? trz_last_error() : strerror(-rc));
+			 rc == -EINVAL ? err_text() : strerror(-rc));
 		return rc;
 	}
 	rec = malloc(sizeof(*rec));
@@ -483,7 +483,7 @@ static int te_replay(const struct te_trace *t, const char *path, uint8_t *droppe
 	if (!rd) {
 		rc = -errno;
 		snprintf(err, errsz, "cannot open lossy trace %s: %s", path,
-			 rc == -EINVAL ? trz_last_error() : strerror(-rc));
+			 rc == -EINVAL ? err_text() : strerror(-rc));
 		return rc;
 	}
 	if (!(rec = malloc(sizeof(*rec)))) {

@@ -357,7 +357,7 @@ int fill_trace_fd(const char *in_path, int out_fd, const char *out_path,
 	if (!rd) {
 		err = -errno;
 		snprintf(r->error, sizeof(r->error), "cannot open %s: %s", in_path,
-			 err == -EINVAL ? trz_last_error() : strerror(-err));
+			 err == -EINVAL ? err_text() : strerror(-err));
 		close(out_fd);
 		return err;
 	}

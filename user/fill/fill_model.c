@@ -72,7 +72,7 @@ static int self_train(struct fill_model *fm, const struct fill_opts *o, int thre
 
 	sssd_config_default(&c);
 	if ((rc = sssd_create(&fm->model, &c, &fm->vocab, o->seed))) {
-		snprintf(err, errsz, "cannot create a model: %s", sssd_last_error());
+		snprintf(err, errsz, "cannot create a model: %s", err_text());
 		return rc;
 	}
 	sssd_train_opts_default(&to);
@@ -85,7 +85,7 @@ static int self_train(struct fill_model *fm, const struct fill_opts *o, int thre
 	progress_done(p);
 	fm->t_train = monotonic_s() - t0;
 	if (rc)
-		snprintf(err, errsz, "training failed: %s", sssd_last_error());
+		snprintf(err, errsz, "training failed: %s", err_text());
 	return rc;
 }
 
@@ -146,7 +146,7 @@ static int build_from_ngram_file(struct fill_model *fm, struct runs *fc,
 	int rc;
 
 	if ((rc = ngram_file_load(o->model, &nf))) {
-		snprintf(err, errsz, "cannot load n-gram model %s: %s", o->model, ngram_last_error());
+		snprintf(err, errsz, "cannot load n-gram model %s: %s", o->model, err_text());
 		return rc;
 	}
 	fm->vocab = nf.vocab;
@@ -177,7 +177,7 @@ int fill_model_build(struct fill_model *fm, struct runs *fc, const struct fill_o
 		return build_from_ngram_file(fm, fc, o, err, errsz);
 	if (o->model) {
 		if ((rc = sssd_load(&fm->model, o->model))) {
-			snprintf(err, errsz, "cannot load model %s: %s", o->model, sssd_last_error());
+			snprintf(err, errsz, "cannot load model %s: %s", o->model, err_text());
 			return rc;
 		}
 		fm->vocab = *sssd_vocab(fm->model);

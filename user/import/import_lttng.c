@@ -12,26 +12,20 @@
 
 #include "common/syscalls.h"
 
-static __thread char lt_err[1024];
-
-const char *lttng_import_last_error(void)
-{
-	return lt_err;
-}
-
 /* Record what failed, with libbabeltrace2's own reasons (its current thread error), and
  * return err. */
 static int fail(int err, const char *what, const char *dir)
 {
 	const bt_error *e = bt_current_thread_take_error();
+	char text[ERR_TEXT_MAX];
 	size_t n = 0;
 	int len;
 
-	len = snprintf(lt_err, sizeof(lt_err), "%s%s%s", dir ? dir : "", dir ? ": " : "", what);
+	len = snprintf(text, sizeof(text), "%s%s%s", dir ? dir : "", dir ? ": " : "", what);
 	if (e)
 		n = bt_error_get_cause_count(e);
 	/* cause 0 is the innermost (most specific) reason; add the next ones while they fit */
-	for (size_t i = 0; i < n && i < 3 && len > 0 && (size_t)len < sizeof(lt_err); i++) {
+	for (size_t i = 0; i < n && i < 3 && len > 0 && (size_t)len < sizeof(text); i++) {
 		const char *m = bt_error_cause_get_message(bt_error_borrow_cause_by_index(e, i));
 		char msg[512], *a, *c;
 
@@ -49,10 +43,11 @@ static int fail(int err, const char *what, const char *dir)
 			else
 				*a = '-';
 		}
-		len += snprintf(lt_err + len, sizeof(lt_err) - (size_t)len, "%s%s", i ? "; " : ": ", msg);
+		len += snprintf(text + len, sizeof(text) - (size_t)len, "%s%s", i ? "; " : ": ", msg);
 	}
 	if (e)
 		bt_error_release(e);
+	err_set("%s", text);
 	return err;
 }
 
@@ -389,7 +384,7 @@ static int graph_run(struct lt_graph *g, struct importer *imp, const char *dir)
 
 		if (imp->err) {
 			bt_current_thread_clear_error();
-			snprintf(lt_err, sizeof(lt_err), "writing the trace: %s", strerror(-imp->err));
+			err_set("writing the trace: %s", strerror(-imp->err));
 			return imp->err;
 		}
 		if (s == BT_GRAPH_RUN_ONCE_STATUS_END)
@@ -411,19 +406,19 @@ int lttng_import(const char *dir, struct trz_writer *w, const struct lttng_impor
 	int err;
 
 	memset(st, 0, sizeof(*st));
-	lt_err[0] = '\0';
+	err_clear();
 	if (stat(dir, &sb) != 0) {
 		err = -errno;
-		snprintf(lt_err, sizeof(lt_err), "%s: %s", dir, strerror(errno));
+		err_set("%s: %s", dir, strerror(errno));
 		return err;
 	}
 	if (!S_ISDIR(sb.st_mode)) {
-		snprintf(lt_err, sizeof(lt_err), "%s: not a directory (give the CTF trace directory)", dir);
+		err_set("%s: not a directory (give the CTF trace directory)", dir);
 		return -ENOTDIR;
 	}
 	imp = calloc(1, sizeof(*imp));
 	if (!imp) {
-		snprintf(lt_err, sizeof(lt_err), "out of memory");
+		err_set("out of memory");
 		return -ENOMEM;
 	}
 	imp->w = w;
@@ -452,7 +447,7 @@ int lttng_import(const char *dir, struct trz_writer *w, const struct lttng_impor
 	if (!err) {
 		err = lt_finish(imp);
 		if (err)
-			snprintf(lt_err, sizeof(lt_err), "writing the trace: %s", strerror(-err));
+			err_set("writing the trace: %s", strerror(-err));
 	}
 	graph_free(&g);
 	lt_free(imp);

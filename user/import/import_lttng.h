@@ -54,10 +54,8 @@ struct lttng_import_opts {
 
 /* Import the CTF trace(s) under dir into w (records and metadata; w is not closed).  st is
  * filled (also on failure, with what was done).  Returns 0, or -EINVAL when libbabeltrace2
- * cannot read the trace, -ENOMEM, or the writer's error; lttng_import_last_error() says why. */
+ * cannot read the trace, -ENOMEM, or the writer's error; err_text() says why. */
 int lttng_import(const char *dir, struct trz_writer *w, const struct lttng_import_opts *o,
 		 struct lttng_import_stats *st);
-/* Words for the last lttng_import() failure on this thread. */
-const char *lttng_import_last_error(void);
 
 #endif /* TRC_IMPORT_LTTNG_H */

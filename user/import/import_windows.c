@@ -7,13 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static __thread char csv_err[256];
-
-const char *csv_last_error(void)
-{
-	return csv_err;
-}
-
 /* Parse one line of ids into *out (grown as needed); returns the count or -EINVAL/-ENOMEM. */
 static long parse_line(const char *s, int32_t **out, size_t *cap, size_t used)
 {
@@ -51,7 +44,7 @@ static long parse_line(const char *s, int32_t **out, size_t *cap, size_t used)
 
 static int csv_fail(int err, const char *path, long line, const char *what)
 {
-	snprintf(csv_err, sizeof(csv_err), "%s:%ld: %s", path, line, what);
+	err_set("%s:%ld: %s", path, line, what);
 	return err;
 }
 
@@ -137,7 +130,7 @@ int windows_csv_read(const char *path, struct npy_windows *w)
 	f = fopen(path, "r");
 	if (!f) {
 		err = -errno;
-		snprintf(csv_err, sizeof(csv_err), "%s: %s", path, strerror(errno));
+		err_set("%s: %s", path, strerror(errno));
 		return err;
 	}
 	err = windows_csv_read_stream(f, path, w);

@@ -24,13 +24,11 @@
 #define CSV_MAX_LINE_WORDS "16 MiB"
 
 /* Read comma-separated windows from path into *w (free with npy_free()).  Returns 0, -EINVAL
- * for malformed text (csv_last_error() names the line: not integer ids, a NUL byte, a line
+ * for malformed text (err_text() names the line: not integer ids, a NUL byte, a line
  * longer than CSV_MAX_LINE), -ENOMEM, or -errno. */
 int windows_csv_read(const char *path, struct npy_windows *w);
 /* Same from the n bytes at buf (a whole file's text). */
 int windows_csv_read_mem(const void *buf, size_t n, struct npy_windows *w);
-/* Words for the last windows_csv_read() failure on this thread. */
-const char *csv_last_error(void);
 
 /* Write the windows of nw to w as pseudo-threads, with metadata naming source (the input path)
  * and format ("npy" or "csv").  Returns 0 or the writer's -errno. */

@@ -19,14 +19,18 @@
  *                   in an extra column that readers which do not know it ignore
  *
  * Conventions: all functions return 0 or -errno (readers: 1 = a record, 0 = end); pointer
- * returning functions return NULL with errno set.  Nothing here prints or exits; problems the
- * reader survives (corrupt block skipped, truncated tail) are reported through trz_warn_fn.
+ * returning functions return NULL with errno set; words for a failure, where there are more
+ * than strerror's, are in the thread's error text (err_text(), common/err.h).  Nothing here
+ * prints or exits; problems the reader survives (corrupt block skipped, truncated tail) are
+ * reported through trz_warn_fn.
  */
 #ifndef TRC_TRZ_H
 #define TRC_TRZ_H
 
 #include <stdint.h>
 #include <stddef.h>
+
+#include "common/err.h"
 
 #define TRZ_VERSION 2        /* written by default */
 #define TRZ_VERSION_MIN 1    /* oldest version read (and written on request) */
@@ -232,7 +236,7 @@ struct trz_writer_opts {
 
 /* Create (mode 0600, truncating) or, with opts->append, reopen path (created when missing;
  * an existing file must be a trz file: EINVAL otherwise).  opts may be NULL.  NULL with errno
- * set on failure (trz_last_error() has the message).  The caller frees with trz_writer_close(). */
+ * set on failure (err_text() has the message).  The caller frees with trz_writer_close(). */
 struct trz_writer *trz_writer_open(const char *path, const struct trz_writer_opts *opts);
 /* Same on an already open file descriptor: ownership passes to the writer on success; on
  * failure (NULL, errno set) the caller still owns fd and closes it. */
@@ -283,7 +287,8 @@ struct trz_reader;
 typedef void (*trz_warn_fn)(void *ctx, const char *msg);
 
 /* Open path; fails with EINVAL (errno) on an empty file, a file that is not a trz file or has
- * a future version, with the open(2) errno otherwise (trz_last_error() has the message).  warn may be NULL.  Caller frees with
+ * a future version, with the open(2) errno otherwise; err_text() says why in words ("not a trz
+ * file (bad magic)", "unsupported trz version 7", ...).  warn may be NULL.  Caller frees with
  * trz_reader_close(). */
 struct trz_reader *trz_reader_open(const char *path, trz_warn_fn warn, void *ctx);
 /* The same on a whole file held in memory (buf must outlive the reader; nothing is copied). */
@@ -314,9 +319,5 @@ int trz_reader_rewind(struct trz_reader *r);
  * -EINVAL when buf is not a trz file (r then reads nothing until the next good reset). */
 int trz_reader_reset_mem(struct trz_reader *r, const void *buf, size_t n);
 void trz_reader_close(struct trz_reader *r);
-
-/* Why the last trz_reader_open() on this thread failed, in words ("not a trz file (bad magic)",
- * "unsupported trz version 7", ...). */
-const char *trz_last_error(void);
 
 #endif /* TRC_TRZ_H */

@@ -15,7 +15,7 @@ int trz_foreach(const char *path, trz_record_fn fn, void *ctx, char *err, size_t
 	if (!rd) {
 		rc = -errno;
 		snprintf(err, errsz, "%s: %s", path,
-			 rc == -EINVAL ? trz_last_error() : strerror(-rc));
+			 rc == -EINVAL ? err_text() : strerror(-rc));
 		return rc;
 	}
 	if (!(rec = malloc(sizeof(*rec)))) {

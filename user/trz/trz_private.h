@@ -5,11 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Set the thread's trz_last_error() text (printf-style). */
-void trz_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 /* Check the n bytes read at the start of a file.  Returns 0 (and the header length in
- * *hdr_len when not NULL) or -EINVAL with trz_last_error() set. */
+ * *hdr_len when not NULL) or -EINVAL with the error text set (common/err.h). */
 int trz_check_file_header(const uint8_t *h, size_t n, uint32_t *hdr_len);
 
 #endif /* TRC_TRZ_PRIVATE_H */

@@ -374,24 +374,24 @@ struct trz_reader *trz_reader_open(const char *path, trz_warn_fn warn, void *ctx
 
 	if (fd < 0 || fstat(fd, &sb) < 0) {
 		err = errno;
-		trz_set_error("cannot open %s: %s", path, strerror(err));
+		err_set("cannot open %s: %s", path, strerror(err));
 		goto fail;
 	}
 	if (S_ISDIR(sb.st_mode)) {
 		err = EISDIR;
-		trz_set_error("%s is a directory", path);
+		err_set("%s is a directory", path);
 		goto fail;
 	}
 	ssize_t n = pread_full(fd, h, sizeof(h), 0);
 	if (n < 0) {
 		err = (int)-n;
-		trz_set_error("cannot read %s: %s", path, strerror(err));
+		err_set("cannot read %s: %s", path, strerror(err));
 		goto fail;
 	}
 	r = calloc(1, sizeof(*r));
 	if (!r) {
 		err = ENOMEM;
-		trz_set_error("out of memory");
+		err_set("out of memory");
 		goto fail;
 	}
 	if (trz_check_file_header(h, (size_t)n, &r->hdr_len)) {
@@ -426,7 +426,7 @@ struct trz_reader *trz_reader_open_mem(const void *buf, size_t n, trz_warn_fn wa
 	struct trz_reader *r = calloc(1, sizeof(*r));
 
 	if (!r) {
-		trz_set_error("out of memory");
+		err_set("out of memory");
 		errno = ENOMEM;
 		return NULL;
 	}

@@ -126,7 +126,7 @@ struct trz_writer *trz_writer_open(const char *path, const struct trz_writer_opt
 	int fd = open(path, flags, 0600);
 
 	if (fd < 0) {
-		trz_set_error("cannot open %s: %s", path, strerror(errno));
+		err_set("cannot open %s: %s", path, strerror(errno));
 		return NULL;
 	}
 	struct trz_writer *w = trz_writer_fdopen(fd, opts);
