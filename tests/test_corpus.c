@@ -72,12 +72,12 @@ static char *write_trace(void)
 
 static void test_corpus_trz_sequences(void **state)
 {
-	char *path = write_trace(), err[256];
+	char *path = write_trace();
 	struct corpus_buf cb;
 	const struct vocab *v = &cb.vocab;
 
 	(void)state;
-	assert_int_equal(corpus_load_trz(&cb, &path, 1, 1, err, sizeof(err)), 0);
+	assert_int_equal(corpus_load_trz(&cb, &path, 1, 1), 0);
 	/* runs in the order they end: tid10 1-6 (gap record), tid20 1-4 (hole), then the open
 	 * runs in order of their thread's first event: tid10 9-12, tid20 7-8 */
 	assert_int_equal(cb.c.n, 4);
@@ -112,15 +112,15 @@ static void test_corpus_trz_sequences(void **state)
 	corpus_buf_free(&cb);
 
 	/* runs shorter than 5 events are dropped */
-	assert_int_equal(corpus_load_trz(&cb, &path, 1, 5, err, sizeof(err)), 0);
+	assert_int_equal(corpus_load_trz(&cb, &path, 1, 5), 0);
 	assert_int_equal(cb.c.n, 1);
 	assert_int_equal(cb.c.starts[1], 6);
 	corpus_buf_free(&cb);
-	assert_int_equal(corpus_load_trz(&cb, &path, 1, 7, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "no thread has 7"));
+	assert_int_equal(corpus_load_trz(&cb, &path, 1, 7), -EINVAL);
+	assert_non_null(strstr(err_text(), "no thread has 7"));
 	unlink(path);
-	assert_int_equal(corpus_load_trz(&cb, &path, 1, 1, err, sizeof(err)), -ENOENT);
-	assert_non_null(strstr(err, path));
+	assert_int_equal(corpus_load_trz(&cb, &path, 1, 1), -ENOENT);
+	assert_non_null(strstr(err_text(), path));
 	free(path);
 }
 

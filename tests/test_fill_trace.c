@@ -354,14 +354,14 @@ static void test_fill_trace_bad_input(void **state)
 	fill_opts_default(&o);
 	o.quiet = 1;
 	assert_true(fill_trace("/nonexistent/x.trz", "/tmp/never.trz", &o, &r) < 0);
-	assert_non_null(strstr(r.error, "cannot open"));
+	assert_non_null(strstr(err_text(), "cannot open"));
 	snprintf(path, sizeof(path), "/tmp/test_fill_bad.%d.trz", getpid());
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fputs("this is not a trace file at all\n", f);
 	fclose(f);
 	assert_true(fill_trace(path, "/tmp/never.trz", &o, &r) < 0);
-	assert_non_null(strstr(r.error, path));
+	assert_non_null(strstr(err_text(), path));
 	assert_int_equal(access("/tmp/never.trz", F_OK), -1);
 	unlink(path);
 }
@@ -376,7 +376,7 @@ static void test_trace_eval_bursts(void **state)
 	struct trace_eval_opts o = { 0 };
 	struct trace_eval_row rows[3];
 	const char *used = NULL;
-	char err[256] = "", train[80];
+	char train[80];
 
 	make_trace(a, 3000, none, 0);
 	snprintf(train, sizeof(train), "%s.train", a->path);
@@ -389,7 +389,7 @@ static void test_trace_eval_bursts(void **state)
 	o.bursts = bursts;
 	o.nbursts = 3;
 	o.per_burst = 20;
-	assert_int_equal(trace_eval_run(&o, rows, &used, err, sizeof(err)), 0);
+	assert_int_equal(trace_eval_run(&o, rows, &used), 0);
 	assert_string_equal(used, "ngram");
 	for (int i = 0; i < 3; i++) {
 		print_message("burst %d: %lld gaps, accuracy %.3f\n", rows[i].burst,
@@ -401,8 +401,8 @@ static void test_trace_eval_bursts(void **state)
 		assert_true(metrics_accuracy(&rows[i].m) >= 0.8);
 	}
 	o.train = "/nonexistent.trz";
-	assert_true(trace_eval_run(&o, rows, &used, err, sizeof(err)) < 0);
-	assert_non_null(strstr(err, "nonexistent"));
+	assert_true(trace_eval_run(&o, rows, &used) < 0);
+	assert_non_null(strstr(err_text(), "nonexistent"));
 	unlink(train);
 	unlink(b->path);
 	free(a);
@@ -425,7 +425,7 @@ static void test_livefill_stream(void **state)
 	struct livefill_opts lo = { 0 };
 	struct livefill_stats ls;
 	struct trz_record *rec = malloc(sizeof(*rec));
-	char train[80], out[80], err[256] = "";
+	char train[80], out[80];
 	uint64_t per_gap[256] = { 0 }, right = 0, total = 0;
 
 	make_trace(a, 3000, none, 0);
@@ -435,7 +435,7 @@ static void test_livefill_stream(void **state)
 	snprintf(out, sizeof(out), "%s.live", b->path);
 	lo.model = train;
 	lo.timeout = 0.5;
-	struct livefill *lf = livefill_new(&lo, err, sizeof(err));
+	struct livefill *lf = livefill_new(&lo);
 	assert_non_null(lf);
 	struct trz_reader *rd = trz_reader_open(b->path, NULL, NULL);
 	struct trz_writer *w = trz_writer_open(out, NULL);
@@ -486,8 +486,8 @@ static void test_livefill_stream(void **state)
 	assert_true((double)right / (double)total >= 0.9);
 	/* a model that does not exist: one clear error */
 	lo.model = "/nonexistent.model";
-	assert_null(livefill_new(&lo, err, sizeof(err)));
-	assert_non_null(strstr(err, "/nonexistent.model"));
+	assert_null(livefill_new(&lo));
+	assert_non_null(strstr(err_text(), "/nonexistent.model"));
 	unlink(train);
 	unlink(out);
 	unlink(b->path);

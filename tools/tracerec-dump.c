@@ -173,7 +173,6 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char shortopts[] = ":f:e:p:cTtrsjw:o:qhV";
-	char why[160];
 	uint64_t v;
 	int c;
 
@@ -185,8 +184,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				return cli_usage("unknown format '%s' (want text, csv or jsonl)", optarg);
 			break;
 		case 'e':
-			if (dump_filter_expr(&o->filter, optarg, why, sizeof(why)))
-				return cli_usage("-e: %s", why);
+			if (dump_filter_expr(&o->filter, optarg))
+				return cli_usage("-e: %s", err_text());
 			break;
 		case OPT_TID:
 			if (parse_ids(optarg, &o->filter.tids, &o->filter.ntids))

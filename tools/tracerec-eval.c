@@ -370,7 +370,6 @@ static void free_method(struct method *me)
 /* --train: an n-gram model file (tracerec-train --method ngram) or .npy windows. */
 static int load_ngram_source(const char *path, struct corpus_buf *cb, struct ngram_file *nf)
 {
-	char err[256];
 	int rc;
 
 	if (ngram_file_probe(path) == 1) {
@@ -379,9 +378,9 @@ static int load_ngram_source(const char *path, struct corpus_buf *cb, struct ngr
 			p_err("cannot load n-gram model %s: %s", path, err_text());
 		return rc;
 	}
-	rc = corpus_load_npy(cb, path, err, sizeof(err));
+	rc = corpus_load_npy(cb, path);
 	if (rc)
-		p_err("cannot load training windows %s: %s", path, err);
+		p_err("cannot load training windows %s: %s", path, err_text());
 	return rc;
 }
 
@@ -622,13 +621,13 @@ static int run_windows(const struct eval_opts *o)
 	struct corpus_buf test;
 	struct eval_row rows[6 * MAX_BLACKOUTS];
 	struct progress *pg = NULL;
-	char err[256], names[64], *save = NULL, *name;
+	char names[64], *save = NULL, *name;
 	int64_t nwin, done = 0, total;
 	int nrows = 0, rc = 0, nmeth = 1;
 
-	rc = corpus_load_npy(&test, o->test, err, sizeof(err));
+	rc = corpus_load_npy(&test, o->test);
 	if (rc) {
-		p_err("cannot load test windows %s: %s", o->test, err);
+		p_err("cannot load test windows %s: %s", o->test, err_text());
 		return CLI_EX_FAIL;
 	}
 	nwin = o->limit && o->limit < test.c.n ? o->limit : test.c.n;
@@ -686,7 +685,6 @@ static int run_trace(const struct eval_opts *o)
 	struct trace_eval_opts to = { 0 };
 	struct trace_eval_row rows[MAX_BLACKOUTS];
 	const char *used = o->method;
-	char err[512] = "";
 	int rc;
 
 	fill_opts_default(&to.fill);
@@ -707,9 +705,9 @@ static int run_trace(const struct eval_opts *o)
 	to.self = o->self;
 	to.losses = o->losses;
 	to.sketch = o->sketch;
-	rc = trace_eval_run(&to, rows, &used, err, sizeof(err));
+	rc = trace_eval_run(&to, rows, &used);
 	if (rc) {
-		p_err("%s", err[0] ? err : strerror(-rc));
+		p_err("%s", err_why(rc));
 		return CLI_EX_FAIL;
 	}
 	if (o->json)

@@ -142,15 +142,14 @@ int main(int argc, char **argv)
 	/* Read, impute, write */
 	err = fill_trace_fd(argv[optind], of.fd, out, &o, &r);
 	if (!err && (err = outfile_commit(&of)))
-		snprintf(r.error, sizeof(r.error), "cannot rename the output to %s: %s", out,
-			 strerror(-err));
+		err_set("cannot rename the output to %s: %s", out, strerror(-err));
 	if (err) {
 		outfile_discard(&of); /* only what this run created */
-		p_err("%s", r.error[0] ? r.error : strerror(-err));
+		p_err("%s", err_why(err));
 		return CLI_EX_FAIL;
 	}
-	if (r.error[0]) /* a problem the reader survived: shown even with -q */
-		p_err("warning: %s", r.error);
+	if (r.warning[0]) /* a problem the reader survived: shown even with -q */
+		p_err("warning: %s", r.warning);
 	if (r.capped_gap) /* work refused: said even with -q */
 		fprintf(stderr, TOOL ": warning: %llu gaps of more than %llu lost events (%llu in all) "
 			"left unfilled (raise --max-gap to fill them)\n",
@@ -163,5 +162,5 @@ int main(int argc, char **argv)
 			(unsigned long long)o.max_synth);
 	if (!o.quiet)
 		summary(&r, out);
-	return r.error[0] ? CLI_EX_DAMAGED : CLI_EX_OK;
+	return r.warning[0] ? CLI_EX_DAMAGED : CLI_EX_OK;
 }

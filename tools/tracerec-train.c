@@ -300,22 +300,21 @@ static int train_progress(void *ctx, int64_t done, int64_t total, const char *st
 
 static int load_data(struct train_opts *o, struct corpus_buf *cb)
 {
-	char err[512];
 	int rc, min_len = o->min_len ? o->min_len : !strcmp(o->method, "ngram") ? 2 : o->t.window;
 
 	if (o->npy) {
-		rc = corpus_load_npy(cb, o->npy, err, sizeof(err));
+		rc = corpus_load_npy(cb, o->npy);
 		if (rc) {
-			p_err("cannot load training windows %s: %s", o->npy, err);
+			p_err("cannot load training windows %s: %s", o->npy, err_text());
 			return rc;
 		}
 		if (!o->window_set && cb->len < o->t.window)
 			o->t.window = (int)cb->len;
 		return 0;
 	}
-	rc = corpus_load_trz(cb, o->traces, o->ntraces, min_len, err, sizeof(err));
+	rc = corpus_load_trz(cb, o->traces, o->ntraces, min_len);
 	if (rc)
-		p_err("cannot load traces: %s", err);
+		p_err("cannot load traces: %s", err_text());
 	return rc;
 }
 

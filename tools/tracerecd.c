@@ -651,10 +651,8 @@ static int session_prepare(struct session *s)
 		struct livefill_opts lo = { .model = o->fill, .timeout = o->fill_timeout,
 					     /* at stop: 5 s, or as long as a gap may wait */
 					     .exit_wait = o->fill_timeout > 5 ? o->fill_timeout : 5 };
-		char ferr[512];
-
-		if (!(s->lf = livefill_new(&lo, ferr, sizeof(ferr)))) {
-			p_err("--fill: %s", ferr);
+		if (!(s->lf = livefill_new(&lo))) {
+			p_err("--fill: %s", err_text());
 			return CLI_EX_FAIL;
 		}
 		recorder_set_hook(s->r, livefill_hook, s->lf);

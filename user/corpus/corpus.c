@@ -8,7 +8,7 @@
 
 #include "common/npy.h"
 
-int corpus_load_npy(struct corpus_buf *cb, const char *path, char *err, size_t errsz)
+int corpus_load_npy(struct corpus_buf *cb, const char *path)
 {
 	struct npy_windows w;
 	int rc;
@@ -16,19 +16,19 @@ int corpus_load_npy(struct corpus_buf *cb, const char *path, char *err, size_t e
 	memset(cb, 0, sizeof(*cb));
 	rc = npy_read(path, &w);
 	if (rc) {
-		snprintf(err, errsz, "%s", rc == -EINVAL || rc == -EIO ? err_text()
-									: strerror(-rc));
+		if (rc != -EINVAL && rc != -EIO) /* the others have no words of npy_read()'s */
+			err_set("%s", strerror(-rc));
 		return rc;
 	}
 	if (w.n < 1 || w.len < 1) {
 		npy_free(&w);
-		snprintf(err, errsz, "no windows in file");
+		err_set("no windows in file");
 		return -EINVAL;
 	}
 	cb->starts = malloc((w.n + 1) * sizeof(*cb->starts));
 	if (!cb->starts) {
 		npy_free(&w);
-		snprintf(err, errsz, "%s", strerror(ENOMEM));
+		err_set("%s", strerror(ENOMEM));
 		return -ENOMEM;
 	}
 	cb->ids = w.data;
@@ -37,7 +37,7 @@ int corpus_load_npy(struct corpus_buf *cb, const char *path, char *err, size_t e
 		cb->starts[i] = i * w.len;
 	for (int64_t i = 0; i < w.n * w.len; i++) {
 		if (w.data[i] < 0 || w.data[i] >= VOCAB_MAX) {
-			snprintf(err, errsz, "id %d at window %lld is outside 0..%d", w.data[i],
+			err_set("id %d at window %lld is outside 0..%d", w.data[i],
 				 (long long)(i / w.len), VOCAB_MAX - 1);
 			corpus_buf_free(cb);
 			return -EINVAL;

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "common/err.h"
 #include "imputer.h"
 #include "vocab.h"
 
@@ -21,16 +22,15 @@ struct corpus_buf {
 };
 
 /* Load a paper-format .npy file (N, L[, 1]) of int32 ids as N sequences of L ids.  Ids must lie
- * in 0..VOCAB_MAX-1.  On failure returns -errno and writes a message (without the path) to
- * err.  Free with corpus_buf_free(). */
-int corpus_load_npy(struct corpus_buf *cb, const char *path, char *err, size_t errsz);
+ * in 0..VOCAB_MAX-1.  On failure returns -errno with words (without the path) in err_text().
+ * Free with corpus_buf_free(). */
+int corpus_load_npy(struct corpus_buf *cb, const char *path);
 
 /* Load recorded events of one or more .trz traces as per-thread sequences (synthetic events are
  * skipped; a gap record breaks a thread's sequence in two), with a vocabulary of (syscall,
  * direction) tokens ranked by frequency.  Sequences shorter than min_len are dropped.  Returns
- * 0 or -errno with a message naming the file in err. */
-int corpus_load_trz(struct corpus_buf *cb, char *const *paths, int npaths, int min_len,
-		    char *err, size_t errsz);
+ * 0 or -errno with words naming the file in err_text(). */
+int corpus_load_trz(struct corpus_buf *cb, char *const *paths, int npaths, int min_len);
 
 void corpus_buf_free(struct corpus_buf *cb);
 

@@ -8,8 +8,7 @@
 
 #include "corpus/runs.h"
 
-int corpus_load_trz(struct corpus_buf *cb, char *const *paths, int npaths, int min_len,
-		    char *err, size_t errsz)
+int corpus_load_trz(struct corpus_buf *cb, char *const *paths, int npaths, int min_len)
 {
 	struct runs r;
 	int rc = 0;
@@ -17,19 +16,19 @@ int corpus_load_trz(struct corpus_buf *cb, char *const *paths, int npaths, int m
 	memset(cb, 0, sizeof(*cb));
 	runs_init(&r, min_len, 0);
 	for (int i = 0; !rc && i < npaths; i++)
-		rc = runs_read_trz(&r, paths[i], err, errsz);
+		rc = runs_read_trz(&r, paths[i]);
 	if (!rc && (rc = runs_finish(&r)))
-		snprintf(err, errsz, "%s", strerror(-rc));
+		err_set("%s", strerror(-rc));
 	if (!rc && r.ntok >= INT32_MAX) {
-		snprintf(err, errsz, "too many events (%zu)", r.ntok);
+		err_set("too many events (%zu)", r.ntok);
 		rc = -E2BIG;
 	}
 	if (!rc && r.nseq == 0) {
-		snprintf(err, errsz, "no thread has %d or more recorded events in a row", min_len);
+		err_set("no thread has %d or more recorded events in a row", min_len);
 		rc = -EINVAL;
 	}
 	if (!rc && ((rc = runs_vocab(&r, &cb->vocab)) || (rc = runs_ids(&r, &cb->vocab, &cb->c))))
-		snprintf(err, errsz, "%s", strerror(-rc));
+		err_set("%s", strerror(-rc));
 	if (!rc) {
 		/* the corpus takes the runs' ids and starts */
 		cb->ids = r.ids;

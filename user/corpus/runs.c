@@ -151,9 +151,9 @@ static int read_record(void *ctx, const struct trz_record *rec)
 	return 0;
 }
 
-int runs_read_trz(struct runs *r, const char *path, char *err, size_t errsz)
+int runs_read_trz(struct runs *r, const char *path)
 {
-	return trz_foreach(path, read_record, r, err, errsz);
+	return trz_foreach(path, read_record, r);
 }
 
 int runs_vocab(const struct runs *r, struct vocab *v)

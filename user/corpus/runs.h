@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "common/err.h"
 #include "imputer.h"
 #include "vocab.h"
 #include "common/tidmap.h"
@@ -59,8 +60,8 @@ int runs_break(struct runs *r, uint32_t tid);
 /* Close every open run; after this the sequences are final. */
 int runs_finish(struct runs *r);
 /* Add the events and gap records of the .trz at path (synthetic events are not recorded ones
- * and are skipped).  Returns 0 or -errno with a message naming the file in err. */
-int runs_read_trz(struct runs *r, const char *path, char *err, size_t errsz);
+ * and are skipped).  Returns 0 or -errno with words naming the file in err_text(). */
+int runs_read_trz(struct runs *r, const char *path);
 /* Vocabulary of every counted token, ranked by count (ties by nr, dir), at most VOCAB_MAX-1
  * (vocab_from_counts()).  Returns 0 or -ENOMEM. */
 int runs_vocab(const struct runs *r, struct vocab *v);

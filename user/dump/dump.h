@@ -128,8 +128,8 @@ struct dump_filter {
 
 /* Parse one -e expression: [trace=][!]ITEM[,ITEM...] with ITEM a syscall name, %class, /regex,
  * all or none (?ITEM: no error when unknown).  Replaces an earlier -e.  -EINVAL with a reason
- * in err. */
-int dump_filter_expr(struct dump_filter *f, const char *expr, char *err, size_t errlen);
+ * in err_text(). */
+int dump_filter_expr(struct dump_filter *f, const char *expr);
 /* 0 when string s belongs to an event the filters hide for sure (its syscall, its tid), so
  * that it need not wait for it. */
 int dump_filter_string(const struct dump_filter *f, const struct trz_string *s);

@@ -71,14 +71,8 @@ static const struct {
 	{ "pure", "getpid getppid gettid getuid geteuid getgid getegid getpgrp" },
 };
 
-static void set_err(char *err, size_t len, const char *fmt, const char *arg)
-{
-	if (err && len)
-		snprintf(err, len, fmt, arg);
-}
-
 /* Add (on = 1) the members of one item of a set to sel. */
-static int add_item(uint8_t *sel, int n, const char *item, char *err, size_t errlen)
+static int add_item(uint8_t *sel, int n, const char *item)
 {
 	int quiet = 0;
 
@@ -87,7 +81,7 @@ static int add_item(uint8_t *sel, int n, const char *item, char *err, size_t err
 		item++;
 	}
 	if (!*item) {
-		set_err(err, errlen, "%s", "empty name in the syscall set");
+		err_set("empty name in the syscall set");
 		return -EINVAL;
 	}
 	if (!strcmp(item, "all")) {
@@ -99,7 +93,7 @@ static int add_item(uint8_t *sel, int n, const char *item, char *err, size_t err
 	if (*item == '/') {
 		regex_t re;
 		if (regcomp(&re, item + 1, REG_EXTENDED | REG_NOSUB)) {
-			set_err(err, errlen, "bad regular expression '%s'", item + 1);
+			err_set("bad regular expression '%s'", item + 1);
 			return -EINVAL;
 		}
 		int hits = 0;
@@ -108,7 +102,7 @@ static int add_item(uint8_t *sel, int n, const char *item, char *err, size_t err
 				sel[i] = 1, hits++;
 		regfree(&re);
 		if (!hits && !quiet) {
-			set_err(err, errlen, "no syscall matches '%s'", item);
+			err_set("no syscall matches '%s'", item);
 			return -EINVAL;
 		}
 		return 0;
@@ -138,14 +132,14 @@ static int add_item(uint8_t *sel, int n, const char *item, char *err, size_t err
 	if (nr < 0 || nr >= n) {
 		if (quiet)
 			return 0;
-		set_err(err, errlen, "unknown syscall or class '%s'", item);
+		err_set("unknown syscall or class '%s'", item);
 		return -EINVAL;
 	}
 	sel[nr] = 1;
 	return 0;
 }
 
-int dump_filter_expr(struct dump_filter *f, const char *expr, char *err, size_t errlen)
+int dump_filter_expr(struct dump_filter *f, const char *expr)
 {
 	const char *set = expr;
 	int neg = 0, n = trc_syscall_count, rc = 0;
@@ -153,7 +147,7 @@ int dump_filter_expr(struct dump_filter *f, const char *expr, char *err, size_t 
 	if (!strncmp(expr, "trace=", 6) || !strncmp(expr, "t=", 2))
 		set = strchr(expr, '=') + 1;
 	else if (strchr(expr, '=')) {
-		set_err(err, errlen, "unsupported -e qualifier in '%s' (trace=SET)", expr);
+		err_set("unsupported -e qualifier in '%s' (trace=SET)", expr);
 		return -EINVAL;
 	}
 	if (*set == '!') {
@@ -165,11 +159,12 @@ int dump_filter_expr(struct dump_filter *f, const char *expr, char *err, size_t 
 	if (!sel || !copy) {
 		free(sel);
 		free(copy);
+		err_set("out of memory");
 		return -ENOMEM;
 	}
 	char *save = NULL;
 	for (char *item = strtok_r(copy, ",", &save); item && !rc; item = strtok_r(NULL, ",", &save))
-		rc = add_item(sel, n, item, err, errlen);
+		rc = add_item(sel, n, item);
 	free(copy);
 	if (rc) {
 		free(sel);

@@ -108,7 +108,7 @@ static int te_index_cpus(struct te_trace *t)
 	return 0;
 }
 
-static int te_load(struct te_trace *t, const char *path, char *err, size_t errsz)
+static int te_load(struct te_trace *t, const char *path)
 {
 	struct trz_reader *rd = trz_reader_open(path, NULL, NULL);
 	struct trz_record *rec;
@@ -117,8 +117,7 @@ static int te_load(struct te_trace *t, const char *path, char *err, size_t errsz
 	memset(t, 0, sizeof(*t));
 	if (!rd) {
 		rc = -errno;
-		snprintf(err, errsz, "cannot open %s: %s", path,
-			 rc == -EINVAL ? err_text() : strerror(-rc));
+		err_set("cannot open %s: %s", path, rc == -EINVAL ? err_text() : strerror(-rc));
 		return rc;
 	}
 	rec = malloc(sizeof(*rec));
@@ -132,11 +131,11 @@ static int te_load(struct te_trace *t, const char *path, char *err, size_t errsz
 	free(rec);
 	trz_reader_close(rd);
 	if (rc < 0) {
-		snprintf(err, errsz, "reading %s: %s", path, strerror(-rc));
+		err_set("reading %s: %s", path, strerror(-rc));
 		return rc;
 	}
 	if (t->n < 2 * TE_MARGIN) {
-		snprintf(err, errsz, "%s holds %lld events: too few to drop bursts from", path,
+		err_set("%s holds %lld events: too few to drop bursts from", path,
 			 (long long)t->n);
 		return -EINVAL;
 	}
@@ -371,7 +370,7 @@ static void te_score(struct te_gaps *G, struct trace_eval_row *row)
 
 static int te_self_model(const struct te_trace *train, const struct te_trace *t,
 			 const uint8_t *dropped, const struct fill_opts *fo, struct runs *fc,
-			 struct fill_model *fm, char *err, size_t errsz);
+			 struct fill_model *fm);
 
 static int te_one_size(const struct te_trace *t, struct fill_model *fm, const struct fill_opts *fo,
 		       int B, int per_burst, uint8_t *dropped, struct trace_eval_row *row,
@@ -382,7 +381,6 @@ static int te_one_size(const struct te_trace *t, struct fill_model *fm, const st
 	struct fill_impute_opts io;
 	struct runs sfc;
 	struct fill_model sfm = { 0 };
-	char serr[256];
 	int rc, n;
 
 	memset(row, 0, sizeof(*row));
@@ -392,7 +390,7 @@ static int te_one_size(const struct te_trace *t, struct fill_model *fm, const st
 	if (B > 0)   /* B == 0: dropped[] already holds a replayed loss pattern */
 		te_drop(t, dropped, B, per_burst, fo->seed);
 	if (self_train) {
-		if ((rc = te_self_model(self_train, t, dropped, fo, &sfc, &sfm, serr, sizeof(serr))))
+		if ((rc = te_self_model(self_train, t, dropped, fo, &sfc, &sfm)))
 			goto out;
 		fm = &sfm;
 	}
@@ -470,7 +468,7 @@ struct te_loss {
  * offsets from the thread's first sequence number.  Counts what could not be mapped; sets
  * row->sketched when a gap of the lossy trace carries a sketch. */
 static int te_replay(const struct te_trace *t, const char *path, uint8_t *dropped,
-		     struct trace_eval_row *row, char *err, size_t errsz)
+		     struct trace_eval_row *row)
 {
 	struct trz_reader *rd = trz_reader_open(path, NULL, NULL);
 	struct trz_record *rec = NULL;
@@ -482,8 +480,8 @@ static int te_replay(const struct te_trace *t, const char *path, uint8_t *droppe
 	memset(dropped, 0, (size_t)t->n);
 	if (!rd) {
 		rc = -errno;
-		snprintf(err, errsz, "cannot open lossy trace %s: %s", path,
-			 rc == -EINVAL ? err_text() : strerror(-rc));
+		err_set("cannot open lossy trace %s: %s", path,
+			rc == -EINVAL ? err_text() : strerror(-rc));
 		return rc;
 	}
 	if (!(rec = malloc(sizeof(*rec)))) {
@@ -527,12 +525,12 @@ static int te_replay(const struct te_trace *t, const char *path, uint8_t *droppe
 		loss[nloss++] = (struct te_loss){ k, rec->gap.seq_first, rec->gap.seq_last };
 	}
 	if (rc < 0) {
-		snprintf(err, errsz, "reading %s: %s", path, strerror(-rc));
+		err_set("reading %s: %s", path, strerror(-rc));
 		goto out;
 	}
 	rc = 0;
 	if (!nloss) {
-		snprintf(err, errsz, "%s records no per-thread loss to replay", path);
+		err_set("%s records no per-thread loss to replay", path);
 		rc = -EINVAL;
 		goto out;
 	}
@@ -593,7 +591,7 @@ out:
  * by a high bit in their key). */
 static int te_self_model(const struct te_trace *train, const struct te_trace *t,
 			 const uint8_t *dropped, const struct fill_opts *fo, struct runs *fc,
-			 struct fill_model *fm, char *err, size_t errsz)
+			 struct fill_model *fm)
 {
 	int rc = 0;
 
@@ -605,26 +603,24 @@ static int te_self_model(const struct te_trace *train, const struct te_trace *t,
 			rc = runs_event(fc, t->tid[i], t->tseq[i], t->tok[i]);
 	if (!rc)
 		rc = runs_finish(fc);
-	return rc ? rc : fill_model_build(fm, fc, fo, fo->threads, err, errsz);
+	return rc ? rc : fill_model_build(fm, fc, fo, fo->threads);
 }
 
 /* The training corpus: every recorded run of the other trace. */
-static int te_corpus(const char *path, struct runs *fc, char *err, size_t errsz)
+static int te_corpus(const char *path, struct runs *fc)
 {
 	int rc;
 
-	char why[512];
-
 	runs_init(fc, FILL_CORPUS_MIN_RUN, FILL_CORPUS_MAX_TOKENS);
-	if (path && (rc = runs_read_trz(fc, path, why, sizeof(why)))) {
-		snprintf(err, errsz, "training trace %s", why);
+	if (path && (rc = runs_read_trz(fc, path))) {
+		err_set("training trace %s", err_text());
 		return rc;
 	}
 	return runs_finish(fc);
 }
 
 int trace_eval_run(const struct trace_eval_opts *o, struct trace_eval_row *rows,
-		   const char **method_used, char *err, size_t errsz)
+		   const char **method_used)
 {
 	struct te_trace t, tt = { 0 };
 	struct runs fc;
@@ -637,19 +633,20 @@ int trace_eval_run(const struct trace_eval_opts *o, struct trace_eval_row *rows,
 		fo.threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (fo.threads <= 0)
 		fo.threads = 1;
-	if ((rc = te_load(&t, o->trace, err, errsz)))
+	err_clear();
+	if ((rc = te_load(&t, o->trace)))
 		goto out_trace;
-	if ((rc = te_corpus(o->train, &fc, err, errsz)))
+	if ((rc = te_corpus(o->train, &fc)))
 		goto out_corpus;
-	if ((rc = fill_model_build(&fm, &fc, &fo, fo.threads, err, errsz)))
+	if ((rc = fill_model_build(&fm, &fc, &fo, fo.threads)))
 		goto out;
 	if (o->self && fm.method != IMPUTER_NGRAM) {
-		snprintf(err, errsz, "--self indexes the test trace for the n-gram imputer: use it "
-			 "with --method ngram");
+		err_set("--self indexes the test trace for the n-gram imputer: use it "
+			"with --method ngram");
 		rc = -EINVAL;
 		goto out;
 	}
-	if (o->self && o->train && (rc = te_load(&tt, o->train, err, errsz)))
+	if (o->self && o->train && (rc = te_load(&tt, o->train)))
 		goto out;
 	*method_used = fm.method_used;
 	dropped = malloc((size_t)t.n);
@@ -659,13 +656,13 @@ int trace_eval_run(const struct trace_eval_opts *o, struct trace_eval_row *rows,
 	}
 	if (o->losses) {
 		memset(&rows[0], 0, sizeof(rows[0]));
-		if ((rc = te_replay(&t, o->losses, dropped, &rows[0], err, errsz)))
+		if ((rc = te_replay(&t, o->losses, dropped, &rows[0])))
 			goto out;
 		struct trace_eval_row keep = rows[0];
 
 		if ((rc = te_one_size(&t, &fm, &fo, 0, 0, dropped, &rows[0], o->self ? &tt : NULL,
 				      o->sketch || keep.sketched))) {
-			snprintf(err, errsz, "filling the replayed losses failed: %s", strerror(-rc));
+			err_set("filling the replayed losses failed: %s", strerror(-rc));
 			goto out;
 		}
 		rows[0].loss_gaps = keep.loss_gaps;
@@ -677,8 +674,7 @@ int trace_eval_run(const struct trace_eval_opts *o, struct trace_eval_row *rows,
 	for (int b = 0; b < o->nbursts; b++) {
 		if ((rc = te_one_size(&t, &fm, &fo, o->bursts[b], o->per_burst, dropped, &rows[b],
 				      o->self ? &tt : NULL, o->sketch))) {
-			snprintf(err, errsz, "filling bursts of %d failed: %s", o->bursts[b],
-				 strerror(-rc));
+			err_set("filling bursts of %d failed: %s", o->bursts[b], strerror(-rc));
 			break;
 		}
 	}
@@ -690,5 +686,7 @@ out_corpus:
 	runs_free(&fc);
 out_trace:
 	te_free(&t);
+	if (rc && !*err_text()) /* every failure has words */
+		err_set("%s", strerror(-rc));
 	return rc;
 }

@@ -57,9 +57,9 @@ struct trace_eval_row {
 	int sketched;              /* the gaps were filled under their sketches */
 };
 
-/* rows: o->nbursts entries.  *method_used names the imputer used.  Returns 0 or -errno with a
- * message in err. */
+/* rows: o->nbursts entries.  *method_used names the imputer used.  Returns 0 or -errno with
+ * words in err_text(). */
 int trace_eval_run(const struct trace_eval_opts *o, struct trace_eval_row *rows,
-		   const char **method_used, char *err, size_t errsz);
+		   const char **method_used);
 
 #endif /* TRC_TRACE_EVAL_H */

@@ -49,8 +49,8 @@ static void warn_cb(void *ctx, const char *msg)
 	struct fill_report *r = ctx;
 
 	/* the reader survives it; keep the first message for the caller's summary */
-	if (!r->error[0])
-		snprintf(r->error, sizeof(r->error), "%s", msg);
+	if (!r->warning[0])
+		snprintf(r->warning, sizeof(r->warning), "%s", msg);
 }
 
 static int note_synth(struct fill_run *f, uint64_t gap_id, uint64_t tseq)
@@ -297,8 +297,7 @@ static int pass_write(struct fill_run *f, struct trz_reader *rd, int *fd)
 /* The imputer: a loaded or self-trained model, or the n-gram one (fill_model.c). */
 static int fill_build_imputer(struct fill_run *f)
 {
-	int err = fill_model_build(&f->fm, &f->corpus, f->o, f->threads, f->r->error,
-				   sizeof(f->r->error));
+	int err = fill_model_build(&f->fm, &f->corpus, f->o, f->threads);
 
 	f->r->train_tokens = (int64_t)f->corpus.ntok;
 	f->r->method_used = f->fm.method_used;
@@ -325,7 +324,7 @@ static int fill_run_impute(struct fill_run *f)
 	progress_done(p);
 	f->r->t_impute = monotonic_s() - t0;
 	if (err)
-		snprintf(f->r->error, sizeof(f->r->error), "imputation failed: %s", strerror(-err));
+		err_set("imputation failed: %s", strerror(-err));
 	return err;
 }
 
@@ -350,14 +349,14 @@ int fill_trace_fd(const char *in_path, int out_fd, const char *out_path,
 	int err;
 
 	memset(r, 0, sizeof(*r));
+	err_clear();
 	f.threads = o->threads > 0 ? o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (f.threads < 1)
 		f.threads = 1;
 	rd = trz_reader_open(in_path, warn_cb, r);
 	if (!rd) {
 		err = -errno;
-		snprintf(r->error, sizeof(r->error), "cannot open %s: %s", in_path,
-			 err == -EINVAL ? err_text() : strerror(-err));
+		err_set("cannot open %s: %s", in_path, err == -EINVAL ? err_text() : strerror(-err));
 		close(out_fd);
 		return err;
 	}
@@ -368,7 +367,7 @@ int fill_trace_fd(const char *in_path, int out_fd, const char *out_path,
 		goto out;
 	}
 	if ((err = pass_contexts(&f, rd))) {
-		snprintf(r->error, sizeof(r->error), "reading %s: %s", in_path, strerror(-err));
+		err_set("reading %s: %s", in_path, strerror(-err));
 		goto out;
 	}
 	r->ctx_bytes = fill_ctx_bytes(f.ctx);
@@ -383,11 +382,13 @@ int fill_trace_fd(const char *in_path, int out_fd, const char *out_path,
 	}
 	t0 = monotonic_s();
 	if ((err = trz_reader_rewind(rd)) || (err = pass_write(&f, rd, &out_fd))) {
-		snprintf(r->error, sizeof(r->error), "writing %s: %s", out_path, strerror(-err));
+		err_set("writing %s: %s", out_path, strerror(-err));
 		goto out;
 	}
 	r->t_write = monotonic_s() - t0;
 out:
+	if (err && !*err_text()) /* every failure has words */
+		err_set("%s", strerror(-err));
 	if (out_fd >= 0)
 		close(out_fd);
 	fill_run_free(&f);
@@ -403,13 +404,12 @@ int fill_trace(const char *in_path, const char *out_path, const struct fill_opts
 
 	if (err) {
 		memset(r, 0, sizeof(*r));
-		snprintf(r->error, sizeof(r->error), "cannot create %s: %s", out_path,
-			 outfile_strerror(err));
+		err_set("cannot create %s: %s", out_path, outfile_strerror(err));
 		return err;
 	}
 	err = fill_trace_fd(in_path, of.fd, out_path, o, r);
-	if (!err)
-		err = outfile_commit(&of);
+	if (!err && (err = outfile_commit(&of)))
+		err_set("cannot rename the output to %s: %s", out_path, strerror(-err));
 	if (err)
 		outfile_discard(&of);
 	return err;

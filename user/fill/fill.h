@@ -211,9 +211,9 @@ struct fill_model {
  * model trained on fc's runs for o->train_time seconds when o->method needs one, falling back to
  * the n-gram imputer when fc holds fewer than o->min_train_tokens tokens or fewer than four runs
  * of 100; the n-gram imputer always indexes fc.  fc must be finished and outlive fm.  On failure
- * returns -errno with a message in err.  Free with fill_model_free(). */
+ * returns -errno with words in err_text().  Free with fill_model_free(). */
 int fill_model_build(struct fill_model *fm, struct runs *fc, const struct fill_opts *o,
-		     int threads, char *err, size_t errsz);
+		     int threads);
 void fill_model_free(struct fill_model *fm);
 
 struct fill_report {
@@ -232,13 +232,14 @@ struct fill_report {
 	double t_read, t_train, t_impute, t_write; /* seconds */
 	char note[256];                          /* why the method used differs, or "" */
 	uint64_t ctx_bytes;
-	char error[256];                         /* words for the caller's message */
+	char warning[256];                       /* the first problem the reader survived (a
+						  * damaged block skipped, a truncated tail), or "" */
 };
 
 /* Repair in_path into out_fd (the caller created it, e.g. with common/outfile.h; out_path names
  * it in messages): every record copied unchanged, synthetic events written right after the gap
  * record they fill.  out_fd is closed in every case; on failure the caller discards the file.
- * Returns 0 or -errno with r->error set. */
+ * Returns 0 or -errno with words in err_text(). */
 int fill_trace_fd(const char *in_path, int out_fd, const char *out_path,
 		  const struct fill_opts *o, struct fill_report *r);
 /* The same into a new file out_path (common/outfile.h rules, no replacing; removed on failure). */

@@ -60,9 +60,15 @@ static int64_t long_runs(const struct corpus *c, int window)
 	return n;
 }
 
+/* A failure that has no words but strerror's: set them (fill_model_build() always says why). */
+static int fm_fail(int rc)
+{
+	err_set("%s", strerror(-rc));
+	return rc;
+}
+
 /* Train SSSD-S4 on the corpus within the time budget (progress bar on stderr). */
-static int self_train(struct fill_model *fm, const struct fill_opts *o, int threads, char *err,
-		      size_t errsz)
+static int self_train(struct fill_model *fm, const struct fill_opts *o, int threads)
 {
 	struct sssd_config c;
 	struct sssd_train_opts to;
@@ -72,7 +78,7 @@ static int self_train(struct fill_model *fm, const struct fill_opts *o, int thre
 
 	sssd_config_default(&c);
 	if ((rc = sssd_create(&fm->model, &c, &fm->vocab, o->seed))) {
-		snprintf(err, errsz, "cannot create a model: %s", err_text());
+		err_set("cannot create a model: %s", err_text());
 		return rc;
 	}
 	sssd_train_opts_default(&to);
@@ -85,7 +91,7 @@ static int self_train(struct fill_model *fm, const struct fill_opts *o, int thre
 	progress_done(p);
 	fm->t_train = monotonic_s() - t0;
 	if (rc)
-		snprintf(err, errsz, "training failed: %s", err_text());
+		err_set("training failed: %s", err_text());
 	return rc;
 }
 
@@ -115,8 +121,7 @@ static int concat_corpus(struct fill_model *fm, const struct corpus *a, const st
 }
 
 /* The imputer of the method over fm->train and fm->model, through the factory. */
-static int make_imputer(struct fill_model *fm, const struct fill_opts *o, int method, char *err,
-			size_t errsz)
+static int make_imputer(struct fill_model *fm, const struct fill_opts *o, int method)
 {
 	struct imputer_spec s;
 	int rc;
@@ -127,8 +132,8 @@ static int make_imputer(struct fill_model *fm, const struct fill_opts *o, int me
 	s.train = &fm->train;
 	s.model = fm->model;
 	if ((rc = imputer_new(&fm->use, &s))) {
-		snprintf(err, errsz, "cannot build the %s imputer: %s", imputer_method_name(method),
-			 strerror(-rc));
+		err_set("cannot build the %s imputer: %s", imputer_method_name(method),
+			strerror(-rc));
 		return rc;
 	}
 	fm->method = method;
@@ -139,63 +144,64 @@ static int make_imputer(struct fill_model *fm, const struct fill_opts *o, int me
 /* MODEL is an n-gram model file (tracerec-train --method ngram): its vocabulary, and its
  * sequences plus the trace's own runs indexed by the n-gram imputer. */
 static int build_from_ngram_file(struct fill_model *fm, struct runs *fc,
-				 const struct fill_opts *o, char *err, size_t errsz)
+				 const struct fill_opts *o)
 {
 	struct ngram_file nf;
 	struct corpus own;
 	int rc;
 
 	if ((rc = ngram_file_load(o->model, &nf))) {
-		snprintf(err, errsz, "cannot load n-gram model %s: %s", o->model, err_text());
+		err_set("cannot load n-gram model %s: %s", o->model, err_text());
 		return rc;
 	}
 	fm->vocab = nf.vocab;
 	rc = vocab_has_syscalls(&fm->vocab) ? 0 : -EINVAL;
 	if (rc)
-		snprintf(err, errsz, "model %s has no syscall vocabulary (trained on anonymous ids); "
-			 "train it on .trz traces", o->model);
+		err_set("model %s has no syscall vocabulary (trained on anonymous ids); "
+			"train it on .trz traces", o->model);
 	if (!rc)
 		rc = runs_ids(fc, &fm->vocab, &own);
 	if (!rc)
 		rc = concat_corpus(fm, &nf.c, &own);
 	ngram_file_free(&nf);
 	if (rc)
-		return rc;
+		return rc == -ENOMEM ? fm_fail(rc) : rc;
 	if (o->method != IMPUTER_NGRAM)
 		snprintf(fm->note, sizeof(fm->note), "%s is an n-gram model: method ngram used",
 			 o->model);
-	return make_imputer(fm, o, IMPUTER_NGRAM, err, errsz);
+	return make_imputer(fm, o, IMPUTER_NGRAM);
 }
 
 int fill_model_build(struct fill_model *fm, struct runs *fc, const struct fill_opts *o,
-		     int threads, char *err, size_t errsz)
+		     int threads)
 {
 	int method = o->method, rc;
 
 	memset(fm, 0, sizeof(*fm));
 	if (o->model && ngram_file_probe(o->model) == 1)
-		return build_from_ngram_file(fm, fc, o, err, errsz);
+		return build_from_ngram_file(fm, fc, o);
 	if (o->model) {
 		if ((rc = sssd_load(&fm->model, o->model))) {
-			snprintf(err, errsz, "cannot load model %s: %s", o->model, err_text());
+			err_set("cannot load model %s: %s", o->model, err_text());
 			return rc;
 		}
 		fm->vocab = *sssd_vocab(fm->model);
 		if (!vocab_has_syscalls(&fm->vocab)) {
-			snprintf(err, errsz,
-				 "model %s has no syscall vocabulary (trained on anonymous ids); "
-				 "train it on .trz traces", o->model);
+			err_set("model %s has no syscall vocabulary (trained on anonymous ids); "
+				"train it on .trz traces", o->model);
 			return -EINVAL;
 		}
 	} else if ((rc = runs_vocab(fc, &fm->vocab))) {
-		return rc;
+		return fm_fail(rc);
 	}
 	if ((rc = runs_ids(fc, &fm->vocab, &fm->train)))
-		return rc;
+		return fm_fail(rc);
 	if (method != IMPUTER_NGRAM && !fm->model) {
 		if ((int64_t)fc->ntok >= o->min_train_tokens && long_runs(&fm->train, 100) >= 4) {
-			if ((rc = self_train(fm, o, threads, fm->note, sizeof(fm->note)))) {
+			if ((rc = self_train(fm, o, threads))) {
 				/* keep going with the n-gram imputer, and say why */
+				snprintf(fm->note, sizeof(fm->note), "%s", err_text());
+				err_clear();
 				sssd_free(fm->model);
 				fm->model = NULL;
 				method = IMPUTER_NGRAM;
@@ -209,7 +215,7 @@ int fill_model_build(struct fill_model *fm, struct runs *fc, const struct fill_o
 				 (long long)fc->ntok);
 		}
 	}
-	return make_imputer(fm, o, method, err, errsz);
+	return make_imputer(fm, o, method);
 }
 
 void fill_model_free(struct fill_model *fm)

@@ -222,7 +222,7 @@ static void *lf_thread(void *arg)
 }
 
 /* The imputer: a .trz to index with the n-gram imputer, or a model file (n-gram or SSSD-S4). */
-static int lf_model(struct livefill *lf, char *err, size_t errsz)
+static int lf_model(struct livefill *lf)
 {
 	struct fill_opts fo;
 	struct trz_reader *rd = trz_reader_open(lf->o.model, NULL, NULL);
@@ -233,13 +233,14 @@ static int lf_model(struct livefill *lf, char *err, size_t errsz)
 	runs_init(&lf->fc, FILL_CORPUS_MIN_RUN, FILL_CORPUS_MAX_TOKENS);
 	if (rd) {
 		trz_reader_close(rd);   /* a trace: its runs */
-		if ((rc = runs_read_trz(&lf->fc, lf->o.model, err, errsz)))
+		if ((rc = runs_read_trz(&lf->fc, lf->o.model)))
 			return rc;
 		fo.method = IMPUTER_NGRAM;
 	} else {
+		err_clear(); /* not a trace: the reader's words are not the failure's */
 		if (access(lf->o.model, R_OK)) {
 			rc = -errno;
-			snprintf(err, errsz, "cannot open model %s: %s", lf->o.model, strerror(errno));
+			err_set("cannot open model %s: %s", lf->o.model, strerror(errno));
 			return rc;
 		}
 		fo.model = lf->o.model;
@@ -247,18 +248,21 @@ static int lf_model(struct livefill *lf, char *err, size_t errsz)
 	}
 	if ((rc = runs_finish(&lf->fc)))
 		return rc;
-	return fill_model_build(&lf->fm, &lf->fc, &fo, lf->o.threads > 0 ? lf->o.threads : 1, err,
-				errsz);
+	return fill_model_build(&lf->fm, &lf->fc, &fo, lf->o.threads > 0 ? lf->o.threads : 1);
 }
 
-struct livefill *livefill_new(const struct livefill_opts *o, char *err, size_t errsz)
+struct livefill *livefill_new(const struct livefill_opts *o)
 {
 	struct livefill *lf = calloc(1, sizeof(*lf));
 	uint32_t cap = o->ring ? o->ring : 262144;
 	int rc;
 
-	if (!lf)
+	err_clear();
+	if (!lf) {
+		err_set("out of memory");
+		errno = ENOMEM;
 		return NULL;
+	}
 	lf->o = *o;
 	if (lf->o.timeout <= 0)
 		lf->o.timeout = 2;
@@ -272,19 +276,21 @@ struct livefill *livefill_new(const struct livefill_opts *o, char *err, size_t e
 	lf->rec = malloc(sizeof(*lf->rec));
 	lf->ctx = fill_ctx_new(64);
 	if (!lf->ring || !lf->rec || !lf->ctx) {
-		snprintf(err, errsz, "out of memory");
+		err_set("out of memory");
 		rc = -ENOMEM;
 		goto fail;
 	}
-	if ((rc = lf_model(lf, err, errsz)))
+	if ((rc = lf_model(lf)))
 		goto fail;
 	if ((rc = -pthread_create(&lf->th, NULL, lf_thread, lf))) {
-		snprintf(err, errsz, "cannot start the imputation thread: %s", strerror(-rc));
+		err_set("cannot start the imputation thread: %s", strerror(-rc));
 		goto fail;
 	}
 	lf->started = 1;
 	return lf;
 fail:
+	if (!*err_text()) /* every failure has words */
+		err_set("%s", strerror(-rc));
 	livefill_free(lf);
 	errno = -rc;
 	return NULL;

@@ -41,8 +41,8 @@ struct livefill_stats {
 };
 
 /* Load the model and start the imputation thread.  Returns NULL with errno set and words in
- * err on failure.  Free with livefill_free(). */
-struct livefill *livefill_new(const struct livefill_opts *o, char *err, size_t errsz);
+ * err_text() on failure.  Free with livefill_free(). */
+struct livefill *livefill_new(const struct livefill_opts *o);
 
 /* The recorder hook (ctx = the livefill): queue rec for the imputer; never blocks.  Synthetic
  * records are ignored.  Always returns 0. */

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int trz_foreach(const char *path, trz_record_fn fn, void *ctx, char *err, size_t errsz)
+int trz_foreach(const char *path, trz_record_fn fn, void *ctx)
 {
 	struct trz_reader *rd = trz_reader_open(path, NULL, NULL);
 	struct trz_record *rec;   /* large (names, payloads): not on the stack */
@@ -14,13 +14,12 @@ int trz_foreach(const char *path, trz_record_fn fn, void *ctx, char *err, size_t
 
 	if (!rd) {
 		rc = -errno;
-		snprintf(err, errsz, "%s: %s", path,
-			 rc == -EINVAL ? err_text() : strerror(-rc));
+		err_set("%s: %s", path, rc == -EINVAL ? err_text() : strerror(-rc));
 		return rc;
 	}
 	if (!(rec = malloc(sizeof(*rec)))) {
 		trz_reader_close(rd);
-		snprintf(err, errsz, "%s: %s", path, strerror(ENOMEM));
+		err_set("%s: %s", path, strerror(ENOMEM));
 		return -ENOMEM;
 	}
 	while ((rc = trz_read_next(rd, rec)) == 1)
@@ -29,6 +28,6 @@ int trz_foreach(const char *path, trz_record_fn fn, void *ctx, char *err, size_t
 	free(rec);
 	trz_reader_close(rd);
 	if (rc < 0)
-		snprintf(err, errsz, "%s: %s", path, strerror(-rc));
+		err_set("%s: %s", path, strerror(-rc));
 	return rc < 0 ? rc : 0;
 }

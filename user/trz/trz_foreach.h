@@ -11,8 +11,8 @@ typedef int (*trz_record_fn)(void *ctx, const struct trz_record *rec);
 
 /* Open path, call fn(ctx, rec) for every record, close it.  Damaged blocks the reader skips
  * are passed over silently (use trz_reader_open() with a warn callback to hear about them).
- * Returns 0, or -errno with "PATH: why" in err (a reader's words for a file it refuses, else
- * strerror(), fn's errors too). */
-int trz_foreach(const char *path, trz_record_fn fn, void *ctx, char *err, size_t errsz);
+ * Returns 0, or -errno with "PATH: why" in err_text() (a reader's words for a file it refuses,
+ * else strerror(), fn's errors too). */
+int trz_foreach(const char *path, trz_record_fn fn, void *ctx);
 
 #endif /* TRC_TRZ_FOREACH_H */
