@@ -69,7 +69,7 @@ TTOOL_SRCS := $(wildcard tests/tools/*.c)
 TTOOLS := $(patsubst tests/tools/%.c,$(B)/tests/tools/%,$(TTOOL_SRCS))
 MANS := $(wildcard man/*.[1-8])
 
-.PHONY: all deps test check demo install clean tools tests bench
+.PHONY: all deps test check demo install clean tools tests bench lint
 all: $(B)/.deps-ok tools
 
 tools: $(TOOLS)
@@ -155,6 +155,11 @@ $(B)/tests/progs/%: tests/progs/%.c | $(B)/.deps-ok
 # Tests: CMocka suites, then tests/*.sh (end-to-end, as root where they need it).
 test check: all tests
 	$(Q)B=$(B) SAN=$(SAN) scripts/run-tests.sh $(TESTS) -- $(sort $(wildcard tests/*.sh))
+
+# Static analysis: clang-tidy (.clang-tidy) and cppcheck over user/, model/, tools/; exits 1 on
+# any finding (scripts/lint.sh).  Not part of `make test`: it takes minutes.
+lint: $(SKELS) | $(B)/.deps-ok
+	$(Q)B=$(B) scripts/lint.sh
 
 demo: all
 	$(Q)B=$(B) scripts/demo.sh

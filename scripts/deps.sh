@@ -5,7 +5,7 @@ set -u
 pkgs="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libopenblas-dev libcmocka-dev
 chromium protobuf-compiler
 libbabeltrace2-dev babeltrace2 pkg-config linux-libc-dev groff-base make gcc strace gzip python3
-libcap2-bin fio libclang-rt-14-dev"
+libcap2-bin fio libclang-rt-14-dev clang-tidy cppcheck"
 missing=()
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

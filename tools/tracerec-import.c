@@ -261,7 +261,7 @@ static int run_windows(const struct opts *o)
 	struct npy_windows nw;
 	struct output out;
 	char src[PATH_MAX];
-	int err;
+	int err, cerr;
 
 	err = is_npy ? npy_read(o->input, &nw) : windows_csv_read(o->input, &nw);
 	if (err) {
@@ -278,7 +278,8 @@ static int run_windows(const struct opts *o)
 		return CLI_EX_FAIL;
 	}
 	err = import_windows(&nw, realpath(o->input, src) ? src : o->input, o->format, out.w);
-	err = output_close(&out, !err) ?: err;
+	cerr = output_close(&out, !err);
+	err = cerr ? cerr : err;
 	if (err) {
 		npy_free(&nw);
 		p_err("cannot write %s: %s", o->output, strerror(-err));

@@ -163,7 +163,7 @@ static int set_number(struct train_opts *o, int c, const char *arg)
 	switch (c) {
 	case OPT_MIN_LEN: return cli_opt_int(l, c, arg, 1, 1000000000, &o->min_len);
 	case 'i':
-		rc = cli_opt_ll(l, c, arg, 0, 1000000000000ll, &n);
+		rc = cli_opt_ll(l, c, arg, 0, 1000000000000LL, &n);
 		o->t.iters = n;
 		return rc;
 	case OPT_BUDGET: return cli_opt_seconds(l, c, arg, 0, 1e9, &o->t.time_budget);

@@ -253,8 +253,10 @@ static int user_may_trace(pid_t pid)
 	if (!(f = fopen(path, "re")))
 		return 0;
 	while (fgets(line, sizeof(line), f)) {
+		/* NOLINTNEXTLINE(cert-err34-c): the kernel's own decimal ids */
 		if (sscanf(line, "Uid: %lu %lu %lu", &id[0], &id[1], &id[2]) == 3)
 			ok |= (id[0] == getuid() && id[1] == getuid() && id[2] == getuid()) ? 1 : 4;
+		/* NOLINTNEXTLINE(cert-err34-c): the kernel's own decimal ids */
 		else if (sscanf(line, "Gid: %lu %lu %lu", &id[0], &id[1], &id[2]) == 3)
 			ok |= (id[0] == getgid() && id[1] == getgid() && id[2] == getgid()) ? 2 : 4;
 	}
@@ -851,7 +853,7 @@ static int session_finish(struct session *s, int rc)
 {
 	struct recorder_summary sum;
 	double secs;
-	int err, cerr;
+	int err, cerr, rc2;
 
 	trc_collector_detach(s->c);
 	for (int i = 0; exiting && s->child.pid > 0 && !s->child_done && s->child.go_fd < 0 && i < 30;
@@ -876,7 +878,8 @@ static int session_finish(struct session *s, int rc)
 	secs = s->t0 ? (now_ns(CLOCK_MONOTONIC) - s->t0) / 1e9 : 0.0;
 	cerr = trz_writer_flush(s->w);
 	sum.bytes = trz_writer_bytes(s->w); /* all of it: close adds nothing after a flush */
-	cerr = trz_writer_close(s->w) ?: cerr;
+	rc2 = trz_writer_close(s->w);
+	cerr = rc2 ? rc2 : cerr;
 	s->w = NULL;
 	if (cerr && rc != CLI_EX_FAIL) {
 		write_failed(s, cerr);

@@ -35,6 +35,7 @@ int lcs_length(const int32_t *a, int na, const int32_t *b, int nb)
 	}
 	best = row[nb];
 	if (row != stack)
+		// cppcheck-suppress autovarInvalidDeallocation ; row is the stack buffer only when small
 		free(row);
 	return best;
 }
@@ -74,6 +75,7 @@ int64_t histogram_l1(const int32_t *a, const int32_t *b, int n)
 			i++, j++;
 	}
 	if (sa != stack)
+		// cppcheck-suppress autovarInvalidDeallocation ; sa is the stack buffer only when small
 		free(sa);
 	return d;
 }

@@ -94,7 +94,7 @@ static void encode(unsigned char *b, const struct sssd_model *m)
 			  c->V, c->window };
 	unsigned char *p = b + CKPT_HEADER;
 
-	memcpy(b, CKPT_MAGIC, 8);
+	memcpy(b, CKPT_MAGIC, 8); /* NOLINT(bugprone-not-null-terminated-result): 8 bytes, no NUL */
 	put32(b + 8, c->aux ? CKPT_VERSION : 2u);   /* readers of version 2 cannot use aux */
 	put32(b + 12, CKPT_HEADER);
 	memcpy(b + 16, f, sizeof(f));

@@ -23,6 +23,41 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* The x0 and dout buffers (K, BL each, one allocation: free x0) of a batch, and the model's
+ * workspace for (B, L); NULL with the error text set when out of memory. */
+static float *batch_buffers(struct sssd_model *m, int B, int L, int backward)
+{
+	size_t KBL = (size_t)m->K * B * L;
+	float *x0 = malloc(2 * KBL * sizeof(float));
+
+	if (!x0 || sssd_workspace(m, B, L, backward)) {
+		free(x0);
+		err_set("out of memory for a batch of %d windows of %d", B, L);
+		return NULL;
+	}
+	return x0;
+}
+
+/* Softmax cross-entropy of the K logits of column j of m->out (K, BL) against id: its gradient
+ * divided by nmiss into column j of dout, the argmax into *best; returns the loss. */
+static double softmax_ce(const struct sssd_model *m, size_t BL, size_t j, int id, double nmiss,
+			 float *dout, int *best)
+{
+	const float *o = m->out + j;
+	double mx = -INFINITY, s = 0;
+
+	*best = 0;
+	for (int k = 0; k < m->K; k++)
+		if (o[k * BL] > mx)
+			mx = o[k * BL], *best = k;
+	for (int k = 0; k < m->K; k++)
+		s += exp(o[k * BL] - mx);   /* >= 1: the maximum's term is exp(0) */
+	for (int k = 0; k < m->K; k++)
+		dout[k * BL + j] = (float)((exp(o[k * BL] - mx) / s - (k == id)) / nmiss);
+	// cppcheck-suppress invalidFunctionArg ; s >= 1: the maximum's term is exp(0)
+	return log(s) + mx - o[(size_t)id * BL];
+}
+
 /* Training/eval loss of one batch.  ids, known: (B, L); t: (B); eps: (K, BL) noise.
  * Forms x_t = known ? x0 : sqrt(ab) x0 + sqrt(1-ab) eps (design note 2.3), runs the network
  * with the training weights and returns the loss; with backward != 0 also accumulates the
@@ -33,14 +68,15 @@ double sssd_batch_loss(struct sssd_model *m, const int32_t *ids, const uint8_t *
 {
 	size_t BL = (size_t)B * L, KBL = (size_t)m->K * BL;
 	int K = m->K;
-	float *x0 = malloc(2 * KBL * sizeof(float)), *dout = x0 + KBL;
+	float *x0 = batch_buffers(m, B, L, backward), *dout;
 	double loss = 0, nmiss = 0, ncorrect = 0;
 
-	if (!x0 || sssd_workspace(m, B, L, backward)) {
-		free(x0);
-		err_set("out of memory for a batch of %d windows of %d", B, L);
+	if (!x0) {
+		if (acc)
+			*acc = 0;
 		return -1.0;
 	}
+	dout = x0 + KBL;
 	sssd_encode(m, x0, ids, known, B, L);
 	for (size_t j = 0; j < BL; j++) {
 		double ab = m->sched.alpha_bar[t[j / L]], sa = sqrt(ab), sb = sqrt(1.0 - ab);
@@ -62,17 +98,7 @@ double sssd_batch_loss(struct sssd_model *m, const int32_t *ids, const uint8_t *
 		int id = ids[j] < 0 || ids[j] >= m->c.V ? 0 : ids[j], best = 0;
 
 		if (m->c.objective == SSSD_OBJ_X0CE) {   /* cross-entropy on the V logits */
-			double mx = -INFINITY, s = 0;
-
-			for (int k = 0; k < K; k++)
-				if (m->out[k * BL + j] > mx)
-					mx = m->out[k * BL + j], best = k;
-			for (int k = 0; k < K; k++)
-				s += exp(m->out[k * BL + j] - mx);
-			loss += log(s) + mx - m->out[(size_t)id * BL + j];
-			for (int k = 0; k < K; k++)
-				dout[k * BL + j] = (float)((exp(m->out[k * BL + j] - mx) / s -
-							    (k == id)) / nmiss);
+			loss += softmax_ce(m, BL, j, id, nmiss, dout, &best);
 		} else {                                 /* MSE on epsilon (2.2 step 6) */
 			double ab = m->sched.alpha_bar[t[j / L]], bv = -INFINITY;
 
@@ -110,14 +136,15 @@ double sssd_absorb_loss(struct sssd_model *m, const int32_t *ids, const uint8_t 
 {
 	size_t BL = (size_t)B * L, KBL = (size_t)m->K * BL;
 	int K = m->K;
-	float *x0 = malloc(2 * KBL * sizeof(float)), *dout = x0 + KBL;
+	float *x0 = batch_buffers(m, B, L, backward), *dout;
 	double loss = 0, nmiss = 0, ncorrect = 0;
 
-	if (!x0 || sssd_workspace(m, B, L, backward)) {
-		free(x0);
-		err_set("out of memory for a batch of %d windows of %d", B, L);
+	if (!x0) {
+		if (acc)
+			*acc = 0;
 		return -1.0;
 	}
+	dout = x0 + KBL;
 	sssd_encode(m, x0, ids, known, B, L);   /* conditioner: the gap as recorded */
 	for (size_t i = 0; i < KBL; i++)         /* input: shown positions, masked ones 0 */
 		m->xt[i] = shown[i % BL] ? x0[i] : 0.0f;
@@ -128,17 +155,9 @@ double sssd_absorb_loss(struct sssd_model *m, const int32_t *ids, const uint8_t 
 	for (size_t j = 0; nmiss && j < BL; j++) {
 		if (shown[j])
 			continue;
-		int id = ids[j] < 0 || ids[j] >= K ? 0 : ids[j], best = 0;
-		double mx = -INFINITY, s = 0;
+		int id = ids[j] < 0 || ids[j] >= K ? 0 : ids[j], best;
 
-		for (int k = 0; k < K; k++)
-			if (m->out[k * BL + j] > mx)
-				mx = m->out[k * BL + j], best = k;
-		for (int k = 0; k < K; k++)
-			s += exp(m->out[k * BL + j] - mx);
-		loss += log(s) + mx - m->out[(size_t)id * BL + j];
-		for (int k = 0; k < K; k++)
-			dout[k * BL + j] = (float)((exp(m->out[k * BL + j] - mx) / s - (k == id)) / nmiss);
+		loss += softmax_ce(m, BL, j, id, nmiss, dout, &best);
 		ncorrect += best == id;
 	}
 	if (nmiss) {

@@ -16,6 +16,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* The pid a /proc name or field starts with (after blanks), or -1 when it is not one. */
+static pid_t proc_num(const char *s, char **end)
+{
+	char *e;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &e, 10);
+	if (end)
+		*end = e;
+	return e == s || errno || v <= 0 || v > INT32_MAX ? -1 : (pid_t)v;
+}
+
 int tracee_tgid(pid_t pid)
 {
 	char path[64], line[256];
@@ -30,7 +43,7 @@ int tracee_tgid(pid_t pid)
 		return -ESRCH;
 	while (fgets(line, sizeof(line), f))
 		if (strncmp(line, "Tgid:", 5) == 0) {
-			tgid = atoi(line + 5);
+			tgid = proc_num(line + 5, NULL);
 			break;
 		}
 	fclose(f);
@@ -41,7 +54,7 @@ int tracee_tgid(pid_t pid)
 static pid_t proc_ppid(pid_t pid)
 {
 	char path[64], buf[512], *p;
-	int fd, n, ppid;
+	int fd, n;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -53,9 +66,10 @@ static pid_t proc_ppid(pid_t pid)
 		return -1;
 	buf[n] = '\0';
 	p = strrchr(buf, ')'); /* comm may contain spaces and parentheses */
-	if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1)
+	/* ") S PPID ...": the state, then the parent */
+	if (!p || p[1] != ' ' || !p[2] || p[3] != ' ')
 		return -1;
-	return ppid;
+	return proc_num(p + 4, NULL);
 }
 
 static int in_set(const pid_t *s, int n, pid_t p)
@@ -92,7 +106,7 @@ int tracee_descendants(const pid_t *roots, int n, pid_t **out)
 			}
 			ppids = b;
 		}
-		pids[np] = atoi(de->d_name);
+		pids[np] = proc_num(de->d_name, NULL);
 		ppids[np] = proc_ppid(pids[np]);
 		np++;
 	}
@@ -160,7 +174,7 @@ int tracee_snapshot(pid_t pid, uint64_t ts_ns, int (*fn)(void *ctx, const struct
 	while (!err && (de = readdir(d))) {
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
-		th->tid = atoi(de->d_name);
+		th->tid = (uint32_t)proc_num(de->d_name, NULL);
 		snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", (int)pid, (int)th->tid);
 		read_small(path, th->comm, sizeof(th->comm));
 		err = fn(ctx, th);
@@ -180,7 +194,7 @@ int tracee_snapshot_all(pid_t skip, uint64_t ts_ns,
 	if (!d)
 		return -errno;
 	while (!err && (de = readdir(d))) {
-		pid_t pid = atoi(de->d_name);
+		pid_t pid = proc_num(de->d_name, NULL);
 
 		if (pid <= 0 || pid == skip)
 			continue;

@@ -34,7 +34,7 @@
 	X(CLI_EX_NOCMD, 127, "Command not found")       /* like the shell */
 
 enum cli_exit {
-#define CLI_EXIT_ENUM(name, value, label) name = value,
+#define CLI_EXIT_ENUM(name, value, label) name = (value),
 	CLI_EXIT_TABLE(CLI_EXIT_ENUM)
 #undef CLI_EXIT_ENUM
 };

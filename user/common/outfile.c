@@ -122,7 +122,7 @@ int outfile_open(struct outfile *of, const char *path, int flags)
 	}
 	if (strlen(path) >= sizeof(of->path))
 		return -ENAMETOOLONG;
-	strcpy(of->path, path);
+	memcpy(of->path, path, strlen(path) + 1);
 	as_invoker(&ids);
 	err = flags & OUTFILE_FORCE ? create_temp(of) : create_new(of);
 	as_self(&ids);

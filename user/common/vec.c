@@ -13,9 +13,11 @@ int vec_reserve(void *pp, size_t elsz, size_t *cap, size_t need)
 
 	if (need <= *cap)
 		return 0;
+	if (elsz == 0)
+		return -EINVAL;
 	nc = *cap ? *cap : 16;
 	while (nc < need) {
-		if (nc > SIZE_MAX / 2 / (elsz ? elsz : 1))
+		if (nc > SIZE_MAX / 2 / elsz)
 			return -ENOMEM;
 		nc *= 2;
 	}

@@ -317,8 +317,8 @@ static void axis(FILE *f, double y, double span_s, double px_per_s)
 
 	fprintf(f, "<g class=\"axis\"><line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
 		   "stroke=\"#888\"/>\n", PLOT_X, y, PLOT_X + PLOT_W, y);
-	for (double t = 0; t <= span_s * 1.0001 && step > 0; t += step) {
-		double x = PLOT_X + t * px_per_s;
+	for (int i = 0; step > 0 && i * step <= span_s * 1.0001; i++) {
+		double t = i * step, x = PLOT_X + t * px_per_s; /* no error summed over the ticks */
 		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#888\"/>"
 			   "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%g s</text>\n",
 			x, y, x, y + 4, x, y + 15, t);

@@ -198,7 +198,7 @@ int fill_model_build(struct fill_model *fm, struct runs *fc, const struct fill_o
 		return fm_fail(rc);
 	if (method != IMPUTER_NGRAM && !fm->model) {
 		if ((int64_t)fc->ntok >= o->min_train_tokens && long_runs(&fm->train, 100) >= 4) {
-			if ((rc = self_train(fm, o, threads))) {
+			if (self_train(fm, o, threads)) {
 				/* keep going with the n-gram imputer, and say why */
 				snprintf(fm->note, sizeof(fm->note), "%s", err_text());
 				err_clear();

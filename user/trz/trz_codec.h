@@ -75,7 +75,7 @@ int trz_cur_bytes(struct trz_cur *c, void *dst, size_t n);
 
 static inline uint64_t trz_zigzag(int64_t v)
 {
-	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+	return ((uint64_t)v << 1) ^ (0 - ((uint64_t)v >> 63)); /* all ones when v < 0 */
 }
 
 static inline int64_t trz_unzigzag(uint64_t v)

@@ -54,7 +54,7 @@ static int write_file_header(struct trz_writer *w)
 	uint8_t h[TRZ_FILE_HDR_LEN] = { 0 };
 	int err;
 
-	memcpy(h, TRZ_MAGIC, TRZ_MAGIC_LEN);
+	memcpy(h, TRZ_MAGIC, TRZ_MAGIC_LEN); /* NOLINT(bugprone-not-null-terminated-result): no NUL */
 	trz_put16(h + 8, w->st.version);
 	trz_put16(h + 10, TRZ_FILE_HDR_LEN);
 	trz_put32(h + 12, 0);
@@ -206,7 +206,7 @@ static int compress_block(struct trz_writer *w)
 	err = deflate_columns(w, h + TRZ_BLOCK_HDR_LEN, cap, &zlen);
 	if (err)
 		return err;
-	memcpy(h, TRZ_BLOCK_MAGIC, TRZ_BLOCK_MAGIC_LEN);
+	memcpy(h, TRZ_BLOCK_MAGIC, TRZ_BLOCK_MAGIC_LEN); /* NOLINT(bugprone-not-null-terminated-result) */
 	trz_put32(h + TRZ_BH_COMP_LEN, (uint32_t)zlen);
 	trz_put32(h + TRZ_BH_RAW_LEN, (uint32_t)w->raw.len);
 	trz_put32(h + TRZ_BH_NREC, w->nrec);
