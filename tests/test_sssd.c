@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "sssd/sssd.h"
+#include "sssd/sssd_net.h"
 #include "nn/model.h"
 #include "helpers/memlimit.h"
 
@@ -284,6 +285,56 @@ static void test_sssd_aux_return_class(void **state)
 	sssd_free(m);
 }
 
+/* The S4 kernels are kept across sampling calls: a second call answers exactly like the first,
+ * and after the kernel weights change the next call answers like a model that never sampled
+ * (a stale cache would answer like before). */
+static int fill_scores(struct sssd_model *m, float *lp, int32_t *seq)
+{
+	enum { NW = 4, WL = 16, V = PERIOD + 1 };
+	uint8_t known[NW * WL];
+	struct imputer *im = sssd_imputer_new(m, 3, 1);
+
+	assert_non_null(im);
+	for (int j = 0; j < NW * WL; j++) {
+		known[j] = j % WL < 6 || j % WL > 9;
+		seq[j] = known[j] ? 1 + (j % WL + j / WL) % PERIOD : 0;
+	}
+	assert_int_equal(imputer_fill_scores(im, seq, known, NULL, lp, NW, WL, 5), 0);
+	imputer_free(im);
+	return NW * WL * V;
+}
+
+static void test_sssd_kernel_cache(void **state)
+{
+	struct sssd_model *m = train_toy(SSSD_OBJ_ABSORB, 5, 30), *fresh;
+	static float a[4 * 16 * 6], b[4 * 16 * 6], c[4 * 16 * 6];
+	int32_t sa[64], sb[64];
+	char p[64];
+	int n;
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s/kc.sssd", dir);
+	assert_int_equal(sssd_save(m, p), 0);
+	assert_int_equal(sssd_load(&fresh, p), 0);
+	n = fill_scores(m, a, sa);                 /* computes and keeps the kernels */
+	assert_non_null(m->kc);
+	fill_scores(m, b, sb);                     /* from the cache */
+	assert_memory_equal(a, b, n * sizeof(float));
+	assert_memory_equal(sa, sb, sizeof(sa));
+	for (int i = 0; i < 2; i++) {              /* new kernel weights, in both models */
+		for (int k = 0; k < m->H * m->M; k++) {
+			m->e.blk[i].s4[0].theta[k] += 0.7f;
+			fresh->e.blk[i].s4[0].theta[k] += 0.7f;
+		}
+	}
+	fill_scores(m, b, sb);
+	fill_scores(fresh, c, sb);
+	assert_memory_equal(b, c, n * sizeof(float));
+	assert_memory_not_equal(a, b, n * sizeof(float));   /* the change mattered */
+	sssd_free(fresh);
+	sssd_free(m);
+}
+
 static void test_sssd_overfit_x0ce(void **state)
 {
 	struct sssd_model *m = train_toy(SSSD_OBJ_X0CE, 1, 300);
@@ -442,6 +493,7 @@ int main(void)
 		cmocka_unit_test(test_sssd_absorb_retrieval),
 		cmocka_unit_test(test_sssd_absorb_batch_independent),
 		cmocka_unit_test(test_sssd_aux_return_class),
+		cmocka_unit_test(test_sssd_kernel_cache),
 		cmocka_unit_test(test_sssd_deterministic),
 		cmocka_unit_test(test_sssd_checkpoint_roundtrip),
 		cmocka_unit_test(test_sssd_checkpoint_rejects),

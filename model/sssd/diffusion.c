@@ -257,6 +257,65 @@ static void decode(struct sssd_model *m, int32_t *ids, const uint8_t *known, flo
 	}
 }
 
+/* FNV-1a over the S4 kernel parameters of P: what the kernels depend on besides L. */
+static uint64_t kernel_hash(const struct sssd_model *m, const struct sssd_params *P)
+{
+	size_t H = (size_t)m->H, M = (size_t)m->M;
+	uint64_t h = 1469598103934665603ULL;
+
+	for (int i = 0; i < m->c.blocks; i++)
+		for (int j = 0; j < 2; j++) {
+			const struct s4_params *s = &P->blk[i].s4[j];
+			const float *a[4] = { s->log_dt, s->a, s->theta, s->Cc };
+			size_t n[4] = { H, H * M, H * M, 4 * H * M };
+
+			for (int k = 0; k < 4; k++)
+				for (size_t e = 0; e < n[k]; e++) {
+					uint32_t w;
+
+					memcpy(&w, &a[k][e], sizeof(w));
+					h = (h ^ w) * 1099511628211ULL;
+				}
+		}
+	return h;
+}
+
+/* Before a sampling call's first forward: the S4 kernels of weights P at length L from the
+ * cross-call cache into the workspace when they are there (returns 1), else 0 and *hash for
+ * kernels_keep(). */
+static int kernels_load(struct sssd_model *m, const struct sssd_params *P, int L, uint64_t *hash)
+{
+	size_t n = 2 * (size_t)m->H * L;
+
+	*hash = kernel_hash(m, P);
+	if (!m->kc || m->kc_L != L || m->kc_hash != *hash)
+		return 0;
+	for (int i = 0; i < m->c.blocks; i++)
+		for (int j = 0; j < 2; j++)
+			memcpy(m->act[i].s4c[j].K, m->kc + (2 * (size_t)i + j) * n, n * sizeof(float));
+	return 1;
+}
+
+/* After it: keep the kernels the forward computed (no cache when out of memory). */
+static void kernels_keep(struct sssd_model *m, int L, uint64_t hash)
+{
+	size_t n = 2 * (size_t)m->H * L, need = 2 * (size_t)m->c.blocks * n;
+
+	if (need > m->kccap) {
+		float *p = realloc(m->kc, need * sizeof(float));
+
+		if (!p)
+			return;
+		m->kc = p;
+		m->kccap = need;
+	}
+	for (int i = 0; i < m->c.blocks; i++)
+		for (int j = 0; j < 2; j++)
+			memcpy(m->kc + (2 * (size_t)i + j) * n, m->act[i].s4c[j].K, n * sizeof(float));
+	m->kc_L = L;
+	m->kc_hash = hash;
+}
+
 /* Move the columns of windows keep[0..nb) (increasing) of a (rows, ob * L) tensor of esz-byte
  * elements to the front, as a (rows, nb * L) tensor.  In place: every destination lies at or
  * before its source. */
@@ -316,7 +375,10 @@ static int sample_absorb(struct sssd_model *m, const struct sssd_params *P, int3
 	}
 	if ((err = sssd_workspace(m, B, L, 0)))
 		goto out;
-	m->reuse_kernels = 0;
+	uint64_t khash;
+
+	m->reuse_kernels = kernels_load(m, P, L, &khash);
+	m->reuse_cond = 0;
 	sssd_encode(m, x0, ids, known, B, L);
 	memcpy(shown, known, BL);
 	for (size_t j = 0; j < BL; j++)
@@ -340,7 +402,7 @@ static int sample_absorb(struct sssd_model *m, const struct sssd_params *P, int3
 		if (nk == 0)
 			break;
 		if (nk < na) {
-			if (m->reuse_kernels)
+			if (m->reuse_cond)
 				compact_batch(m, L, na, keepi, nk);
 			else   /* windows without a gap before the first round */
 				compact_inputs(m, L, na, keepi, nk);
@@ -365,7 +427,9 @@ static int sample_absorb(struct sssd_model *m, const struct sssd_params *P, int3
 			tv[i] = (int)lround((double)(T - 1) * left[b] / gap[b]);
 		}
 		sssd_net_forward(m, P, tv, na, L);
-		m->reuse_kernels = 1;
+		if (!m->reuse_kernels)
+			kernels_keep(m, L, khash);
+		m->reuse_kernels = m->reuse_cond = 1;
 		for (int i = 0; i < na; i++) {
 			int b = act[i], keep = s == S - 1 ? 0 : (int)((double)gap[b] * (S - 1 - s) / S);
 			int unsure = 0;
@@ -422,7 +486,7 @@ static int sample_absorb(struct sssd_model *m, const struct sssd_params *P, int3
 		}
 	}
 out:
-	m->reuse_kernels = 0;
+	m->reuse_kernels = m->reuse_cond = 0;
 	if (err == -ENOMEM)
 		err_set("out of memory while sampling");
 	free(x0);
@@ -479,7 +543,10 @@ int sssd_sample(struct sssd_model *m, const struct sssd_params *P, int32_t *ids,
 	if ((err = sssd_workspace(m, B, L, 0)))
 		goto out;
 	x = m->xt;
-	m->reuse_kernels = 0;
+	uint64_t khash;
+
+	m->reuse_kernels = kernels_load(m, P, L, &khash);
+	m->reuse_cond = 0;
 	sssd_encode(m, x0, ids, known, B, L);
 	for (size_t i = 0; i < KBL; i++)
 		x[i] = rng_normal(rng);
@@ -494,7 +561,9 @@ int sssd_sample(struct sssd_model *m, const struct sssd_params *P, int32_t *ids,
 		for (int b = 0; b < B; b++)
 			tv[b] = t;
 		sssd_net_forward(m, P, tv, B, L);
-		m->reuse_kernels = 1;   /* weights are fixed while sampling */
+		if (!m->reuse_kernels)
+			kernels_keep(m, L, khash);
+		m->reuse_kernels = m->reuse_cond = 1;   /* weights are fixed while sampling */
 		predict(m, x0h, epsh, x, t, BL, pbuf);
 		if (k == 0)
 			break;
@@ -514,7 +583,7 @@ int sssd_sample(struct sssd_model *m, const struct sssd_params *P, int32_t *ids,
 	}
 	decode(m, ids, known, conf, x0h, BL, pbuf);
 out:
-	m->reuse_kernels = 0;
+	m->reuse_kernels = m->reuse_cond = 0;
 	if (err == -ENOMEM)
 		err_set("out of memory while sampling");
 	free(buf);

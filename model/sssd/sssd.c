@@ -125,7 +125,7 @@ static void block_forward(struct sssd_model *m, const struct sssd_params *P, int
 	conv3_forward(a->a1, a->col, a->a0, w->W3, b->b3, 2 * C, C, B, L);   /* step 2 */
 	s4_forward(a->a2, &a->s4c[0], a->a1, &b->s4[0], m->scratch, H, m->M, B, L,
 		   m->reuse_kernels);
-	if (!m->reuse_kernels)                                                /* step 4 */
+	if (!m->reuse_cond)                                                   /* step 4 */
 		matmul_forward(a->cc, m->cond, w->Wc, b->bc, 2 * C, m->Kc, (int)BL);
 	for (size_t j = 0; j < 2 * C * BL; j++)
 		a->a3[j] = a->a2[j] + a->cc[j];

@@ -66,8 +66,16 @@ struct sssd_model {
 	float *dfr, *df, *dskip, *dh, *dhn, *dres, *dg, *da4, *da3, *da1, *da0, *dcol;
 	float *dtau, *de, *de2p, *de1, *de1p, *dhin;
 	int64_t step;                    /* Adam steps taken */
-	int reuse_kernels;               /* forward: S4 kernels and conditioner convs in the
-					  * caches are current (sampling) */
+	int reuse_kernels;               /* forward: the S4 kernels in the caches are current */
+	int reuse_cond;                  /* forward: the conditioner convs in the caches are
+					  * current (sampling: the conditioner is fixed) */
+	/* S4 kernels of the last sampling call, kept across calls (they depend only on the
+	 * kernel parameters and L): blocks x 2 layers x (2, H, L), for the weights hashing to
+	 * kc_hash at length kc_L */
+	float *kc;
+	size_t kccap;
+	uint64_t kc_hash;
+	int kc_L;
 	/* retrieval channels of the current batch (config.retrieval): proposal ids (BL) and
 	 * features (SSSD_RETR_FEATS, BL); retr_on = 0: channels left 0 */
 	int32_t *rprop;

@@ -356,6 +356,7 @@ void sssd_free(struct sssd_model *m)
 	free(m->rfeat);
 	free(m->ats);
 	free(m->arc);
+	free(m->kc);
 	free(m->amem);
 	free(m->h);
 	free(m->act);
