@@ -1,6 +1,7 @@
 /* tracee.c - running processes, descendants, the suspended command (see tracee.h). */
 #define _GNU_SOURCE
 #include "collect/tracee.h"
+#include "common/vec.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -83,7 +84,8 @@ static int in_set(const pid_t *s, int n, pid_t p)
 int tracee_descendants(const pid_t *roots, int n, pid_t **out)
 {
 	pid_t *pids = NULL, *ppids = NULL, *res = NULL;
-	int np = 0, cap = 0, nres = 0, changed = 1;
+	int np = 0, nres = 0, changed = 1;
+	size_t cap = 0, capp = 0;
 	struct dirent *de;
 	DIR *d = opendir("/proc");
 
@@ -93,18 +95,12 @@ int tracee_descendants(const pid_t *roots, int n, pid_t **out)
 	while ((de = readdir(d))) {
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
-		if (np == cap) {
-			cap = cap ? cap * 2 : 256;
-			pid_t *a = realloc(pids, cap * sizeof(*a)), *b = a ? realloc(ppids, cap * sizeof(*b)) : NULL;
-
-			if (a)
-				pids = a;
-			if (!b) {
-				closedir(d);
-				free(pids);
-				return -ENOMEM;
-			}
-			ppids = b;
+		if (VEC_RESERVE(pids, cap, (size_t)np + 1) ||
+		    VEC_RESERVE(ppids, capp, (size_t)np + 1)) {
+			closedir(d);
+			free(pids);
+			free(ppids);
+			return -ENOMEM;
 		}
 		pids[np] = proc_num(de->d_name, NULL);
 		ppids[np] = proc_ppid(pids[np]);

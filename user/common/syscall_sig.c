@@ -104,7 +104,7 @@ const struct syscall_sig *syscall_sig(int nr)
 		by_nr = t;
 		by_nr_count = trc_syscall_count;
 	}
-	return nr >= 0 && nr < by_nr_count ? by_nr[nr] : NULL;
+	return by_nr && nr >= 0 && nr < by_nr_count ? by_nr[nr] : NULL;
 }
 
 unsigned syscall_string_args(int nr, unsigned *arrays)

@@ -27,7 +27,8 @@ enum dump_format { DUMP_TEXT, DUMP_CSV, DUMP_JSONL };
 struct dump_comms {
 	struct dump_map idx;       /* tid -> index + 1 into names */
 	char (*names)[TRZ_COMM_LEN];
-	uint64_t n, cap;
+	uint64_t n;
+	size_t cap;
 };
 
 /* Remember th's comm for its tid (first = 1: keep an existing name).  Returns 0 or -ENOMEM. */
@@ -84,7 +85,8 @@ struct dump_pending {
 struct dump_pairs {
 	struct dump_map idx; /* tid -> index + 1 into v */
 	struct dump_pending *v;
-	uint64_t n, cap;
+	uint64_t n;
+	size_t cap;
 };
 
 /* The pending slot of tid (created empty); NULL when out of memory. */

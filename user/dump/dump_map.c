@@ -1,5 +1,6 @@
 /* dump_map.c - the uint64 -> uint64 hash map and the tid -> comm table of tracerec-dump. */
 #include "dump/dump.h"
+#include "common/vec.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -88,14 +89,8 @@ int dump_comms_set(struct dump_comms *c, uint32_t tid, const char *comm, int fir
 	if (*v && first)
 		return 0;
 	if (!*v) {
-		if (c->n == c->cap) {
-			uint64_t cap = c->cap ? c->cap * 2 : 64;
-			void *p = realloc(c->names, cap * sizeof(*c->names));
-			if (!p)
-				return -ENOMEM;
-			c->names = p;
-			c->cap = cap;
-		}
+		if (VEC_RESERVE(c->names, c->cap, c->n + 1))
+			return -ENOMEM;
 		*v = ++c->n;
 	}
 	snprintf(c->names[*v - 1], TRZ_COMM_LEN, "%s", comm);

@@ -4,6 +4,7 @@
  * without a time of their own (metadata, STATE records, gaps of unknown time) are sorted at the latest time
  * seen so far, i.e. where they were in the file. */
 #include "dump/dump.h"
+#include "common/vec.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -18,7 +19,8 @@ struct entry {
 struct dump_order {
 	uint64_t window_ns, max_records;
 	struct entry *heap;
-	uint64_t n, cap, seq;
+	uint64_t n, seq;
+	size_t cap;
 	uint64_t max_key, last_out;
 	int have_out;
 	uint64_t late, max_late;
@@ -151,14 +153,8 @@ int dump_order_push(struct dump_order *o, const struct trz_record *rec, dump_emi
 		o->max_key = key;
 	if (o->have_out && key < o->last_out) /* too late to sort: out at once */
 		return out(o, key, rec, emit, ctx);
-	if (o->n == o->cap) {
-		uint64_t cap = o->cap ? o->cap * 2 : 1024;
-		void *h = realloc(o->heap, cap * sizeof(*o->heap));
-		if (!h)
-			return -ENOMEM;
-		o->heap = h;
-		o->cap = cap;
-	}
+	if (VEC_RESERVE(o->heap, o->cap, o->n + 1))
+		return -ENOMEM;
 	size_t size = rec_size(rec);
 	struct trz_record *copy = malloc(size);
 	if (!copy)

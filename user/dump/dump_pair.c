@@ -1,6 +1,7 @@
 /* dump_pair.c - which syscall entry of a thread is still waiting for its exit (text lines,
  * -T durations and the -c summary pair entries with exits through this). */
 #include "dump/dump.h"
+#include "common/vec.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -13,14 +14,8 @@ struct dump_pending *dump_pairs_get(struct dump_pairs *p, uint32_t tid)
 	if (!v)
 		return NULL;
 	if (!*v) {
-		if (p->n == p->cap) {
-			uint64_t cap = p->cap ? p->cap * 2 : 64;
-			void *q = realloc(p->v, cap * sizeof(*p->v));
-			if (!q)
-				return NULL;
-			p->v = q;
-			p->cap = cap;
-		}
+		if (VEC_RESERVE(p->v, p->cap, p->n + 1))
+			return NULL;
 		memset(&p->v[p->n], 0, sizeof(p->v[p->n]));
 		*v = ++p->n;
 	}

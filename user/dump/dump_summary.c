@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include "dump/dump.h"
 #include "common/syscalls.h"
+#include "common/vec.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -22,7 +23,8 @@ struct row {
 struct dump_summary {
 	struct dump_map idx; /* nr -> index + 1 into rows */
 	struct row *rows;
-	uint64_t n, cap;
+	uint64_t n;
+	size_t cap;
 	struct dump_pairs pairs;
 	uint64_t gaps, lost, lost_unknown_count, untimed, lost_events_known;
 };
@@ -39,14 +41,8 @@ static struct row *row_of(struct dump_summary *s, int32_t nr)
 	if (!v)
 		return NULL;
 	if (!*v) {
-		if (s->n == s->cap) {
-			uint64_t cap = s->cap ? s->cap * 2 : 64;
-			void *p = realloc(s->rows, cap * sizeof(*s->rows));
-			if (!p)
-				return NULL;
-			s->rows = p;
-			s->cap = cap;
-		}
+		if (VEC_RESERVE(s->rows, s->cap, s->n + 1))
+			return NULL;
 		s->rows[s->n] = (struct row){ .nr = nr };
 		*v = ++s->n;
 	}

@@ -22,6 +22,7 @@
 #include "common/monotime.h"
 #include "common/progress.h"
 #include "common/outfile.h"
+#include "common/vec.h"
 
 struct synth_key {
 	uint64_t gap_id, tseq;
@@ -55,14 +56,8 @@ static void warn_cb(void *ctx, const char *msg)
 
 static int note_synth(struct fill_run *f, uint64_t gap_id, uint64_t tseq)
 {
-	if (f->nsynth == f->capsynth) {
-		size_t nc = f->capsynth ? f->capsynth * 2 : 1024;
-		struct synth_key *p = realloc(f->synth_ids, nc * sizeof(*p));
-		if (!p)
-			return -ENOMEM;
-		f->synth_ids = p;
-		f->capsynth = nc;
-	}
+	if (VEC_RESERVE(f->synth_ids, f->capsynth, f->nsynth + 1))
+		return -ENOMEM;
 	f->synth_ids[f->nsynth].gap_id = gap_id;
 	f->synth_ids[f->nsynth++].tseq = tseq;
 	return 0;

@@ -439,7 +439,6 @@ int fill_impute(struct fill_gap **gaps, int n, struct imputer *im, const struct 
 		if ((err = fill_sketch_new(&sks[i], &g->gap, v)))
 			goto out;
 	}
-	err = -ENOMEM;
 	for (;; wave++) {
 		int nj = plan_wave(gaps, n, done, a, b, sks, window, jobs);
 		if (nj == 0)

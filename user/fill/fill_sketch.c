@@ -252,7 +252,6 @@ static int order_middle(struct fill_gap *g, uint64_t a, uint64_t b)
 	    (keep = take_tok(tok, used, 0, m, tok_make(tok_nr(right), TRZ_ENTRY))) >= 0)
 		used[keep] = 1; /* the span ends inside this call */
 	while (o < m - (keep >= 0)) {
-		k = -1;
 		if (pend >= 0 && tok_dir(pend) == TRZ_ENTRY && !never_returns(tok_nr(pend)))
 			k = take_tok(tok, used, 0, m, tok_make(tok_nr(pend), TRZ_EXIT));
 		else

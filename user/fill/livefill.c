@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "fill/fill.h"
 #include "fill/livefill.h"
+#include "common/vec.h"
 
 enum { LF_EVENT = 1, LF_GAP = 2, LF_EXIT = 3 };
 
@@ -319,15 +320,8 @@ int livefill_drain(struct livefill *lf, livefill_write_fn write, void *wctx)
 		if (!rc) {
 			lf->filled++;
 			lf->events += d->g.gap.lost;
-			if (lf->nlags == lf->caplags) {
-				size_t nc = lf->caplags ? lf->caplags * 2 : 1024;
-				double *p = realloc(lf->lags, nc * sizeof(*p));
-				if (p) {
-					lf->lags = p;
-					lf->caplags = nc;
-				}
-			}
-			if (lf->nlags < lf->caplags)
+			/* a lag not kept for want of memory only thins the median */
+			if (!VEC_RESERVE(lf->lags, lf->caplags, lf->nlags + 1))
 				lf->lags[lf->nlags++] = (double)(mono_ns() - d->g.born_ns) / 1e6;
 		}
 		free(d->g.out);

@@ -2,6 +2,7 @@
  * per-thread and per-CPU sequence numbers, the current thread of each CPU (sched_switch), and
  * what fork/exec/exit and the state dump say about threads. */
 #include "import/import_lttng_int.h"
+#include "common/vec.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -130,15 +131,8 @@ int lt_flush_cpu(struct importer *imp, struct lt_cpu *c, int64_t tid)
 
 static int buffer_event(struct lt_cpu *c, const struct trz_event *ev, int by_entry)
 {
-	if (c->nbuf == c->capbuf) {
-		size_t cap = c->capbuf ? 2 * c->capbuf : 64;
-		struct lt_pending_ev *b = realloc(c->buf, cap * sizeof(*b));
-
-		if (!b)
-			return -ENOMEM;
-		c->buf = b;
-		c->capbuf = cap;
-	}
+	if (VEC_RESERVE(c->buf, c->capbuf, c->nbuf + 1))
+		return -ENOMEM;
 	c->buf[c->nbuf].ev = *ev;
 	c->buf[c->nbuf].by_entry = (uint8_t)by_entry;
 	c->nbuf++;

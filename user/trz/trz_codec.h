@@ -123,9 +123,11 @@ struct trz_bstate {
 	uint64_t prev_ts;       /* timestamp of the last event, synth or thread record */
 	uint32_t prev_thr_tid;  /* tid of the last thread record */
 	struct trz_tid_state *tids;
-	uint32_t ntid, captid;
+	uint32_t ntid;
+	size_t captid;
 	struct trz_tok_state *toks;
-	uint32_t ntok, captok;
+	uint32_t ntok;
+	size_t captok;
 	struct trz_map tidmap, tokmap;
 	struct trz_cpu_state cpus[TRZ_CPU_SLOTS + 1]; /* through trz_cpu_of() */
 	uint32_t gen;           /* block generation: a slot of another one is reset on use */

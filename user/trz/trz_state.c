@@ -1,6 +1,7 @@
 /* trz_state.c - the per-block prediction state shared by the trz encoder and decoder:
  * thread and token dictionaries and CPU slots (man/trz.5, "Prediction state"). */
 #include "trz/trz_codec.h"
+#include "common/vec.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -24,14 +25,8 @@ uint64_t trz_tok_key(int32_t nr, uint8_t dir)
 /* Append a thread to the dictionary; returns its index or -ENOMEM. */
 int trz_tid_add(struct trz_bstate *s, uint32_t tid, uint32_t pid)
 {
-	if (s->ntid == s->captid) {
-		uint32_t cap = s->captid ? s->captid * 2 : 64;
-		void *p = realloc(s->tids, cap * sizeof(*s->tids));
-		if (!p)
-			return -ENOMEM;
-		s->tids = p;
-		s->captid = cap;
-	}
+	if (VEC_RESERVE(s->tids, s->captid, (size_t)s->ntid + 1))
+		return -ENOMEM;
 	TRZ_TRY(trz_map_put(&s->tidmap, trz_tid_key(tid, pid), (int32_t)s->ntid));
 	s->tids[s->ntid] = (struct trz_tid_state){ .tid = tid, .pid = pid };
 	return (int)s->ntid++;
@@ -40,14 +35,8 @@ int trz_tid_add(struct trz_bstate *s, uint32_t tid, uint32_t pid)
 /* Append a token to the dictionary; returns its index or -ENOMEM. */
 int trz_tok_add(struct trz_bstate *s, int32_t nr, uint8_t dir)
 {
-	if (s->ntok == s->captok) {
-		uint32_t cap = s->captok ? s->captok * 2 : 64;
-		void *p = realloc(s->toks, cap * sizeof(*s->toks));
-		if (!p)
-			return -ENOMEM;
-		s->toks = p;
-		s->captok = cap;
-	}
+	if (VEC_RESERVE(s->toks, s->captok, (size_t)s->ntok + 1))
+		return -ENOMEM;
 	TRZ_TRY(trz_map_put(&s->tokmap, trz_tok_key(nr, dir), (int32_t)s->ntok));
 	s->toks[s->ntok] = (struct trz_tok_state){ .nr = nr, .dir = dir };
 	return (int)s->ntok++;
