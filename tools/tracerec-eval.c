@@ -47,12 +47,9 @@ struct eval_opts {
 	int positions[2];
 	int npositions;
 	int end_mode;
-	int steps;
-	int samples;
-	int kmax;
+	struct imputer_spec spec;   /* the imputer's knobs: steps, samples, kmax, min_support,
+				     * min_context (imputer_spec_default(): what tracerec-fill ships) */
 	int kmax_set;               /* -k given: overrides an n-gram model file's */
-	int min_support;
-	int min_context;
 	int64_t limit;
 	int batch;
 	uint64_t seed;
@@ -196,7 +193,6 @@ static int list_has_other(const char *list, const char *name)
 static int parse_args(int argc, char **argv, struct eval_opts *o)
 {
 	static const char shortopts[] = "m:M:t:T:b:p:s:k:n:j:qhV";
-	struct imputer_spec spec;
 	int c, rc = 0;
 
 	memset(o, 0, sizeof(*o));
@@ -206,12 +202,7 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 	o->positions[1] = MASK_END;
 	o->npositions = 2;
 	o->end_mode = MASK_END_PAPER;
-	imputer_spec_default(&spec);   /* the defaults tracerec-fill ships */
-	o->steps = spec.steps;
-	o->samples = spec.samples;
-	o->kmax = spec.kmax;
-	o->min_support = spec.min_support;
-	o->min_context = spec.min_context;
+	imputer_spec_default(&o->spec);   /* the defaults tracerec-fill ships */
 	o->batch = 50;
 	o->seed = 1;
 	o->per_burst = 200;
@@ -266,17 +257,17 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 			}
 			o->end_mode = mask_end_mode_parse(optarg);
 			break;
-		case 's': rc = cli_opt_int(longopts, c, optarg, 0, 1 << 30, &o->steps); break;
-		case OPT_SAMPLES: rc = cli_opt_int(longopts, c, optarg, 1, 1024, &o->samples); break;
+		case 's': rc = cli_opt_int(longopts, c, optarg, 0, 1 << 30, &o->spec.steps); break;
+		case OPT_SAMPLES: rc = cli_opt_int(longopts, c, optarg, 1, 1024, &o->spec.samples); break;
 		case 'k':
-			rc = cli_opt_int(longopts, c, optarg, 1, NGRAM_KMAX_LIMIT, &o->kmax);
+			rc = cli_opt_int(longopts, c, optarg, 1, NGRAM_KMAX_LIMIT, &o->spec.kmax);
 			o->kmax_set = 1;
 			break;
 		case OPT_MIN_SUPPORT:
-			rc = cli_opt_int(longopts, c, optarg, 0, 1 << 30, &o->min_support);
+			rc = cli_opt_int(longopts, c, optarg, 0, 1 << 30, &o->spec.min_support);
 			break;
 		case OPT_MIN_CONTEXT:
-			rc = cli_opt_int(longopts, c, optarg, 0, 1 << 30, &o->min_context);
+			rc = cli_opt_int(longopts, c, optarg, 0, 1 << 30, &o->spec.min_context);
 			break;
 		case 'n': {
 			long long n = 0;
@@ -395,17 +386,11 @@ static int vocab_named(const struct vocab *v)
 /* Load what the method needs (--model, --train) and build its imputer with the factory. */
 static int open_method(const struct eval_opts *o, int test_max_id, struct method *me)
 {
-	struct imputer_spec s;
+	struct imputer_spec s = o->spec;
 	int rc, V = test_max_id + 1;
 
 	memset(me, 0, sizeof(*me));
-	imputer_spec_default(&s);
 	s.method = imputer_method_parse(o->method);
-	s.steps = o->steps;
-	s.samples = o->samples;
-	s.kmax = o->kmax;
-	s.min_support = o->min_support;
-	s.min_context = o->min_context;
 	if (o->model) {
 		rc = sssd_load(&me->model, o->model);
 		if (rc) {
@@ -690,10 +675,10 @@ static int run_trace(const struct eval_opts *o)
 	fill_opts_default(&to.fill);
 	to.fill.method = imputer_method_parse(o->method);
 	to.fill.model = o->model;
-	to.fill.steps = o->steps;
-	to.fill.ngram_k = o->kmax;
-	to.fill.hybrid_support = o->min_support;
-	to.fill.hybrid_context = o->min_context;
+	to.fill.steps = o->spec.steps;
+	to.fill.ngram_k = o->spec.kmax;
+	to.fill.hybrid_support = o->spec.min_support;
+	to.fill.hybrid_context = o->spec.min_context;
 	to.fill.seed = o->seed;
 	to.fill.threads = o->threads;
 	to.fill.quiet = o->quiet;

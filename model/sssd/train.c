@@ -23,9 +23,11 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* The x0 and dout buffers (K, BL each, one allocation: free x0) of a batch, and the model's
- * workspace for (B, L); NULL with the error text set when out of memory. */
-static float *batch_buffers(struct sssd_model *m, int B, int L, int backward)
+/* The start of a batch: the model's workspace for (B, L) and the x0 and dout buffers (K, BL
+ * each, one allocation: free x0), x0 encoding ids with the conditioner set from known.  NULL
+ * with the error text set (and *acc, when not NULL, 0) when out of memory. */
+static float *batch_begin(struct sssd_model *m, const int32_t *ids, const uint8_t *known, int B,
+			  int L, int backward, double *acc)
 {
 	size_t KBL = (size_t)m->K * B * L;
 	float *x0 = malloc(2 * KBL * sizeof(float));
@@ -33,8 +35,11 @@ static float *batch_buffers(struct sssd_model *m, int B, int L, int backward)
 	if (!x0 || sssd_workspace(m, B, L, backward)) {
 		free(x0);
 		err_set("out of memory for a batch of %d windows of %d", B, L);
+		if (acc)
+			*acc = 0;
 		return NULL;
 	}
+	sssd_encode(m, x0, ids, known, B, L);
 	return x0;
 }
 
@@ -68,16 +73,12 @@ double sssd_batch_loss(struct sssd_model *m, const int32_t *ids, const uint8_t *
 {
 	size_t BL = (size_t)B * L, KBL = (size_t)m->K * BL;
 	int K = m->K;
-	float *x0 = batch_buffers(m, B, L, backward), *dout;
+	float *x0 = batch_begin(m, ids, known, B, L, backward, acc), *dout;
 	double loss = 0, nmiss = 0, ncorrect = 0;
 
-	if (!x0) {
-		if (acc)
-			*acc = 0;
+	if (!x0)
 		return -1.0;
-	}
 	dout = x0 + KBL;
-	sssd_encode(m, x0, ids, known, B, L);
 	for (size_t j = 0; j < BL; j++) {
 		double ab = m->sched.alpha_bar[t[j / L]], sa = sqrt(ab), sb = sqrt(1.0 - ab);
 
@@ -136,16 +137,12 @@ double sssd_absorb_loss(struct sssd_model *m, const int32_t *ids, const uint8_t 
 {
 	size_t BL = (size_t)B * L, KBL = (size_t)m->K * BL;
 	int K = m->K;
-	float *x0 = batch_buffers(m, B, L, backward), *dout;
+	float *x0 = batch_begin(m, ids, known, B, L, backward, acc), *dout; /* the gap as recorded */
 	double loss = 0, nmiss = 0, ncorrect = 0;
 
-	if (!x0) {
-		if (acc)
-			*acc = 0;
+	if (!x0)
 		return -1.0;
-	}
 	dout = x0 + KBL;
-	sssd_encode(m, x0, ids, known, B, L);   /* conditioner: the gap as recorded */
 	for (size_t i = 0; i < KBL; i++)         /* input: shown positions, masked ones 0 */
 		m->xt[i] = shown[i % BL] ? x0[i] : 0.0f;
 	for (size_t j = 0; j < BL; j++)
