@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "common/syscalls.h"
+#include "common/vec.h"
 
 /* Record what failed, with libbabeltrace2's own reasons (its current thread error), and
  * return err. */
@@ -174,15 +175,8 @@ static int walk_one(const char *path, const struct stat *sb, int type, struct FT
 
 	if (type != FTW_F || !S_ISREG(sb->st_mode) || strcmp(path + f->base, "metadata") != 0)
 		return f->level > 8 ? FTW_SKIP_SUBTREE : FTW_CONTINUE;
-	if (walk.n == walk.cap) {
-		size_t cap = walk.cap ? 2 * walk.cap : 8;
-		char **n = realloc(walk.dirs, cap * sizeof(*n));
-
-		if (!n)
-			goto nomem;
-		walk.dirs = n;
-		walk.cap = cap;
-	}
+	if (VEC_RESERVE(walk.dirs, walk.cap, walk.n + 1))
+		goto nomem;
 	d = strndup(path, (size_t)(f->base > 1 ? f->base - 1 : f->base));
 	if (!d)
 		goto nomem;

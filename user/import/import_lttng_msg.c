@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/syscalls.h"
+#include "common/vec.h"
 
 /* ---- streams, discards, metadata -------------------------------------------------------- */
 
@@ -27,15 +28,8 @@ static int set_stream_cpu(struct importer *imp, const bt_stream *s, int cpu)
 			return 0;
 		}
 	}
-	if (imp->nstreams == imp->capstreams) {
-		size_t cap = imp->capstreams ? 2 * imp->capstreams : 16;
-		struct lt_stream_cpu *n = realloc(imp->streams, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		imp->streams = n;
-		imp->capstreams = cap;
-	}
+	if (VEC_RESERVE(imp->streams, imp->capstreams, imp->nstreams + 1))
+		return -ENOMEM;
 	imp->streams[imp->nstreams].stream = s;
 	imp->streams[imp->nstreams++].cpu = cpu;
 	return 0;
