@@ -183,4 +183,5 @@ clean:
 
 include tests/fuzz/fuzz.mk
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+# (the fuzz objects live in build/fuzz for every B: their dependencies too)
+-include $(sort $(shell find $(B) $(FZ) -name '*.d' 2>/dev/null))
