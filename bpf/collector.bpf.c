@@ -254,9 +254,9 @@ struct {
  * program had not touched it yet) is read again at the syscall's exit, after the kernel itself
  * read it.  Never for syscalls with string arrays (execve: the memory is gone at the exit). */
 struct str_retry {
-	__u64 tseq;              /* the entry's */
-	__u64 ptr[TRC_NARGS];    /* the arguments to read again */
-	__u32 mask;              /* which */
+	__u64 tseq;           /* the entry's */
+	__u64 ptr[TRC_NARGS]; /* the arguments to read again */
+	__u32 mask;           /* which */
 	__u32 nr;
 };
 
@@ -348,8 +348,9 @@ static __noinline int emit_strings(void *rb, struct trc_cpu_stats *cs, const str
 				__sync_fetch_and_add(&cs->str_faults, 1);
 			} else {
 				if (!rt)
-					rt = bpf_task_storage_get(&str_retry, bpf_get_current_task_btf(),
-								  0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+					rt = bpf_task_storage_get(&str_retry,
+								  bpf_get_current_task_btf(), 0,
+								  BPF_LOCAL_STORAGE_GET_F_CREATE);
 				if (!rt) {
 					__sync_fetch_and_add(&cs->str_faults, 1);
 					continue;
@@ -371,8 +372,7 @@ static __noinline int emit_strings(void *rb, struct trc_cpu_stats *cs, const str
 
 /* At the exit of the entry rt->tseq: the strings it could not read, read again (they go to
  * user space as strings of that entry, after it). */
-static __noinline int emit_retry(void *rb, struct trc_cpu_stats *cs, struct str_retry *rt,
-				 __u64 id)
+static __noinline int emit_retry(void *rb, struct trc_cpu_stats *cs, struct str_retry *rt, __u64 id)
 {
 	__u32 zero = 0;
 	struct trc_string *s = bpf_map_lookup_elem(&str_scratch, &zero);
@@ -438,9 +438,8 @@ static __always_inline __s64 record_strings(void *rb, struct trc_cpu_stats *cs,
  * reservation.  Returns 0 when recorded, -1 when there is no sketch to send (the caller
  * records the event plainly), -2 when the ring is full (the event is lost). */
 static __always_inline int record_with_sketch(void *rb, struct trc_cpu_stats *cs, struct tstate *st,
-					      struct pt_regs *regs, __u64 id, __u64 tseq,
-					      __u64 cseq, long nr, long ret, __u8 kind,
-					      int with_args)
+					      struct pt_regs *regs, __u64 id, __u64 tseq, __u64 cseq,
+					      long nr, long ret, __u8 kind, int with_args)
 {
 	__u32 tid = (__u32)id;
 	struct trc_thread_loss *tl = bpf_map_lookup_elem(&thread_loss, &tid);
@@ -505,7 +504,8 @@ static __always_inline int record_sys(struct pt_regs *regs, long nr, long ret, _
 	if (targ_args && kind == TRC_EV_EXIT)
 		retry_strings(rb, cs, task, id, tseq, nr);
 	if (st->lost_pending) { /* the loss path: hand over the sketch with this event */
-		int r = record_with_sketch(rb, cs, st, regs, id, tseq, cseq, nr, ret, kind, with_args);
+		int r = record_with_sketch(rb, cs, st, regs, id, tseq, cseq, nr, ret, kind,
+					   with_args);
 
 		if (r == 0)
 			return 0;

@@ -57,17 +57,17 @@
 #include <linux/types.h> /* __u64 & co. (the BPF side gets them from vmlinux.h) */
 #endif
 
-#define TRC_MAX_CPUS 256             /* power of two: cpu index is masked with TRC_MAX_CPUS-1 */
+#define TRC_MAX_CPUS 256 /* power of two: cpu index is masked with TRC_MAX_CPUS-1 */
 #define TRC_NARGS 6
 #define TRC_COMM_LEN 16
-#define TRC_PATH_LEN 256             /* exec path kept by the kernel side (longer: cut) */
-#define TRC_PID_LIMIT (1u << 22)     /* PID_MAX_LIMIT on 64-bit: bits in the traced-set bitmap */
-#define TRC_MAX_LOSS_THREADS 65536   /* threads with losses remembered in thread_loss */
-#define TRC_SKETCH_TOKS 32           /* distinct tokens counted exactly per loss run */
-#define TRC_SKETCH_ENDS 8            /* first/last lost tokens kept in order (power of two) */
-#define TRC_STR_LEN 256              /* bytes of a string argument kept, with its NUL */
-#define TRC_STR_NR 1024              /* syscall numbers targ_str_args covers (power of two) */
-#define TRC_ARGV_MAX 16              /* elements of a string array (execve's argv) kept */
+#define TRC_PATH_LEN 256           /* exec path kept by the kernel side (longer: cut) */
+#define TRC_PID_LIMIT (1u << 22)   /* PID_MAX_LIMIT on 64-bit: bits in the traced-set bitmap */
+#define TRC_MAX_LOSS_THREADS 65536 /* threads with losses remembered in thread_loss */
+#define TRC_SKETCH_TOKS 32         /* distinct tokens counted exactly per loss run */
+#define TRC_SKETCH_ENDS 8          /* first/last lost tokens kept in order (power of two) */
+#define TRC_STR_LEN 256            /* bytes of a string argument kept, with its NUL */
+#define TRC_STR_NR 1024            /* syscall numbers targ_str_args covers (power of two) */
+#define TRC_ARGV_MAX 16            /* elements of a string array (execve's argv) kept */
 #define TRC_STR_PER_EVENT (TRC_NARGS + TRC_ARGV_MAX) /* most strings one entry can have */
 
 enum trc_ev_kind {
@@ -80,11 +80,11 @@ enum trc_ev_kind {
 
 /* A syscall entry or exit (48 bytes). */
 struct trc_event {
-	__u64 ts_ns;       /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
-	__u64 tseq;        /* per-thread attempt sequence, 1-based */
-	__u64 cseq;        /* per-CPU attempt sequence, 1-based */
-	__s64 ret;         /* return value (exit), 0 on entry */
-	__u32 pid;         /* tgid */
+	__u64 ts_ns; /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u64 tseq;  /* per-thread attempt sequence, 1-based */
+	__u64 cseq;  /* per-CPU attempt sequence, 1-based */
+	__s64 ret;   /* return value (exit), 0 on entry */
+	__u32 pid;   /* tgid */
 	__u32 tid;
 	__u32 lost_before; /* events of this thread lost right before this one */
 	__u16 nr;          /* syscall number */
@@ -94,12 +94,12 @@ struct trc_event {
 
 /* A thread's current loss run.  Tokens are (nr << 1 | dir) with nr as a __u16 (0xffff = -1). */
 struct trc_sketch {
-	__u64 lost;          /* events lost in this run (0: none since the last delivery) */
-	__u64 first_tseq;    /* tseq of its first lost event */
-	__u64 t_first_ns;    /* when the first and the last were lost */
+	__u64 lost;       /* events lost in this run (0: none since the last delivery) */
+	__u64 first_tseq; /* tseq of its first lost event */
+	__u64 t_first_ns; /* when the first and the last were lost */
 	__u64 t_last_ns;
-	__u32 other;         /* lost events whose token did not fit in tok[] */
-	__u32 ntoks;         /* tok[0..ntoks) used */
+	__u32 other; /* lost events whose token did not fit in tok[] */
+	__u32 ntoks; /* tok[0..ntoks) used */
 	__u32 tok[TRC_SKETCH_TOKS];
 	__u32 cnt[TRC_SKETCH_TOKS];
 	__u32 first[TRC_SKETCH_ENDS]; /* first min(lost, 8) tokens */
@@ -133,10 +133,10 @@ struct trc_event_args {
  * len + 1 bytes of s (its NUL included), not the whole array. */
 struct trc_string {
 	struct trc_event ev;
-	__u8 arg;           /* argument index, 0..5 */
-	__u8 flags;         /* TRC_STR_* */
-	__u16 index;        /* ELEM: element number */
-	__u16 len;          /* bytes of s before its NUL (< TRC_STR_LEN) */
+	__u8 arg;    /* argument index, 0..5 */
+	__u8 flags;  /* TRC_STR_* */
+	__u16 index; /* ELEM: element number */
+	__u16 len;   /* bytes of s before its NUL (< TRC_STR_LEN) */
 	__u16 _pad;
 	char s[TRC_STR_LEN];
 };
@@ -150,41 +150,41 @@ enum trc_task_kind {
 /* A process record on the ctl ring (fork / exec / exit), 696 bytes. */
 struct trc_task_rec {
 	__u64 ts_ns;
-	__u64 final_tseq;   /* EXIT (and EXEC with old_tid != tid): last tseq the thread attempted */
-	__u64 lost_total;   /* EXIT: events of the thread lost in total */
+	__u64 final_tseq; /* EXIT (and EXEC with old_tid != tid): last tseq the thread attempted */
+	__u64 lost_total; /* EXIT: events of the thread lost in total */
 	__u64 lost_pending; /* EXIT: events lost after its last recorded event (trailing) */
 	__u32 pid;
 	__u32 tid;
-	__u32 ppid;         /* FORK: creator's tgid; EXEC, EXIT: parent process (real_parent) */
-	__u32 ptid;         /* FORK: creating thread */
-	__u32 old_tid;      /* EXEC: thread id before exec (differs when a non-leader thread execs) */
-	__u8 kind;          /* enum trc_task_kind */
-	__u8 group_dead;    /* EXIT: last thread of its process */
+	__u32 ppid;      /* FORK: creator's tgid; EXEC, EXIT: parent process (real_parent) */
+	__u32 ptid;      /* FORK: creating thread */
+	__u32 old_tid;   /* EXEC: thread id before exec (differs when a non-leader thread execs) */
+	__u8 kind;       /* enum trc_task_kind */
+	__u8 group_dead; /* EXIT: last thread of its process */
 	__u16 cpu;
 	char comm[TRC_COMM_LEN];
 	char path[TRC_PATH_LEN]; /* EXEC: filename given to execve */
-	__s32 exit_code;    /* EXIT: task->exit_code, a wait(2) status */
-	__u16 has_sketch;   /* EXIT: sk holds the thread's trailing loss run */
-	__u16 untraced;     /* EXEC: the new image runs with credentials the invoking user could
+	__s32 exit_code;         /* EXIT: task->exit_code, a wait(2) status */
+	__u16 has_sketch;        /* EXIT: sk holds the thread's trailing loss run */
+	__u16 untraced; /* EXEC: the new image runs with credentials the invoking user could
 			       not ptrace (file-capability mode): the process left the traced set */
 	struct trc_sketch sk;
 };
 
 /* Per-CPU counters (two cache lines each, in the program's .bss, read by user space via mmap). */
 struct trc_cpu_stats {
-	__u64 attempts;     /* event reservations attempted on this cpu (== last cseq) */
-	__u64 drops;        /* event reservations that failed (ring full) */
-	__u64 ctl_attempts; /* process records attempted on this cpu */
-	__u64 ctl_drops;    /* process records lost (ctl ring full) */
-	__u64 no_storage;   /* events not attempted: task storage unavailable (no tseq) */
-	__u64 traced_full;  /* new processes not followed: traced set full */
-	__u64 loss_map_full;/* losses not remembered in thread_loss (map full) */
-	__u64 woken;        /* 1 while this cpu's ring is above the wake-up mark (one wake-up sent) */
-	__u64 sketch_lost;  /* lost events whose sketch could not be delivered */
-	__u64 sketch_recs;  /* events delivered with a sketch */
-	__u64 str_recs;     /* string records output (--args) */
-	__u64 str_drops;    /* string records lost (ring full) */
-	__u64 str_faults;   /* strings not readable at the entry (not in memory): not recorded */
+	__u64 attempts;      /* event reservations attempted on this cpu (== last cseq) */
+	__u64 drops;         /* event reservations that failed (ring full) */
+	__u64 ctl_attempts;  /* process records attempted on this cpu */
+	__u64 ctl_drops;     /* process records lost (ctl ring full) */
+	__u64 no_storage;    /* events not attempted: task storage unavailable (no tseq) */
+	__u64 traced_full;   /* new processes not followed: traced set full */
+	__u64 loss_map_full; /* losses not remembered in thread_loss (map full) */
+	__u64 woken; /* 1 while this cpu's ring is above the wake-up mark (one wake-up sent) */
+	__u64 sketch_lost; /* lost events whose sketch could not be delivered */
+	__u64 sketch_recs; /* events delivered with a sketch */
+	__u64 str_recs;    /* string records output (--args) */
+	__u64 str_drops;   /* string records lost (ring full) */
+	__u64 str_faults;  /* strings not readable at the entry (not in memory): not recorded */
 	__u64 _spare[3];
 };
 

@@ -19,7 +19,7 @@ static int check(const float *logp, int n, int V, const int32_t *counts, const i
 	if (sum != n)
 		return -EINVAL;
 	for (int64_t i = 0; i < (int64_t)n * V; i++)
-		if (isnan(logp[i]) || logp[i] == INFINITY)   /* -inf: "impossible", allowed */
+		if (isnan(logp[i]) || logp[i] == INFINITY) /* -inf: "impossible", allowed */
 			return -EINVAL;
 	return 0;
 }
@@ -35,7 +35,7 @@ static int cmp_pair(const void *a, const void *b)
 
 	if (x->lp != y->lp)
 		return x->lp > y->lp ? -1 : 1;
-	if (x->i != y->i)                       /* deterministic ties: earlier position, lower id */
+	if (x->i != y->i) /* deterministic ties: earlier position, lower id */
 		return x->i < y->i ? -1 : 1;
 	return (x->v > y->v) - (x->v < y->v);
 }
@@ -83,7 +83,8 @@ static int hungarian(const double *a, int n, int *col_of_row)
 {
 	double *u = calloc((size_t)n + 1, sizeof(double)), *w = calloc((size_t)n + 1, sizeof(double));
 	double *minv = malloc(sizeof(double) * ((size_t)n + 1));
-	int *row_of = calloc((size_t)n + 1, sizeof(int)), *way = malloc(sizeof(int) * ((size_t)n + 1));
+	int *row_of = calloc((size_t)n + 1, sizeof(int)),
+	    *way = malloc(sizeof(int) * ((size_t)n + 1));
 	char *used = malloc((size_t)n + 1);
 	int rc = 0;
 
@@ -97,7 +98,7 @@ static int hungarian(const double *a, int n, int *col_of_row)
 		row_of[0] = r;
 		for (int c = 0; c <= n; c++)
 			minv[c] = INFINITY, used[c] = 0;
-		do {   /* grow the alternating tree from row r until a free column is reached */
+		do { /* grow the alternating tree from row r until a free column is reached */
 			int r0 = row_of[c0], c1 = 0;
 			double delta = INFINITY;
 
@@ -120,7 +121,7 @@ static int hungarian(const double *a, int n, int *col_of_row)
 			}
 			c0 = c1;
 		} while (row_of[c0] != 0);
-		do {   /* augment along the path */
+		do { /* augment along the path */
 			int c1 = way[c0];
 
 			row_of[c0] = row_of[c1];

@@ -60,7 +60,7 @@ static int new_sssd(struct imputer **im, const struct imputer_spec *s, struct im
 	if (!*im)
 		return errno ? -errno : -ENOMEM;
 	if (!sssd_uses_retrieval(s->model) || (!ngram && !s->train))
-		return 0;   /* a retrieval model without a corpus: channels masked */
+		return 0; /* a retrieval model without a corpus: channels masked */
 	if (ngram)
 		return sssd_imputer_set_retrieval(*im, ngram);
 	if ((rc = new_ngram(&ngram, s)) || (rc = sssd_imputer_own_retrieval(*im, ngram))) {
@@ -78,10 +78,8 @@ int imputer_new(struct imputer **out, const struct imputer_spec *s)
 
 	*out = NULL;
 	switch (s->method) {
-	case IMPUTER_NGRAM:
-		return new_ngram(out, s);
-	case IMPUTER_SSSD:
-		return new_sssd(out, s, NULL);
+	case IMPUTER_NGRAM: return new_ngram(out, s);
+	case IMPUTER_SSSD: return new_sssd(out, s, NULL);
 	case IMPUTER_HYBRID:
 		if ((rc = new_ngram(&ngram, s)) || (rc = new_sssd(&sssd, s, ngram)))
 			break;
@@ -92,11 +90,9 @@ int imputer_new(struct imputer **out, const struct imputer_spec *s)
 		}
 		hybrid_own_parts(*out);
 		return 0;
-	default:
-		return -EINVAL;
+	default: return -EINVAL;
 	}
 	imputer_free(sssd);
 	imputer_free(ngram);
 	return rc;
 }
-

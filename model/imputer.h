@@ -32,8 +32,10 @@ static inline uint8_t imputer_rc_class(int is_exit, int64_t ret)
 {
 	if (!is_exit)
 		return IMPUTER_RC_NONE;
-	return ret < 0 ? IMPUTER_RC_ERROR : ret == 0 ? IMPUTER_RC_ZERO
-		: ret <= IMPUTER_RC_SMALL_MAX ? IMPUTER_RC_SMALL : IMPUTER_RC_LARGE;
+	return ret < 0                       ? IMPUTER_RC_ERROR
+	       : ret == 0                    ? IMPUTER_RC_ZERO
+	       : ret <= IMPUTER_RC_SMALL_MAX ? IMPUTER_RC_SMALL
+					     : IMPUTER_RC_LARGE;
 }
 
 /* Timestamps and return classes of the (B, L) positions of a fill call, aligned with seq:
@@ -45,14 +47,14 @@ struct imputer_aux {
 };
 
 /* Capability flags of struct imputer_ops. */
-#define IMPUTER_REENTRANT 0x1u  /* fill() may run on several threads at once */
+#define IMPUTER_REENTRANT 0x1u /* fill() may run on several threads at once */
 
 /* Window length given to an imputer that does not say (the paper's window). */
 #define IMPUTER_WINDOW_DEFAULT 100
 
 struct imputer_ops {
-	const char *name;  /* "sssd", "ngram", "hybrid" */
-	unsigned flags;    /* IMPUTER_* */
+	const char *name; /* "sssd", "ngram", "hybrid" */
+	unsigned flags;   /* IMPUTER_* */
 	/* seq: (B, L) ids, missing positions overwritten; known: (B, L) 1 = observed;
 	 * conf: (B, L) confidences written at missing positions (may be NULL). */
 	int (*fill)(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf, int B,
@@ -73,13 +75,13 @@ struct imputer_ops {
 
 struct imputer {
 	const struct imputer_ops *ops;
-	int V;             /* ids are 0..V-1 */
-	int window;        /* window length L (context + gap) it fills best, e.g. a model's
+	int V;      /* ids are 0..V-1 */
+	int window; /* window length L (context + gap) it fills best, e.g. a model's
 			    * training window (0: IMPUTER_WINDOW_DEFAULT) */
 };
 
-static inline int imputer_fill(struct imputer *im, int32_t *seq, const uint8_t *known,
-			       float *conf, int B, int L, uint64_t seed)
+static inline int imputer_fill(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf,
+			       int B, int L, uint64_t seed)
 {
 	return im->ops->fill(im, seq, known, conf, B, L, seed);
 }
@@ -135,7 +137,7 @@ static inline int imputer_use_threads(struct imputer *im, int n)
  * starts[n] == total length.  Paper-format windows are n sequences of equal length. */
 struct corpus {
 	const int32_t *ids;
-	const int64_t *starts;  /* n + 1 entries */
+	const int64_t *starts; /* n + 1 entries */
 	int64_t n;
 };
 
@@ -156,17 +158,17 @@ const char *imputer_method_name(int method);
 struct sssd_model;
 
 struct imputer_spec {
-	int method;                  /* enum imputer_method.  Default IMPUTER_NGRAM */
-	int V;                       /* ids 0..V-1 (>= 2) */
-	const struct corpus *train;  /* ngram, hybrid: the sequences to index (copied) */
-	int kmax;                    /* ngram, hybrid: longest context.  Default NGRAM_KMAX_DEFAULT */
-	struct sssd_model *model;    /* sssd, hybrid: borrowed, must outlive the imputer */
-	int steps;                   /* sssd: sampling steps: reveal rounds of an absorbing-state
+	int method;                 /* enum imputer_method.  Default IMPUTER_NGRAM */
+	int V;                      /* ids 0..V-1 (>= 2) */
+	const struct corpus *train; /* ngram, hybrid: the sequences to index (copied) */
+	int kmax;                 /* ngram, hybrid: longest context.  Default NGRAM_KMAX_DEFAULT */
+	struct sssd_model *model; /* sssd, hybrid: borrowed, must outlive the imputer */
+	int steps;                /* sssd: sampling steps: reveal rounds of an absorbing-state
 				      * model, DDIM steps of the others (0: DDPM); < 0 = the
 				      * model's default (sssd_default_steps()).  Default -1 */
-	int samples;                 /* sssd: samples voted per gap.  Default 1 */
-	int min_support;             /* hybrid: n-gram answers kept with >= this many matches */
-	int min_context;             /* ... of >= this many ids per side.  Defaults 2, 4 */
+	int samples;              /* sssd: samples voted per gap.  Default 1 */
+	int min_support;          /* hybrid: n-gram answers kept with >= this many matches */
+	int min_context;          /* ... of >= this many ids per side.  Defaults 2, 4 */
 };
 
 /* Fill in the defaults listed above (train and model NULL, V 0). */

@@ -91,8 +91,8 @@ int vocab_build(struct vocab *v, const int32_t *nr, const uint8_t *dir, int64_t 
 	return 0;
 }
 
-int vocab_from_counts(struct vocab *v, const int32_t *nr, const uint8_t *dir,
-		      const uint64_t *count, int64_t k)
+int vocab_from_counts(struct vocab *v, const int32_t *nr, const uint8_t *dir, const uint64_t *count,
+		      int64_t k)
 {
 	struct tok_count *tc;
 

@@ -147,9 +147,9 @@ static void test_cli_exit_table(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cli_ll),      cmocka_unit_test(test_cli_u64_exact),
-		cmocka_unit_test(test_cli_double),  cmocka_unit_test(test_cli_size),
-		cmocka_unit_test(test_cli_seconds), cmocka_unit_test(test_cli_list),
+		cmocka_unit_test(test_cli_ll),         cmocka_unit_test(test_cli_u64_exact),
+		cmocka_unit_test(test_cli_double),     cmocka_unit_test(test_cli_size),
+		cmocka_unit_test(test_cli_seconds),    cmocka_unit_test(test_cli_list),
 		cmocka_unit_test(test_cli_exit_table),
 	};
 

@@ -118,7 +118,7 @@ static void test_constrain_argmax_kept(void **state)
 
 		for (int i = 0; i < n; i++)
 			diff += out[i] != truth[i];
-		assert_int_equal(diff, 1);   /* the cheapest fix changes one position */
+		assert_int_equal(diff, 1); /* the cheapest fix changes one position */
 		free(lp);
 		free(truth);
 		free(out);
@@ -131,7 +131,7 @@ static void test_constrain_bad_input(void **state)
 	int32_t counts[3] = { 1, 1, 0 }, out[2], bad_sum[3] = { 1, 0, 0 }, neg[3] = { 3, -1, 0 };
 
 	(void)state;
-	assert_int_equal(constrain_assign(lp, 2, 3, counts, out), 0);   /* -inf allowed */
+	assert_int_equal(constrain_assign(lp, 2, 3, counts, out), 0); /* -inf allowed */
 	assert_int_equal(constrain_assign(lp, 2, 3, bad_sum, out), -EINVAL);
 	assert_int_equal(constrain_assign(lp, 2, 3, neg, out), -EINVAL);
 	assert_int_equal(constrain_assign(NULL, 2, 3, counts, out), -EINVAL);

@@ -34,8 +34,13 @@ static char *tmp_path(const char *suffix)
 static void ev(struct trz_writer *w, uint32_t tid, uint64_t tseq, int32_t nr, int dir)
 {
 	/* exits return (tseq - 4) * 2000: error, zero, small and large classes */
-	struct trz_event e = { .ts_ns = tseq * 10 + tid, .tseq = tseq, .pid = tid, .tid = tid,
-			       .nr = nr, .cpu = 0, .dir = dir,
+	struct trz_event e = { .ts_ns = tseq * 10 + tid,
+			       .tseq = tseq,
+			       .pid = tid,
+			       .tid = tid,
+			       .nr = nr,
+			       .cpu = 0,
+			       .dir = dir,
 			       .ret = dir ? ((int64_t)tseq - 4) * 2000 : 0 };
 
 	assert_int_equal(trz_write_event(w, &e), 0);
@@ -47,8 +52,15 @@ static char *write_trace(void)
 {
 	char *path = tmp_path(".trz");
 	struct trz_writer *w = trz_writer_open(path, NULL);
-	struct trz_gap gap = { .id = 1, .lost = 2, .seq_first = 7, .seq_last = 8, .pid = 10,
-			       .tid = 10, .cpu = 0, .attributed = 1, .t_end_ns = UINT64_MAX };
+	struct trz_gap gap = { .id = 1,
+			       .lost = 2,
+			       .seq_first = 7,
+			       .seq_last = 8,
+			       .pid = 10,
+			       .tid = 10,
+			       .cpu = 0,
+			       .attributed = 1,
+			       .t_end_ns = UINT64_MAX };
 	struct trz_synth syn = { .gap_id = 1, .confidence = 0.5f };
 
 	assert_non_null(w);
@@ -101,13 +113,13 @@ static void test_corpus_trz_sequences(void **state)
 	/* with each event's timestamp and return class (SSSD-S4's aux channels) */
 	assert_non_null(cb.ts);
 	assert_non_null(cb.rc);
-	assert_int_equal(cb.ts[0], 20);        /* tid 10, tseq 1 */
-	assert_int_equal(cb.ts[6], 30);        /* tid 20, tseq 1 */
-	assert_int_equal(cb.rc[0], IMPUTER_RC_NONE);    /* an entry */
-	assert_int_equal(cb.rc[1], IMPUTER_RC_ERROR);   /* tseq 2: -4000 */
+	assert_int_equal(cb.ts[0], 20);               /* tid 10, tseq 1 */
+	assert_int_equal(cb.ts[6], 30);               /* tid 20, tseq 1 */
+	assert_int_equal(cb.rc[0], IMPUTER_RC_NONE);  /* an entry */
+	assert_int_equal(cb.rc[1], IMPUTER_RC_ERROR); /* tseq 2: -4000 */
 	assert_int_equal(cb.rc[3], IMPUTER_RC_ZERO);
-	assert_int_equal(cb.rc[5], IMPUTER_RC_SMALL);   /* 4000 */
-	assert_int_equal(cb.rc[cb.c.starts[2] + 1], IMPUTER_RC_LARGE);   /* tseq 10: 12000 */
+	assert_int_equal(cb.rc[5], IMPUTER_RC_SMALL);                  /* 4000 */
+	assert_int_equal(cb.rc[cb.c.starts[2] + 1], IMPUTER_RC_LARGE); /* tseq 10: 12000 */
 	assert_int_equal(cb.ts[cb.c.starts[2] + 3], 130);
 	corpus_buf_free(&cb);
 
@@ -136,23 +148,23 @@ static void test_runs_cut_counts_and_caps(void **state)
 	runs_init(&r, 2, 0);
 	/* thread 1: 0..9, hole, 15..19; thread 2: 0..4, a gap record, 5..5 (a run of one) */
 	for (uint64_t s = 0; s < 10; s++)
-		assert_int_equal(runs_event(&r, 1, s, tok_make(3, 0)), 0);   /* no times */
+		assert_int_equal(runs_event(&r, 1, s, tok_make(3, 0)), 0); /* no times */
 	for (uint64_t s = 15; s < 20; s++)
 		assert_int_equal(runs_event(&r, 1, s, tok_make(40000, 1)), 0);
 	for (uint64_t s = 0; s < 5; s++)
 		assert_int_equal(runs_event(&r, 2, s, tok_make(0, 0)), 0);
 	assert_int_equal(runs_break(&r, 2), 0);
 	assert_int_equal(runs_event(&r, 2, 5, tok_make(0, 1)), 0);
-	assert_int_equal(runs_break(&r, 99), 0);     /* a thread never seen: nothing to cut */
+	assert_int_equal(runs_break(&r, 99), 0); /* a thread never seen: nothing to cut */
 	assert_int_equal(runs_finish(&r), 0);
 	assert_int_equal(r.nseq, 3);
 	assert_int_equal(r.ntok, 20);
 	assert_int_equal(r.events, 21);
 	assert_int_equal(runs_vocab(&r, &v), 0);
-	assert_int_equal(v.n, 5);                    /* the dropped run's token is counted too */
-	assert_int_equal(v.nr[1], 3);                /* 10 x entry(3) first */
+	assert_int_equal(v.n, 5);     /* the dropped run's token is counted too */
+	assert_int_equal(v.nr[1], 3); /* 10 x entry(3) first */
 	assert_int_equal(v.nr[2], 0);
-	assert_int_equal(v.nr[3], 40000);            /* no syscall number is too large to count */
+	assert_int_equal(v.nr[3], 40000); /* no syscall number is too large to count */
 	assert_int_equal(v.dir[3], 1);
 	assert_int_equal(v.count[3], 5);
 	assert_int_equal(v.nr[4], 0);
@@ -161,8 +173,8 @@ static void test_runs_cut_counts_and_caps(void **state)
 	assert_int_equal(cp.n, 3);
 	assert_int_equal(cp.starts[3], 20);
 	assert_int_equal(cp.ids[0], 1);
-	assert_int_equal(cp.ids[cp.starts[1]], 2);   /* thread 2's run ended first (gap record) */
-	assert_false(r.has_aux);   /* runs_event(): no timestamps */
+	assert_int_equal(cp.ids[cp.starts[1]], 2); /* thread 2's run ended first (gap record) */
+	assert_false(r.has_aux);                   /* runs_event(): no timestamps */
 	runs_free(&r);
 
 	/* at most 12 tokens: the first runs to end, then nothing more */
@@ -194,7 +206,7 @@ static void test_vec_and_tidmap(void **state)
 	for (size_t i = 0; i < 1000; i++)
 		assert_int_equal(a[i], i * 7);
 	assert_int_equal(VEC_RESERVE(a, cap, SIZE_MAX / 4), -ENOMEM);
-	assert_int_equal(a[999], 999 * 7);           /* a failed reserve leaves the array */
+	assert_int_equal(a[999], 999 * 7); /* a failed reserve leaves the array */
 	free(a);
 
 	assert_int_equal(tidmap_find(&m, 5), -1);

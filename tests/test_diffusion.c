@@ -71,14 +71,14 @@ static void loss_mask_case(int obj)
 	memset(m->grads, 0, m->np * sizeof(float));
 	double l1 = sssd_batch_loss(m, ids, known, t, eps, B, L, 1, NULL);
 	memcpy(g1, m->grads, m->np * sizeof(float));
-	for (size_t i = 0; i < KBL; i++)   /* change epsilon at observed positions only */
+	for (size_t i = 0; i < KBL; i++) /* change epsilon at observed positions only */
 		if (known[i % (B * L)])
 			eps[i] += 3.0f;
 	memset(m->grads, 0, m->np * sizeof(float));
 	double l2 = sssd_batch_loss(m, ids, known, t, eps, B, L, 1, NULL);
 	assert_true(l1 == l2);
 	assert_memory_equal(g1, m->grads, m->np * sizeof(float));
-	for (size_t i = 0; i < KBL; i++)   /* and at a missing one: the loss must move */
+	for (size_t i = 0; i < KBL; i++) /* and at a missing one: the loss must move */
 		if (!known[i % (B * L)]) {
 			eps[i] += 1.0f;
 			break;

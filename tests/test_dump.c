@@ -41,8 +41,9 @@ static struct trz_record *gap(uint64_t id, uint64_t lost, int attributed)
 
 	memset(&r, 0, sizeof(r));
 	r.kind = TRZ_REC_GAP;
-	r.gap = (struct trz_gap){ .id = id, .lost = lost, .attributed = (uint8_t)attributed,
-				  .tid = 7, .cpu = 1 };
+	r.gap = (struct trz_gap){
+		.id = id, .lost = lost, .attributed = (uint8_t)attributed, .tid = 7, .cpu = 1
+	};
 	return &r;
 }
 
@@ -73,8 +74,10 @@ static void test_dump_stats_unfilled(void **state)
 	assert_int_equal(dump_stats_add(&s, synth(2)), 0);
 	for (int i = 0; i < 4; i++) {
 		struct trz_record ev = { .kind = TRZ_REC_EVENT };
-		ev.ev = (struct trz_event){ .tid = 7 + (uint32_t)i % 2, .nr = i % 3,
-					    .dir = (uint8_t)(i % 2), .ts_ns = 100 + (uint64_t)i };
+		ev.ev = (struct trz_event){ .tid = 7 + (uint32_t)i % 2,
+					    .nr = i % 3,
+					    .dir = (uint8_t)(i % 2),
+					    .ts_ns = 100 + (uint64_t)i };
 		assert_int_equal(dump_stats_add(&s, &ev), 0);
 	}
 	FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
@@ -94,8 +97,9 @@ static void test_dump_stats_unfilled(void **state)
 static const char *stats_text(int truncated, int state, int end, char *buf, size_t size)
 {
 	struct dump_stats s = { 0 };
-	struct trz_reader_stats rs = { .file_bytes = 1000, .blocks_ok = 1, .version = 2,
-				       .truncated = truncated };
+	struct trz_reader_stats rs = {
+		.file_bytes = 1000, .blocks_ok = 1, .version = 2, .truncated = truncated
+	};
 	struct trz_record m = { .kind = TRZ_REC_META }, st = { .kind = TRZ_REC_STATE };
 
 	snprintf(m.meta.key, sizeof(m.meta.key), "tool");
@@ -125,8 +129,8 @@ static void test_dump_stats_incomplete(void **state)
 	assert_null(strstr(stats_text(0, 1, 1, buf, sizeof(buf)), "incomplete"));
 	assert_non_null(strstr(stats_text(0, 1, 0, buf, sizeof(buf)),
 			       "incomplete: tracer stopped without closing"));
-	assert_non_null(strstr(stats_text(1, 0, 0, buf, sizeof(buf)),
-			       "incomplete: the file is truncated"));
+	assert_non_null(
+		strstr(stats_text(1, 0, 0, buf, sizeof(buf)), "incomplete: the file is truncated"));
 	stats_text(0, 0, 0, buf, sizeof(buf)); /* a whole file: not called truncated */
 	assert_non_null(strstr(buf, "incomplete: no END record"));
 	assert_null(strstr(buf, "truncated"));
@@ -190,13 +194,14 @@ static void test_dump_export_windows(void **state)
 	unlink(vpath);
 }
 
-
 /* ---- syscall arguments (dump_args.c) ---- */
 
 static struct trz_event entry(const char *name, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 			      uint64_t a4, uint64_t a5)
 {
-	struct trz_event ev = { .nr = syscall_lookup(name), .dir = TRZ_ENTRY, .nargs = TRZ_MAX_ARGS,
+	struct trz_event ev = { .nr = syscall_lookup(name),
+				.dir = TRZ_ENTRY,
+				.nargs = TRZ_MAX_ARGS,
 				.args = { a0, a1, a2, a3, a4, a5 } };
 
 	assert_true(ev.nr >= 0);
@@ -211,13 +216,17 @@ static void expect_args(struct trz_event ev, const char *want)
 }
 
 static struct trz_string *mkstr(const struct trz_event *ev, int arg, int flags, int index,
-			       const char *text)
+				const char *text)
 {
 	struct trz_string *s = calloc(1, sizeof(*s));
 
 	assert_non_null(s);
-	*s = (struct trz_string){ .tid = ev->tid, .tseq = ev->tseq, .nr = ev->nr, .arg = (uint8_t)arg,
-				  .flags = (uint8_t)flags, .index = (uint16_t)index,
+	*s = (struct trz_string){ .tid = ev->tid,
+				  .tseq = ev->tseq,
+				  .nr = ev->nr,
+				  .arg = (uint8_t)arg,
+				  .flags = (uint8_t)flags,
+				  .index = (uint16_t)index,
 				  .len = (uint32_t)strlen(text) };
 	memcpy(s->s, text, s->len);
 	return s;
@@ -228,7 +237,8 @@ static void expect_strs(struct trz_event ev, struct trz_string **strs, int n, co
 	char buf[1024];
 
 	assert_string_equal(dump_args_format_strs(buf, sizeof(buf), &ev,
-						  (const struct trz_string *const *)strs, n), want);
+						  (const struct trz_string *const *)strs, n),
+			    want);
 	for (int i = 0; i < n; i++)
 		free(strs[i]);
 }
@@ -243,8 +253,11 @@ static void test_dump_args_strings(void **state)
 	s[0] = mkstr(&ev, 1, 0, 0, "/etc/passwd");
 	expect_strs(ev, s, 1, "AT_FDCWD, \"/etc/passwd\", O_RDONLY|O_CLOEXEC");
 	/* escapes: quote, backslash, \t \n, octal (3 digits before a digit), cut */
-	s[0] = mkstr(&ev, 1, TRZ_STR_CUT, 0, "a\"b\\c\td\ne\x1b" "1\x1bx\xc3\xa9");
-	expect_strs(ev, s, 1, "AT_FDCWD, \"a\\\"b\\\\c\\td\\ne\\0331\\33x\\303\\251\"..., O_RDONLY|O_CLOEXEC");
+	s[0] = mkstr(&ev, 1, TRZ_STR_CUT, 0,
+		     "a\"b\\c\td\ne\x1b"
+		     "1\x1bx\xc3\xa9");
+	expect_strs(ev, s, 1,
+		    "AT_FDCWD, \"a\\\"b\\\\c\\td\\ne\\0331\\33x\\303\\251\"..., O_RDONLY|O_CLOEXEC");
 	/* a string of another argument does not replace this one's pointer */
 	s[0] = mkstr(&ev, 2, 0, 0, "x");
 	expect_strs(ev, s, 1, "AT_FDCWD, 0x7f00, O_RDONLY|O_CLOEXEC");
@@ -322,7 +335,8 @@ static void test_dump_args_decoded(void **state)
 	expect_args(entry("kill", 42, 9, 0, 0, 0, 0), "42, SIGKILL");
 	expect_args(entry("lseek", 3, (uint64_t)-5, 1, 0, 0, 0), "3, -5, SEEK_CUR");
 	expect_args(entry("access", 0x10, 0, 0, 0, 0, 0), "0x10, F_OK");
-	expect_args(entry("socket", 1, 1 | 02000000, 0, 0, 0, 0), "AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC, 0");
+	expect_args(entry("socket", 1, 1 | 02000000, 0, 0, 0, 0),
+		    "AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC, 0");
 	expect_args(entry("futex", 0x10, 129, 1, 0, 0, 0), "0x10, FUTEX_WAKE_PRIVATE, 1");
 	expect_args(entry("futex", 0x10, 128, 2, 0, 0, 0), "0x10, FUTEX_WAIT_PRIVATE, 2, NULL");
 	expect_args(entry("wait4", (uint64_t)-1, 0x10, 1, 0, 0, 0), "-1, 0x10, WNOHANG, NULL");
@@ -330,7 +344,8 @@ static void test_dump_args_decoded(void **state)
 	struct trz_event bare = entry("close", 3, 0, 0, 0, 0, 0);
 	bare.nargs = 0;
 	expect_args(bare, "...");
-	struct trz_event raw = { .nr = 100000, .nargs = TRZ_MAX_ARGS,
+	struct trz_event raw = { .nr = 100000,
+				 .nargs = TRZ_MAX_ARGS,
 				 .args = { 1, 0x7fff0000, (uint64_t)-2, 0, 0, 0 } };
 	expect_args(raw, "1, 0x7fff0000, -2, 0, 0, 0");
 }
@@ -347,7 +362,8 @@ static void test_dump_ret(void **state)
 			    "0x7f0000001000");
 	assert_string_equal(dump_ret_format(buf, sizeof(buf), syscall_lookup("read"), -512),
 			    "? ERESTARTSYS");
-	assert_string_equal(dump_ret_format(buf, sizeof(buf), syscall_lookup("read"), -5000), "-5000");
+	assert_string_equal(dump_ret_format(buf, sizeof(buf), syscall_lookup("read"), -5000),
+			    "-5000");
 }
 
 /* ---- time order (dump_order.c) ---- */
@@ -414,8 +430,9 @@ static void test_dump_order_synth_after_gap(void **state)
 	r.ev = (struct trz_event){ .ts_ns = 100, .tid = 1 };
 	assert_int_equal(dump_order_push(o, &r, kinds, &c), 0);
 	r = (struct trz_record){ .kind = TRZ_REC_GAP };
-	r.gap = (struct trz_gap){ .id = 7, .lost = 2, .attributed = 1, .tid = 2, .t_start_ns = 0,
-				  .t_end_ns = 450 };
+	r.gap = (struct trz_gap){
+		.id = 7, .lost = 2, .attributed = 1, .tid = 2, .t_start_ns = 0, .t_end_ns = 450
+	};
 	assert_int_equal(dump_order_push(o, &r, kinds, &c), 0);
 	r = (struct trz_record){ .kind = TRZ_REC_EVENT };
 	r.ev = (struct trz_event){ .ts_ns = 450, .tid = 2, .tseq = 3 };

@@ -39,12 +39,12 @@ static void test_pb_fields_and_nesting(void **state)
 {
 	struct pb p = { 0 };
 	static const uint8_t want[] = {
-		0x08, 0x96, 0x01,             /* field 1 varint 150 (the docs' example) */
-		0x12, 0x07, 't', 'e', 's', 't', 'i', 'n', 'g', /* field 2 "testing" */
-		0x1a, 0x05,                   /* field 3: a message of 5 bytes */
-		0x08, 0x01, 0x12, 0x01, 'x',  /*   field 1 = 1, field 2 = "x" */
-		0x21, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f, /* field 4 double 1.0 */
-		0xe2, 0x03, 0x00,             /* field 60: an empty message */
+		0x08, 0x96, 0x01, /* field 1 varint 150 (the docs' example) */
+		0x12, 0x07, 't',  'e',  's', 't', 'i', 'n',  'g', /* field 2 "testing" */
+		0x1a, 0x05,                  /* field 3: a message of 5 bytes */
+		0x08, 0x01, 0x12, 0x01, 'x', /*   field 1 = 1, field 2 = "x" */
+		0x21, 0,    0,    0,    0,   0,   0,   0xf0, 0x3f, /* field 4 double 1.0 */
+		0xe2, 0x03, 0x00,                                  /* field 60: an empty message */
 	};
 
 	(void)state;
@@ -87,7 +87,7 @@ static void test_pb_fields_and_nesting(void **state)
 /* ---- timeline ----------------------------------------------------------------------------- */
 
 struct item {
-	char what;   /* 'S' slice, 'B' gap begin, 'E' gap end, 'C' cpu gap, 'T' thread, 'F' finish */
+	char what; /* 'S' slice, 'B' gap begin, 'E' gap end, 'C' cpu gap, 'T' thread, 'F' finish */
 	struct tl_slice s;
 	struct tl_gap g;
 	char repair[64];
@@ -133,9 +133,18 @@ static int r_gap(void *be, const struct tl_gap *g, char what)
 	i->g.sketch = NULL;
 	return 0;
 }
-static int r_gap_begin(void *be, const struct tl_gap *g) { return r_gap(be, g, 'B'); }
-static int r_gap_end(void *be, const struct tl_gap *g) { return r_gap(be, g, 'E'); }
-static int r_gap_cpu(void *be, const struct tl_gap *g) { return r_gap(be, g, 'C'); }
+static int r_gap_begin(void *be, const struct tl_gap *g)
+{
+	return r_gap(be, g, 'B');
+}
+static int r_gap_end(void *be, const struct tl_gap *g)
+{
+	return r_gap(be, g, 'E');
+}
+static int r_gap_cpu(void *be, const struct tl_gap *g)
+{
+	return r_gap(be, g, 'C');
+}
 
 static int r_finish(void *be, uint64_t a, uint64_t b, const struct tl_meta *m, size_t n)
 {
@@ -149,15 +158,20 @@ static int r_finish(void *be, uint64_t a, uint64_t b, const struct tl_meta *m, s
 }
 
 static const struct tl_ops rec_ops = {
-	.thread = r_thread, .slice = r_slice, .gap_begin = r_gap_begin, .gap_end = r_gap_end,
-	.gap_cpu = r_gap_cpu, .finish = r_finish,
+	.thread = r_thread,
+	.slice = r_slice,
+	.gap_begin = r_gap_begin,
+	.gap_end = r_gap_end,
+	.gap_cpu = r_gap_cpu,
+	.finish = r_finish,
 };
 
 static struct trz_record ev(uint32_t tid, uint64_t ts, int nr, int dir, int64_t ret)
 {
 	struct trz_record r = { .kind = TRZ_REC_EVENT };
-	r.ev = (struct trz_event){ .ts_ns = ts, .pid = 100, .tid = tid, .nr = nr,
-				   .dir = (uint8_t)dir, .ret = ret, .cpu = 0 };
+	r.ev = (struct trz_event){
+		.ts_ns = ts, .pid = 100, .tid = tid, .nr = nr, .dir = (uint8_t)dir, .ret = ret, .cpu = 0
+	};
 	return r;
 }
 
@@ -173,9 +187,16 @@ static struct trz_record syn(uint32_t tid, uint64_t ts, int nr, int dir, uint64_
 static struct trz_record gap(uint32_t tid, uint64_t id, uint64_t lost, uint64_t t0, uint64_t t1)
 {
 	struct trz_record r = { .kind = TRZ_REC_GAP };
-	r.gap = (struct trz_gap){ .id = id, .lost = lost, .seq_first = 10, .seq_last = 10 + lost - 1,
-				  .t_start_ns = t0, .t_end_ns = t1, .pid = 100, .tid = tid,
-				  .cpu = TRZ_NO_CPU, .attributed = 1 };
+	r.gap = (struct trz_gap){ .id = id,
+				  .lost = lost,
+				  .seq_first = 10,
+				  .seq_last = 10 + lost - 1,
+				  .t_start_ns = t0,
+				  .t_end_ns = t1,
+				  .pid = 100,
+				  .tid = tid,
+				  .cpu = TRZ_NO_CPU,
+				  .attributed = 1 };
 	return r;
 }
 
@@ -222,11 +243,13 @@ static void test_tl_slices_and_names(void **state)
 	strcpy(meta.meta.key, "host");
 	strcpy(meta.meta.value, "h");
 	struct trz_record r[] = {
-		meta, th,
-		ev(7, 100, 0, TRZ_EXIT, 5),    /* first event is an exit: began before (fork at 50) */
-		ev(7, 200, 1, TRZ_ENTRY, 0), ev(7, 300, 1, TRZ_EXIT, 9),
+		meta,
+		th,
+		ev(7, 100, 0, TRZ_EXIT, 5), /* first event is an exit: began before (fork at 50) */
+		ev(7, 200, 1, TRZ_ENTRY, 0),
+		ev(7, 300, 1, TRZ_EXIT, 9),
 		rename,
-		ev(7, 500, 3, TRZ_ENTRY, 0),   /* still open at the end */
+		ev(7, 500, 3, TRZ_ENTRY, 0), /* still open at the end */
 		ev(8, 600, 0, TRZ_ENTRY, 0),
 	};
 	struct rec_be *b = run(r, (int)(sizeof(r) / sizeof(r[0])));
@@ -270,10 +293,10 @@ static void test_tl_slices_and_names(void **state)
 static void test_tl_gap_filled(void **state)
 {
 	struct trz_record r[] = {
-		ev(7, 100, 0, TRZ_ENTRY, 0),
-		gap(7, 1, 3, 100, 400),
-		syn(7, 200, 0, TRZ_EXIT, 1), syn(7, 250, 1, TRZ_ENTRY, 1), syn(7, 300, 1, TRZ_EXIT, 1),
-		ev(7, 400, 3, TRZ_ENTRY, 0), ev(7, 450, 3, TRZ_EXIT, 0),
+		ev(7, 100, 0, TRZ_ENTRY, 0), gap(7, 1, 3, 100, 400),
+		syn(7, 200, 0, TRZ_EXIT, 1), syn(7, 250, 1, TRZ_ENTRY, 1),
+		syn(7, 300, 1, TRZ_EXIT, 1), ev(7, 400, 3, TRZ_ENTRY, 0),
+		ev(7, 450, 3, TRZ_EXIT, 0),
 	};
 	struct rec_be *b = run(r, (int)(sizeof(r) / sizeof(r[0])));
 	int gb = index_of(b, 'B', 0), ge = index_of(b, 'E', 0);
@@ -309,9 +332,7 @@ static void test_tl_gap_filled(void **state)
 static void test_tl_gap_unfilled(void **state)
 {
 	struct trz_record r[] = {
-		ev(7, 100, 0, TRZ_ENTRY, 0),
-		gap(7, 1, 3, 100, 400),
-		ev(7, 400, 1, TRZ_EXIT, 8),
+		ev(7, 100, 0, TRZ_ENTRY, 0), gap(7, 1, 3, 100, 400), ev(7, 400, 1, TRZ_EXIT, 8),
 		gap(7, 2, 2, 400, UINT64_MAX), /* nothing after it */
 	};
 	struct rec_be *b = run(r, (int)(sizeof(r) / sizeof(r[0])));
@@ -343,16 +364,21 @@ static void test_tl_gap_unfilled(void **state)
 static void test_tl_late_synth_and_cpu_gaps(void **state)
 {
 	struct trz_record cg1 = { .kind = TRZ_REC_GAP }, cg2;
-	cg1.gap = (struct trz_gap){ .id = 9, .lost = 4, .t_start_ns = 150, .t_end_ns = 300,
-				    .cpu = 1, .attributed = 0 };
+	cg1.gap = (struct trz_gap){
+		.id = 9, .lost = 4, .t_start_ns = 150, .t_end_ns = 300, .cpu = 1, .attributed = 0
+	};
 	cg2 = cg1;
 	cg2.gap.id = 10;
 	cg2.gap.t_start_ns = 200; /* overlaps the first: moved behind it */
 	cg2.gap.t_end_ns = 350;
 	struct trz_record r[] = {
-		ev(7, 100, 0, TRZ_EXIT, 0), gap(7, 1, 2, 100, 200), ev(7, 200, 0, TRZ_ENTRY, 0),
-		cg1, cg2,
-		syn(7, 120, 2, TRZ_ENTRY, 1), syn(7, 150, 2, TRZ_EXIT, 1),
+		ev(7, 100, 0, TRZ_EXIT, 0),
+		gap(7, 1, 2, 100, 200),
+		ev(7, 200, 0, TRZ_ENTRY, 0),
+		cg1,
+		cg2,
+		syn(7, 120, 2, TRZ_ENTRY, 1),
+		syn(7, 150, 2, TRZ_EXIT, 1),
 		ev(7, 500, 0, TRZ_EXIT, 3),
 	};
 	struct rec_be *b = run(r, (int)(sizeof(r) / sizeof(r[0])));
@@ -394,8 +420,11 @@ static void test_order_unknown_start_gap(void **state)
 	struct dump_order *o = dump_order_new(1000000000ull, 1000);
 	struct trz_record g = gap(9, 1, 2, 0, 5000);
 	struct trz_record r[] = {
-		ev(7, 1000, 0, TRZ_ENTRY, 0), ev(7, 6000, 0, TRZ_EXIT, 0), /* another thread, later */
-		g, syn(9, 3000, 1, TRZ_ENTRY, 1), syn(9, 4000, 1, TRZ_EXIT, 1),
+		ev(7, 1000, 0, TRZ_ENTRY, 0),
+		ev(7, 6000, 0, TRZ_EXIT, 0), /* another thread, later */
+		g,
+		syn(9, 3000, 1, TRZ_ENTRY, 1),
+		syn(9, 4000, 1, TRZ_EXIT, 1),
 		ev(9, 5000, 3, TRZ_ENTRY, 0),
 	};
 	char got[16] = "";
@@ -418,10 +447,10 @@ static void test_tl_gap_unknown_start(void **state)
 {
 	struct trz_record r[] = {
 		ev(7, 1000, 0, TRZ_ENTRY, 0), ev(7, 1500, 0, TRZ_EXIT, 0),
-		gap(9, 1, 4, 0, 5000),
-		syn(9, 500, 1, TRZ_ENTRY, 1), syn(9, 700, 1, TRZ_EXIT, 1),
-		syn(9, 3000, 2, TRZ_ENTRY, 1), syn(9, 4000, 2, TRZ_EXIT, 1),
-		ev(9, 5000, 3, TRZ_ENTRY, 0), ev(9, 5100, 3, TRZ_EXIT, 0),
+		gap(9, 1, 4, 0, 5000),        syn(9, 500, 1, TRZ_ENTRY, 1),
+		syn(9, 700, 1, TRZ_EXIT, 1),  syn(9, 3000, 2, TRZ_ENTRY, 1),
+		syn(9, 4000, 2, TRZ_EXIT, 1), ev(9, 5000, 3, TRZ_ENTRY, 0),
+		ev(9, 5100, 3, TRZ_EXIT, 0),
 	};
 	struct rec_be *b = run(r, (int)(sizeof(r) / sizeof(r[0])));
 	int gb = index_of(b, 'B', 0), ge = index_of(b, 'E', 0);
@@ -447,7 +476,10 @@ static void test_tl_gap_unknown_start(void **state)
  * Returns the number of violations (late synthetic slices are not in these tests). */
 static int nest_errors(const struct rec_be *b)
 {
-	struct iv { uint32_t tid; uint64_t a, z; } v[64];
+	struct iv {
+		uint32_t tid;
+		uint64_t a, z;
+	} v[64];
 	int n = 0, bad = 0;
 
 	for (int i = 0; i < b->n; i++) {
@@ -459,8 +491,9 @@ static int nest_errors(const struct rec_be *b)
 	for (int i = 1; i < n; i++) /* insertion sort: tid, start, longest first */
 		for (int k = i; k > 0; k--) {
 			struct iv *x = &v[k - 1], *y = &v[k];
-			int gt = x->tid != y->tid ? x->tid > y->tid : x->a != y->a ? x->a > y->a
-											: x->z < y->z;
+			int gt = x->tid != y->tid ? x->tid > y->tid
+				 : x->a != y->a   ? x->a > y->a
+						  : x->z < y->z;
 			if (!gt)
 				break;
 			struct iv t = *x;
@@ -481,9 +514,9 @@ static int nest_errors(const struct rec_be *b)
 				     (v[i].a > v[k].a || v[i].z < v[k].z);
 			if (!inside) {
 				print_message("[%llu, %llu] and [%llu, %llu] on %u cross or touch\n",
-					      (unsigned long long)v[k].a, (unsigned long long)v[k].z,
-					      (unsigned long long)v[i].a, (unsigned long long)v[i].z,
-					      v[i].tid);
+					      (unsigned long long)v[k].a,
+					      (unsigned long long)v[k].z, (unsigned long long)v[i].a,
+					      (unsigned long long)v[i].z, v[i].tid);
 				bad++;
 			}
 			break;
@@ -498,16 +531,15 @@ static int nest_errors(const struct rec_be *b)
 static void test_tl_ties_nest(void **state)
 {
 	struct trz_record r[] = {
-		ev(7, 100, 0, TRZ_ENTRY, 0), ev(7, 100, 0, TRZ_EXIT, 0),   /* widened to 101 */
-		gap(7, 1, 5, 100, 200),                                     /* starts after it */
-		syn(7, 200, 1, TRZ_EXIT, 1),                                /* entry lost */
+		ev(7, 100, 0, TRZ_ENTRY, 0),  ev(7, 100, 0, TRZ_EXIT, 0),  /* widened to 101 */
+		gap(7, 1, 5, 100, 200),                                    /* starts after it */
+		syn(7, 200, 1, TRZ_EXIT, 1),                               /* entry lost */
 		syn(7, 200, 2, TRZ_ENTRY, 1), syn(7, 200, 2, TRZ_EXIT, 1), /* same ns */
 		syn(7, 200, 3, TRZ_ENTRY, 1), syn(7, 200, 3, TRZ_EXIT, 1),
-		ev(7, 200, 4, TRZ_ENTRY, 0), ev(7, 260, 4, TRZ_EXIT, 0),   /* at the gap's end */
-		ev(7, 260, 5, TRZ_ENTRY, 0), ev(7, 300, 5, TRZ_EXIT, 0),
-		ev(8, 50, 0, TRZ_ENTRY, 0),
-		gap(8, 2, 2, 50, 0),                                        /* nothing follows */
-		syn(8, 40, 0, TRZ_EXIT, 2), syn(8, 40, 1, TRZ_ENTRY, 2),   /* before its start */
+		ev(7, 200, 4, TRZ_ENTRY, 0),  ev(7, 260, 4, TRZ_EXIT, 0), /* at the gap's end */
+		ev(7, 260, 5, TRZ_ENTRY, 0),  ev(7, 300, 5, TRZ_EXIT, 0),
+		ev(8, 50, 0, TRZ_ENTRY, 0),   gap(8, 2, 2, 50, 0),         /* nothing follows */
+		syn(8, 40, 0, TRZ_EXIT, 2),   syn(8, 40, 1, TRZ_ENTRY, 2), /* before its start */
 	};
 	struct rec_be *b = run(r, (int)(sizeof(r) / sizeof(r[0])));
 
@@ -527,11 +559,14 @@ static void test_tl_examples_nest(void **state)
 {
 	struct trz_record a[] = {
 		ev(7, 100, 0, TRZ_ENTRY, 0), gap(7, 1, 3, 100, 400),
-		syn(7, 200, 0, TRZ_EXIT, 1), syn(7, 250, 1, TRZ_ENTRY, 1), syn(7, 300, 1, TRZ_EXIT, 1),
-		ev(7, 400, 3, TRZ_ENTRY, 0), ev(7, 450, 3, TRZ_EXIT, 0),
+		syn(7, 200, 0, TRZ_EXIT, 1), syn(7, 250, 1, TRZ_ENTRY, 1),
+		syn(7, 300, 1, TRZ_EXIT, 1), ev(7, 400, 3, TRZ_ENTRY, 0),
+		ev(7, 450, 3, TRZ_EXIT, 0),
 	};
 	struct trz_record c[] = {
-		ev(7, 100, 0, TRZ_ENTRY, 0), gap(7, 1, 3, 100, 400), ev(7, 400, 1, TRZ_EXIT, 8),
+		ev(7, 100, 0, TRZ_ENTRY, 0),
+		gap(7, 1, 3, 100, 400),
+		ev(7, 400, 1, TRZ_EXIT, 8),
 		gap(7, 2, 2, 400, UINT64_MAX),
 	};
 	struct rec_be *b;

@@ -26,7 +26,7 @@ static void test_fastmath_exp(void **state)
 	}
 	print_message("fm_exp: worst relative error %.3g\n", worst);
 	assert_true(worst < 5e-7);
-	assert_true(fm_exp(-1000.0f) > 0.0f && fm_exp(-1000.0f) < 1e-37f);   /* clamped */
+	assert_true(fm_exp(-1000.0f) > 0.0f && fm_exp(-1000.0f) < 1e-37f); /* clamped */
 	assert_true(isfinite(fm_exp(1000.0f)));
 	assert_true(fm_exp(0.0f) == 1.0f);
 }
@@ -43,7 +43,7 @@ static void test_fastmath_erf_tanh_sigmoid(void **state)
 
 		we = e > we ? e : we, wt = t > wt ? t : wt, ws = s > ws ? s : ws;
 	}
-	for (int i = 0; i < 1000; i++) {   /* tanh near 0: relative error */
+	for (int i = 0; i < 1000; i++) { /* tanh near 0: relative error */
 		float x = 1e-6f + 0.05f * (float)i / 1000;
 		double r = fabs(fm_tanh(x) - tanh((double)x)) / tanh((double)x);
 
@@ -51,7 +51,7 @@ static void test_fastmath_erf_tanh_sigmoid(void **state)
 		assert_true(fm_tanh(-x) == -fm_tanh(x));
 	}
 	print_message("worst absolute error: erf %.3g tanh %.3g sigmoid %.3g\n", we, wt, ws);
-	assert_true(we < 6e-7);   /* 1.5e-7 of the formula plus float rounding */
+	assert_true(we < 6e-7); /* 1.5e-7 of the formula plus float rounding */
 	assert_true(wt < 3e-7);
 	assert_true(ws < 3e-7);
 }

@@ -229,7 +229,8 @@ static void test_fill_context_late_record(void **state)
 	/* with timestamps and return classes (tseq 15 without: not known) */
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		assert_int_equal(fill_ctx_event_aux(c, 9, order[i], 100 + (int32_t)order[i],
-						    1000 * (int64_t)order[i], order[i] % 5), 0);
+						    1000 * (int64_t)order[i], order[i] % 5),
+				 0);
 	assert_int_equal(fill_ctx_gap(c, &g), 0);
 	assert_int_equal(fill_ctx_event(c, 9, 15, 115), 0);
 	assert_int_equal(fill_ctx_event_aux(c, 9, 14, 114, 14000, 4), 0);
@@ -353,8 +354,8 @@ static void test_fill_context_exit_before_right(void **state)
 /* Fills each missing position with the id two positions earlier (a period-2 copier) and
  * records the longest window it was given: it checks the windowing, not a model. */
 static int max_L_seen;
-static int copier_fill(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf,
-		       int B, int L, uint64_t seed)
+static int copier_fill(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf, int B,
+		       int L, uint64_t seed)
 {
 	(void)im;
 	(void)seed;
@@ -375,13 +376,14 @@ static void copier_free(struct imputer *im)
 {
 	(void)im;
 }
-static const struct imputer_ops copier_ops = { .name = "copier", .flags = IMPUTER_REENTRANT,
-					       .fill = copier_fill, .free = copier_free };
+static const struct imputer_ops copier_ops = {
+	.name = "copier", .flags = IMPUTER_REENTRANT, .fill = copier_fill, .free = copier_free
+};
 
 /* The same copier, not reentrant: it notes calls that overlap and the cores it is given. */
 static _Atomic int in_fill, overlapped, cores_given;
-static int serial_fill(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf,
-		       int B, int L, uint64_t seed)
+static int serial_fill(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf, int B,
+		       int L, uint64_t seed)
 {
 	if (atomic_fetch_add(&in_fill, 1))
 		overlapped = 1;
@@ -395,9 +397,9 @@ static void serial_set_threads(struct imputer *im, int n)
 	(void)im;
 	cores_given = n;
 }
-static const struct imputer_ops serial_ops = { .name = "serial", .fill = serial_fill,
-					       .set_threads = serial_set_threads,
-					       .free = copier_free };
+static const struct imputer_ops serial_ops = {
+	.name = "serial", .fill = serial_fill, .set_threads = serial_set_threads, .free = copier_free
+};
 
 /* Windows of the imputer's length (imputer_window()), as many threads as the imputer allows. */
 static void impute_windows_and_chunks(const struct imputer_ops *ops)

@@ -69,7 +69,9 @@ static void check_scores(struct imputer *im, int V)
 			assert_true(r[0] == 123.0f && r[V - 1] == 123.0f);
 			continue;
 		}
-		if (fabs(lse(r, V)) >= 0.05) print_message("row %d: %f %f %f %f %f %f\n", i, r[0], r[1], r[2], r[3], r[4], r[5]);
+		if (fabs(lse(r, V)) >= 0.05)
+			print_message("row %d: %f %f %f %f %f %f\n", i, r[0], r[1], r[2], r[3],
+				      r[4], r[5]);
 		assert_true(fabs(lse(r, V)) < 0.05);
 		for (int v = 0; v < V; v++)
 			assert_true(r[v] <= 0.0f && r[v] >= IMPUTER_LOGP_FLOOR);
@@ -102,8 +104,8 @@ static void test_scores_ngram(void **state)
 }
 
 /* An imputer without a scores op: the fallback from its answer and confidence. */
-static int const3_fill(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf,
-		       int B, int L, uint64_t seed)
+static int const3_fill(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf, int B,
+		       int L, uint64_t seed)
 {
 	(void)im;
 	(void)seed;
@@ -119,8 +121,7 @@ static void nofree(struct imputer *im)
 {
 	(void)im;
 }
-static const struct imputer_ops const3_ops = { .name = "const3", .fill = const3_fill,
-					       .free = nofree };
+static const struct imputer_ops const3_ops = { .name = "const3", .fill = const3_fill, .free = nofree };
 
 static void test_scores_fallback(void **state)
 {
@@ -167,7 +168,7 @@ static struct vocab mkvocab(void)
 	v.n = 6;
 	v.nr[0] = -1;
 	for (int i = 1; i < 6; i++)
-		v.nr[i] = 10 + i;   /* id i = syscall 10 + i, entry */
+		v.nr[i] = 10 + i; /* id i = syscall 10 + i, entry */
 	return v;
 }
 
@@ -250,7 +251,7 @@ static void test_sketch_exact(void **state)
 	(void)state;
 	for (int i = 0; i < N; i++) {
 		t[i] = i % 3 == 2 ? 4 : i % 7 == 0 ? 2 : 1;
-		pref[i] = 5;    /* the model wants an id the gap does not have */
+		pref[i] = 5; /* the model wants an id the gap does not have */
 	}
 	memset(&fg, 0, sizeof(fg));
 	fg.gap = mkgap(t, N, 0, 1);
@@ -261,7 +262,7 @@ static void test_sketch_exact(void **state)
 	count_ids(truth, N, ct);
 	count_ids(fg.out, N, co);
 	assert_memory_equal(ct, co, sizeof(ct));
-	for (int i = 0; i < 8; i++) {   /* the recorded ends, confidence 1 */
+	for (int i = 0; i < 8; i++) { /* the recorded ends, confidence 1 */
 		assert_int_equal(fg.out[i], truth[i]);
 		assert_int_equal(fg.out[N - 1 - i], truth[N - 1 - i]);
 		assert_true(fg.conf[i] == 1.0f);
@@ -320,7 +321,7 @@ static void test_sketch_partial_and_unusable(void **state)
 	/* ends that contradict the counts are dropped, the counts still hold */
 	memset(&fg, 0, sizeof(fg));
 	fg.gap = mkgap(t, N, 0, 1);
-	fg.gap.sketch.first[0].nr = 15;   /* id 5: not in the gap */
+	fg.gap.sketch.first[0].nr = 15; /* id 5: not in the gap */
 	decode(&fg, &v, pref);
 	count_ids(fg.out, N, co);
 	assert_int_equal(co[1], 10);
@@ -346,7 +347,7 @@ static void test_sketch_fill_impute(void **state)
 	uint64_t s = 0;
 	for (int k = 0; k < 30; k++, s++)
 		fill_ctx_event(ctx, 7, s, tok_of_id((int)(s % 5 + 1)));
-	for (int i = 0; i < 70; i++)   /* a pattern the corpus never had */
+	for (int i = 0; i < 70; i++) /* a pattern the corpus never had */
 		t[i] = i % 4 == 0 ? 2 : i % 9 == 0 ? 5 : 1;
 	for (int pass = 0; pass < 2; pass++) {
 		struct trz_gap g = mkgap(t, 70, 0, 1);

@@ -105,7 +105,8 @@ static void make_trace(struct synth_trace *st, uint64_t per, const int *sizes, i
 				continue;
 			done = 0;
 			for (int burst = 0; burst < 7 && k[t] < per; burst++) {
-				if (next_gap[t] < nsizes && k[t] == stride * (uint64_t)(next_gap[t] + 1)) {
+				if (next_gap[t] < nsizes &&
+				    k[t] == stride * (uint64_t)(next_gap[t] + 1)) {
 					uint64_t n = (uint64_t)sizes[next_gap[t]];
 					if (eol && next_gap[t] == nsizes - 1)
 						n = per - k[t];
@@ -240,8 +241,9 @@ static double check_output(const struct synth_trace *st, const char *out)
 			       syscall_lookup("read"), syscall_lookup("write"),
 			       syscall_lookup("close") };
 		int32_t left = tr->first ? program_tok(tr->tid, tr->first - 1, nrs) : TOK_NONE;
-		int32_t rightn = ra->gap.t_end_ns == UINT64_MAX ? TOK_NONE :
-				 program_tok(tr->tid, tr->first + tr->lost, nrs);
+		int32_t rightn = ra->gap.t_end_ns == UINT64_MAX
+					 ? TOK_NONE
+					 : program_tok(tr->tid, tr->first + tr->lost, nrs);
 		assert_true(fill_span_consistent(span, (int)tr->lost, left, rightn));
 	}
 	assert_int_equal(rc, 0);
@@ -255,8 +257,7 @@ static double check_output(const struct synth_trace *st, const char *out)
 	return total ? (double)right / (double)total : 0;
 }
 
-static void run_fill(const struct synth_trace *st, int method, double *acc,
-		     struct fill_report *r)
+static void run_fill(const struct synth_trace *st, int method, double *acc, struct fill_report *r)
 {
 	char out[80];
 	struct fill_opts o;

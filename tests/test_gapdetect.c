@@ -330,8 +330,10 @@ static void test_gapdetect_interleaved_threads(void **state)
 	assert_int_equal(gapdetect_finish(g), 0);
 	for (int i = 0; i < s->n; i++) {
 		uint32_t t = s->rec[i].kind == TRZ_REC_EVENT ? s->rec[i].ev.tid : s->rec[i].gap.tid;
-		uint64_t first = s->rec[i].kind == TRZ_REC_EVENT ? s->rec[i].ev.tseq : s->rec[i].gap.seq_first;
-		uint64_t lastq = s->rec[i].kind == TRZ_REC_EVENT ? s->rec[i].ev.tseq : s->rec[i].gap.seq_last;
+		uint64_t first = s->rec[i].kind == TRZ_REC_EVENT ? s->rec[i].ev.tseq
+								 : s->rec[i].gap.seq_first;
+		uint64_t lastq = s->rec[i].kind == TRZ_REC_EVENT ? s->rec[i].ev.tseq
+								 : s->rec[i].gap.seq_last;
 
 		assert_int_equal(first, last[t - 20] + 1); /* per thread: contiguous, in order */
 		last[t - 20] = lastq;
@@ -382,7 +384,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_gapdetect_out_of_order_loss, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gapdetect_trailing_from_exit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gapdetect_exit_before_events, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gapdetect_trailing_from_loss_map, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gapdetect_trailing_from_loss_map, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_gapdetect_mismatch_flagged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gapdetect_unexplained_hole, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gapdetect_cpu_accounting, setup, teardown),

@@ -8,7 +8,7 @@
 #include "nn/model.h"
 #include "helpers/tensor_check.h"
 
-#define N 64   /* C = 4, B = 2, L = 8 */
+#define N 64 /* C = 4, B = 2, L = 8 */
 
 struct ctx {
 	int which;
@@ -35,7 +35,7 @@ static void check(int which, const char *name)
 	uint64_t rng = 31 + which;
 
 	fill_uniform(c.x, 2 * N, 3.0f, &rng);
-	for (int i = 0; i < 2 * N; i++)   /* keep ReLU's kink out of the difference */
+	for (int i = 0; i < 2 * N; i++) /* keep ReLU's kink out of the difference */
 		if (fabsf(c.x[i]) < 0.01f)
 			c.x[i] = 0.5f;
 	fill_uniform(c.r, N, 1.0f, &rng);
@@ -63,7 +63,7 @@ static void test_act_values(void **state)
 	float x[3] = { -1.0f, 0.0f, 2.0f }, y[3];
 
 	(void)state;
-	gelu_forward(y, x, 3);   /* x Phi(x): Phi(-1) = 0.158655, Phi(2) = 0.977250 */
+	gelu_forward(y, x, 3); /* x Phi(x): Phi(-1) = 0.158655, Phi(2) = 0.977250 */
 	assert_true(fabsf(y[0] + 0.158655f) < 1e-5f && y[1] == 0.0f &&
 		    fabsf(y[2] - 1.954500f) < 1e-5f);
 	silu_forward(y, x, 3);

@@ -29,7 +29,7 @@ static double conv_loss(void *p)
 		matmul_forward(c->out, c->x, c->W, c->b, O, C, BL);
 	} else if (c->which == 1) {
 		conv3_forward(c->out, c->col, c->x, c->W, c->b, O, C, B, L);
-	} else {   /* weight norm feeding a 1x1 conv */
+	} else { /* weight norm feeding a 1x1 conv */
 		weightnorm_forward(c->W, c->v, c->g, O, C);
 		matmul_forward(c->out, c->x, c->W, c->b, O, C, BL);
 	}
@@ -89,7 +89,7 @@ static void test_conv3_no_leak(void **state)
 	conv_loss(&c);
 	memcpy(out0, c.out, sizeof(out0));
 	for (int i = 0; i < C; i++)
-		c.x[i * BL + L] += 5.0f;   /* first event of sequence 1 */
+		c.x[i * BL + L] += 5.0f; /* first event of sequence 1 */
 	conv_loss(&c);
 	for (int o = 0; o < O; o++)
 		for (int l = 0; l < L; l++)
@@ -105,7 +105,7 @@ static void test_grad_weightnorm(void **state)
 	(void)state;
 	for (int kind = 0; kind < 3; kind++) {
 		setup(&c, 2, 4 + kind);
-		for (int i = 0; i < O * C; i++) {   /* all-positive, mixed-sign, small-norm rows */
+		for (int i = 0; i < O * C; i++) { /* all-positive, mixed-sign, small-norm rows */
 			if (kind == 0)
 				c.v[i] = 0.1f + (c.v[i] > 0 ? c.v[i] : -c.v[i]);
 			if (kind == 2)

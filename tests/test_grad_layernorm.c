@@ -8,7 +8,7 @@
 #include "helpers/tensor_check.h"
 
 #define H 4
-#define NC 16   /* columns: B = 2, L = 8 */
+#define NC 16 /* columns: B = 2, L = 8 */
 
 struct ctx {
 	float x[H * NC], g[H], b[H], out[H * NC], xhat[H * NC], rstd[NC], r[H * NC];

@@ -40,7 +40,7 @@ static void test_grad_retr(void **state)
 	fill_uniform(c.w, F + 1, 1.0f, &rng);
 	fill_uniform(c.r, K * BL, 1.0f, &rng);
 	for (int j = 0; j < BL; j++)
-		c.prop[j] = j % 5 == 0 ? 0 : rng_int(&rng, K);   /* some without a proposal */
+		c.prop[j] = j % 5 == 0 ? 0 : rng_int(&rng, K); /* some without a proposal */
 	loss(&c);
 	for (int k = 0; k < K; k++)
 		for (int j = 0; j < BL; j++) {

@@ -67,7 +67,7 @@ static void check_network(int repr)
 		known[j] = j % 3 != 0;
 	}
 	sssd_encode(m, m->xt, ids, known, B, L);
-	fill_uniform(m->xt, KBL, 1.0f, &rng);   /* any x_t */
+	fill_uniform(m->xt, KBL, 1.0f, &rng); /* any x_t */
 	c.t[0] = 3, c.t[1] = 17;
 	memset(m->grads, 0, m->np * sizeof(float));
 	net_loss(&c);
@@ -128,7 +128,7 @@ static void test_grad_sssd_absorb_retrieval(void **state)
 	for (int j = 0; j < B * L; j++) {
 		c.ids[j] = 1 + rng_int(&rng, 4);
 		c.known[j] = j % 4 != 1 && j % 4 != 2;
-		c.shown[j] = c.known[j] || j % 8 == 1;   /* some gap positions revealed */
+		c.shown[j] = c.known[j] || j % 8 == 1; /* some gap positions revealed */
 		m->rprop[j] = rng_int(&rng, 5);
 	}
 	fill_uniform(m->rfeat, B * L * SSSD_RETR_FEATS, 1.0f, &rng);
@@ -173,12 +173,12 @@ static void test_grad_sssd_absorb_aux(void **state)
 	c.m = m;
 	for (int j = 0; j < B * L; j++) {
 		c.ids[j] = 1 + rng_int(&rng, 4);
-		c.known[j] = j % 8 < 3 || j % 8 > 5;   /* a gap at 3..5 of each window */
+		c.known[j] = j % 8 < 3 || j % 8 > 5; /* a gap at 3..5 of each window */
 		c.shown[j] = c.known[j] || j % 8 == 4;
 		ts[j] = 1000000 + 2000 * (j % 8) + (j % 8 >= 6 ? 50000 : 0) + (j % 8 == 2);
 		rc[j] = j % 5;
 	}
-	ts[1] = -1;   /* one time not known */
+	ts[1] = -1; /* one time not known */
 	assert_int_equal(sssd_set_batch_aux(m, &a, B, L), 0);
 	c.t[0] = 4, c.t[1] = 19;
 	memset(m->grads, 0, m->np * sizeof(float));
@@ -196,13 +196,13 @@ static void test_grad_sssd_absorb_aux(void **state)
 	for (int l = 0; l < L; l++) {
 		size_t j = L + l;
 
-		for (int k = 0; k < 4; k++)   /* return one-hot at observed positions */
+		for (int k = 0; k < 4; k++) /* return one-hot at observed positions */
 			assert_true(ac[k * BL + j] == (c.known[j] && rc[j] == k + 1 ? 1.0f : 0.0f));
 	}
-	assert_true(ac[4 * BL + L + 0] == 0.0f && ac[6 * BL + L + 0] == 0.0f);   /* no previous */
+	assert_true(ac[4 * BL + L + 0] == 0.0f && ac[6 * BL + L + 0] == 0.0f); /* no previous */
 	assert_true(fabs(ac[4 * BL + L + 1] - lt) < 1e-6 && ac[6 * BL + L + 1] == 1.0f);
 	assert_true(fabs(ac[4 * BL + L + 2] - lt1) < 1e-6);
-	for (int l = 3; l < 6; l++) {   /* the gap: (ts[6] - ts[2]) / 4 per event */
+	for (int l = 3; l < 6; l++) { /* the gap: (ts[6] - ts[2]) / 4 per event */
 		assert_true(ac[4 * BL + L + l] == 0.0f);
 		assert_true(fabs(ac[5 * BL + L + l] - gap) < 1e-6);
 		assert_true(ac[6 * BL + L + l] == 1.0f);

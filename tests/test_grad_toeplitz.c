@@ -75,7 +75,7 @@ static void test_toeplitz_causal_without_kb(void **state)
 	setup(&c, 3);
 	memset(c.K + H * L, 0, sizeof(float) * H * L);
 	toeplitz_forward(y0, c.u, c.K, c.D, c.Mb, H, B, L);
-	for (int h = 0; h < H; h++)   /* change the future u[5..7] of every sequence */
+	for (int h = 0; h < H; h++) /* change the future u[5..7] of every sequence */
 		for (int b = 0; b < B; b++)
 			for (int s = 5; s < L; s++)
 				c.u[(h * B + b) * L + s] += 1.0f;

@@ -35,13 +35,13 @@ static int find_traces(void)
 
 struct readback {
 	uint64_t entries, exits, gaps, gap_lost, threads_recs, meta;
-	uint64_t tseq_breaks;    /* consecutive events of a tid whose tseq do not differ by 1 */
-	uint64_t cseq_breaks;    /* same per cpu */
+	uint64_t tseq_breaks; /* consecutive events of a tid whose tseq do not differ by 1 */
+	uint64_t cseq_breaks; /* same per cpu */
 	uint64_t clone_entries, clone_exits, nr15_exits;
-	uint64_t pid_unknown;    /* events with pid 0 */
+	uint64_t pid_unknown; /* events with pid 0 */
 	int distinct_nr;
 	int threads_with_events;
-	struct trz_gap gap;      /* the last gap */
+	struct trz_gap gap; /* the last gap */
 	char host[64];
 };
 
@@ -72,7 +72,8 @@ static void read_back(const char *path, struct readback *rb)
 				rb->tseq_breaks++;
 			last_tseq[e->tid] = (int64_t)e->tseq;
 			if (e->cpu < 4096) {
-				if (last_cseq[e->cpu] >= 0 && (uint64_t)last_cseq[e->cpu] + 1 != e->cseq)
+				if (last_cseq[e->cpu] >= 0 &&
+				    (uint64_t)last_cseq[e->cpu] + 1 != e->cseq)
 					rb->cseq_breaks++;
 				last_cseq[e->cpu] = (int64_t)e->cseq;
 			}
@@ -347,35 +348,43 @@ static void write_ctx_trace(const char *dir)
 	snprintf(path, sizeof(path), "%s/channel0_3", dir);
 	f = fopen(path, "wb");
 	assert_non_null(f);
-	put32(f, 0xC1FC1FC1);      /* packet header: magic, stream id */
+	put32(f, 0xC1FC1FC1); /* packet header: magic, stream id */
 	put32(f, 0);
-	put32(f, 3);               /* packet context: cpu 3 */
-	put_event(f, 0, 1000, 100, 100, "proc_a");   /* sys_open */
+	put32(f, 3);                               /* packet context: cpu 3 */
+	put_event(f, 0, 1000, 100, 100, "proc_a"); /* sys_open */
 	put64(f, 0);
-	put_event(f, 1, 2000, 100, 100, "proc_a");   /* exit_syscall ret 3: open */
+	put_event(f, 1, 2000, 100, 100, "proc_a"); /* exit_syscall ret 3: open */
 	put64(f, 3);
-	put_event(f, 2, 3000, 101, 100, "proc_b");   /* compat read */
+	put_event(f, 2, 3000, 101, 100, "proc_b"); /* compat read */
 	put32(f, 4);
 	put_event(f, 3, 4000, 101, 100, "proc_b");
 	put64(f, 5);
-	put_event(f, 4, 5000, 102, 102, "c");        /* compat unknown id 7 */
+	put_event(f, 4, 5000, 102, 102, "c"); /* compat unknown id 7 */
 	put32(f, 7);
 	for (int i = 0; i < 6; i++)
 		put64(f, 10 + (uint64_t)i);
-	put_event(f, 1, 6000, 102, 102, "c");        /* exit_syscall: the pending compat 7 */
+	put_event(f, 1, 6000, 102, 102, "c"); /* exit_syscall: the pending compat 7 */
 	put64(f, 0);
-	put_event(f, 1, 7000, 103, 103, "d");        /* exit_syscall, no entry: unnamed */
+	put_event(f, 1, 7000, 103, 103, "d"); /* exit_syscall, no entry: unnamed */
 	put64(f, 0);
-	put_event(f, 5, 8000, 100, 100, "proc_a");   /* newfstat = fstat */
+	put_event(f, 5, 8000, 100, 100, "proc_a"); /* newfstat = fstat */
 	put32(f, 1);
 	fclose(f);
 }
 
 static void test_import_lttng_contexts_and_old_names(void **state)
 {
-	static const struct { uint32_t tid, pid; int32_t nr; uint8_t dir; int64_t ret; uint64_t tseq; } want[] = {
-		{ 100, 100, 2, TRZ_ENTRY, 0, 0 },   { 100, 100, 2, TRZ_EXIT, 3, 1 },
-		{ 101, 100, 0, TRZ_ENTRY, 0, 0 },   { 101, 100, 0, TRZ_EXIT, 5, 1 },
+	static const struct {
+		uint32_t tid, pid;
+		int32_t nr;
+		uint8_t dir;
+		int64_t ret;
+		uint64_t tseq;
+	} want[] = {
+		{ 100, 100, 2, TRZ_ENTRY, 0, 0 },
+		{ 100, 100, 2, TRZ_EXIT, 3, 1 },
+		{ 101, 100, 0, TRZ_ENTRY, 0, 0 },
+		{ 101, 100, 0, TRZ_EXIT, 5, 1 },
 		{ 102, 102, IMPORT_PRIVATE_NR, TRZ_ENTRY, 0, 0 },
 		{ 102, 102, IMPORT_PRIVATE_NR, TRZ_EXIT, 0, 1 },
 		{ 100, 100, 5, TRZ_ENTRY, 0, 2 },
@@ -412,7 +421,7 @@ static void test_import_lttng_contexts_and_old_names(void **state)
 		assert_int_equal(rec.ev.dir, want[n].dir);
 		assert_int_equal(rec.ev.ret, want[n].ret);
 		assert_int_equal(rec.ev.tseq, want[n].tseq);
-		assert_int_equal(rec.ev.cseq, (uint64_t)n);   /* no hole for the unnamed exit */
+		assert_int_equal(rec.ev.cseq, (uint64_t)n); /* no hole for the unnamed exit */
 		assert_int_equal(rec.ev.cpu, 3);
 		assert_int_equal(rec.ev.ts_ns, n < 6 ? 1000u * (n + 1) : 8000u);
 		if (n == 4) {

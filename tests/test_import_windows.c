@@ -56,7 +56,11 @@ static void test_import_windows_csv_read(void **state)
 
 static void test_import_windows_csv_malformed(void **state)
 {
-	static const struct { const char *text; size_t len; const char *word; } bad[] = {
+	static const struct {
+		const char *text;
+		size_t len;
+		const char *word;
+	} bad[] = {
 		{ "1,2,3\n4,5\n", 10, ":2: window length" },
 		{ "1,2,3\n4,,6\n", 11, ":2: not a comma" },
 		{ "1;2;3\n", 6, ":1: not a comma" },

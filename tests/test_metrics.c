@@ -18,7 +18,7 @@ static void test_metrics_lcs(void **state)
 
 	(void)state;
 	assert_int_equal(lcs_length(a, 5, a, 5), 5);
-	assert_int_equal(lcs_length(a, 5, b, 5), 3);    /* 2 4 5 */
+	assert_int_equal(lcs_length(a, 5, b, 5), 3); /* 2 4 5 */
 	assert_int_equal(lcs_length(b, 5, a, 5), 3);
 	assert_int_equal(lcs_length(a, 5, c, 2), 0);
 	assert_int_equal(lcs_length(a, 0, b, 5), 0);
@@ -51,7 +51,7 @@ static void test_metrics_window_scores(void **state)
 	assert_float_equal(metrics_accuracy(&m), 1.75 / 3, 1e-12);
 	assert_float_equal(metrics_perfect_rate(&m), 1.0 / 3, 1e-12);
 	assert_float_equal(metrics_rouge_l(&m), 2.5 / 3, 1e-12);
-	assert_float_equal(metrics_type_accuracy(&m), -1, 0);  /* no vocabulary */
+	assert_float_equal(metrics_type_accuracy(&m), -1, 0); /* no vocabulary */
 	assert_int_equal(metrics_add(&m, t1, p1, 0, NULL), -EINVAL);
 }
 

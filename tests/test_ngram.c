@@ -15,12 +15,8 @@
 /* Corpus: three copies of A = 5 6 7 1 2 3 8 9 10 and one of A' = 5 6 7 1 4 3 8 9 10,
  * then two short sequences 11 12 13 / 14 15 16. */
 static const int32_t toy_ids[] = {
-	5, 6, 7, 1, 2, 3, 8, 9, 10,
-	5, 6, 7, 1, 2, 3, 8, 9, 10,
-	5, 6, 7, 1, 4, 3, 8, 9, 10,
-	5, 6, 7, 1, 2, 3, 8, 9, 10,
-	11, 12, 13,
-	14, 15, 16,
+	5, 6, 7, 1, 2, 3,  8, 9, 10, 5, 6, 7, 1, 2, 3,  8,  9,  10, 5,  6,  7,
+	1, 4, 3, 8, 9, 10, 5, 6, 7,  1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16,
 };
 static const int64_t toy_starts[] = { 0, 9, 18, 27, 36, 39, 42 };
 
@@ -42,9 +38,9 @@ static void test_ngram_counts(void **state)
 	assert_int_equal(ngram_count(im, a, 3), 3);
 	assert_int_equal(ngram_count(im, b, 2), 4);
 	assert_int_equal(ngram_count(im, a, 1), 4);
-	assert_int_equal(ngram_count(im, c, 5), 0);  /* does not run across sequences */
+	assert_int_equal(ngram_count(im, c, 5), 0); /* does not run across sequences */
 	assert_int_equal(ngram_count(im, d, 2), 0);
-	assert_int_equal(ngram_count(im, a, 9), 0);  /* longer than kmax */
+	assert_int_equal(ngram_count(im, a, 9), 0); /* longer than kmax */
 	imputer_free(im);
 }
 
@@ -64,7 +60,7 @@ static void test_ngram_two_sided_span(void **state)
 	assert_int_equal(seq[0], 5);
 	assert_int_equal(seq[8], 10);
 	assert_float_equal(conf[3], 1.0, 1e-6);
-	assert_float_equal(conf[4], 0.75, 1e-6);  /* 3 of the 4 matches have 2 there */
+	assert_float_equal(conf[4], 0.75, 1e-6); /* 3 of the 4 matches have 2 there */
 	assert_float_equal(conf[5], 1.0, 1e-6);
 	assert_int_equal(info[4].how, NGRAM_SPAN2);
 	assert_int_equal(info[4].kl, 3);
@@ -105,8 +101,8 @@ static void test_ngram_edges_and_breaks(void **state)
 	struct ngram_info info[3][5];
 
 	(void)state;
-	assert_int_equal(ngram_fill_detail(im, &seq[0][0], &known[0][0], &conf[0][0], 3, 5,
-					   &info[0][0]), 0);
+	assert_int_equal(
+		ngram_fill_detail(im, &seq[0][0], &known[0][0], &conf[0][0], 3, 5, &info[0][0]), 0);
 	assert_int_equal(seq[0][3], 1);
 	assert_int_equal(seq[0][4], 2);
 	assert_int_equal(info[0][3].how, NGRAM_SPAN1);
@@ -183,8 +179,8 @@ static void test_ngram_reconstructs_known_windows(void **state)
 }
 
 /* A constant imputer (fills 16 everywhere) to see which gaps the hybrid hands over. */
-static int const_fill(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf,
-		      int B, int L, uint64_t seed)
+static int const_fill(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf, int B,
+		      int L, uint64_t seed)
 {
 	(void)im;
 	(void)seed;
@@ -205,15 +201,18 @@ static void const_free(struct imputer *im)
 
 static void test_ngram_hybrid_routes_gaps(void **state)
 {
-	static const struct imputer_ops ops = { .name = "const", .fill = const_fill,
+	static const struct imputer_ops ops = { .name = "const",
+						.fill = const_fill,
 						.free = const_free };
 	struct imputer other = { .ops = &ops, .V = 17 };
 	struct imputer *im = toy(8), *hy;
 	/* row 0: two-sided context of 3 (trusted with min_context 3); row 1: gap at the end after
 	 * a one-sided context of 2 (< 2 * 3: other imputer); row 2: two-sided but only 1 id of
 	 * left context; row 3: gap at the end after 7 matching ids (>= 6: trusted) */
-	int32_t seq[4][9] = { { 5, 6, 7, 0, 0, 0, 8, 9, 10 }, { 16, 16, 16, 16, 16, 1, 2, 0, 0 },
-			      { 16, 16, 7, 0, 0, 0, 8, 9, 10 }, { 5, 6, 7, 1, 2, 3, 8, 0, 0 } };
+	int32_t seq[4][9] = { { 5, 6, 7, 0, 0, 0, 8, 9, 10 },
+			      { 16, 16, 16, 16, 16, 1, 2, 0, 0 },
+			      { 16, 16, 7, 0, 0, 0, 8, 9, 10 },
+			      { 5, 6, 7, 1, 2, 3, 8, 0, 0 } };
 	uint8_t known[4][9];
 	float conf[4][9];
 
@@ -230,7 +229,7 @@ static void test_ngram_hybrid_routes_gaps(void **state)
 	assert_int_equal(seq[1][7], 16);
 	assert_int_equal(seq[1][8], 16);
 	assert_float_equal(conf[1][8], 0.5, 1e-6);
-	assert_int_equal(seq[1][6], 2);  /* observed ids untouched */
+	assert_int_equal(seq[1][6], 2); /* observed ids untouched */
 	assert_int_equal(seq[2][3], 16);
 	assert_int_equal(seq[3][7], 9);
 	assert_int_equal(seq[3][8], 10);
@@ -248,7 +247,8 @@ static void const_set_threads(struct imputer *im, int n)
 
 static void test_imputer_factory_and_capabilities(void **state)
 {
-	static const struct imputer_ops ops = { .name = "const", .fill = const_fill,
+	static const struct imputer_ops ops = { .name = "const",
+						.fill = const_fill,
 						.set_threads = const_set_threads,
 						.free = const_free };
 	struct imputer other = { .ops = &ops, .V = 17, .window = 40 };
@@ -314,7 +314,7 @@ static void test_ngram_leave_window_out(void **state)
 	int64_t excl;
 	(void)state;
 	assert_non_null(ng);
-	assert_int_equal(ngram_text_pos(&c, 1, 1), 7);   /* a break after each sequence */
+	assert_int_equal(ngram_text_pos(&c, 1, 1), 7); /* a break after each sequence */
 	/* both occurrences vote: a tie, the earliest wins */
 	assert_int_equal(ngram_fill_excl(ng, row, known, NULL, NULL, 1, 4, NULL, NULL), 0);
 	assert_int_equal(row[2], 3);

@@ -121,7 +121,10 @@ static void expect_reject(const char *path, int err, const char *word)
 
 static void test_npy_malformed_headers(void **state)
 {
-	static const struct { const char *dict; const char *word; } bad[] = {
+	static const struct {
+		const char *dict;
+		const char *word;
+	} bad[] = {
 		{ "{'descr': '<i8', 'fortran_order': False, 'shape': (2, 3, 1), }", "dtype" },
 		{ "{'descr': '>i4', 'fortran_order': False, 'shape': (2, 3, 1), }", "dtype" },
 		{ "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3, 1), }", "dtype" },
@@ -132,7 +135,8 @@ static void test_npy_malformed_headers(void **state)
 		{ "{'descr': '<i4', 'fortran_order': False, 'shape': (-1, 6), }", "shape" },
 		{ "{'descr': '<i4', 'fortran_order': False, 'shape': 6, }", "shape" },
 		{ "{'descr': '<i4', 'fortran_order': False, }", "missing" },
-		{ "{'descr': '<i4', 'fortran_order': False, 'shape': (99999999999, 99999999999), }", "large" },
+		{ "{'descr': '<i4', 'fortran_order': False, 'shape': (99999999999, 99999999999), }",
+		  "large" },
 	};
 	char *path = tmp_path();
 

@@ -22,7 +22,7 @@ static void test_progress_tty_bar(void **state)
 	assert_non_null(f);
 	p = progress_new_stream("train", 200, 0, f, 1);
 	assert_non_null(p);
-	progress_update(p, 50, "loss 0.500");   /* first update draws at once */
+	progress_update(p, 50, "loss 0.500"); /* first update draws at once */
 	fflush(f);
 	assert_non_null(strstr(buf, "train [#####...............] 50/200  25% 0s ETA 0s  loss 0.500"));
 	assert_int_equal(buf[0], '\r');

@@ -24,7 +24,7 @@ static void test_matmul_vs_naive(void **state)
 	matmul_forward(out, X, W, b, O, I, N);
 	matmul_forward_naive(ref, X, W, b, O, I, N);
 	assert_tensor_close(out, ref, O * N, 1e-5, 1e-5);
-	fill_uniform(dX, I * N, 1.0f, &rng);   /* backward accumulates: start from equal values */
+	fill_uniform(dX, I * N, 1.0f, &rng); /* backward accumulates: start from equal values */
 	memcpy(rX, dX, sizeof(dX));
 	matmul_backward(dX, dW, db, dout, X, W, O, I, N);
 	matmul_backward_naive(rX, rW, rb, dout, X, W, O, I, N);

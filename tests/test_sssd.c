@@ -31,7 +31,7 @@ static void make_corpus(void)
 {
 	for (int s = 0; s < NSEQ; s++) {
 		starts[s] = (int64_t)s * SEQL;
-		for (int l = 0; l < SEQL; l++)   /* period-5 pattern with a phase per sequence */
+		for (int l = 0; l < SEQL; l++) /* period-5 pattern with a phase per sequence */
 			ids[s * SEQL + l] = 1 + (l + s) % PERIOD;
 	}
 	starts[NSEQ] = NSEQ * SEQL;
@@ -48,8 +48,8 @@ static struct sssd_model *train_toy(int objective, uint64_t seed, int iters)
 	sssd_config_default(&c);
 	c.blocks = 2, c.channels = 16, c.skip_channels = 16, c.state = 8, c.T = 50;
 	c.embed_in = 16, c.embed_mid = 32, c.embed_out = 32, c.objective = objective;
-	c.retrieval = objective == SSSD_OBJ_ABSORB;   /* x0ce and eps: the original recipe */
-	c.beta1 = 0.2f;   /* reach pure noise at t = T-1 (see BENCHMARKS.md) */
+	c.retrieval = objective == SSSD_OBJ_ABSORB; /* x0ce and eps: the original recipe */
+	c.beta1 = 0.2f; /* reach pure noise at t = T-1 (see BENCHMARKS.md) */
 	memset(&v, 0, sizeof(v));
 	v.n = PERIOD + 1;
 	for (int i = 0; i < v.n; i++)
@@ -131,12 +131,12 @@ static void test_sssd_absorb_retrieval(void **state)
 	(void)state;
 	assert_int_equal(sssd_get_config(m)->objective, SSSD_OBJ_ABSORB);
 	assert_true(sssd_uses_retrieval(m));
-	assert_true(gaps_correct(m, 4, 1, &mc));   /* no n-gram: channels masked */
+	assert_true(gaps_correct(m, 4, 1, &mc)); /* no n-gram: channels masked */
 	assert_true(mc > 0.5f && mc <= 1.0f);
 	imputer_spec_default(&s);
 	s.method = IMPUTER_SSSD, s.model = m, s.train = &corp, s.V = PERIOD + 1, s.steps = 1;
 	assert_int_equal(imputer_new(&im, &s), 0);
-	for (int w = 0; w < 8; w++) {   /* a centre gap of 5 in 8 windows of 16, retrieval on */
+	for (int w = 0; w < 8; w++) { /* a centre gap of 5 in 8 windows of 16, retrieval on */
 		int32_t seq[16];
 		uint8_t known[16];
 
@@ -196,11 +196,11 @@ static void test_sssd_absorb_batch_independent(void **state)
 			for (int k = 1; k < V; k++)
 				if (fabsf(l1[l * V + k] - lp[(w * WL + l) * V + k]) > 1e-3f)
 					fail_msg("window %d position %d id %d: logp %g alone, %g in "
-						 "the batch", w, l, k, l1[l * V + k],
-						 lp[(w * WL + l) * V + k]);
+						 "the batch",
+						 w, l, k, l1[l * V + k], lp[(w * WL + l) * V + k]);
 		}
 	}
-	assert_true(rounds_differ > 0);   /* some positions were unsure: several rounds ran */
+	assert_true(rounds_differ > 0); /* some positions were unsure: several rounds ran */
 	imputer_free(im);
 	sssd_free(m);
 }
@@ -226,7 +226,7 @@ static void test_sssd_aux_return_class(void **state)
 	int right_aux = 0, right_none = 0, n = 0;
 
 	(void)state;
-	for (int s = 0; s < NS; s++) {   /* blocks of (1, 2 or 3, 4) */
+	for (int s = 0; s < NS; s++) { /* blocks of (1, 2 or 3, 4) */
 		cstarts[s] = (int64_t)s * SL;
 		for (int l = 0; l < SL; l += 3) {
 			int err = rng_int(&rng, 2);
@@ -252,14 +252,14 @@ static void test_sssd_aux_return_class(void **state)
 	o.seed = 3, o.heldout = 0, o.eval_every = 0, o.max_blackout = 2, o.threads = 1;
 	o.ts = cts, o.rc = crc;
 	assert_int_equal(sssd_train(m, &cp, &o, NULL, NULL), 0);
-	for (int w = 0; w < NW; w++)   /* windows from the corpus, the event after a 1 missing */
+	for (int w = 0; w < NW; w++) /* windows from the corpus, the event after a 1 missing */
 		for (int l = 0; l < WL; l++) {
 			size_t j = (size_t)w * WL + l, src = (size_t)w * SL + l;
 
 			want[j] = cids[src];
 			rc[j] = crc[src];
 			ts[j] = cts[src];
-			known[j] = !(l == 7 || l == 10);   /* positions 1 of two blocks */
+			known[j] = !(l == 7 || l == 10); /* positions 1 of two blocks */
 		}
 	for (int pass = 0; pass < 2; pass++) {
 		struct imputer *im = sssd_imputer_new(m, 1, 1);
@@ -316,12 +316,12 @@ static void test_sssd_kernel_cache(void **state)
 	snprintf(p, sizeof(p), "%s/kc.sssd", dir);
 	assert_int_equal(sssd_save(m, p), 0);
 	assert_int_equal(sssd_load(&fresh, p), 0);
-	n = fill_scores(m, a, sa);                 /* computes and keeps the kernels */
+	n = fill_scores(m, a, sa); /* computes and keeps the kernels */
 	assert_non_null(m->kc);
-	fill_scores(m, b, sb);                     /* from the cache */
+	fill_scores(m, b, sb); /* from the cache */
 	assert_memory_equal(a, b, n * sizeof(float));
 	assert_memory_equal(sa, sb, sizeof(sa));
-	for (int i = 0; i < 2; i++) {              /* new kernel weights, in both models */
+	for (int i = 0; i < 2; i++) { /* new kernel weights, in both models */
 		for (int k = 0; k < m->H * m->M; k++) {
 			m->e.blk[i].s4[0].theta[k] += 0.7f;
 			fresh->e.blk[i].s4[0].theta[k] += 0.7f;
@@ -330,7 +330,7 @@ static void test_sssd_kernel_cache(void **state)
 	fill_scores(m, b, sb);
 	fill_scores(fresh, c, sb);
 	assert_memory_equal(b, c, n * sizeof(float));
-	assert_memory_not_equal(a, b, n * sizeof(float));   /* the change mattered */
+	assert_memory_not_equal(a, b, n * sizeof(float)); /* the change mattered */
 	sssd_free(fresh);
 	sssd_free(m);
 }
@@ -343,7 +343,7 @@ static void test_sssd_overfit_x0ce(void **state)
 	(void)state;
 	assert_true(gaps_correct(m, 10, 1, &mc));
 	assert_true(mc > 0.5f && mc <= 1.0f);
-	assert_true(gaps_correct(m, 0, 3, &mc));   /* DDPM, 3 samples voting */
+	assert_true(gaps_correct(m, 0, 3, &mc)); /* DDPM, 3 samples voting */
 	assert_int_equal(sssd_get_config(m)->window, 16);
 	assert_true(long_gaps_correct(m));
 	sssd_free(m);

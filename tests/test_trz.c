@@ -51,7 +51,9 @@ static void make_sketch(struct trz_sketch *sk, uint64_t lost, int i)
 	for (int k = 0; k < 3 && left; k++) {
 		uint64_t c = k == 2 ? left : (left + 1) / 2;
 
-		sk->toks[k] = (struct trz_sketch_cnt){ .tok = { .nr = (k * 7 + i) % 300 - 1, .dir = (uint8_t)(k % 2) }, .count = c };
+		sk->toks[k] = (struct trz_sketch_cnt){
+			.tok = { .nr = (k * 7 + i) % 300 - 1, .dir = (uint8_t)(k % 2) }, .count = c
+		};
 		sk->ntoks++;
 		left -= c;
 	}
@@ -111,7 +113,8 @@ static void make_record(struct trz_record *rec, int i)
 		st->other_lost = (uint64_t)i % 3;
 		st->ncpus = (uint16_t)(i % 5);
 		for (int c = 0; c < st->ncpus; c++)
-			st->cpus[c] = (struct trz_state_cpu){ (uint64_t)i * 10 + c, (uint64_t)i * 9, c };
+			st->cpus[c] =
+				(struct trz_state_cpu){ (uint64_t)i * 10 + c, (uint64_t)i * 9, c };
 		st->nthreads = (uint16_t)(i % 3);
 		for (int t = 0; t < st->nthreads; t++)
 			st->threads[t] = (struct trz_state_thread){ 200u + t, 100u, (uint64_t)t + 1 };
@@ -132,7 +135,8 @@ static void make_record(struct trz_record *rec, int i)
 		if (ev->dir == TRZ_ENTRY && i % 3 == 0) {
 			ev->nargs = TRZ_MAX_ARGS;
 			for (int a = 0; a < TRZ_MAX_ARGS; a++)
-				ev->args[a] = (uint64_t)i * 0x10001 + (uint64_t)a - (a == 5 ? 1u << 31 : 0);
+				ev->args[a] = (uint64_t)i * 0x10001 + (uint64_t)a -
+					      (a == 5 ? 1u << 31 : 0);
 		}
 		if (rec->kind == TRZ_REC_SYNTH) {
 			rec->syn.gap_id = (uint64_t)i;
@@ -145,15 +149,9 @@ static void assert_record_eq(const struct trz_record *a, const struct trz_record
 {
 	assert_int_equal(a->kind, b->kind);
 	switch (a->kind) {
-	case TRZ_REC_EVENT:
-		assert_memory_equal(&a->ev, &b->ev, sizeof(a->ev));
-		break;
-	case TRZ_REC_SYNTH:
-		assert_memory_equal(&a->syn, &b->syn, sizeof(a->syn));
-		break;
-	case TRZ_REC_GAP:
-		assert_memory_equal(&a->gap, &b->gap, sizeof(a->gap));
-		break;
+	case TRZ_REC_EVENT: assert_memory_equal(&a->ev, &b->ev, sizeof(a->ev)); break;
+	case TRZ_REC_SYNTH: assert_memory_equal(&a->syn, &b->syn, sizeof(a->syn)); break;
+	case TRZ_REC_GAP: assert_memory_equal(&a->gap, &b->gap, sizeof(a->gap)); break;
 	case TRZ_REC_THREAD:
 		assert_memory_equal(&a->th, &b->th, offsetof(struct trz_thread, comm));
 		assert_string_equal(a->th.comm, b->th.comm);
@@ -169,7 +167,8 @@ static void assert_record_eq(const struct trz_record *a, const struct trz_record
 		break;
 	case TRZ_REC_STATE:
 		assert_memory_equal(&a->state, &b->state, offsetof(struct trz_state, cpus));
-		assert_memory_equal(a->state.cpus, b->state.cpus, a->state.ncpus * sizeof(a->state.cpus[0]));
+		assert_memory_equal(a->state.cpus, b->state.cpus,
+				    a->state.ncpus * sizeof(a->state.cpus[0]));
 		assert_memory_equal(a->state.threads, b->state.threads,
 				    a->state.nthreads * sizeof(a->state.threads[0]));
 		break;
@@ -270,13 +269,24 @@ static void test_trz_roundtrip_extremes(void **state)
 	char *path = tmp_path();
 	struct trz_writer *w = trz_writer_open(path, NULL);
 	struct trz_record *rec = calloc(1, sizeof(*rec));
-	struct trz_event ev = { .ts_ns = UINT64_MAX, .tseq = UINT64_MAX, .cseq = 0,
-				.ret = INT64_MIN, .pid = UINT32_MAX, .tid = UINT32_MAX,
-				.nr = INT32_MIN, .cpu = 0xfffe, .dir = TRZ_EXIT,
+	struct trz_event ev = { .ts_ns = UINT64_MAX,
+				.tseq = UINT64_MAX,
+				.cseq = 0,
+				.ret = INT64_MIN,
+				.pid = UINT32_MAX,
+				.tid = UINT32_MAX,
+				.nr = INT32_MIN,
+				.cpu = 0xfffe,
+				.dir = TRZ_EXIT,
 				.nargs = TRZ_MAX_ARGS,
 				.args = { UINT64_MAX, 0, 1, UINT64_MAX - 1, 1ull << 63, 42 } };
-	struct trz_event ev2 = { .ts_ns = 0, .tseq = 0, .cseq = UINT64_MAX, .ret = INT64_MAX,
-				 .nr = INT32_MAX, .cpu = 0, .dir = TRZ_EXIT };
+	struct trz_event ev2 = { .ts_ns = 0,
+				 .tseq = 0,
+				 .cseq = UINT64_MAX,
+				 .ret = INT64_MAX,
+				 .nr = INT32_MAX,
+				 .cpu = 0,
+				 .dir = TRZ_EXIT };
 	char *longv = malloc(10000);
 	struct trz_reader *r;
 
@@ -286,17 +296,26 @@ static void test_trz_roundtrip_extremes(void **state)
 	longv[9999] = 0;
 	assert_int_equal(trz_write_event(w, &ev), 0);
 	assert_int_equal(trz_write_event(w, &ev2), 0);
-	struct trz_thread th1 = { .ts_ns = UINT64_MAX, .pid = 0, .tid = UINT32_MAX,
-				  .ppid = UINT32_MAX, .what = TRZ_THREAD_EXIT, .comm = "0123456789abcde" };
+	struct trz_thread th1 = { .ts_ns = UINT64_MAX,
+				  .pid = 0,
+				  .tid = UINT32_MAX,
+				  .ppid = UINT32_MAX,
+				  .what = TRZ_THREAD_EXIT,
+				  .comm = "0123456789abcde" };
 	struct trz_thread th2 = { .ts_ns = 0, .pid = UINT32_MAX, .tid = 0, .ppid = 0 };
-	const int64_t rets[] = { 5, 5, -2, 1ll << 40, (1ll << 40) + 8, INT64_MIN, INT64_MAX, -1,
-				 INT64_MIN, 0, 1ll << 62, -(1ll << 62), 3 };
+	const int64_t rets[] = { 5,         5,  -2,        1ll << 40, (1ll << 40) + 8, INT64_MIN,
+				 INT64_MAX, -1, INT64_MIN, 0,         1ll << 62,       -(1ll << 62),
+				 3 };
 	const int nrets = (int)(sizeof(rets) / sizeof(rets[0]));
 	assert_int_equal(trz_write_thread(w, &th1), 0);
 	assert_int_equal(trz_write_thread(w, &th2), 0);
 	for (int i = 0; i < nrets; i++) {
-		struct trz_event e = { .ts_ns = (uint64_t)i, .tid = 9, .nr = 0, .dir = TRZ_EXIT,
-				       .ret = rets[i], .tseq = (uint64_t)i };
+		struct trz_event e = { .ts_ns = (uint64_t)i,
+				       .tid = 9,
+				       .nr = 0,
+				       .dir = TRZ_EXIT,
+				       .ret = rets[i],
+				       .tseq = (uint64_t)i };
 		assert_int_equal(trz_write_event(w, &e), 0);
 	}
 	assert_int_equal(trz_write_meta(w, "cmdline", longv), 0);
@@ -820,7 +839,7 @@ static void test_trz_bad_sketch(void **state)
 	g->sketch.toks[0].count = 0;
 	g->sketch.other = 10 - g->sketch.toks[1].count - g->sketch.toks[2].count;
 	assert_int_equal(trz_write_gap(w, g), -EINVAL); /* count 0 */
-	make_sketch(&g->sketch, 10, 3); /* i % 3 == 0: partial */
+	make_sketch(&g->sketch, 10, 3);                 /* i % 3 == 0: partial */
 	assert_int_equal(trz_write_gap(w, g), 0);
 	assert_false(trz_sketch_exact(g));
 	assert_int_equal(trz_sketch_known(g), 10 - g->sketch.other);
@@ -905,7 +924,8 @@ static void test_trz_decoder_fuzz(void **state)
 	uLongf raw_len = trz_get32(h + TRZ_BH_RAW_LEN);
 	uint8_t *raw = malloc(raw_len), *mut = malloc(raw_len + 64);
 	assert_int_equal(uncompress(raw, &raw_len, h + TRZ_BLOCK_HDR_LEN,
-				    trz_get32(h + TRZ_BH_COMP_LEN)), Z_OK);
+				    trz_get32(h + TRZ_BH_COMP_LEN)),
+			 Z_OK);
 	uLongf cap = compressBound(raw_len + 64);
 	uint8_t *file = malloc(TRZ_FILE_HDR_LEN + TRZ_BLOCK_HDR_LEN + cap);
 	struct trz_record *rec = malloc(sizeof(*rec));

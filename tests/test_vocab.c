@@ -20,10 +20,10 @@ static void test_vocab_build_ranks_by_count(void **state)
 	assert_int_equal(vocab_build(&v, nr, dir, 8), 0);
 	assert_int_equal(v.n, 5);
 	assert_int_equal(v.nr[0], -1);
-	assert_int_equal(v.nr[1], 1);   /* write exit, 3 */
+	assert_int_equal(v.nr[1], 1); /* write exit, 3 */
 	assert_int_equal(v.dir[1], 1);
 	assert_int_equal(v.count[1], 3);
-	assert_int_equal(v.nr[2], 0);   /* read entry, 2 (tie with read exit: entry first) */
+	assert_int_equal(v.nr[2], 0); /* read entry, 2 (tie with read exit: entry first) */
 	assert_int_equal(v.dir[2], 0);
 	assert_int_equal(v.nr[3], 0);
 	assert_int_equal(v.dir[3], 1);
@@ -31,7 +31,7 @@ static void test_vocab_build_ranks_by_count(void **state)
 	assert_int_equal(v.count[4], 1);
 	assert_int_equal(vocab_id(&v, 1, 1), 1);
 	assert_int_equal(vocab_id(&v, 0, 1), 3);
-	assert_int_equal(vocab_id(&v, 1, 0), 0);   /* unseen */
+	assert_int_equal(vocab_id(&v, 1, 0), 0); /* unseen */
 	assert_int_equal(vocab_id(&v, -1, 0), 0);
 	assert_int_equal(vocab_build(&v, NULL, NULL, 0), 0);
 	assert_int_equal(v.n, 1);
@@ -51,7 +51,7 @@ static void test_vocab_negative_numbers_and_cap(void **state)
 	assert_int_equal(v.n, VOCAB_MAX);
 	assert_int_equal(v.nr[1], -5);
 	assert_int_equal(v.nr[VOCAB_MAX - 1], VOCAB_MAX - 7);
-	assert_int_equal(v.count[0], 11);  /* tokens beyond the cap */
+	assert_int_equal(v.count[0], 11); /* tokens beyond the cap */
 	free(nr);
 	free(dir);
 }

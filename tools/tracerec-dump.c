@@ -98,8 +98,9 @@ static const char usage_text[] =
 
 static int parse_format(const char *s, enum dump_format *fmt)
 {
-	static const char *const names[] = { [DUMP_TEXT] = "text", [DUMP_CSV] = "csv",
-					     [DUMP_JSONL] = "jsonl" };
+	static const char *const names[] = {
+		[DUMP_TEXT] = "text", [DUMP_CSV] = "csv", [DUMP_JSONL] = "jsonl"
+	};
 
 	for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++) {
 		if (!strcmp(s, names[i])) {
@@ -149,27 +150,42 @@ static int parse_ids(const char *s, uint32_t **v, size_t *n)
 }
 
 enum {
-	OPT_TID = 256, OPT_EXPORT, OPT_COMM, OPT_SINCE, OPT_UNTIL, OPT_ORDER, OPT_REORDER,
-	OPT_FOLLOW, OPT_FORCE, OPT_SVG,
+	OPT_TID = 256,
+	OPT_EXPORT,
+	OPT_COMM,
+	OPT_SINCE,
+	OPT_UNTIL,
+	OPT_ORDER,
+	OPT_REORDER,
+	OPT_FOLLOW,
+	OPT_FORCE,
+	OPT_SVG,
 };
 
 /* Returns -1 to continue, or an exit status. */
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' }, { "tid", required_argument, NULL, OPT_TID },
-		{ "pid", required_argument, NULL, 'p' },    { "comm", required_argument, NULL, OPT_COMM },
+		{ "format", required_argument, NULL, 'f' },
+		{ "tid", required_argument, NULL, OPT_TID },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "comm", required_argument, NULL, OPT_COMM },
 		{ "since", required_argument, NULL, OPT_SINCE },
 		{ "until", required_argument, NULL, OPT_UNTIL },
-		{ "summary", no_argument, NULL, 'c' },      { "stats", no_argument, NULL, 's' },
+		{ "summary", no_argument, NULL, 'c' },
+		{ "stats", no_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "export", required_argument, NULL, OPT_EXPORT },
-		{ "window", required_argument, NULL, 'w' }, { "output", required_argument, NULL, 'o' },
+		{ "window", required_argument, NULL, 'w' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "order", required_argument, NULL, OPT_ORDER },
 		{ "reorder-window", required_argument, NULL, OPT_REORDER },
-		{ "follow", no_argument, NULL, OPT_FOLLOW }, { "force", no_argument, NULL, OPT_FORCE },
-		{ "quiet", no_argument, NULL, 'q' },        { "svg", required_argument, NULL, OPT_SVG },
-		{ "help", no_argument, NULL, 'h' },         { "version", no_argument, NULL, 'V' },
+		{ "follow", no_argument, NULL, OPT_FOLLOW },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "svg", required_argument, NULL, OPT_SVG },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char shortopts[] = ":f:e:p:cTtrsjw:o:qhV";
@@ -181,7 +197,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		switch (c) {
 		case 'f':
 			if (parse_format(optarg, &o->fmt))
-				return cli_usage("unknown format '%s' (want text, csv or jsonl)", optarg);
+				return cli_usage("unknown format '%s' (want text, csv or jsonl)",
+						 optarg);
 			break;
 		case 'e':
 			if (dump_filter_expr(&o->filter, optarg))
@@ -189,13 +206,15 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_TID:
 			if (parse_ids(optarg, &o->filter.tids, &o->filter.ntids))
-				return cli_usage("invalid --tid '%s' (want TID[,TID...], each in 0..%u)",
-						 optarg, UINT32_MAX);
+				return cli_usage(
+					"invalid --tid '%s' (want TID[,TID...], each in 0..%u)",
+					optarg, UINT32_MAX);
 			break;
 		case 'p':
 			if (parse_ids(optarg, &o->filter.pids, &o->filter.npids))
-				return cli_usage("invalid --pid '%s' (want PID[,PID...], each in 0..%u)",
-						 optarg, UINT32_MAX);
+				return cli_usage(
+					"invalid --pid '%s' (want PID[,PID...], each in 0..%u)",
+					optarg, UINT32_MAX);
 			break;
 		case OPT_COMM: o->filter.comm = optarg; break;
 		case OPT_SINCE:
@@ -203,13 +222,15 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			int rel = optarg[0] == '+';
 			if (parse_seconds(optarg + rel, &v))
 				return cli_usage("invalid --%s '%s' (SECONDS or +SECONDS, digits and "
-						 "one '.', below %llu)", c == OPT_SINCE ? "since" :
-						 "until", optarg, (unsigned long long)(UINT64_MAX /
-										1000000000u));
+						 "one '.', below %llu)",
+						 c == OPT_SINCE ? "since" : "until", optarg,
+						 (unsigned long long)(UINT64_MAX / 1000000000u));
 			if (c == OPT_SINCE)
-				o->filter.has_since = 1, o->filter.since_rel = rel, o->filter.since_ns = v;
+				o->filter.has_since = 1, o->filter.since_rel = rel,
+				o->filter.since_ns = v;
 			else
-				o->filter.has_until = 1, o->filter.until_rel = rel, o->filter.until_ns = v;
+				o->filter.has_until = 1, o->filter.until_rel = rel,
+				o->filter.until_ns = v;
 			break;
 		}
 		case 'c': o->summary = 1; break;
@@ -226,8 +247,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			else if (!strcmp(optarg, "npy"))
 				o->export_fmt = optarg;
 			else
-				return cli_usage("unknown export format '%s' (want chrome-json, perfetto or "
-						 "npy)", optarg);
+				return cli_usage(
+					"unknown export format '%s' (want chrome-json, perfetto or "
+					"npy)",
+					optarg);
 			break;
 		case OPT_SVG: o->svg = optarg; break;
 		case 'w':
@@ -278,8 +301,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		return cli_usage("%s", "-t at most three times (-ttt)");
 	if (o->tflag && o->relative)
 		return cli_usage("%s", "-t and -r cannot be combined");
-	if ((o->tflag || o->relative || o->durations) && (o->fmt != DUMP_TEXT || o->stats ||
-							     o->summary || o->export_fmt || o->view))
+	if ((o->tflag || o->relative || o->durations) &&
+	    (o->fmt != DUMP_TEXT || o->stats || o->summary || o->export_fmt || o->view))
 		return cli_usage("%s", "-t, -r and -T go with the text output");
 	if (o->follow && !strcmp(o->path, "-"))
 		return cli_usage("%s", "--follow needs a FILE (a pipe is followed anyway)");
@@ -311,8 +334,8 @@ static void on_stop(int sig)
  * copied into a memory file as it arrives, the part already read being given back. */
 struct input {
 	struct trz_reader *r;
-	int in_fd;          /* the pipe, -1 when none or at its end */
-	int mem_fd;         /* its copy, -1 for a regular file */
+	int in_fd;  /* the pipe, -1 when none or at its end */
+	int mem_fd; /* its copy, -1 for a regular file */
 	uint64_t mem_len, punched, last_off;
 };
 
@@ -350,7 +373,8 @@ static int open_input(struct input *in, const struct opts *o, struct warn_ctx *w
 	char path[64];
 
 	in->in_fd = in->mem_fd = -1;
-	if (strcmp(o->path, "-") && (stat(o->path, &sb) || S_ISREG(sb.st_mode) || S_ISDIR(sb.st_mode))) {
+	if (strcmp(o->path, "-") &&
+	    (stat(o->path, &sb) || S_ISREG(sb.st_mode) || S_ISDIR(sb.st_mode))) {
 		in->r = trz_reader_open(o->path, on_warn, wc);
 		if (in->r && o->follow)
 			trz_reader_set_follow(in->r, 1);
@@ -445,7 +469,8 @@ static void note_meta(struct run *c, const struct trz_meta *m)
 		c->have_mono = 1;
 		if (!c->base_set)
 			c->f->base_ns = v, c->base_set = 1;
-	} else if (!strcmp(m->key, "start_realtime_ns") && !cli_parse_u64(m->value, 0, UINT64_MAX, &v)) {
+	} else if (!strcmp(m->key, "start_realtime_ns") &&
+		   !cli_parse_u64(m->value, 0, UINT64_MAX, &v)) {
 		c->real_start = (int64_t)v;
 		c->have_real = 3;
 	} else if (!strcmp(m->key, "start_time") && !c->have_real) {
@@ -493,7 +518,8 @@ static int take(struct run *c, const struct trz_record *rec)
 		note_state(c, &rec->state);
 	if (rec->kind == TRZ_REC_STRING && !c->st) /* a string argument waits for its event */
 		return c->pr.strings && dump_filter_string(c->f, &rec->str)
-			       ? dump_strings_add(c->pr.strings, &rec->str) : 0;
+			       ? dump_strings_add(c->pr.strings, &rec->str)
+			       : 0;
 	if (c->st || c->x) {
 		if (rec->kind == TRZ_REC_THREAD && rec->th.comm[0] &&
 		    (err = dump_comms_set(&c->comms, rec->th.tid, rec->th.comm, 0)))
@@ -671,9 +697,10 @@ int main(int argc, char **argv)
 	setvbuf(out, obuf, _IOFBF, sizeof(obuf));
 	c.o = &o;
 	c.f = &o.filter;
-	c.pr = (struct dump_printer){ .out = out, .fmt = o.fmt, .durations = o.durations,
-				      .comms = &c.comms };
-	c.pr.time = o.relative ? DUMP_TIME_RELATIVE
+	c.pr = (struct dump_printer){
+		.out = out, .fmt = o.fmt, .durations = o.durations, .comms = &c.comms
+	};
+	c.pr.time = o.relative     ? DUMP_TIME_RELATIVE
 		    : o.tflag == 1 ? DUMP_TIME_WALL
 		    : o.tflag == 2 ? DUMP_TIME_WALL_US
 		    : o.tflag == 3 ? DUMP_TIME_EPOCH
@@ -708,7 +735,8 @@ int main(int argc, char **argv)
 		wc.mute = 0;
 		if (!err && o.tflag && !c.pr.has_wall) {
 			p_err("%s: the trace does not record its wall-clock start (metadata "
-			      "start_realtime_ns or start_time): -t cannot be used", o.path);
+			      "start_realtime_ns or start_time): -t cannot be used",
+			      o.path);
 			rc = CLI_EX_FAIL;
 			goto done;
 		}
@@ -736,10 +764,11 @@ int main(int argc, char **argv)
 			p_err("cannot write %s: %s", o.output, strerror(-err));
 			rc = CLI_EX_FAIL;
 		} else if (!o.quiet) {
-			fprintf(stderr, TOOL ": wrote %s: %llu threads, %llu syscall slices (%llu "
-				"synthetic), %llu gaps\n", o.output, (unsigned long long)n.threads,
-				(unsigned long long)n.slices, (unsigned long long)n.synthetic_slices,
-				(unsigned long long)n.gaps);
+			fprintf(stderr,
+				TOOL ": wrote %s: %llu threads, %llu syscall slices (%llu "
+				     "synthetic), %llu gaps\n",
+				o.output, (unsigned long long)n.threads, (unsigned long long)n.slices,
+				(unsigned long long)n.synthetic_slices, (unsigned long long)n.gaps);
 		}
 	}
 	if (!err && c.sum && (err = dump_summary_print(c.sum, out, o.json))) {
@@ -771,16 +800,18 @@ int main(int argc, char **argv)
 		uint64_t worst, late = dump_order_late(c.ord, &worst);
 		if (late)
 			p_err("%s: %llu records came more than %llu ms late and are printed out of "
-			      "time order (up to %.3f ms; see --reorder-window)", o.path,
-			      (unsigned long long)late, (unsigned long long)o.reorder_ms,
+			      "time order (up to %.3f ms; see --reorder-window)",
+			      o.path, (unsigned long long)late, (unsigned long long)o.reorder_ms,
 			      (double)worst / 1e6);
 	}
 	if (!o.quiet && o.tflag && c.wall_quality == 1)
 		p_err("%s: the trace records its wall-clock start to the second only: -t times "
-		      "may be up to 1 s off", o.path);
+		      "may be up to 1 s off",
+		      o.path);
 	if (!o.quiet && o.tflag && !c.pr.has_wall)
 		p_err("%s: the trace does not record its wall-clock start: times are of the trace "
-		      "clock", o.path);
+		      "clock",
+		      o.path);
 	if (o.output && close_outputs(&o, &of, &vf, out, rc == CLI_EX_OK))
 		rc = CLI_EX_FAIL;
 	if (rc == CLI_EX_OK && (rs.blocks_bad || rs.truncated))

@@ -32,24 +32,24 @@
 #define MAX_BLACKOUTS 64
 
 struct eval_opts {
-	const char *method;          /* sssd | ngram | hybrid */
-	const char *model;           /* sssd checkpoint */
-	const char *train;           /* ngram training windows (.npy) */
-	const char *test;            /* test windows (.npy) */
-	const char *trace;           /* --trace: complete .trz to drop bursts from */
-	const char *losses;          /* --trace --losses: lossy .trz whose gaps are replayed */
-	const char *svg;             /* --svg: accuracy vs blackout plot */
-	int per_burst;               /* --trace: bursts per size */
-	int self;                    /* --trace --self */
-	int sketch;                  /* --trace --sketch */
+	const char *method; /* sssd | ngram | hybrid */
+	const char *model;  /* sssd checkpoint */
+	const char *train;  /* ngram training windows (.npy) */
+	const char *test;   /* test windows (.npy) */
+	const char *trace;  /* --trace: complete .trz to drop bursts from */
+	const char *losses; /* --trace --losses: lossy .trz whose gaps are replayed */
+	const char *svg;    /* --svg: accuracy vs blackout plot */
+	int per_burst;      /* --trace: bursts per size */
+	int self;           /* --trace --self */
+	int sketch;         /* --trace --sketch */
 	int blackouts[MAX_BLACKOUTS];
 	int nblackouts;
 	int positions[2];
 	int npositions;
 	int end_mode;
-	struct imputer_spec spec;   /* the imputer's knobs: steps, samples, kmax, min_support,
+	struct imputer_spec spec; /* the imputer's knobs: steps, samples, kmax, min_support,
 				     * min_context (imputer_spec_default(): what tracerec-fill ships) */
-	int kmax_set;               /* -k given: overrides an n-gram model file's */
+	int kmax_set;             /* -k given: overrides an n-gram model file's */
 	int64_t limit;
 	int batch;
 	uint64_t seed;
@@ -63,66 +63,68 @@ struct eval_row {
 	const char *method;
 	int blackout, position, masked;
 	struct metrics m;
-	double fill_s;               /* wall time spent in the imputer */
+	double fill_s; /* wall time spent in the imputer */
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-"Usage: " TOOL " --method ngram --train TRAIN.npy --test TEST.npy [OPTIONS]\n"
-"       " TOOL " --method sssd --model MODEL --test TEST.npy [OPTIONS]\n"
-"       " TOOL " --method hybrid --model MODEL --train TRAIN.npy --test TEST.npy [OPTIONS]\n"
-"       " TOOL " --trace COMPLETE.trz --train OTHER-RUN.trz [--method M] [OPTIONS]\n"
-"Score an imputer on test windows with the paper's protocol: one blackout of B events per\n"
-"window, at the centre or at the end; accuracy, perfect rate and ROUGE-L per blackout.\n"
-"\n"
-"  -m, --method=NAME      sssd, ngram or hybrid, or a comma list of them scored one after\n"
-"                         the other (default: sssd with --model, else ngram)\n"
-"  -M, --model=FILE       SSSD-S4 checkpoint written by tracerec-train (sssd, hybrid)\n"
-"  -t, --train=FILE       training windows .npy for the n-gram imputer (ngram, hybrid)\n"
-"  -T, --test=FILE        test windows .npy, shape (N, L[, 1]) (required without --trace)\n"
-"      --trace=FILE       trace mode: drop bursts of consecutive events of a CPU from this\n"
-"                         complete .trz (as an overflowing ring buffer does), fill them like\n"
-"                         tracerec-fill and score each thread's gap; --train is then a .trz\n"
-"                         of a different run and --blackout lists the burst sizes\n"
-"      --bursts=N         trace mode: bursts dropped per size (default: 200)\n"
-"      --losses=LOSSY     trace mode: instead of random bursts, replay the per-thread gaps\n"
-"                         (positions and lengths) of LOSSY.trz, a run of the same workload\n"
-"                         that lost events, onto --trace (thread k <-> thread k in order of\n"
-"                         first appearance); one row, burst 0\n"
-"      --self             trace mode, ngram: also index the test trace's own recorded runs\n"
-"                         minus the dropped events, as tracerec-fill does (default: off)\n"
-"      --sketch           trace mode: each gap carries the lost-syscall sketch a version 2\n"
-"                         recorder writes (counts of 32 tokens, first/last 8) and is filled\n"
-"                         under it (default: off; on with --losses when LOSSY has sketches)\n"
-"  -b, --blackout=LIST    comma-separated blackout sizes (default: 1,5,10,20,30,40)\n"
-"  -p, --position=WHERE   center, end or both (default: both)\n"
-"      --end-mode=MODE    paper (B=30 at the end masks the last 20 events, as the paper did)\n"
-"                         or exact (always the last B) (default: paper)\n"
-"  -s, --steps=N          sampling steps for sssd: reveal rounds of the absorbing-state\n"
-"                         model, DDIM steps of the others, 0 = DDPM with all T (default:\n"
-"                         the model's: 1 round, 20 DDIM steps; as tracerec-fill)\n"
-"      --samples=N        samples per gap for sssd, voted per position (default: 1)\n"
-"  -k, --kmax=N           longest n-gram context (default: 64)\n"
-"      --min-support=N    hybrid: matches a two-sided context needs to be trusted (default: 2)\n"
-"      --min-context=N    hybrid: shortest context trusted, per side (twice that for a\n"
-"                         gap at a window edge) (default: 4)\n"
-"  -n, --limit=N          use only the first N test windows (default: all)\n"
-"      --batch=N          windows per imputer call (default: 50)\n"
-"      --seed=N           sampling seed (default: 1)\n"
-"  -j, --threads=N        OpenBLAS threads for sssd (default: OpenBLAS's own)\n"
-"      --svg=FILE         also draw accuracy against blackout size, one line per method\n"
-"                         and position, as an SVG image (created new, mode 0600)\n"
-"      --json             print a JSON list of result objects instead of a table\n"
-"  -q, --quiet            no progress on stderr\n"
-"  -h, --help             this help\n"
-"  -V, --version          print the version\n"
-"\n"
-"Examples:\n"
-"  " TOOL " --method ngram --train len100/train.npy --test len200/test.npy\n"
-"  " TOOL " --model gzip.sssd --test len200/test.npy --blackout 10 --position center --json\n"
-"  " TOOL " --trace gzip-2.trz --train gzip-1.trz --method ngram --blackout 1,10,40\n"
-"  " TOOL " --trace gzip-2.trz --train gzip-1.trz --losses gzip-lossy.trz\n");
+		"Usage: " TOOL " --method ngram --train TRAIN.npy --test TEST.npy [OPTIONS]\n"
+		"       " TOOL " --method sssd --model MODEL --test TEST.npy [OPTIONS]\n"
+		"       " TOOL
+		" --method hybrid --model MODEL --train TRAIN.npy --test TEST.npy [OPTIONS]\n"
+		"       " TOOL " --trace COMPLETE.trz --train OTHER-RUN.trz [--method M] [OPTIONS]\n"
+		"Score an imputer on test windows with the paper's protocol: one blackout of B events per\n"
+		"window, at the centre or at the end; accuracy, perfect rate and ROUGE-L per blackout.\n"
+		"\n"
+		"  -m, --method=NAME      sssd, ngram or hybrid, or a comma list of them scored one after\n"
+		"                         the other (default: sssd with --model, else ngram)\n"
+		"  -M, --model=FILE       SSSD-S4 checkpoint written by tracerec-train (sssd, hybrid)\n"
+		"  -t, --train=FILE       training windows .npy for the n-gram imputer (ngram, hybrid)\n"
+		"  -T, --test=FILE        test windows .npy, shape (N, L[, 1]) (required without --trace)\n"
+		"      --trace=FILE       trace mode: drop bursts of consecutive events of a CPU from this\n"
+		"                         complete .trz (as an overflowing ring buffer does), fill them like\n"
+		"                         tracerec-fill and score each thread's gap; --train is then a .trz\n"
+		"                         of a different run and --blackout lists the burst sizes\n"
+		"      --bursts=N         trace mode: bursts dropped per size (default: 200)\n"
+		"      --losses=LOSSY     trace mode: instead of random bursts, replay the per-thread gaps\n"
+		"                         (positions and lengths) of LOSSY.trz, a run of the same workload\n"
+		"                         that lost events, onto --trace (thread k <-> thread k in order of\n"
+		"                         first appearance); one row, burst 0\n"
+		"      --self             trace mode, ngram: also index the test trace's own recorded runs\n"
+		"                         minus the dropped events, as tracerec-fill does (default: off)\n"
+		"      --sketch           trace mode: each gap carries the lost-syscall sketch a version 2\n"
+		"                         recorder writes (counts of 32 tokens, first/last 8) and is filled\n"
+		"                         under it (default: off; on with --losses when LOSSY has sketches)\n"
+		"  -b, --blackout=LIST    comma-separated blackout sizes (default: 1,5,10,20,30,40)\n"
+		"  -p, --position=WHERE   center, end or both (default: both)\n"
+		"      --end-mode=MODE    paper (B=30 at the end masks the last 20 events, as the paper did)\n"
+		"                         or exact (always the last B) (default: paper)\n"
+		"  -s, --steps=N          sampling steps for sssd: reveal rounds of the absorbing-state\n"
+		"                         model, DDIM steps of the others, 0 = DDPM with all T (default:\n"
+		"                         the model's: 1 round, 20 DDIM steps; as tracerec-fill)\n"
+		"      --samples=N        samples per gap for sssd, voted per position (default: 1)\n"
+		"  -k, --kmax=N           longest n-gram context (default: 64)\n"
+		"      --min-support=N    hybrid: matches a two-sided context needs to be trusted (default: 2)\n"
+		"      --min-context=N    hybrid: shortest context trusted, per side (twice that for a\n"
+		"                         gap at a window edge) (default: 4)\n"
+		"  -n, --limit=N          use only the first N test windows (default: all)\n"
+		"      --batch=N          windows per imputer call (default: 50)\n"
+		"      --seed=N           sampling seed (default: 1)\n"
+		"  -j, --threads=N        OpenBLAS threads for sssd (default: OpenBLAS's own)\n"
+		"      --svg=FILE         also draw accuracy against blackout size, one line per method\n"
+		"                         and position, as an SVG image (created new, mode 0600)\n"
+		"      --json             print a JSON list of result objects instead of a table\n"
+		"  -q, --quiet            no progress on stderr\n"
+		"  -h, --help             this help\n"
+		"  -V, --version          print the version\n"
+		"\n"
+		"Examples:\n"
+		"  " TOOL " --method ngram --train len100/train.npy --test len200/test.npy\n"
+		"  " TOOL
+		" --model gzip.sssd --test len200/test.npy --blackout 10 --position center --json\n"
+		"  " TOOL " --trace gzip-2.trz --train gzip-1.trz --method ngram --blackout 1,10,40\n"
+		"  " TOOL " --trace gzip-2.trz --train gzip-1.trz --losses gzip-lossy.trz\n");
 }
 
 static int parse_blackouts(struct eval_opts *o, const char *s)
@@ -141,39 +143,51 @@ static int parse_blackouts(struct eval_opts *o, const char *s)
 	return o->nblackouts ? 0 : -EINVAL;
 }
 
-enum { OPT_END_MODE = 256, OPT_SAMPLES, OPT_MIN_SUPPORT, OPT_MIN_CONTEXT, OPT_BATCH, OPT_SEED,
-       OPT_JSON, OPT_TRACE, OPT_BURSTS, OPT_SELF, OPT_LOSSES, OPT_SVG,
-       OPT_SKETCH };
+enum {
+	OPT_END_MODE = 256,
+	OPT_SAMPLES,
+	OPT_MIN_SUPPORT,
+	OPT_MIN_CONTEXT,
+	OPT_BATCH,
+	OPT_SEED,
+	OPT_JSON,
+	OPT_TRACE,
+	OPT_BURSTS,
+	OPT_SELF,
+	OPT_LOSSES,
+	OPT_SVG,
+	OPT_SKETCH
+};
 
 /* Options: parse_args() returns 0, or CLI_EX_USAGE after printing the problem; -1 after --help. */
 static const struct option longopts[] = {
-		{ "method", required_argument, NULL, 'm' },
-		{ "model", required_argument, NULL, 'M' },
-		{ "train", required_argument, NULL, 't' },
-		{ "test", required_argument, NULL, 'T' },
-		{ "blackout", required_argument, NULL, 'b' },
-		{ "position", required_argument, NULL, 'p' },
-		{ "end-mode", required_argument, NULL, OPT_END_MODE },
-		{ "steps", required_argument, NULL, 's' },
-		{ "samples", required_argument, NULL, OPT_SAMPLES },
-		{ "kmax", required_argument, NULL, 'k' },
-		{ "min-support", required_argument, NULL, OPT_MIN_SUPPORT },
-		{ "min-context", required_argument, NULL, OPT_MIN_CONTEXT },
-		{ "limit", required_argument, NULL, 'n' },
-		{ "batch", required_argument, NULL, OPT_BATCH },
-		{ "seed", required_argument, NULL, OPT_SEED },
-		{ "threads", required_argument, NULL, 'j' },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "trace", required_argument, NULL, OPT_TRACE },
-		{ "bursts", required_argument, NULL, OPT_BURSTS },
-		{ "self", no_argument, NULL, OPT_SELF },
-		{ "losses", required_argument, NULL, OPT_LOSSES },
-		{ "sketch", no_argument, NULL, OPT_SKETCH },
-		{ "svg", required_argument, NULL, OPT_SVG },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ 0 },
+	{ "method", required_argument, NULL, 'm' },
+	{ "model", required_argument, NULL, 'M' },
+	{ "train", required_argument, NULL, 't' },
+	{ "test", required_argument, NULL, 'T' },
+	{ "blackout", required_argument, NULL, 'b' },
+	{ "position", required_argument, NULL, 'p' },
+	{ "end-mode", required_argument, NULL, OPT_END_MODE },
+	{ "steps", required_argument, NULL, 's' },
+	{ "samples", required_argument, NULL, OPT_SAMPLES },
+	{ "kmax", required_argument, NULL, 'k' },
+	{ "min-support", required_argument, NULL, OPT_MIN_SUPPORT },
+	{ "min-context", required_argument, NULL, OPT_MIN_CONTEXT },
+	{ "limit", required_argument, NULL, 'n' },
+	{ "batch", required_argument, NULL, OPT_BATCH },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "threads", required_argument, NULL, 'j' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "trace", required_argument, NULL, OPT_TRACE },
+	{ "bursts", required_argument, NULL, OPT_BURSTS },
+	{ "self", no_argument, NULL, OPT_SELF },
+	{ "losses", required_argument, NULL, OPT_LOSSES },
+	{ "sketch", no_argument, NULL, OPT_SKETCH },
+	{ "svg", required_argument, NULL, OPT_SVG },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ 0 },
 };
 
 /* 1 when the comma list of methods names one other than `name`. */
@@ -202,7 +216,7 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 	o->positions[1] = MASK_END;
 	o->npositions = 2;
 	o->end_mode = MASK_END_PAPER;
-	imputer_spec_default(&o->spec);   /* the defaults tracerec-fill ships */
+	imputer_spec_default(&o->spec); /* the defaults tracerec-fill ships */
 	o->batch = 50;
 	o->seed = 1;
 	o->per_burst = 200;
@@ -213,12 +227,14 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 			int n = 0;
 
 			snprintf(buf, sizeof(buf), "%s", optarg);
-			for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save), n++)
+			for (tok = strtok_r(buf, ",", &save); tok;
+			     tok = strtok_r(NULL, ",", &save), n++)
 				if (imputer_method_parse(tok) < 0 || n == 3)
 					break;
 			if (tok || !n || strlen(optarg) >= sizeof(buf)) {
 				p_err("unknown --method '%s' (want sssd, ngram or hybrid, or a comma list "
-				      "of them)", optarg);
+				      "of them)",
+				      optarg);
 				return CLI_EX_USAGE;
 			}
 			o->method = optarg;
@@ -258,7 +274,9 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 			o->end_mode = mask_end_mode_parse(optarg);
 			break;
 		case 's': rc = cli_opt_int(longopts, c, optarg, 0, 1 << 30, &o->spec.steps); break;
-		case OPT_SAMPLES: rc = cli_opt_int(longopts, c, optarg, 1, 1024, &o->spec.samples); break;
+		case OPT_SAMPLES:
+			rc = cli_opt_int(longopts, c, optarg, 1, 1024, &o->spec.samples);
+			break;
 		case 'k':
 			rc = cli_opt_int(longopts, c, optarg, 1, NGRAM_KMAX_LIMIT, &o->spec.kmax);
 			o->kmax_set = 1;
@@ -277,9 +295,13 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 			break;
 		}
 		case OPT_BATCH: rc = cli_opt_int(longopts, c, optarg, 1, 65536, &o->batch); break;
-		case OPT_SEED: rc = cli_opt_u64(longopts, c, optarg, 0, UINT64_MAX, &o->seed); break;
+		case OPT_SEED:
+			rc = cli_opt_u64(longopts, c, optarg, 0, UINT64_MAX, &o->seed);
+			break;
 		case 'j': rc = cli_opt_int(longopts, c, optarg, 0, 1024, &o->threads); break;
-		case OPT_BURSTS: rc = cli_opt_int(longopts, c, optarg, 1, 1 << 30, &o->per_burst); break;
+		case OPT_BURSTS:
+			rc = cli_opt_int(longopts, c, optarg, 1, 1 << 30, &o->per_burst);
+			break;
 		case OPT_JSON: o->json = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'h': usage(stdout); return -1;
@@ -331,7 +353,8 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 		return CLI_EX_USAGE;
 	}
 	if (list_has_other(o->method, "ngram") && !o->model) {
-		p_err("--method %s needs --model MODEL (a checkpoint from tracerec-train)", o->method);
+		p_err("--method %s needs --model MODEL (a checkpoint from tracerec-train)",
+		      o->method);
 		return CLI_EX_USAGE;
 	}
 	if (list_has_other(o->method, "sssd") && !o->train) {
@@ -345,9 +368,9 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 struct method {
 	struct imputer *im;
 	struct sssd_model *model;
-	struct corpus_buf train;    /* --train as .npy windows */
-	struct ngram_file nf;       /* --train as an n-gram model file */
-	const struct vocab *vocab;  /* for type accuracy; NULL when ids are anonymous */
+	struct corpus_buf train;   /* --train as .npy windows */
+	struct ngram_file nf;      /* --train as an n-gram model file */
+	const struct vocab *vocab; /* for type accuracy; NULL when ids are anonymous */
 };
 
 static void free_method(struct method *me)
@@ -437,15 +460,17 @@ static int eval_one(const struct eval_opts *o, struct method *me, const struct c
 	uint8_t *known = malloc((size_t)o->batch * L);
 	char status[96];
 
-	rc = !seq || !known ? -ENOMEM : mask_span(L, row->blackout, row->position, o->end_mode,
-						   &first, &count);
+	rc = !seq || !known
+		     ? -ENOMEM
+		     : mask_span(L, row->blackout, row->position, o->end_mode, &first, &count);
 	row->masked = count;
 	for (int64_t w0 = 0; !rc && w0 < nwin; w0 += o->batch) {
 		int nb = nwin - w0 < o->batch ? (int)(nwin - w0) : o->batch;
 
 		memcpy(seq, test->ids + w0 * L, (size_t)nb * L * sizeof(*seq));
 		for (int i = 0; i < nb; i++)
-			mask_fill(known + (size_t)i * L, L, row->blackout, row->position, o->end_mode);
+			mask_fill(known + (size_t)i * L, L, row->blackout, row->position,
+				  o->end_mode);
 		t0 = monotonic_s();
 		rc = imputer_fill(me->im, seq, known, NULL, nb, L,
 				  o->seed + 1000003ull * row->blackout + w0);
@@ -473,8 +498,9 @@ static void print_rows(const struct eval_opts *o, const struct eval_row *rows, i
 
 			printf("%s\n  {\"method\": \"%s\", \"blackout\": %d, \"position\": \"%s\", "
 			       "\"masked\": %d, \"accuracy\": %.6f, \"perfect_rate\": %.6f, "
-			       "\"rouge_l\": %.6f, \"count_error\": %.6f", i ? "," : "", rows[i].method,
-			       rows[i].blackout, mask_position_name(rows[i].position), rows[i].masked,
+			       "\"rouge_l\": %.6f, \"count_error\": %.6f",
+			       i ? "," : "", rows[i].method, rows[i].blackout,
+			       mask_position_name(rows[i].position), rows[i].masked,
 			       metrics_accuracy(m), metrics_perfect_rate(m), metrics_rouge_l(m),
 			       metrics_count_error(m));
 			if (metrics_type_accuracy(m) >= 0)
@@ -489,8 +515,7 @@ static void print_rows(const struct eval_opts *o, const struct eval_row *rows, i
 	int list = strchr(o->method, ',') != NULL;
 
 	printf("%-8s %-8s %6s %9s %9s %9s %9s %9s %6s%s\n", "blackout", "position", "masked",
-	       "accuracy", "perfect", "rouge_l", "count_err", "type_acc", "n",
-	       list ? " method" : "");
+	       "accuracy", "perfect", "rouge_l", "count_err", "type_acc", "n", list ? " method" : "");
 	for (int i = 0; i < n; i++) {
 		const struct metrics *m = &rows[i].m;
 		char type[16] = "-";
@@ -509,8 +534,8 @@ static void print_rows(const struct eval_opts *o, const struct eval_row *rows, i
  * plain SVG 1.1 written here.  Returns 0 or -errno. */
 static int write_svg(const char *path, const struct eval_row *rows, int n)
 {
-	static const char *const colour[] = { "#1f77b4", "#d62728", "#2ca02c", "#9467bd",
-					      "#ff7f0e", "#8c564b" };
+	static const char *const colour[] = { "#1f77b4", "#d62728", "#2ca02c",
+					      "#9467bd", "#ff7f0e", "#8c564b" };
 	const double W = 640, H = 400, X0 = 60, Y0 = 30, PW = 440, PH = 320;
 	struct outfile of;
 	FILE *f;
@@ -535,25 +560,29 @@ static int write_svg(const char *path, const struct eval_row *rows, int n)
 		outfile_discard(&of);
 		return rc;
 	}
-	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	fprintf(f,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
 		"viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"12\">\n"
 		"<title>accuracy vs blackout</title>\n<rect width=\"100%%\" height=\"100%%\" "
-		"fill=\"white\"/>\n", W, H, W, H);
-	for (int t = 0; t <= 10; t++) {   /* y grid: accuracy 0..1 */
+		"fill=\"white\"/>\n",
+		W, H, W, H);
+	for (int t = 0; t <= 10; t++) { /* y grid: accuracy 0..1 */
 		double y = Y0 + PH - PH * t / 10.0;
 
-		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n"
+		fprintf(f,
+			"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n"
 			"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>\n",
 			X0, y, X0 + PW, y, X0 - 6, y + 4, t / 10.0);
 	}
-	for (int i = 0; i < n; i++) {     /* x ticks at the blackouts measured */
+	for (int i = 0; i < n; i++) { /* x ticks at the blackouts measured */
 		double x = X0 + PW * rows[i].blackout / bmax;
 
 		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d</text>\n", x,
 			Y0 + PH + 16, rows[i].blackout);
 	}
-	fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"black\"/>\n"
+	fprintf(f,
+		"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"black\"/>\n"
 		"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"black\"/>\n"
 		"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">blackout (events)</text>\n"
 		"<text x=\"14\" y=\"%.1f\" transform=\"rotate(-90 14 %.1f)\" "
@@ -564,8 +593,8 @@ static int write_svg(const char *path, const struct eval_row *rows, int n)
 		const char *c = colour[k % 6];
 		int first = 1;
 
-		fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"", c,
-			sp[k] == MASK_END ? " stroke-dasharray=\"6 3\"" : "");
+		fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"",
+			c, sp[k] == MASK_END ? " stroke-dasharray=\"6 3\"" : "");
 		for (int i = 0; i < n; i++)
 			if (!strcmp(rows[i].method, sm[k]) && rows[i].position == sp[k]) {
 				fprintf(f, "%s%.1f,%.1f", first ? "" : " ",
@@ -576,13 +605,15 @@ static int write_svg(const char *path, const struct eval_row *rows, int n)
 		fprintf(f, "\"/>\n");
 		for (int i = 0; i < n; i++)
 			if (!strcmp(rows[i].method, sm[k]) && rows[i].position == sp[k])
-				fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\">"
+				fprintf(f,
+					"<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\">"
 					"<title>%s %s B=%d: %.4f</title></circle>\n",
 					X0 + PW * rows[i].blackout / bmax,
 					Y0 + PH - PH * metrics_accuracy(&rows[i].m), c, sm[k],
 					mask_position_name(sp[k]), rows[i].blackout,
 					metrics_accuracy(&rows[i].m));
-		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+		fprintf(f,
+			"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
 			"stroke-width=\"2\"%s/>\n<text x=\"%.1f\" y=\"%.1f\">%s, %s</text>\n",
 			X0 + PW + 14, Y0 + 10 + 18.0 * k, X0 + PW + 38, Y0 + 10 + 18.0 * k, c,
 			sp[k] == MASK_END ? " stroke-dasharray=\"6 3\"" : "", X0 + PW + 44,
@@ -592,7 +623,7 @@ static int write_svg(const char *path, const struct eval_row *rows, int n)
 	rc = fflush(f) || ferror(f) ? -EIO : 0;
 	if (fclose(f) && !rc)
 		rc = -EIO;
-	of.fd = -1;   /* closed with f */
+	of.fd = -1; /* closed with f */
 	if (!rc)
 		rc = outfile_commit(&of);
 	if (rc)
@@ -618,8 +649,8 @@ static int run_windows(const struct eval_opts *o)
 	nwin = o->limit && o->limit < test.c.n ? o->limit : test.c.n;
 	for (int b = 0; b < o->nblackouts; b++) {
 		if (o->blackouts[b] >= test.len) {
-			p_err("blackout %d does not fit in test windows of %lld events", o->blackouts[b],
-			      (long long)test.len);
+			p_err("blackout %d does not fit in test windows of %lld events",
+			      o->blackouts[b], (long long)test.len);
 			corpus_buf_free(&test);
 			return CLI_EX_USAGE;
 		}
@@ -711,11 +742,10 @@ static int run_trace(const struct eval_opts *o)
 			printf("%s\n  {\"method\": \"%s\", \"blackout\": %d, \"position\": \"trace\", "
 			       "\"accuracy\": %.6f, \"perfect_rate\": %.6f, \"rouge_l\": %.6f, "
 			       "\"count_error\": %.6f, \"type_accuracy\": %.6f, \"n\": %lld, "
-			       "\"events\": %lld, \"gaps_per_s\": %.1f, \"sketch\": %s", i ? "," : "",
-			       used, r->burst,
-			       metrics_accuracy(&r->m), metrics_perfect_rate(&r->m),
-			       metrics_rouge_l(&r->m), metrics_count_error(&r->m),
-			       metrics_type_accuracy(&r->m),
+			       "\"events\": %lld, \"gaps_per_s\": %.1f, \"sketch\": %s",
+			       i ? "," : "", used, r->burst, metrics_accuracy(&r->m),
+			       metrics_perfect_rate(&r->m), metrics_rouge_l(&r->m),
+			       metrics_count_error(&r->m), metrics_type_accuracy(&r->m),
 			       (long long)r->gaps, (long long)r->dropped, gps,
 			       r->sketched ? "true" : "false");
 		if (o->json && o->losses)
@@ -734,10 +764,11 @@ static int run_trace(const struct eval_opts *o)
 	if (o->json)
 		printf("\n]\n");
 	else if (o->losses)
-		fprintf(stderr, TOOL ": method %s; replayed %lld gaps (%lld events) of %s, %lld "
-			"events without a counterpart, %lld unattributed gaps not replayed\n", used,
-			(long long)rows[0].loss_gaps, (long long)rows[0].loss_events, o->losses,
-			(long long)rows[0].unmapped, (long long)rows[0].loss_unattributed);
+		fprintf(stderr,
+			TOOL ": method %s; replayed %lld gaps (%lld events) of %s, %lld "
+			     "events without a counterpart, %lld unattributed gaps not replayed\n",
+			used, (long long)rows[0].loss_gaps, (long long)rows[0].loss_events,
+			o->losses, (long long)rows[0].unmapped, (long long)rows[0].loss_unattributed);
 	else
 		fprintf(stderr, TOOL ": method %s\n", used);
 	if (!o->json && rows[0].sketched)

@@ -45,7 +45,7 @@ static void summary(const struct fill_report *r, const char *out)
 		(unsigned long long)r->gaps);
 	fprintf(stderr,
 		TOOL ": filled %llu gaps with %llu synthetic events (method %s%s, %lld training "
-		"events), %llu positions fixed for entry/exit consistency\n",
+		     "events), %llu positions fixed for entry/exit consistency\n",
 		(unsigned long long)r->filled_gaps, (unsigned long long)r->synth_written,
 		r->method_used ? r->method_used : "none", r->self_trained ? ", self-trained" : "",
 		(long long)r->train_tokens, (unsigned long long)r->fixed_positions);
@@ -55,13 +55,14 @@ static void summary(const struct fill_report *r, const char *out)
 		fprintf(stderr, TOOL ": %llu gaps were already filled in the input (kept)\n",
 			(unsigned long long)r->prefilled_gaps);
 	if (r->unfilled_gaps)
-		fprintf(stderr, TOOL ": %llu attributed gaps of unknown or implausible size left "
-			"unfilled\n",
+		fprintf(stderr,
+			TOOL ": %llu attributed gaps of unknown or implausible size left "
+			     "unfilled\n",
 			(unsigned long long)r->unfilled_gaps);
 	if (r->unattributed_gaps)
 		fprintf(stderr,
 			TOOL ": %llu unattributed gaps (%llu events, no thread known) left as "
-			"unfilled gap records\n",
+			     "unfilled gap records\n",
 			(unsigned long long)r->unattributed_gaps,
 			(unsigned long long)r->unattributed_lost);
 	fprintf(stderr, TOOL ": wrote %s (read %.1fs, train %.1fs, impute %.1fs, write %.1fs)\n",
@@ -105,15 +106,15 @@ int main(int argc, char **argv)
 				return cli_usage("unknown --method '%s' (want ngram, sssd or hybrid)",
 						 optarg);
 			break;
-		case 't':
-			rc = cli_opt_seconds(longopts, c, optarg, 0, 1e7, &o.train_time);
-			break;
+		case 't': rc = cli_opt_seconds(longopts, c, optarg, 0, 1e7, &o.train_time); break;
 		case 'j': rc = cli_opt_int(longopts, c, optarg, 1, 1024, &o.threads); break;
 		case 1: rc = cli_opt_int(longopts, c, optarg, 1, 10000, &o.steps); break;
 		case 2: rc = cli_opt_int(longopts, c, optarg, 1, 4096, &o.context); break;
 		case 3: rc = cli_opt_u64(longopts, c, optarg, 0, UINT64_MAX, &o.seed); break;
 		case 4: rc = cli_opt_u64(longopts, c, optarg, 1, FILL_MAX_LOST, &o.max_gap); break;
-		case 5: rc = cli_opt_u64(longopts, c, optarg, 1, FILL_MAX_LOST, &o.max_synth); break;
+		case 5:
+			rc = cli_opt_u64(longopts, c, optarg, 1, FILL_MAX_LOST, &o.max_synth);
+			break;
 		case 6: force = 1; break;
 		case 'q': o.quiet = 1; break;
 		case 'h': fputs(usage, stdout); return CLI_EX_OK;
@@ -125,12 +126,12 @@ int main(int argc, char **argv)
 		return rc;
 	/* Arguments: exactly one input, an output */
 	if (optind != argc - 1 || !out)
-		return cli_usage("%s", optind >= argc ? "no input trace given" :
-				 !out ? "no output given (-o OUT.trz)" : "more than one input trace given");
+		return cli_usage("%s", optind >= argc ? "no input trace given"
+				       : !out         ? "no output given (-o OUT.trz)"
+						      : "more than one input trace given");
 	struct stat si, so;
-	if (!strcmp(argv[optind], out) ||
-	    (!stat(argv[optind], &si) && !stat(out, &so) && si.st_dev == so.st_dev &&
-	     si.st_ino == so.st_ino)) {
+	if (!strcmp(argv[optind], out) || (!stat(argv[optind], &si) && !stat(out, &so) &&
+					   si.st_dev == so.st_dev && si.st_ino == so.st_ino)) {
 		return cli_usage("output %s would overwrite the input", out);
 	}
 	/* Create the output (new, or --force: a temporary renamed over it at the end) */
@@ -151,13 +152,15 @@ int main(int argc, char **argv)
 	if (r.warning[0]) /* a problem the reader survived: shown even with -q */
 		p_err("warning: %s", r.warning);
 	if (r.capped_gap) /* work refused: said even with -q */
-		fprintf(stderr, TOOL ": warning: %llu gaps of more than %llu lost events (%llu in all) "
-			"left unfilled (raise --max-gap to fill them)\n",
+		fprintf(stderr,
+			TOOL ": warning: %llu gaps of more than %llu lost events (%llu in all) "
+			     "left unfilled (raise --max-gap to fill them)\n",
 			(unsigned long long)r.capped_gap, (unsigned long long)o.max_gap,
 			(unsigned long long)r.capped_gap_lost);
 	if (r.capped_run)
-		fprintf(stderr, TOOL ": warning: %llu gaps (%llu lost events) left unfilled: this run "
-			"synthesises at most %llu events (raise --max-synth to fill them)\n",
+		fprintf(stderr,
+			TOOL ": warning: %llu gaps (%llu lost events) left unfilled: this run "
+			     "synthesises at most %llu events (raise --max-synth to fill them)\n",
 			(unsigned long long)r.capped_run, (unsigned long long)r.capped_run_lost,
 			(unsigned long long)o.max_synth);
 	if (!o.quiet)

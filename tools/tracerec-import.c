@@ -24,7 +24,6 @@
 #include "common/outfile.h"
 #include "trz/trz.h"
 
-
 static const char usage_text[] =
 	"Usage: tracerec-import FORMAT INPUT -o OUT.trz [-q] [-v]\n"
 	"Import a trace or a dataset into a .trz trace.\n"
@@ -56,9 +55,12 @@ struct opts {
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' }, { "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },      { "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },      { "force", no_argument, NULL, 'F' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "force", no_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char shortopts[] = "o:qvhV";
@@ -157,7 +159,8 @@ struct lttng_progress_ctx {
 	int quiet;
 };
 
-static void lttng_progress(void *ctx, uint64_t done, uint64_t total, const struct lttng_import_stats *st)
+static void lttng_progress(void *ctx, uint64_t done, uint64_t total,
+			   const struct lttng_import_stats *st)
 {
 	struct lttng_progress_ctx *pc = ctx;
 	char status[128];
@@ -198,7 +201,8 @@ static void lttng_summary(const struct opts *o, const struct lttng_import_stats 
 		"  clone child exits        %llu\n"
 		"  unnamed syscall events   %llu (not imported)\n"
 		"  attributed by context    %llu\n",
-		(unsigned long long)st->exits_without_entry, (unsigned long long)st->entries_without_exit,
+		(unsigned long long)st->exits_without_entry,
+		(unsigned long long)st->entries_without_exit,
 		(unsigned long long)st->clone_child_exits, (unsigned long long)st->unnamed_events,
 		(unsigned long long)st->context_attributed);
 }
@@ -224,10 +228,12 @@ static int run_lttng(const struct opts *o)
 	err = err ? err : trz_write_meta(out.w, "source_format", "lttng-ctf");
 	err = err ? err : trz_write_meta(out.w, "tool", "tracerec-import " TRACEREC_VERSION);
 	err = err ? err : trz_write_meta(out.w, "arch", "x86_64");
-	err = err ? err : trz_write_meta(out.w, "note",
-		"imported from LTTng; threads from sched_switch per CPU (or tid contexts); syscall "
-		"numbers x86_64, syscall_nr.N names private numbers; discarded events are "
-		"unattributed gaps");
+	err = err ? err
+		  : trz_write_meta(
+			    out.w, "note",
+			    "imported from LTTng; threads from sched_switch per CPU (or tid contexts); syscall "
+			    "numbers x86_64, syscall_nr.N names private numbers; discarded events are "
+			    "unattributed gaps");
 	if (!err)
 		err = lttng_import(o->input, out.w, &io, &st);
 	if (!err && pc.p)
@@ -238,7 +244,8 @@ static int run_lttng(const struct opts *o)
 		trz_write_meta(out.w, "import.incomplete", err_text());
 		cerr = output_close(&out, 1);
 		p_err("%s; kept the %llu syscall events read before it in %s", err_text(),
-		      (unsigned long long)st.syscall_events, cerr ? "(none: write failed)" : o->output);
+		      (unsigned long long)st.syscall_events,
+		      cerr ? "(none: write failed)" : o->output);
 		return cerr ? CLI_EX_FAIL : CLI_EX_DAMAGED;
 	}
 	cerr = output_close(&out, !err);
@@ -286,7 +293,8 @@ static int run_windows(const struct opts *o)
 		return CLI_EX_FAIL;
 	}
 	if (!o->quiet)
-		fprintf(stderr, "tracerec-import: %s -> %s\n  windows  %lld of %lld events (pseudo-threads 1..%lld)\n",
+		fprintf(stderr,
+			"tracerec-import: %s -> %s\n  windows  %lld of %lld events (pseudo-threads 1..%lld)\n",
 			o->input, o->output, (long long)nw.n, (long long)nw.len, (long long)nw.n);
 	npy_free(&nw);
 	return CLI_EX_OK;

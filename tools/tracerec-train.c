@@ -48,74 +48,97 @@ static void usage(FILE *f)
 	sssd_config_default(&c);
 	sssd_train_opts_default(&t);
 	fprintf(f,
-"Usage: " TOOL " --npy TRAIN.npy -o MODEL [OPTIONS]\n"
-"       " TOOL " TRACE.trz... -o MODEL [OPTIONS]\n"
-"Train a gap imputer on the paper's .npy windows or on the per-thread event sequences of .trz\n"
-"traces (recorded events only; a gap starts a new sequence).\n"
-"\n"
-"  -o, --output=MODEL     file to write (required; created new, mode 0600)\n"
-"      --force            replace MODEL if it exists (a regular file or symbolic link)\n"
-"  -m, --method=NAME      sssd (SSSD-S4 checkpoint) or ngram (n-gram model file)\n"
-"                         (default: sssd)\n"
-"      --npy=FILE         training windows .npy, shape (N, L[, 1]) (instead of traces)\n"
-"      --min-len=N        .trz: drop thread sequences shorter than N events (default: the\n"
-"                         window length for sssd, 2 for ngram)\n"
-"SSSD-S4 training:\n");
+		"Usage: " TOOL " --npy TRAIN.npy -o MODEL [OPTIONS]\n"
+		"       " TOOL " TRACE.trz... -o MODEL [OPTIONS]\n"
+		"Train a gap imputer on the paper's .npy windows or on the per-thread event sequences of .trz\n"
+		"traces (recorded events only; a gap starts a new sequence).\n"
+		"\n"
+		"  -o, --output=MODEL     file to write (required; created new, mode 0600)\n"
+		"      --force            replace MODEL if it exists (a regular file or symbolic link)\n"
+		"  -m, --method=NAME      sssd (SSSD-S4 checkpoint) or ngram (n-gram model file)\n"
+		"                         (default: sssd)\n"
+		"      --npy=FILE         training windows .npy, shape (N, L[, 1]) (instead of traces)\n"
+		"      --min-len=N        .trz: drop thread sequences shorter than N events (default: the\n"
+		"                         window length for sssd, 2 for ngram)\n"
+		"SSSD-S4 training:\n");
 	fprintf(f,
-"  -i, --iters=N          training iterations, 0 = until --time-budget (default: %lld)\n"
-"      --time-budget=SEC  stop after SEC seconds, 0 = no limit (default: %g)\n"
-"      --batch=N          windows per iteration (default: %d)\n"
-"      --lr=F             Adam learning rate (default: %g)\n"
-"      --warmup=N         learning-rate warm-up iterations (default: %d)\n"
-"      --ema=F            EMA decay of the sampling weights (default: %g)\n"
-"      --window=N         training window length (default: %d)\n"
-"      --heldout=F        share of sequences held out for the accuracy shown (default: %g)\n"
-"      --eval-every=N     iterations between held-out evaluations, 0 = never (default: %d)\n"
-"      --eval-steps=N     DDIM steps of those evaluations (default: %d)\n"
-"      --max-blackout=N   largest blackout drawn in training masks (default: %d)\n",
+		"  -i, --iters=N          training iterations, 0 = until --time-budget (default: %lld)\n"
+		"      --time-budget=SEC  stop after SEC seconds, 0 = no limit (default: %g)\n"
+		"      --batch=N          windows per iteration (default: %d)\n"
+		"      --lr=F             Adam learning rate (default: %g)\n"
+		"      --warmup=N         learning-rate warm-up iterations (default: %d)\n"
+		"      --ema=F            EMA decay of the sampling weights (default: %g)\n"
+		"      --window=N         training window length (default: %d)\n"
+		"      --heldout=F        share of sequences held out for the accuracy shown (default: %g)\n"
+		"      --eval-every=N     iterations between held-out evaluations, 0 = never (default: %d)\n"
+		"      --eval-steps=N     DDIM steps of those evaluations (default: %d)\n"
+		"      --max-blackout=N   largest blackout drawn in training masks (default: %d)\n",
 		(long long)t.iters, t.time_budget, t.batch, t.lr, t.warmup, t.ema, t.window,
 		t.heldout, t.eval_every, t.eval_steps, t.max_blackout);
 	fprintf(f,
-"      --blocks=N         residual blocks (default: %d)\n"
-"      --channels=N       residual channels (default: %d)\n"
-"      --state=N          S4 state size (default: %d)\n"
-"      --diffusion-steps=N  diffusion steps T (default: %d)\n"
-"      --repr=NAME        onehot (argmax decoding) or scalar (the paper's one channel)\n"
-"                         (default: %s)\n"
-"      --objective=NAME   eps (epsilon MSE, the reference), x0ce (x0 logits +\n"
-"                         cross-entropy, onehot only), absorb (absorbing-state discrete\n"
-"                         diffusion, cross-entropy on the masked positions, onehot only)\n"
-"                         or auto (absorb for onehot, eps for scalar) (default: %s)\n"
-"      --retrieval=on|off condition on the n-gram imputer's proposal (one-hot) and its\n"
-"                         match length and support, onehot only (default: %s)\n"
-"      --retrieval-train=loo|half  training proposals from the whole corpus leaving\n"
-"                         out each window (loo) or from the other half (default: loo)\n"
-"      --aux=on|off       condition on the timestamps and return values of the events\n"
-"                         (.trz corpora; masked where not known; measured not to help\n"
-"                         across runs yet, BENCHMARKS.md) (default: %s)\n"
-"      --seed=N           seed of all randomness (default: %llu)\n"
-"  -j, --threads=N        OpenBLAS threads (default: OpenBLAS's own)\n",
+		"      --blocks=N         residual blocks (default: %d)\n"
+		"      --channels=N       residual channels (default: %d)\n"
+		"      --state=N          S4 state size (default: %d)\n"
+		"      --diffusion-steps=N  diffusion steps T (default: %d)\n"
+		"      --repr=NAME        onehot (argmax decoding) or scalar (the paper's one channel)\n"
+		"                         (default: %s)\n"
+		"      --objective=NAME   eps (epsilon MSE, the reference), x0ce (x0 logits +\n"
+		"                         cross-entropy, onehot only), absorb (absorbing-state discrete\n"
+		"                         diffusion, cross-entropy on the masked positions, onehot only)\n"
+		"                         or auto (absorb for onehot, eps for scalar) (default: %s)\n"
+		"      --retrieval=on|off condition on the n-gram imputer's proposal (one-hot) and its\n"
+		"                         match length and support, onehot only (default: %s)\n"
+		"      --retrieval-train=loo|half  training proposals from the whole corpus leaving\n"
+		"                         out each window (loo) or from the other half (default: loo)\n"
+		"      --aux=on|off       condition on the timestamps and return values of the events\n"
+		"                         (.trz corpora; masked where not known; measured not to help\n"
+		"                         across runs yet, BENCHMARKS.md) (default: %s)\n"
+		"      --seed=N           seed of all randomness (default: %llu)\n"
+		"  -j, --threads=N        OpenBLAS threads (default: OpenBLAS's own)\n",
 		c.blocks, c.channels, c.state, c.T, sssd_repr_name(c.repr),
 		c.objective == SSSD_OBJ_AUTO ? "auto" : sssd_objective_name(c.objective),
-		c.retrieval < 0 ? "on for onehot" : c.retrieval ? "on" : "off",
-		c.aux > 0 ? "on" : "off",
-		(unsigned long long)t.seed);
+		c.retrieval < 0 ? "on for onehot"
+		: c.retrieval   ? "on"
+				: "off",
+		c.aux > 0 ? "on" : "off", (unsigned long long)t.seed);
 	fprintf(f,
-"n-gram:\n"
-"  -k, --kmax=N           longest context recorded in the model file (default: %d)\n"
-"  -q, --quiet            no progress on stderr\n"
-"  -h, --help             this help\n"
-"  -V, --version          print the version\n"
-"\n"
-"Examples:\n"
-"  " TOOL " --npy len100/train.npy -o gzip.sssd --time-budget 600 --threads 2\n"
-"  " TOOL " --method ngram make.trz -o make.ngram\n", NGRAM_KMAX_DEFAULT);
+		"n-gram:\n"
+		"  -k, --kmax=N           longest context recorded in the model file (default: %d)\n"
+		"  -q, --quiet            no progress on stderr\n"
+		"  -h, --help             this help\n"
+		"  -V, --version          print the version\n"
+		"\n"
+		"Examples:\n"
+		"  " TOOL " --npy len100/train.npy -o gzip.sssd --time-budget 600 --threads 2\n"
+		"  " TOOL " --method ngram make.trz -o make.ngram\n",
+		NGRAM_KMAX_DEFAULT);
 }
 
-enum { OPT_NPY = 256, OPT_MIN_LEN, OPT_BUDGET, OPT_BATCH, OPT_LR, OPT_WARMUP, OPT_EMA,
-       OPT_WINDOW, OPT_HELDOUT, OPT_EVAL_EVERY, OPT_EVAL_STEPS, OPT_MAX_BLACKOUT, OPT_RETR_TRAIN, OPT_BLOCKS,
-       OPT_CHANNELS, OPT_STATE, OPT_T, OPT_REPR, OPT_OBJECTIVE, OPT_SEED, OPT_FORCE,
-       OPT_RETRIEVAL, OPT_AUX };
+enum {
+	OPT_NPY = 256,
+	OPT_MIN_LEN,
+	OPT_BUDGET,
+	OPT_BATCH,
+	OPT_LR,
+	OPT_WARMUP,
+	OPT_EMA,
+	OPT_WINDOW,
+	OPT_HELDOUT,
+	OPT_EVAL_EVERY,
+	OPT_EVAL_STEPS,
+	OPT_MAX_BLACKOUT,
+	OPT_RETR_TRAIN,
+	OPT_BLOCKS,
+	OPT_CHANNELS,
+	OPT_STATE,
+	OPT_T,
+	OPT_REPR,
+	OPT_OBJECTIVE,
+	OPT_SEED,
+	OPT_FORCE,
+	OPT_RETRIEVAL,
+	OPT_AUX
+};
 
 static const struct option longopts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -232,7 +255,8 @@ static int parse_args(int argc, char **argv, struct train_opts *o)
 			break;
 		case OPT_OBJECTIVE:
 			if (sssd_objective_parse(optarg) == -EINVAL) {
-				p_err("invalid --objective '%s' (want auto, eps, x0ce or absorb)", optarg);
+				p_err("invalid --objective '%s' (want auto, eps, x0ce or absorb)",
+				      optarg);
 				return CLI_EX_USAGE;
 			}
 			o->cfg.objective = sssd_objective_parse(optarg);

@@ -35,9 +35,10 @@
 #include "common/cli.h"
 
 #define DEFAULT_RING_BYTES (8ull << 20)
-#define MIN_RING_BYTES 4096ull           /* one page */
-#define MAX_RING_BYTES (2ull << 30)      /* the kernel's largest ring: max_entries is a __u32 power of two */
-#define MAX_DURATION_S 31536000.0        /* a year */
+#define MIN_RING_BYTES 4096ull /* one page */
+#define MAX_RING_BYTES \
+	(2ull << 30) /* the kernel's largest ring: max_entries is a __u32 power of two */
+#define MAX_DURATION_S 31536000.0 /* a year */
 #define MAX_FILL_TIMEOUT_S 3600.0
 #define MAX_TEST_DELAY_US 1000000
 #define POLL_MS 100
@@ -49,16 +50,16 @@ static int verbose;
 
 struct opts {
 	const char *out;
-	int force;                 /* --force: replace an existing regular -o file */
+	int force; /* --force: replace an existing regular -o file */
 	const char *pids;
 	int all, args, quiet, stats, as_root;
 	uint64_t ring_bytes;
 	double duration;
 	long long test_delay_us;
-	long long *pid_list;       /* --pid, parsed */
+	long long *pid_list; /* --pid, parsed */
 	int npid_list;
 	int inject_attach, inject_lose; /* hidden --test-inject */
-	const char *fill;          /* --fill MODEL (user/livefill.c) */
+	const char *fill;               /* --fill MODEL (user/livefill.c) */
 	double fill_timeout;
 	char **cmd;
 };
@@ -106,12 +107,18 @@ static const char usage_text[] =
 enum { OPT_AS_ROOT = 256, OPT_TEST_DELAY, OPT_FILL, OPT_FILL_TIMEOUT, OPT_FORCE, OPT_TEST_INJECT };
 
 static const struct option long_opts[] = {
-	{ "pid", required_argument, 0, 'p' },	{ "all", no_argument, 0, 'a' },
-	{ "output", required_argument, 0, 'o' }, { "buffer-size", required_argument, 0, 'b' },
-	{ "duration", required_argument, 0, 'd' }, { "args", no_argument, 0, 'A' },
-	{ "stats", no_argument, 0, 's' },	{ "as-root", no_argument, 0, OPT_AS_ROOT },
-	{ "quiet", no_argument, 0, 'q' },	{ "verbose", no_argument, 0, 'v' },
-	{ "help", no_argument, 0, 'h' },	{ "version", no_argument, 0, 'V' },
+	{ "pid", required_argument, 0, 'p' },
+	{ "all", no_argument, 0, 'a' },
+	{ "output", required_argument, 0, 'o' },
+	{ "buffer-size", required_argument, 0, 'b' },
+	{ "duration", required_argument, 0, 'd' },
+	{ "args", no_argument, 0, 'A' },
+	{ "stats", no_argument, 0, 's' },
+	{ "as-root", no_argument, 0, OPT_AS_ROOT },
+	{ "quiet", no_argument, 0, 'q' },
+	{ "verbose", no_argument, 0, 'v' },
+	{ "help", no_argument, 0, 'h' },
+	{ "version", no_argument, 0, 'V' },
 	{ "test-consumer-delay-us", required_argument, 0, OPT_TEST_DELAY }, /* hidden */
 	{ "test-inject", required_argument, 0, OPT_TEST_INJECT },           /* hidden */
 	{ "fill", required_argument, 0, OPT_FILL },
@@ -174,7 +181,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 					  &o->ring_bytes);
 			break;
 		case 'd':
-			rc = cli_opt_seconds(long_opts, c, optarg, 0.001, MAX_DURATION_S, &o->duration);
+			rc = cli_opt_seconds(long_opts, c, optarg, 0.001, MAX_DURATION_S,
+					     &o->duration);
 			break;
 		case OPT_FILL: o->fill = optarg; break;
 		case OPT_FILL_TIMEOUT:
@@ -182,7 +190,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 					     &o->fill_timeout);
 			break;
 		case OPT_TEST_DELAY:
-			rc = cli_opt_ll(long_opts, c, optarg, 0, MAX_TEST_DELAY_US, &o->test_delay_us);
+			rc = cli_opt_ll(long_opts, c, optarg, 0, MAX_TEST_DELAY_US,
+					&o->test_delay_us);
 			break;
 		case OPT_TEST_INJECT: /* failure injection for tests: after-attach, lose-event */
 			if (!strcmp(optarg, "after-attach"))
@@ -284,7 +293,8 @@ static int check_targets(const struct opts *o, const pid_t *pids, int n)
 	for (int i = 0; i < n; i++)
 		if (!user_may_trace(pids[i])) {
 			p_err("pid %d: permission denied (not a process you could ptrace; tracing "
-			      "other users' processes needs root)", (int)pids[i]);
+			      "other users' processes needs root)",
+			      (int)pids[i]);
 			return CLI_EX_PERM;
 		}
 	return 0;
@@ -458,40 +468,46 @@ static void print_stats_line(struct trc_collector *c, struct recorder *r, uint64
 
 static void print_summary(const struct recorder_summary *s, double secs, const char *out)
 {
-	fprintf(stderr, "%s: %.2f s, %llu events (%.0f/s), %llu threads, output %s %.1f KiB, %.2f bytes/event\n",
+	fprintf(stderr,
+		"%s: %.2f s, %llu events (%.0f/s), %llu threads, output %s %.1f KiB, %.2f bytes/event\n",
 		prog, secs, (unsigned long long)s->events, secs > 0 ? s->events / secs : 0.0,
 		(unsigned long long)s->threads, out, s->bytes / 1024.0,
 		s->events ? (double)s->bytes / s->events : 0.0);
-	fprintf(stderr, "%s: events lost: %llu (%llu in %llu thread gaps, %llu unattributed)",
-		prog, (unsigned long long)s->kernel_lost, (unsigned long long)s->lost,
+	fprintf(stderr, "%s: events lost: %llu (%llu in %llu thread gaps, %llu unattributed)", prog,
+		(unsigned long long)s->kernel_lost, (unsigned long long)s->lost,
 		(unsigned long long)s->gaps, (unsigned long long)s->unattr_lost);
 	for (int i = 0; i < s->ncpus; i++)
-		fprintf(stderr, "%s cpu%d %llu", i ? "," : ";", i, (unsigned long long)s->cpus[i].lost);
+		fprintf(stderr, "%s cpu%d %llu", i ? "," : ";", i,
+			(unsigned long long)s->cpus[i].lost);
 	fputc('\n', stderr);
 	if (s->lost)
-		fprintf(stderr, "%s: lost syscalls known: %llu of %llu (sketches of %llu events not delivered, %llu not fitting their gap)\n",
+		fprintf(stderr,
+			"%s: lost syscalls known: %llu of %llu (sketches of %llu events not delivered, %llu not fitting their gap)\n",
 			prog, (unsigned long long)s->lost_known, (unsigned long long)s->lost,
 			(unsigned long long)s->sketch_lost, (unsigned long long)s->sketches_dropped);
 	for (int i = 0; i < s->ntop; i++)
-		fprintf(stderr, "%s:   tid %u (pid %u): %llu lost, %llu recorded\n", prog, s->top[i].tid,
-			s->top[i].pid, (unsigned long long)s->top[i].lost,
+		fprintf(stderr, "%s:   tid %u (pid %u): %llu lost, %llu recorded\n", prog,
+			s->top[i].tid, s->top[i].pid, (unsigned long long)s->top[i].lost,
 			(unsigned long long)s->top[i].recorded);
 	for (int i = 0; i < s->ncpus; i++)
 		fprintf(stderr, "%s: cpu%d: recorded %llu + lost %llu %s attempted %llu\n", prog, i,
 			(unsigned long long)s->cpus[i].recorded, (unsigned long long)s->cpus[i].lost,
 			s->cpus[i].ok ? "==" : "!=", (unsigned long long)s->cpus[i].attempted);
-	fprintf(stderr, "%s: invariant recorded + lost == attempted: %s per cpu, %s per thread (%llu threads checked",
+	fprintf(stderr,
+		"%s: invariant recorded + lost == attempted: %s per cpu, %s per thread (%llu threads checked",
 		prog, s->cpu_ok ? "holds" : "VIOLATED", s->threads_bad ? "VIOLATED" : "holds",
 		(unsigned long long)s->threads_checked);
 	if (s->threads_bad)
 		fprintf(stderr, ", %llu bad", (unsigned long long)s->threads_bad);
 	fprintf(stderr, ")\n");
 	if (s->strings || s->strings_lost || s->strings_unreadable)
-		fprintf(stderr, "%s: string arguments: %llu recorded, %llu lost (ring full), %llu not readable at the entry nor the exit (shown as pointers)\n",
+		fprintf(stderr,
+			"%s: string arguments: %llu recorded, %llu lost (ring full), %llu not readable at the entry nor the exit (shown as pointers)\n",
 			prog, (unsigned long long)s->strings, (unsigned long long)s->strings_lost,
 			(unsigned long long)s->strings_unreadable);
 	if (s->ctl_lost || s->no_storage || s->traced_full || s->unexplained)
-		fprintf(stderr, "%s: also: %llu process records lost, %llu events without task storage, %llu processes not followed (traced set full), %llu unexplained\n",
+		fprintf(stderr,
+			"%s: also: %llu process records lost, %llu events without task storage, %llu processes not followed (traced set full), %llu unexplained\n",
 			prog, (unsigned long long)s->ctl_lost, (unsigned long long)s->no_storage,
 			(unsigned long long)s->traced_full, (unsigned long long)s->unexplained);
 }
@@ -503,9 +519,11 @@ static int write_accounting(struct recorder *r, const struct recorder_summary *s
 	size_t len = 0;
 
 	for (int i = 0; i < s->ncpus && len < sizeof(buf) - 80; i++)
-		len += snprintf(buf + len, sizeof(buf) - len, "%scpu%d attempted=%llu recorded=%llu lost=%llu",
-				i ? "; " : "", i, (unsigned long long)s->cpus[i].attempted,
-				(unsigned long long)s->cpus[i].recorded, (unsigned long long)s->cpus[i].lost);
+		len += snprintf(buf + len, sizeof(buf) - len,
+				"%scpu%d attempted=%llu recorded=%llu lost=%llu", i ? "; " : "", i,
+				(unsigned long long)s->cpus[i].attempted,
+				(unsigned long long)s->cpus[i].recorded,
+				(unsigned long long)s->cpus[i].lost);
 	return recorder_meta(r, "cpu_accounting", buf);
 }
 
@@ -530,7 +548,10 @@ static int command_outcome(const struct opts *o, pid_t pid, int done, int status
 	}
 	if (sig)
 		p_err("%s (pid %d) still running, no longer traced: tracerecd got %s", o->cmd[0],
-		      (int)pid, sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal");
+		      (int)pid,
+		      sig == SIGINT    ? "SIGINT"
+		      : sig == SIGTERM ? "SIGTERM"
+				       : "a signal");
 	else
 		p_err("%s (pid %d) still running, no longer traced: --duration expired", o->cmd[0],
 		      (int)pid);
@@ -548,14 +569,17 @@ static void print_fill_summary(struct livefill *lf)
 	struct livefill_stats st;
 
 	livefill_get_stats(lf, &st);
-	fprintf(stderr, "%s: live fill (%s): %llu of %llu gaps filled (%llu events), %llu left "
-		"unfilled (tracerec-fill can fill them), lag median %.1f ms, max %.1f ms\n", prog,
-		st.method ? st.method : "?", (unsigned long long)st.gaps_filled,
+	fprintf(stderr,
+		"%s: live fill (%s): %llu of %llu gaps filled (%llu events), %llu left "
+		"unfilled (tracerec-fill can fill them), lag median %.1f ms, max %.1f ms\n",
+		prog, st.method ? st.method : "?", (unsigned long long)st.gaps_filled,
 		(unsigned long long)st.gaps_seen, (unsigned long long)st.events_filled,
 		(unsigned long long)st.gaps_unfilled, st.lag_median_ms, st.lag_max_ms);
 	if (st.ring_dropped)
-		fprintf(stderr, "%s: live fill: %llu records not seen by the imputer (its queue was "
-			"full)\n", prog, (unsigned long long)st.ring_dropped);
+		fprintf(stderr,
+			"%s: live fill: %llu records not seen by the imputer (its queue was "
+			"full)\n",
+			prog, (unsigned long long)st.ring_dropped);
 }
 
 /* Everything one tracing run owns, from the options to the closed file. */
@@ -597,7 +621,8 @@ static int on_task(void *r, const struct trc_task_rec *t)
 	if (t->kind == TRC_TASK_EXEC && t->untraced)
 		p_err("pid %u (%.16s) exec'd %.256s with credentials you could not ptrace "
 		      "(setuid, setgid, file capabilities or an unreadable program): no longer "
-		      "traced, nor its children", t->pid, t->comm, t->path);
+		      "traced, nor its children",
+		      t->pid, t->comm, t->path);
 	return recorder_on_task(r, t);
 }
 
@@ -623,7 +648,8 @@ static int session_prepare(struct session *s)
 	if ((err = check_targets(o, s->pids, s->npids)))
 		return err;
 	if (o->cmd && (err = tracee_resolve(o->cmd[0], s->cmdpath, sizeof(s->cmdpath)))) {
-		p_err(err == -EACCES ? "command not executable: %s" : "command not found: %s", o->cmd[0]);
+		p_err(err == -EACCES ? "command not executable: %s" : "command not found: %s",
+		      o->cmd[0]);
 		return err == -EACCES ? CLI_EX_NOEXEC : CLI_EX_NOCMD;
 	}
 	libbpf_set_print(libbpf_print);
@@ -650,9 +676,10 @@ static int session_prepare(struct session *s)
 		return CLI_EX_FAIL;
 	}
 	if (o->fill) { /* live filling: an imputation thread fed by the recorder's hook */
-		struct livefill_opts lo = { .model = o->fill, .timeout = o->fill_timeout,
-					     /* at stop: 5 s, or as long as a gap may wait */
-					     .exit_wait = o->fill_timeout > 5 ? o->fill_timeout : 5 };
+		struct livefill_opts lo = { .model = o->fill,
+					    .timeout = o->fill_timeout,
+					    /* at stop: 5 s, or as long as a gap may wait */
+					    .exit_wait = o->fill_timeout > 5 ? o->fill_timeout : 5 };
 		if (!(s->lf = livefill_new(&lo))) {
 			p_err("--fill: %s", err_text());
 			return CLI_EX_FAIL;
@@ -662,11 +689,18 @@ static int session_prepare(struct session *s)
 
 	/* Load & verify BPF programs, create the per-CPU rings */
 	struct trc_collector_opts co = {
-		.all = o->all, .args = o->args, .own_tgid = getpid(), .ring_bytes = o->ring_bytes,
+		.all = o->all,
+		.args = o->args,
+		.own_tgid = getpid(),
+		.ring_bytes = o->ring_bytes,
 		.on_event = o->inject_lose ? inject_on_event : recorder_on_event,
-		.on_task = on_task, .on_string = recorder_on_string, .ctx = s->r,
+		.on_task = on_task,
+		.on_string = recorder_on_string,
+		.ctx = s->r,
 		/* without real root, only what the user could ptrace: also after an exec */
-		.user_only = getuid() != 0, .user_uid = getuid(), .user_gid = getgid(),
+		.user_only = getuid() != 0,
+		.user_uid = getuid(),
+		.user_gid = getgid(),
 	};
 	if ((err = trc_collector_open(&s->c, &co, &stage))) {
 		p_err("failed to %s BPF collector: %s%s", stage, strerror(-err),
@@ -675,8 +709,9 @@ static int session_prepare(struct session *s)
 	}
 	recorder_set_collector(s->r, s->c);
 	s->prev_drops = calloc(trc_collector_ncpus(s->c), sizeof(*s->prev_drops));
-	if (!s->prev_drops || (err = write_metadata(s->r, s->argc, s->argv, o, trc_collector_ncpus(s->c),
-						    trc_collector_ring_bytes(s->c)))) {
+	if (!s->prev_drops ||
+	    (err = write_metadata(s->r, s->argc, s->argv, o, trc_collector_ncpus(s->c),
+				  trc_collector_ring_bytes(s->c)))) {
 		p_err("writing %s: %s", s->out, strerror(s->prev_drops ? -err : ENOMEM));
 		return CLI_EX_FAIL;
 	}
@@ -725,7 +760,8 @@ static int session_start(struct session *s)
 		p_err("cannot replace %s: %s", s->out, strerror(-err));
 		return CLI_EX_FAIL;
 	}
-	if (o->all && (err = tracee_snapshot_all(getpid(), now_ns(CLOCK_MONOTONIC), recorder_thread, s->r))) {
+	if (o->all &&
+	    (err = tracee_snapshot_all(getpid(), now_ns(CLOCK_MONOTONIC), recorder_thread, s->r))) {
 		p_err("writing %s: %s", s->out, strerror(-err));
 		return CLI_EX_FAIL;
 	}
@@ -737,21 +773,28 @@ static int session_start(struct session *s)
 		}
 	}
 	if (o->cmd) {
-		struct trz_thread th = { .ts_ns = now_ns(CLOCK_MONOTONIC), .pid = s->child.pid,
-					 .tid = s->child.pid, .ppid = getpid(), .what = TRZ_THREAD_FORK };
+		struct trz_thread th = { .ts_ns = now_ns(CLOCK_MONOTONIC),
+					 .pid = s->child.pid,
+					 .tid = s->child.pid,
+					 .ppid = getpid(),
+					 .what = TRZ_THREAD_FORK };
 
 		snprintf(th.comm, sizeof(th.comm), "tracerecd");
 		recorder_thread(s->r, &th);
 		if ((err = tracee_release(&s->child))) {
 			s->child.pid = 0;
 			p_err("cannot run %s: %s", o->cmd[0], strerror(-err));
-			return err == -ENOENT ? CLI_EX_NOCMD : err == -EACCES ? CLI_EX_NOEXEC : CLI_EX_FAIL;
+			return err == -ENOENT   ? CLI_EX_NOCMD
+			       : err == -EACCES ? CLI_EX_NOEXEC
+						: CLI_EX_FAIL;
 		}
 	}
 	if (!o->quiet)
 		fprintf(stderr, "%s: tracing %s%s, writing %s (Ctrl-C to stop)\n", prog,
-			o->all ? "all processes" : o->pids ? "pid " : o->cmd[0], o->pids ? o->pids : "",
-			s->out);
+			o->all    ? "all processes"
+			: o->pids ? "pid "
+				  : o->cmd[0],
+			o->pids ? o->pids : "", s->out);
 	return CLI_EX_OK;
 }
 
@@ -810,7 +853,8 @@ static int session_loop(struct session *s)
 			usleep(s->o.test_delay_us);
 		err = trc_collector_poll(s->c, POLL_MS);
 		if (s->lf && !recorder_error(s->r))
-			livefill_drain(s->lf, fill_sink, s->r); /* write errors show in recorder_error() */
+			livefill_drain(s->lf, fill_sink,
+				       s->r); /* write errors show in recorder_error() */
 		if (recorder_error(s->r)) {
 			write_failed(s, recorder_error(s->r));
 			return CLI_EX_FAIL;
@@ -856,15 +900,16 @@ static int session_finish(struct session *s, int rc)
 	int err, cerr, rc2;
 
 	trc_collector_detach(s->c);
-	for (int i = 0; exiting && s->child.pid > 0 && !s->child_done && s->child.go_fd < 0 && i < 30;
-	     i++) {
+	for (int i = 0;
+	     exiting && s->child.pid > 0 && !s->child_done && s->child.go_fd < 0 && i < 30; i++) {
 		/* stopped by a signal: the command usually got it too (same terminal) */
 		if (waitpid(s->child.pid, &s->status, WNOHANG) == s->child.pid)
 			s->child_done = 1;
 		else
 			usleep(10000);
 	}
-	err = rc == CLI_EX_FAIL && recorder_error(s->r) ? recorder_error(s->r) : recorder_finish(s->r, &sum);
+	err = rc == CLI_EX_FAIL && recorder_error(s->r) ? recorder_error(s->r)
+							: recorder_finish(s->r, &sum);
 	if (s->lf && !err && rc != CLI_EX_FAIL)
 		err = livefill_finish(s->lf, fill_sink, s->r);
 	if (!err)

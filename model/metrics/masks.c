@@ -28,8 +28,7 @@ int mask_span(int L, int B, int position, int end_mode, int *first, int *count)
 			c = 20;
 		s = L - c;
 		break;
-	default:
-		return -EINVAL;
+	default: return -EINVAL;
 	}
 	*first = s;
 	*count = c;

@@ -18,8 +18,8 @@ enum mask_position {
 };
 
 enum mask_end_mode {
-	MASK_END_PAPER = 0,   /* B = 30 at the end masks 20 positions (paper) */
-	MASK_END_EXACT = 1,   /* always B positions */
+	MASK_END_PAPER = 0, /* B = 30 at the end masks 20 positions (paper) */
+	MASK_END_EXACT = 1, /* always B positions */
 };
 
 /* First masked position and number of masked positions for blackout B in a window of L.

@@ -19,13 +19,13 @@
 #include "vocab.h"
 
 struct metrics {
-	double sum_acc;       /* sums over windows */
+	double sum_acc; /* sums over windows */
 	double sum_rouge;
 	double sum_type;
-	double sum_count;     /* sum of per-window count errors */
+	double sum_count; /* sum of per-window count errors */
 	int64_t perfect;
-	int64_t n;            /* windows */
-	int64_t n_type;       /* windows whose type accuracy was defined */
+	int64_t n;      /* windows */
+	int64_t n_type; /* windows whose type accuracy was defined */
 };
 
 /* Length of the longest common subsequence of a[0..na) and b[0..nb).  Returns -ENOMEM when

@@ -11,8 +11,8 @@ struct hybrid {
 	struct imputer base;
 	struct imputer *ngram, *other;
 	int min_support, min_context;
-	int owns;       /* frees ngram and other */
-	struct imputer_aux aux;   /* the next fill's, handed on to other (set_aux) */
+	int owns;               /* frees ngram and other */
+	struct imputer_aux aux; /* the next fill's, handed on to other (set_aux) */
 };
 
 static int trusted(const struct hybrid *h, const struct ngram_info *in)
@@ -27,11 +27,10 @@ static int trusted(const struct hybrid *h, const struct ngram_info *in)
 }
 
 /* Rows with an untrusted position go through the other imputer, compacted into one batch. */
-static int fill_other(struct hybrid *h, int32_t *seq, const uint8_t *known, float *conf,
-		      float *logp, int B, int L, const struct ngram_info *info,
-		      const int32_t *orig, uint64_t seed)
+static int fill_other(struct hybrid *h, int32_t *seq, const uint8_t *known, float *conf, float *logp,
+		      int B, int L, const struct ngram_info *info, const int32_t *orig, uint64_t seed)
 {
-	size_t V = (size_t)h->base.V, Vo = (size_t)h->other->V;   /* Vo <= V */
+	size_t V = (size_t)h->base.V, Vo = (size_t)h->other->V; /* Vo <= V */
 	int32_t *s2 = malloc((size_t)B * L * sizeof(*s2));
 	uint8_t *k2 = malloc((size_t)B * L);
 	float *c2 = conf ? malloc((size_t)B * L * sizeof(*c2)) : NULL;
@@ -112,14 +111,14 @@ static int hybrid_scores(struct imputer *im, int32_t *seq, const uint8_t *known,
 	if (!err && h->other)
 		err = fill_other(h, seq, known, conf, logp, B, L, info, orig, seed);
 out:
-	h->aux = (struct imputer_aux){ NULL, NULL };   /* used once */
+	h->aux = (struct imputer_aux){ NULL, NULL }; /* used once */
 	free(info);
 	free(orig);
 	return err;
 }
 
-static int hybrid_fill(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf,
-		       int B, int L, uint64_t seed)
+static int hybrid_fill(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf, int B,
+		       int L, uint64_t seed)
 {
 	return hybrid_scores(im, seq, known, conf, NULL, B, L, seed);
 }
@@ -187,8 +186,9 @@ struct imputer *hybrid_new(struct imputer *ngram, struct imputer *other, int min
 		errno = ENOMEM;
 		return NULL;
 	}
-	h->base.ops = ngram->ops->flags & (other ? other->ops->flags : ~0u) & IMPUTER_REENTRANT ?
-			      &hybrid_ops_reentrant : &hybrid_ops;
+	h->base.ops = ngram->ops->flags & (other ? other->ops->flags : ~0u) & IMPUTER_REENTRANT
+			      ? &hybrid_ops_reentrant
+			      : &hybrid_ops;
 	h->base.V = ngram->V;
 	h->base.window = imputer_window(other ? other : ngram);
 	h->ngram = ngram;

@@ -6,33 +6,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NGRAM_CAP 20000      /* matches examined per query (evenly subsampled beyond) */
+#define NGRAM_CAP 20000 /* matches examined per query (evenly subsampled beyond) */
 
 struct ngram {
 	struct imputer base;
-	int32_t *text;       /* sequences laid end to end, each followed by a 0 break: (N) */
+	int32_t *text; /* sequences laid end to end, each followed by a 0 break: (N) */
 	int64_t N;
-	int32_t *sa;         /* positions of non-break ids, sorted on their next kmax ids: (nsa) */
+	int32_t *sa; /* positions of non-break ids, sorted on their next kmax ids: (nsa) */
 	int64_t nsa;
 	int kmax;
-	int64_t maxlen;      /* longest training sequence: longer patterns cannot match */
-	int32_t top;         /* most frequent id */
-	float *prior;        /* (V) unigram probabilities, add-one smoothed (scores) */
+	int64_t maxlen; /* longest training sequence: longer patterns cannot match */
+	int32_t top;    /* most frequent id */
+	float *prior;   /* (V) unigram probabilities, add-one smoothed (scores) */
 };
 
 /* A match set: starts of the voted spans in text. */
 struct matches {
-	int64_t *q;          /* (cap) */
-	uint64_t *h;         /* (cap) span hashes */
+	int64_t *q;  /* (cap) */
+	uint64_t *h; /* (cap) span hashes */
 	int n;
-	int64_t total;       /* matches before subsampling */
+	int64_t total; /* matches before subsampling */
 };
 
 /* Scratch for one fill call. */
 struct scratch {
 	struct matches m;
-	int64_t *votes;      /* (V) */
-	int64_t xlo, xhi;    /* matches touching text [xlo, xhi) do not count (xlo < 0: none) */
+	int64_t *votes;   /* (V) */
+	int64_t xlo, xhi; /* matches touching text [xlo, xhi) do not count (xlo < 0: none) */
 };
 
 static inline int excluded(const struct scratch *sc, int64_t a, int64_t b)
@@ -138,8 +138,8 @@ static void ngram_free(struct imputer *im)
 	free(ng);
 }
 
-static int ngram_fill(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf,
-		      int B, int L, uint64_t seed)
+static int ngram_fill(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf, int B,
+		      int L, uint64_t seed)
 {
 	(void)seed; /* deterministic: ties go to the earliest match */
 	return ngram_fill_detail(im, seq, known, conf, B, L, NULL);
@@ -213,8 +213,8 @@ struct imputer *ngram_new(const struct corpus *train, int V, int kmax)
 	struct ngram *ng;
 	int err;
 
-	if (!train || train->n < 0 || (train->n > 0 && (!train->ids || !train->starts)) ||
-	    V < 2 || V > (1 << 20) || kmax > NGRAM_KMAX_LIMIT) {
+	if (!train || train->n < 0 || (train->n > 0 && (!train->ids || !train->starts)) || V < 2 ||
+	    V > (1 << 20) || kmax > NGRAM_KMAX_LIMIT) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -349,7 +349,6 @@ static int64_t vote_span(const struct ngram *ng, struct matches *m, int G)
 	return best_q;
 }
 
-
 /* Scores of one position from its votes (V counts, tot their sum): the share of the votes
  * smoothed with one vote spread as the unigram prior, log; id 0 gets the floor. */
 static void votes_logp(const struct ngram *ng, const int64_t *votes, int64_t tot, float *row)
@@ -394,7 +393,6 @@ static void emit_span(const struct ngram *ng, struct scratch *sc, const struct m
 	}
 }
 
-
 static int valid_id(const struct ngram *ng, int32_t id)
 {
 	return id > 0 && id < ng->base.V;
@@ -435,8 +433,8 @@ static int32_t vote_next(const struct ngram *ng, struct scratch *sc, const int32
 }
 
 /* Phase 3/4: position by position; ok[j] tells which row ids may serve as context. */
-static void fill_steps(const struct ngram *ng, struct scratch *sc, int32_t *row, uint8_t *ok,
-		       int L, int a, int b, float *conf, float *logp, struct ngram_info *info)
+static void fill_steps(const struct ngram *ng, struct scratch *sc, int32_t *row, uint8_t *ok, int L,
+		       int a, int b, float *conf, float *logp, struct ngram_info *info)
 {
 	int backward = (a == 0 || !ok[a - 1]) && b < L && ok[b];
 
@@ -447,7 +445,7 @@ static void fill_steps(const struct ngram *ng, struct scratch *sc, int32_t *row,
 		uint32_t support = 0;
 
 		while (avail < ng->kmax && (backward ? i + 1 + avail < L && ok[i + 1 + avail]
-						    : i - 1 - avail >= 0 && ok[i - 1 - avail]))
+						     : i - 1 - avail >= 0 && ok[i - 1 - avail]))
 			avail++;
 		for (k = avail; k > 0 && !id; k--)
 			id = vote_next(ng, sc, backward ? row + i + 1 : row + i - k, k,
@@ -477,8 +475,8 @@ static void fill_steps(const struct ngram *ng, struct scratch *sc, int32_t *row,
 }
 
 /* One gap [a, b) of a row: phases 1-4 of ngram.h. */
-static void fill_gap(const struct ngram *ng, struct scratch *sc, int32_t *row, uint8_t *ok,
-		     int L, int a, int b, float *conf, float *logp, struct ngram_info *info)
+static void fill_gap(const struct ngram *ng, struct scratch *sc, int32_t *row, uint8_t *ok, int L,
+		     int a, int b, float *conf, float *logp, struct ngram_info *info)
 {
 	int G = b - a, al = 0, ar = 0;
 	struct matches *m = &sc->m;
@@ -530,8 +528,8 @@ done:
 		ok[i] = 0; /* imputed ids are not context for later gaps */
 }
 
-int ngram_fill_detail(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf,
-		      int B, int L, struct ngram_info *info)
+int ngram_fill_detail(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf, int B,
+		      int L, struct ngram_info *info)
 {
 	return ngram_fill_scores(im, seq, known, conf, NULL, B, L, info);
 }

@@ -30,18 +30,18 @@
 
 /* How a position was filled (ngram_fill_detail()). */
 enum ngram_how {
-	NGRAM_KNOWN = 0,     /* observed, untouched */
-	NGRAM_SPAN2 = 1,     /* two-sided span match */
-	NGRAM_SPAN1 = 2,     /* one-sided span match */
-	NGRAM_STEP = 3,      /* position by position */
-	NGRAM_PRIOR = 4,     /* most frequent id */
+	NGRAM_KNOWN = 0, /* observed, untouched */
+	NGRAM_SPAN2 = 1, /* two-sided span match */
+	NGRAM_SPAN1 = 2, /* one-sided span match */
+	NGRAM_STEP = 3,  /* position by position */
+	NGRAM_PRIOR = 4, /* most frequent id */
 };
 
 struct ngram_info {
-	uint8_t how;         /* enum ngram_how */
-	uint8_t kl, kr;      /* context lengths matched left and right */
+	uint8_t how;    /* enum ngram_how */
+	uint8_t kl, kr; /* context lengths matched left and right */
 	uint8_t _pad;
-	uint32_t support;    /* matches voting (before the cap) */
+	uint32_t support; /* matches voting (before the cap) */
 };
 
 /* An n-gram imputer over a copy of train (ids outside 1..V-1 act as sequence breaks), with
@@ -52,8 +52,8 @@ struct imputer *ngram_new(const struct corpus *train, int V, int kmax);
 
 /* imputer_fill() plus, when info is not NULL, how each position of the (B, L) batch was filled.
  * im must come from ngram_new().  Returns 0 or -errno. */
-int ngram_fill_detail(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf,
-		      int B, int L, struct ngram_info *info);
+int ngram_fill_detail(struct imputer *im, int32_t *seq, const uint8_t *known, float *conf, int B,
+		      int L, struct ngram_info *info);
 
 /* ngram_fill_detail() that also scores (struct imputer_ops scores): at each missing position,
  * log((votes[v] + prior[v]) / (votes + 1)) over the ids the matches that decided it have there
@@ -90,7 +90,7 @@ int64_t ngram_count(const struct imputer *im, const int32_t *ids, int k);
 #define NGRAM_FILE_VERSION 1
 
 struct ngram_file {
-	struct corpus c;         /* views ids/starts */
+	struct corpus c; /* views ids/starts */
 	int32_t *ids;
 	int64_t *starts;
 	struct vocab vocab;

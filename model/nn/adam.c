@@ -2,8 +2,8 @@
 #include <math.h>
 #include "nn/model.h"
 
-void adam_step(float *p, const float *g, float *m, float *v, size_t n, float lr, float b1,
-	       float b2, float eps, int64_t t)
+void adam_step(float *p, const float *g, float *m, float *v, size_t n, float lr, float b1, float b2,
+	       float eps, int64_t t)
 {
 	double c1 = 1.0 - pow(b1, (double)t), c2 = 1.0 - pow(b2, (double)t);
 

@@ -38,8 +38,8 @@ void weightnorm_backward(float *dv, float *dg, const float *dw, const float *v, 
 			dg[o] += (float)dgo;
 		if (dv)
 			for (int i = 0; i < I; i++)
-				dv[(size_t)o * I + i] +=
-					(float)(g[o] / nrm * dr[i] - g[o] * dgo / (nrm * nrm) * vr[i]);
+				dv[(size_t)o * I + i] += (float)(g[o] / nrm * dr[i] -
+								 g[o] * dgo / (nrm * nrm) * vr[i]);
 	}
 }
 

@@ -2,8 +2,7 @@
 #include <cblas.h>
 #include "nn/model.h"
 
-void matmul_forward(float *out, const float *X, const float *W, const float *b, int O, int In,
-		    int N)
+void matmul_forward(float *out, const float *X, const float *W, const float *b, int O, int In, int N)
 {
 	// out: (O, N)  X: (I, N)  W: (O, I)  b: (O)
 	float beta = 0.0f;

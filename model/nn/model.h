@@ -16,20 +16,19 @@
 #include <stdint.h>
 
 /* ---- rng.c: all randomness through an explicit state ---- */
-uint64_t rng_next(uint64_t *s);             /* splitmix64 */
-float rng_uniform(uint64_t *s);             /* [0, 1) */
-float rng_normal(uint64_t *s);              /* N(0, 1), Box-Muller */
-int rng_int(uint64_t *s, int n);            /* 0..n-1 */
+uint64_t rng_next(uint64_t *s);  /* splitmix64 */
+float rng_uniform(uint64_t *s);  /* [0, 1) */
+float rng_normal(uint64_t *s);   /* N(0, 1), Box-Muller */
+int rng_int(uint64_t *s, int n); /* 0..n-1 */
 
 /* ---- matmul.c: cblas_sgemm behind one call; ref.c: naive twins ---- */
 /* out (O, N) = W (O, I) . X (I, N) + b (O) (b may be NULL).  Writes out. */
-void matmul_forward(float *out, const float *X, const float *W, const float *b, int O, int In,
-		    int N);
+void matmul_forward(float *out, const float *X, const float *W, const float *b, int O, int In, int N);
 /* dX (I, N) += W^T dout; dW (O, I) += dout X^T; db (O) += rowsum(dout). */
 void matmul_backward(float *dX, float *dW, float *db, const float *dout, const float *X,
 		     const float *W, int O, int In, int N);
-void matmul_forward_naive(float *out, const float *X, const float *W, const float *b, int O,
-			  int In, int N);
+void matmul_forward_naive(float *out, const float *X, const float *W, const float *b, int O, int In,
+			  int N);
 void matmul_backward_naive(float *dX, float *dW, float *db, const float *dout, const float *X,
 			   const float *W, int O, int In, int N);
 
@@ -90,27 +89,27 @@ void toeplitz_forward(float *y, const float *u, const float *K, const float *D, 
 /* du += ..., dK (2, H, L) += ..., dD += ...; Mb, dMb: L*L + L scratch each. */
 void toeplitz_backward(float *du, float *dK, float *dD, const float *dy, const float *u,
 		       const float *K, const float *D, float *Mb, float *dMb, int H, int B, int L);
-void toeplitz_forward_naive(float *y, const float *u, const float *K, const float *D, int H,
-			    int B, int L);
+void toeplitz_forward_naive(float *y, const float *u, const float *K, const float *D, int H, int B,
+			    int L);
 
 /* ---- s4.c: one S4 layer: v = K*x + D x; y = Wo GELU(v) + bo; out = LN(y + x) ---- */
 struct s4_params {
-	float *log_dt;  /* (H) */
-	float *a;       /* (H, M) Re A = -exp(a) */
-	float *theta;   /* (H, M) Im A */
-	float *Cc;      /* (2, H, M, 2) */
-	float *D;       /* (H) */
-	float *Wo;      /* (H, H) */
-	float *bo;      /* (H) */
-	float *gamma;   /* (H) */
-	float *beta;    /* (H) */
+	float *log_dt; /* (H) */
+	float *a;      /* (H, M) Re A = -exp(a) */
+	float *theta;  /* (H, M) Im A */
+	float *Cc;     /* (2, H, M, 2) */
+	float *D;      /* (H) */
+	float *Wo;     /* (H, H) */
+	float *bo;     /* (H) */
+	float *gamma;  /* (H) */
+	float *beta;   /* (H) */
 };
 struct s4_cache {
-	float *K;       /* (2, H, L) kernel of this forward */
-	float *v;       /* (H, BL) pre-GELU */
-	float *gv;      /* (H, BL) GELU(v) */
-	float *xhat;    /* (H, BL) normalised LN input */
-	float *rstd;    /* (BL) */
+	float *K;    /* (2, H, L) kernel of this forward */
+	float *v;    /* (H, BL) pre-GELU */
+	float *gv;   /* (H, BL) GELU(v) */
+	float *xhat; /* (H, BL) normalised LN input */
+	float *rstd; /* (BL) */
 };
 size_t s4_cache_floats(int H, int B, int L);
 void s4_cache_bind(struct s4_cache *c, float *mem, int H, int B, int L);
@@ -120,28 +119,28 @@ size_t s4_scratch_floats(int H, int B, int L);
 void s4_forward(float *out, struct s4_cache *c, const float *x, const struct s4_params *p,
 		float *scratch, int H, int M, int B, int L, int reuse_kernel);
 /* dx += ...; dp fields += ... */
-void s4_backward(float *dx, const struct s4_params *dp, const float *dout,
-		 const struct s4_cache *c, const float *x, const struct s4_params *p,
-		 float *scratch, int H, int M, int B, int L);
+void s4_backward(float *dx, const struct s4_params *dp, const float *dout, const struct s4_cache *c,
+		 const float *x, const struct s4_params *p, float *scratch, int H, int M, int B,
+		 int L);
 
 /* ---- retr.c: retrieval bias, out (K, BL)[prop[j], j] += w[F] + w . feat[:, j] ---- */
 void retr_bias_forward(float *out, const int32_t *prop, const float *feat, const float *w, int F,
 		       int K, size_t BL);
 /* dw (F + 1) += ... */
-void retr_bias_backward(float *dw, const float *dout, const int32_t *prop, const float *feat,
-			int F, int K, size_t BL);
+void retr_bias_backward(float *dw, const float *dout, const int32_t *prop, const float *feat, int F,
+			int K, size_t BL);
 
 /* ---- adam.c ---- */
 /* One Adam step (bias-corrected, step t >= 1) over n parameters. */
-void adam_step(float *p, const float *g, float *m, float *v, size_t n, float lr, float b1,
-	       float b2, float eps, int64_t t);
+void adam_step(float *p, const float *g, float *m, float *v, size_t n, float lr, float b1, float b2,
+	       float eps, int64_t t);
 /* ema = d ema + (1 - d) p */
 void ema_update(float *ema, const float *p, size_t n, float d);
 
 /* ---- sssd/schedule.c: the DDPM schedule ---- */
 struct diff_schedule {
 	int T;
-	float *beta, *alpha, *alpha_bar, *sigma;   /* (T) each */
+	float *beta, *alpha, *alpha_bar, *sigma; /* (T) each */
 };
 int diff_schedule_init(struct diff_schedule *s, int T, double beta0, double beta1);
 void diff_schedule_free(struct diff_schedule *s);

@@ -1,8 +1,8 @@
 /* ref.c - naive reference twins of the BLAS paths (tests compare them to rtol 1e-5). */
 #include "nn/model.h"
 
-void matmul_forward_naive(float *out, const float *X, const float *W, const float *b, int O,
-			  int In, int N)
+void matmul_forward_naive(float *out, const float *X, const float *W, const float *b, int O, int In,
+			  int N)
 {
 	// out: (O, N)  X: (I, N)  W: (O, I)
 	for (int o = 0; o < O; o++)
@@ -33,8 +33,8 @@ void matmul_backward_naive(float *dX, float *dW, float *db, const float *dout, c
 		}
 }
 
-void toeplitz_forward_naive(float *y, const float *u, const float *K, const float *D, int H,
-			    int B, int L)
+void toeplitz_forward_naive(float *y, const float *u, const float *K, const float *D, int H, int B,
+			    int L)
 {
 	// y, u: (H, B, L)  K: (2, H, L)  D: (H)
 	for (int h = 0; h < H; h++) {

@@ -23,8 +23,8 @@ void retr_bias_forward(float *out, const int32_t *prop, const float *feat, const
 	}
 }
 
-void retr_bias_backward(float *dw, const float *dout, const int32_t *prop, const float *feat,
-			int F, int K, size_t BL)
+void retr_bias_backward(float *dw, const float *dout, const int32_t *prop, const float *feat, int F,
+			int K, size_t BL)
 {
 	for (size_t j = 0; j < BL; j++) {
 		int p = prop[j];

@@ -43,9 +43,9 @@ void s4_forward(float *out, struct s4_cache *c, const float *x, const struct s4_
 	layernorm_forward(out, c->xhat, c->rstd, z, p->gamma, p->beta, H, (int)BL);
 }
 
-void s4_backward(float *dx, const struct s4_params *dp, const float *dout,
-		 const struct s4_cache *c, const float *x, const struct s4_params *p,
-		 float *scratch, int H, int M, int B, int L)
+void s4_backward(float *dx, const struct s4_params *dp, const float *dout, const struct s4_cache *c,
+		 const float *x, const struct s4_params *p, float *scratch, int H, int M, int B,
+		 int L)
 {
 	size_t BL = (size_t)B * L, n = H * BL;
 	float *dz = scratch, *dgv = dz + n, *dv = dgv + n, *dK = dv + n;

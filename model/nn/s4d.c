@@ -42,7 +42,7 @@ void s4d_kernel_forward(float *K, const float *log_dt, const float *a, const flo
 	double *qi[2] = { buf + 4 * M, buf + 5 * M };
 
 	for (int h = 0; h < H; h++) {
-		for (int n = 0; n < M; n++) {   /* q^d_n = C^d_n Phi_n E_n^l, l = 0 */
+		for (int n = 0; n < M; n++) { /* q^d_n = C^d_n Phi_n E_n^l, l = 0 */
 			struct mode m = mode_of(log_dt, a, theta, h, n, M);
 
 			er[n] = creal(m.E), ei[n] = cimag(m.E);
@@ -105,10 +105,12 @@ void s4d_kernel_backward(float *dlog_dt, float *da, float *dtheta, float *dCc, c
 		}
 		for (int n = 0; n < M; n++) {
 			struct mode m = mode_of(log_dt, a, theta, h, n, M);
-			double complex dPhi = (m.dt * m.E * m.A - (m.E - 1.0)) / (m.A * m.A), dFdA = 0;
+			double complex dPhi = (m.dt * m.E * m.A - (m.E - 1.0)) / (m.A * m.A),
+				       dFdA = 0;
 
 			for (int d = 0; d < 2; d++) {
-				double complex S = Sr[d][n] + I * Si[d][n], T = Tr[d][n] + I * Ti[d][n];
+				double complex S = Sr[d][n] + I * Si[d][n],
+					       T = Tr[d][n] + I * Ti[d][n];
 				double complex c = c_of(Cc, d, h, n, H, M);
 				double complex dC = 2.0 * m.Phi * S;
 

@@ -69,7 +69,7 @@ void toeplitz_backward(float *du, float *dK, float *dD, const float *dy, const f
 
 			cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, L, L, B, 1.0f, uh, L,
 				    dyh, L, 0.0f, dMb, L);
-			float *rev = dMb + (size_t)L * L;   /* rev[L-s+t] sums into dK^b[s-t-1] */
+			float *rev = dMb + (size_t)L * L; /* rev[L-s+t] sums into dK^b[s-t-1] */
 
 			memset(rev, 0, L * sizeof(float));
 			for (int s = 0; s < L; s++) {

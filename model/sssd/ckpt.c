@@ -89,13 +89,22 @@ static size_t ckpt_size(int V, size_t np)
 static void encode(unsigned char *b, const struct sssd_model *m)
 {
 	const struct sssd_config *c = &m->c;
-	int32_t f[12] = { c->blocks, c->channels, c->skip_channels, c->state, c->T, c->repr,
-			  c->objective | c->retrieval << 8 | c->aux << 16, c->embed_in, c->embed_mid, c->embed_out,
-			  c->V, c->window };
+	int32_t f[12] = { c->blocks,
+			  c->channels,
+			  c->skip_channels,
+			  c->state,
+			  c->T,
+			  c->repr,
+			  c->objective | c->retrieval << 8 | c->aux << 16,
+			  c->embed_in,
+			  c->embed_mid,
+			  c->embed_out,
+			  c->V,
+			  c->window };
 	unsigned char *p = b + CKPT_HEADER;
 
 	memcpy(b, CKPT_MAGIC, 8); /* NOLINT(bugprone-not-null-terminated-result): 8 bytes, no NUL */
-	put32(b + 8, c->aux ? CKPT_VERSION : 2u);   /* readers of version 2 cannot use aux */
+	put32(b + 8, c->aux ? CKPT_VERSION : 2u); /* readers of version 2 cannot use aux */
 	put32(b + 12, CKPT_HEADER);
 	memcpy(b + 16, f, sizeof(f));
 	memcpy(b + 64, &c->beta0, 4);
@@ -206,8 +215,8 @@ out:
 	return err;
 }
 
-static int decode_header(const unsigned char *b, size_t n, const char *path,
-			 struct sssd_config *c, uint64_t *np)
+static int decode_header(const unsigned char *b, size_t n, const char *path, struct sssd_config *c,
+			 uint64_t *np)
 {
 	int32_t f[12];
 
@@ -220,8 +229,8 @@ static int decode_header(const unsigned char *b, size_t n, const char *path,
 		return -EIO;
 	}
 	if (get32(b + 8) < 1 || get32(b + 8) > CKPT_VERSION || get32(b + 12) != CKPT_HEADER) {
-		err_set("%s: unsupported model version %u (expected %u)", path,
-			       get32(b + 8), CKPT_VERSION);
+		err_set("%s: unsupported model version %u (expected %u)", path, get32(b + 8),
+			CKPT_VERSION);
 		return -EINVAL;
 	}
 	memcpy(f, b + 16, sizeof(f));
@@ -263,7 +272,7 @@ static int load_buf(struct sssd_model **mp, const unsigned char *b, size_t n, co
 	}
 	if (need != np) {
 		err_set("%s: %llu weights stored, the configuration needs %zu", path,
-			       (unsigned long long)np, need);
+			(unsigned long long)np, need);
 		err = -EINVAL;
 		goto out;
 	}
@@ -298,7 +307,7 @@ static int load_buf(struct sssd_model **mp, const unsigned char *b, size_t n, co
 	}
 	if ((*mp)->np != np) {
 		err_set("%s: %llu weights stored, the configuration needs %zu", path,
-			       (unsigned long long)np, (*mp)->np);
+			(unsigned long long)np, (*mp)->np);
 		err = -EINVAL;
 		goto out;
 	}

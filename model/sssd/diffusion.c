@@ -34,7 +34,7 @@ static void encode_aux(const struct sssd_model *m, float *ac, const uint8_t *kno
 {
 	const int64_t *ts = m->ats + (size_t)b * L;
 	const uint8_t *rc = m->arc + (size_t)b * L, *kn = known + (size_t)b * L;
-	int prev = -1;   /* last observed position with a known time */
+	int prev = -1; /* last observed position with a known time */
 
 	for (int l = 0; l < L; l++) {
 		size_t j = (size_t)b * L + l;
@@ -49,7 +49,7 @@ static void encode_aux(const struct sssd_model *m, float *ac, const uint8_t *kno
 			}
 			if (ts[l] >= 0)
 				prev = l;
-		} else if (prev >= 0) {   /* the gap's mean spacing: to the next observed time */
+		} else if (prev >= 0) { /* the gap's mean spacing: to the next observed time */
 			int next = l + 1;
 
 			while (next < L && (!kn[next] || ts[next] < 0))
@@ -126,7 +126,7 @@ void sssd_encode(const struct sssd_model *m, float *x0, const int32_t *ids, cons
 	/* timestamp / return channels after the data, mask and retrieval ones */
 	float *ac = m->cond + (size_t)(m->Kc - SSSD_AUX_CH) * BL;
 
-	if (!m->aux_on) {   /* not known: the masked channels */
+	if (!m->aux_on) { /* not known: the masked channels */
 		memset(ac, 0, (size_t)SSSD_AUX_CH * BL * sizeof(float));
 		return;
 	}
@@ -202,8 +202,8 @@ static void softmax_col(double *p, const float *logits, size_t j, size_t BL, int
 }
 
 /* x0-hat (K, BL) and eps-hat (K, BL) from the network output at step t (in m->out). */
-static void predict(struct sssd_model *m, float *x0h, float *epsh, const float *x, int t,
-		    size_t BL, double *pbuf)
+static void predict(struct sssd_model *m, float *x0h, float *epsh, const float *x, int t, size_t BL,
+		    double *pbuf)
 {
 	int K = m->K;
 	double ab = m->sched.alpha_bar[t], sa = sqrt(ab), sb = sqrt(1.0 - ab);
@@ -221,7 +221,7 @@ static void predict(struct sssd_model *m, float *x0h, float *epsh, const float *
 			double v = (x[i] - sb * m->out[i]) / sa;
 
 			epsh[i] = m->out[i];
-			x0h[i] = (float)(v > 1 ? 1 : v < -1 ? -1 : v);  /* clip, 5.4 step 3 */
+			x0h[i] = (float)(v > 1 ? 1 : v < -1 ? -1 : v); /* clip, 5.4 step 3 */
 		}
 	}
 }
@@ -253,7 +253,8 @@ static void decode(struct sssd_model *m, int32_t *ids, const uint8_t *known, flo
 		if (conf)
 			conf[j] = m->c.objective == SSSD_OBJ_X0CE
 					  ? (float)pbuf[best]
-					  : fminf(1.0f, fmaxf(0.0f, (x0h[best * BL + j] + 1.0f) * 0.5f));
+					  : fminf(1.0f,
+						  fmaxf(0.0f, (x0h[best * BL + j] + 1.0f) * 0.5f));
 	}
 }
 
@@ -292,7 +293,8 @@ static int kernels_load(struct sssd_model *m, const struct sssd_params *P, int L
 		return 0;
 	for (int i = 0; i < m->c.blocks; i++)
 		for (int j = 0; j < 2; j++)
-			memcpy(m->act[i].s4c[j].K, m->kc + (2 * (size_t)i + j) * n, n * sizeof(float));
+			memcpy(m->act[i].s4c[j].K, m->kc + (2 * (size_t)i + j) * n,
+			       n * sizeof(float));
 	return 1;
 }
 
@@ -311,7 +313,8 @@ static void kernels_keep(struct sssd_model *m, int L, uint64_t hash)
 	}
 	for (int i = 0; i < m->c.blocks; i++)
 		for (int j = 0; j < 2; j++)
-			memcpy(m->kc + (2 * (size_t)i + j) * n, m->act[i].s4c[j].K, n * sizeof(float));
+			memcpy(m->kc + (2 * (size_t)i + j) * n, m->act[i].s4c[j].K,
+			       n * sizeof(float));
 	m->kc_L = L;
 	m->kc_hash = hash;
 }
@@ -364,7 +367,8 @@ static int sample_absorb(struct sssd_model *m, const struct sssd_params *P, int3
 	int K = m->K, T = m->c.T, err;
 	float *x0 = malloc(KBL * sizeof(float)), *best_p = malloc(BL * sizeof(float));
 	double *pbuf = malloc(K * sizeof(double));
-	int *tv = malloc(B * sizeof(int)), *gap = calloc(B, sizeof(int)), *left = calloc(B, sizeof(int));
+	int *tv = malloc(B * sizeof(int)), *gap = calloc(B, sizeof(int)),
+	    *left = calloc(B, sizeof(int));
 	int *act = malloc(B * sizeof(int)), *keepi = malloc(B * sizeof(int));
 	int32_t *best = malloc(BL * sizeof(int32_t));
 	uint8_t *shown = malloc(BL);
@@ -386,7 +390,7 @@ static int sample_absorb(struct sssd_model *m, const struct sssd_params *P, int3
 	memcpy(left, gap, B * sizeof(int));
 	int S = steps < 1 ? 1 : steps, maxgap = 0, na = B;
 
-	for (int b = 0; b < B; b++) {   /* more rounds than positions would reveal nothing */
+	for (int b = 0; b < B; b++) { /* more rounds than positions would reveal nothing */
 		maxgap = gap[b] > maxgap ? gap[b] : maxgap;
 		act[b] = b;
 	}
@@ -396,7 +400,7 @@ static int sample_absorb(struct sssd_model *m, const struct sssd_params *P, int3
 	for (int s = 0; s < S; s++) {
 		int nk = 0;
 
-		for (int i = 0; i < na; i++)   /* windows still masked stay in the batch */
+		for (int i = 0; i < na; i++) /* windows still masked stay in the batch */
 			if (left[act[i]] > 0)
 				keepi[nk++] = i;
 		if (nk == 0)
@@ -404,7 +408,7 @@ static int sample_absorb(struct sssd_model *m, const struct sssd_params *P, int3
 		if (nk < na) {
 			if (m->reuse_cond)
 				compact_batch(m, L, na, keepi, nk);
-			else   /* windows without a gap before the first round */
+			else /* windows without a gap before the first round */
 				compact_inputs(m, L, na, keepi, nk);
 			for (int i = 0; i < nk; i++)
 				act[i] = act[keepi[i]];
@@ -431,7 +435,8 @@ static int sample_absorb(struct sssd_model *m, const struct sssd_params *P, int3
 			kernels_keep(m, L, khash);
 		m->reuse_kernels = m->reuse_cond = 1;
 		for (int i = 0; i < na; i++) {
-			int b = act[i], keep = s == S - 1 ? 0 : (int)((double)gap[b] * (S - 1 - s) / S);
+			int b = act[i],
+			    keep = s == S - 1 ? 0 : (int)((double)gap[b] * (S - 1 - s) / S);
 			int unsure = 0;
 
 			for (int l = 0; l < L; l++) {
@@ -442,9 +447,9 @@ static int sample_absorb(struct sssd_model *m, const struct sssd_params *P, int3
 				int bk = 1;
 
 				softmax_col(pbuf, m->out, c, nBL, K);
-				if (logp) {   /* this round's distribution; kept by the round revealing j */
+				if (logp) { /* this round's distribution; kept by the round revealing j */
 					float *row = logp + j * (size_t)m->c.V;
-					double z = 0;   /* over the ids it may propose: 1..K-1 */
+					double z = 0; /* over the ids it may propose: 1..K-1 */
 
 					for (int k = 1; k < K; k++)
 						z += pbuf[k];
@@ -452,17 +457,19 @@ static int sample_absorb(struct sssd_model *m, const struct sssd_params *P, int3
 					for (int k = 1; k < m->c.V; k++) {
 						float lv = k < K && z > 0 ? (float)log(pbuf[k] / z)
 									  : IMPUTER_LOGP_FLOOR;
-						row[k] = lv > IMPUTER_LOGP_FLOOR ? lv : IMPUTER_LOGP_FLOOR;
+						row[k] = lv > IMPUTER_LOGP_FLOOR
+								 ? lv
+								 : IMPUTER_LOGP_FLOOR;
 					}
 				}
-				for (int k = 2; k < K; k++)   /* id 0 is "unseen": never proposed */
+				for (int k = 2; k < K; k++) /* id 0 is "unseen": never proposed */
 					if (pbuf[k] > pbuf[bk])
 						bk = k;
 				best[j] = bk;
 				best_p[j] = (float)pbuf[bk];
 				unsure += best_p[j] < SSSD_REVEAL_CONF;
 			}
-			if (keep > unsure)   /* the confident ones need no further round */
+			if (keep > unsure) /* the confident ones need no further round */
 				keep = unsure;
 			/* reveal left[b] - keep positions of window b, most confident first */
 			while (left[b] > keep) {
@@ -563,16 +570,16 @@ int sssd_sample(struct sssd_model *m, const struct sssd_params *P, int32_t *ids,
 		sssd_net_forward(m, P, tv, B, L);
 		if (!m->reuse_kernels)
 			kernels_keep(m, L, khash);
-		m->reuse_kernels = m->reuse_cond = 1;   /* weights are fixed while sampling */
+		m->reuse_kernels = m->reuse_cond = 1; /* weights are fixed while sampling */
 		predict(m, x0h, epsh, x, t, BL, pbuf);
 		if (k == 0)
 			break;
-		if (ddim) {       /* 5.4: x = sqrt(ab') x0h + sqrt(1 - ab') epsh */
+		if (ddim) { /* 5.4: x = sqrt(ab') x0h + sqrt(1 - ab') epsh */
 			double abn = m->sched.alpha_bar[tn];
 
 			for (size_t i = 0; i < KBL; i++)
 				x[i] = (float)(sqrt(abn) * x0h[i] + sqrt(1.0 - abn) * epsh[i]);
-		} else {          /* 2.2 step 2.3-2.4 */
+		} else { /* 2.2 step 2.3-2.4 */
 			double a = m->sched.alpha[t], ab = m->sched.alpha_bar[t];
 			double c = (1.0 - a) / sqrt(1.0 - ab);
 

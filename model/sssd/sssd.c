@@ -114,7 +114,7 @@ static void block_forward(struct sssd_model *m, const struct sssd_params *P, int
 	float *res = m->scratch, *sk = m->scratch + C * BL;
 	const float r2 = (float)M_SQRT1_2;
 
-	matmul_forward(a->tau, m->emb, b->Wt, b->bt, C, m->c.embed_out, B);   /* 1.3 step 1 */
+	matmul_forward(a->tau, m->emb, b->Wt, b->bt, C, m->c.embed_out, B); /* 1.3 step 1 */
 	for (int c = 0; c < C; c++)
 		for (int bb = 0; bb < B; bb++)
 			for (int l = 0; l < L; l++) {
@@ -122,26 +122,23 @@ static void block_forward(struct sssd_model *m, const struct sssd_params *P, int
 
 				a->a0[j] = m->h[i][j] + a->tau[(size_t)c * B + bb];
 			}
-	conv3_forward(a->a1, a->col, a->a0, w->W3, b->b3, 2 * C, C, B, L);   /* step 2 */
-	s4_forward(a->a2, &a->s4c[0], a->a1, &b->s4[0], m->scratch, H, m->M, B, L,
-		   m->reuse_kernels);
-	if (!m->reuse_cond)                                                   /* step 4 */
+	conv3_forward(a->a1, a->col, a->a0, w->W3, b->b3, 2 * C, C, B, L); /* step 2 */
+	s4_forward(a->a2, &a->s4c[0], a->a1, &b->s4[0], m->scratch, H, m->M, B, L, m->reuse_kernels);
+	if (!m->reuse_cond) /* step 4 */
 		matmul_forward(a->cc, m->cond, w->Wc, b->bc, 2 * C, m->Kc, (int)BL);
 	for (size_t j = 0; j < 2 * C * BL; j++)
 		a->a3[j] = a->a2[j] + a->cc[j];
-	s4_forward(a->a4, &a->s4c[1], a->a3, &b->s4[1], m->scratch, H, m->M, B, L,
-		   m->reuse_kernels);
-	gate_forward(a->g, a->a4, C * BL);                                    /* step 6 */
-	matmul_forward(res, a->g, w->Wr, b->br, C, C, (int)BL);               /* step 7 */
+	s4_forward(a->a4, &a->s4c[1], a->a3, &b->s4[1], m->scratch, H, m->M, B, L, m->reuse_kernels);
+	gate_forward(a->g, a->a4, C * BL);                      /* step 6 */
+	matmul_forward(res, a->g, w->Wr, b->br, C, C, (int)BL); /* step 7 */
 	for (size_t j = 0; j < C * BL; j++)
-		m->h[i + 1][j] = (m->h[i][j] + res[j]) * r2;                  /* step 8 */
+		m->h[i + 1][j] = (m->h[i][j] + res[j]) * r2; /* step 8 */
 	matmul_forward(sk, a->g, w->Ws, b->bs, S, C, (int)BL);
 	for (size_t j = 0; j < S * BL; j++)
 		m->skip[j] += sk[j];
 }
 
-void sssd_net_forward(struct sssd_model *m, const struct sssd_params *P, const int *t, int B,
-		      int L)
+void sssd_net_forward(struct sssd_model *m, const struct sssd_params *P, const int *t, int B, int L)
 {
 	// xt: (K, BL)  cond: (Kc, BL)  t: (B)  out: (K, BL)
 	const struct sssd_config *c = &m->c;
@@ -150,19 +147,19 @@ void sssd_net_forward(struct sssd_model *m, const struct sssd_params *P, const i
 	float so = 1.0f / sqrtf((float)c->blocks);
 
 	effective_weights(m, P);
-	step_embed_sinusoid(m->e0, t, c->embed_in, B);                        /* 1.2 */
+	step_embed_sinusoid(m->e0, t, c->embed_in, B); /* 1.2 */
 	matmul_forward(m->e1p, m->e0, P->W1, P->b1, c->embed_mid, c->embed_in, B);
 	silu_forward(m->e1, m->e1p, (size_t)c->embed_mid * B);
 	matmul_forward(m->e2p, m->e1, P->W2, P->b2, c->embed_out, c->embed_mid, B);
 	silu_forward(m->emb, m->e2p, (size_t)c->embed_out * B);
-	matmul_forward(m->hin, m->xt, m->we.Win, P->bin, C, m->K, (int)BL);  /* 1.1 step 2 */
+	matmul_forward(m->hin, m->xt, m->we.Win, P->bin, C, m->K, (int)BL); /* 1.1 step 2 */
 	relu_forward(m->h[0], m->hin, C * BL);
 	memset(m->skip, 0, S * BL * sizeof(float));
 	for (int i = 0; i < c->blocks; i++)
 		block_forward(m, P, i, B, L);
 	for (size_t j = 0; j < S * BL; j++)
-		m->o[j] = m->skip[j] * so;                                     /* step 5 */
-	matmul_forward(m->f, m->o, m->we.Wf, P->bf, S, S, (int)BL);           /* step 6 */
+		m->o[j] = m->skip[j] * so;                          /* step 5 */
+	matmul_forward(m->f, m->o, m->we.Wf, P->bf, S, S, (int)BL); /* step 6 */
 	relu_forward(m->fr, m->f, S * BL);
 	matmul_forward(m->out, m->fr, P->Wz, P->bz, m->K, S, (int)BL);
 	if (c->retrieval && m->retr_on)

@@ -45,19 +45,19 @@
 #include "vocab.h"
 
 enum sssd_repr {
-	SSSD_REPR_ONEHOT = 0,   /* V channels in {-1,+1}, argmax decoding (default) */
-	SSSD_REPR_SCALAR = 1,   /* one channel, id scaled to [-1,1], nearest id (paper) */
+	SSSD_REPR_ONEHOT = 0, /* V channels in {-1,+1}, argmax decoding (default) */
+	SSSD_REPR_SCALAR = 1, /* one channel, id scaled to [-1,1], nearest id (paper) */
 };
 
 enum sssd_objective {
-	SSSD_OBJ_AUTO = -1,     /* absorb for onehot, eps for scalar (resolved by sssd_create) */
-	SSSD_OBJ_EPS = 0,       /* reference epsilon-prediction MSE */
-	SSSD_OBJ_X0CE = 1,      /* x0 logits + cross-entropy (one-hot only) */
-	SSSD_OBJ_ABSORB = 2,    /* absorbing (masked) discrete diffusion + cross-entropy */
+	SSSD_OBJ_AUTO = -1,  /* absorb for onehot, eps for scalar (resolved by sssd_create) */
+	SSSD_OBJ_EPS = 0,    /* reference epsilon-prediction MSE */
+	SSSD_OBJ_X0CE = 1,   /* x0 logits + cross-entropy (one-hot only) */
+	SSSD_OBJ_ABSORB = 2, /* absorbing (masked) discrete diffusion + cross-entropy */
 };
 
 #define SSSD_RETR_FEATS 5
-#define SSSD_RETR_BIAS0 3.0f   /* initial logit bonus of the proposed id */
+#define SSSD_RETR_BIAS0 3.0f /* initial logit bonus of the proposed id */
 /* Absorbing-state sampling reveals every masked position predicted with at least this
  * probability at once; only windows with less certain positions take further rounds. */
 #define SSSD_REVEAL_CONF 0.9f
@@ -72,49 +72,49 @@ enum sssd_objective {
 #define SSSD_AUX_CH 7
 
 struct sssd_config {
-	int blocks;             /* residual blocks Nl.  Default 4 */
-	int channels;           /* residual channels C (S4 width H = 2C).  Default 48 */
-	int skip_channels;      /* skip channels S.  Default = channels */
-	int state;              /* S4 state size N (M = N/2 complex modes).  Default 64 */
-	int T;                  /* diffusion steps.  Default 200 */
-	float beta0, beta1;     /* linear beta schedule.  Default 1e-4 and 0 = auto: the reference
+	int blocks;         /* residual blocks Nl.  Default 4 */
+	int channels;       /* residual channels C (S4 width H = 2C).  Default 48 */
+	int skip_channels;  /* skip channels S.  Default = channels */
+	int state;          /* S4 state size N (M = N/2 complex modes).  Default 64 */
+	int T;              /* diffusion steps.  Default 200 */
+	float beta0, beta1; /* linear beta schedule.  Default 1e-4 and 0 = auto: the reference
 				 * 0.02 for eps, SSSD_X0CE_BETA1 for x0ce (alpha_bar_{T-1} near 0) */
-	int repr;               /* enum sssd_repr.  Default SSSD_REPR_ONEHOT */
-	int objective;          /* enum sssd_objective.  Default SSSD_OBJ_AUTO */
-	int retrieval;          /* 1: n-gram proposal channels in the conditioner and the retrieval
+	int repr;           /* enum sssd_repr.  Default SSSD_REPR_ONEHOT */
+	int objective;      /* enum sssd_objective.  Default SSSD_OBJ_AUTO */
+	int retrieval;      /* 1: n-gram proposal channels in the conditioner and the retrieval
 				 * bias on the logits (one-hot only); -1 = auto: on for onehot
 				 * (resolved by sssd_create).  Default -1 */
-	int aux;                /* 1: the trace's timestamps and return values as conditioner
+	int aux;            /* 1: the trace's timestamps and return values as conditioner
 				 * channels (SSSD_AUX_CH; struct imputer_aux), masked (0) where
 				 * not known; -1 = auto: off (measured across runs: not better,
 				 * BENCHMARKS.md).  Default -1 */
 	int embed_in, embed_mid, embed_out; /* step embedding 128 -> 512 -> 512 */
-	int V;                  /* ids 0..V-1; set from the vocabulary by sssd_create() */
-	int window;             /* training window length, set by sssd_train(); the imputer fills
+	int V;      /* ids 0..V-1; set from the vocabulary by sssd_create() */
+	int window; /* training window length, set by sssd_train(); the imputer fills
 				 * longer sequences through windows of this length around each gap
 				 * (0: whole sequences) */
 };
 
 struct sssd_train_opts {
-	int64_t iters;          /* iterations (0 = until time budget).  Default 0 */
-	double time_budget;     /* seconds (0 = none); training stops when either limit is hit.
+	int64_t iters;      /* iterations (0 = until time budget).  Default 0 */
+	double time_budget; /* seconds (0 = none); training stops when either limit is hit.
 				 * Default 540 (9 minutes) */
-	int batch;              /* windows per iteration.  Default 16 */
-	float lr;               /* Adam learning rate.  Default 2e-3 */
-	int warmup;             /* linear LR warm-up iterations.  Default 20 */
-	float ema;              /* EMA decay of weights used for sampling.  Default 0.999 */
-	uint64_t seed;          /* all training randomness.  Default 1 */
-	int threads;            /* OpenBLAS threads (0 = leave as is).  Default 0 */
-	int window;             /* training window length L (cut from corpus sequences).  Default 100 */
-	float heldout;          /* fraction of sequences held out for accuracy.  Default 0.02 */
-	int eval_every;         /* iterations between held-out evaluations (0 = never).  Default 200 */
-	int eval_steps;         /* DDIM steps used by those evaluations.  Default 10 */
-	int max_blackout;       /* largest blackout drawn in training masks.  Default 40 */
-	const int64_t *ts;      /* aux models: per id of the training corpus its timestamp in ns
+	int batch;          /* windows per iteration.  Default 16 */
+	float lr;           /* Adam learning rate.  Default 2e-3 */
+	int warmup;         /* linear LR warm-up iterations.  Default 20 */
+	float ema;          /* EMA decay of weights used for sampling.  Default 0.999 */
+	uint64_t seed;      /* all training randomness.  Default 1 */
+	int threads;        /* OpenBLAS threads (0 = leave as is).  Default 0 */
+	int window;         /* training window length L (cut from corpus sequences).  Default 100 */
+	float heldout;      /* fraction of sequences held out for accuracy.  Default 0.02 */
+	int eval_every;     /* iterations between held-out evaluations (0 = never).  Default 200 */
+	int eval_steps;     /* DDIM steps used by those evaluations.  Default 10 */
+	int max_blackout;   /* largest blackout drawn in training masks.  Default 40 */
+	const int64_t *ts;  /* aux models: per id of the training corpus its timestamp in ns
 				 * (< 0 unknown), or NULL (paper format: the channels masked).
 				 * Default NULL */
-	const uint8_t *rc;      /* ... and its return class (enum imputer_rc), or NULL */
-	int retrieval_loo;      /* retrieval models: training proposals from an n-gram over the
+	const uint8_t *rc;  /* ... and its return class (enum imputer_rc), or NULL */
+	int retrieval_loo;  /* retrieval models: training proposals from an n-gram over the
 				 * whole corpus that leaves out the window itself (1), as strong as
 				 * the test-time n-gram's, or from one over the other half of the
 				 * corpus (0).  Default 1 */
@@ -143,8 +143,8 @@ int sssd_create(struct sssd_model **m, const struct sssd_config *c, const struct
 int sssd_train(struct sssd_model *m, const struct corpus *train, const struct sssd_train_opts *o,
 	       progress_fn cb, void *ctx);
 /* Masked-position accuracy of the model on B windows (B*L ids) with known mask, DDIM `steps`. */
-int sssd_eval_accuracy(struct sssd_model *m, const int32_t *seq, const uint8_t *known, int B,
-		       int L, int steps, uint64_t seed, double *acc);
+int sssd_eval_accuracy(struct sssd_model *m, const int32_t *seq, const uint8_t *known, int B, int L,
+		       int steps, uint64_t seed, double *acc);
 /* Checkpoint: versioned binary file (format in model/sssd/ckpt.c).  sssd_save_fd() writes it to
  * fd (left open; tools create it with user/common/outfile.h); sssd_save() creates path new
  * (O_EXCL|O_NOFOLLOW, mode 0600; -EEXIST if it exists). */

@@ -13,30 +13,30 @@
 #include <cblas.h>
 #include "sssd/sssd_net.h"
 
-#define FILL_COLUMNS 3200   /* windows per batch = FILL_COLUMNS / W */
+#define FILL_COLUMNS 3200 /* windows per batch = FILL_COLUMNS / W */
 
 struct sssd_imp {
 	struct imputer base;
 	struct sssd_model *m;
-	struct imputer *ngram;   /* retrieval, or NULL */
-	int own_ngram;           /* ngram is freed with the imputer */
+	struct imputer *ngram; /* retrieval, or NULL */
+	int own_ngram;         /* ngram is freed with the imputer */
 	int steps, samples;
-	struct imputer_aux aux;  /* the next fill's timestamps / return classes (set_aux) */
+	struct imputer_aux aux; /* the next fill's timestamps / return classes (set_aux) */
 };
 
 struct job {
-	int b, s;       /* sequence, window start */
-	int g0, g1;     /* target positions [g0, g1) */
+	int b, s;   /* sequence, window start */
+	int g0, g1; /* target positions [g0, g1) */
 };
 
 struct fillstate {
-	int32_t *cur;   /* (B, L) ids being filled */
-	uint8_t *done;  /* (B, L) observed or filled */
+	int32_t *cur;  /* (B, L) ids being filled */
+	uint8_t *done; /* (B, L) observed or filled */
 	float *conf;
-	float *logp;    /* (B, L, V) scores, or NULL */
+	float *logp; /* (B, L, V) scores, or NULL */
 	int B, L, W;
-	const uint8_t *known;        /* (B, L) observed by the caller */
-	struct imputer_aux aux;      /* (B, L) the caller's, or none */
+	const uint8_t *known;   /* (B, L) observed by the caller */
+	struct imputer_aux aux; /* (B, L) the caller's, or none */
 };
 
 static void vote(int32_t *out, float *conf, const int32_t *draws, const float *dconf, size_t j,
@@ -126,18 +126,20 @@ static int run_jobs(struct sssd_imp *im, struct fillstate *f, const struct job *
 				const struct job *jb = &jobs[j0 + k];
 				size_t src = (size_t)jb->b * f->L + jb->s;
 
-				memcpy(draws + r * n + (size_t)k * W, f->cur + src, W * sizeof(int32_t));
+				memcpy(draws + r * n + (size_t)k * W, f->cur + src,
+				       W * sizeof(int32_t));
 				memcpy(kn + (size_t)k * W, f->done + src, W);
 				for (int l = 0; has_aux && r == 0 && l < W; l++) {
 					/* what earlier rounds filled has no time or return */
 					int ok = f->known[src + l];
 
-					ats[(size_t)k * W + l] = ok && f->aux.ts ? f->aux.ts[src + l] : -1;
+					ats[(size_t)k * W + l] =
+						ok && f->aux.ts ? f->aux.ts[src + l] : -1;
 					arc[(size_t)k * W + l] = ok && f->aux.rc ? f->aux.rc[src + l]
 										 : IMPUTER_RC_NONE;
 				}
 			}
-			if (r == 0) {   /* the proposals do not depend on the sample */
+			if (r == 0) { /* the proposals do not depend on the sample */
 				struct imputer_aux a = { ats, arc };
 
 				err = sssd_retrieve(im->m, im->ngram, draws, kn, nb, W);
@@ -147,7 +149,7 @@ static int run_jobs(struct sssd_imp *im, struct fillstate *f, const struct job *
 			if (!err)
 				err = sssd_sample_scores(im->m, &im->m->e, draws + r * n, kn, dconf,
 							 lp, nb, W, im->steps, &rng);
-			for (size_t i = 0; lsum && !err && i < n * V; i++)   /* mean over samples */
+			for (size_t i = 0; lsum && !err && i < n * V; i++) /* mean over samples */
 				lsum[i] = (r ? lsum[i] : 0.0f) + lp[i] / (float)S;
 		}
 		for (int k = 0; k < nb && !err; k++) {
@@ -161,7 +163,8 @@ static int run_jobs(struct sssd_imp *im, struct fillstate *f, const struct job *
 					memcpy(f->logp + dst * V,
 					       (lsum ? lsum : lp) + ((size_t)k * W + (l - jb->s)) * V,
 					       V * sizeof(float));
-				vote(&f->cur[dst], &c, draws, dconf, (size_t)k * W + (l - jb->s), n, S);
+				vote(&f->cur[dst], &c, draws, dconf, (size_t)k * W + (l - jb->s), n,
+				     S);
 				if (f->conf)
 					f->conf[dst] = c;
 				f->done[dst] = 1;
@@ -184,8 +187,10 @@ static int sssd_scores(struct imputer *imp, int32_t *seq, const uint8_t *known, 
 		       float *logp, int B, int L, uint64_t seed)
 {
 	struct sssd_imp *im = (struct sssd_imp *)imp;
-	struct fillstate f = { seq, NULL, conf, logp, B, L,
-			       im->m->c.window > 0 ? im->m->c.window : L, known, im->aux };
+	struct fillstate f = {
+		seq,   NULL,   conf, logp, B, L, im->m->c.window > 0 ? im->m->c.window : L,
+		known, im->aux
+	};
 	struct job *jobs;
 	int err = 0, nj;
 
@@ -201,7 +206,7 @@ static int sssd_scores(struct imputer *imp, int32_t *seq, const uint8_t *known, 
 	for (int round = 0; !err && (nj = plan(jobs, &f)) > 0; round++)
 		err = run_jobs(im, &f, jobs, nj, seed + 0x632be59bd9b4e019ULL * (uint64_t)round);
 out:
-	im->aux = (struct imputer_aux){ NULL, NULL };   /* used once */
+	im->aux = (struct imputer_aux){ NULL, NULL }; /* used once */
 	free(f.done);
 	free(jobs);
 	return err;

@@ -17,11 +17,11 @@ void sssd_config_default(struct sssd_config *c)
 	c->state = 64;
 	c->T = 200;
 	c->beta0 = 1e-4f;
-	c->beta1 = 0.0f;        /* auto */
+	c->beta1 = 0.0f; /* auto */
 	c->repr = SSSD_REPR_ONEHOT;
 	c->objective = SSSD_OBJ_AUTO;
-	c->retrieval = -1;      /* auto */
-	c->aux = -1;            /* auto */
+	c->retrieval = -1; /* auto */
+	c->aux = -1;       /* auto */
 	c->embed_in = 128;
 	c->embed_mid = 512;
 	c->embed_out = 512;
@@ -74,8 +74,11 @@ int sssd_objective_parse(const char *s)
 
 const char *sssd_objective_name(int obj)
 {
-	return obj == SSSD_OBJ_EPS ? "eps" : obj == SSSD_OBJ_X0CE ? "x0ce"
-	       : obj == SSSD_OBJ_ABSORB ? "absorb" : obj == SSSD_OBJ_AUTO ? "auto" : "?";
+	return obj == SSSD_OBJ_EPS      ? "eps"
+	       : obj == SSSD_OBJ_X0CE   ? "x0ce"
+	       : obj == SSSD_OBJ_ABSORB ? "absorb"
+	       : obj == SSSD_OBJ_AUTO   ? "auto"
+					: "?";
 }
 
 /* ---- parameter layout: one walk assigns the named pointers into a flat block ---- */
@@ -142,11 +145,10 @@ static int config_check(const struct sssd_config *c)
 {
 	if (c->blocks < 1 || c->blocks > 256 || c->channels < 1 || c->channels > 4096 ||
 	    c->skip_channels < 1 || c->skip_channels > 4096 || c->state < 2 || c->state > 1024 ||
-	    c->state % 2 || c->T < 2 || c->T > 100000 || !(c->beta0 > 0) ||
-	    !(c->beta1 >= c->beta0) || !(c->beta1 < 1) || c->embed_in < 2 || c->embed_in % 2 ||
-	    c->embed_in > 65536 || c->embed_mid < 1 || c->embed_mid > 65536 ||
-	    c->embed_out < 1 || c->embed_out > 65536 || c->V < 2 || c->V > VOCAB_MAX ||
-	    c->window < 0 || c->window > 1000000) {
+	    c->state % 2 || c->T < 2 || c->T > 100000 || !(c->beta0 > 0) || !(c->beta1 >= c->beta0) ||
+	    !(c->beta1 < 1) || c->embed_in < 2 || c->embed_in % 2 || c->embed_in > 65536 ||
+	    c->embed_mid < 1 || c->embed_mid > 65536 || c->embed_out < 1 || c->embed_out > 65536 ||
+	    c->V < 2 || c->V > VOCAB_MAX || c->window < 0 || c->window > 1000000) {
 		err_set("invalid model configuration (sizes out of range)");
 		return -EINVAL;
 	}
@@ -161,7 +163,7 @@ static int config_check(const struct sssd_config *c)
 	}
 	if (c->objective != SSSD_OBJ_EPS && c->repr != SSSD_REPR_ONEHOT) {
 		err_set("objective %s needs the onehot representation",
-			       sssd_objective_name(c->objective));
+			sssd_objective_name(c->objective));
 		return -EINVAL;
 	}
 	if (c->retrieval != 0 && c->retrieval != 1) {
@@ -214,8 +216,7 @@ int sssd_alloc(struct sssd_model **mp, const struct sssd_config *c, const struct
 	m->c = *c;
 	m->v = *v;
 	m->K = c->repr == SSSD_REPR_ONEHOT ? c->V : 1;
-	m->Kc = m->K + 1 + (c->retrieval ? m->K + SSSD_RETR_FEATS : 0) +
-		(c->aux ? SSSD_AUX_CH : 0);
+	m->Kc = m->K + 1 + (c->retrieval ? m->K + SSSD_RETR_FEATS : 0) + (c->aux ? SSSD_AUX_CH : 0);
 	m->H = 2 * c->channels;
 	m->M = c->state / 2;
 	m->p.blk = calloc(c->blocks, sizeof(struct block_params));

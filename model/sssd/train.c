@@ -56,7 +56,7 @@ static double softmax_ce(const struct sssd_model *m, size_t BL, size_t j, int id
 		if (o[k * BL] > mx)
 			mx = o[k * BL], *best = k;
 	for (int k = 0; k < m->K; k++)
-		s += exp(o[k * BL] - mx);   /* >= 1: the maximum's term is exp(0) */
+		s += exp(o[k * BL] - mx); /* >= 1: the maximum's term is exp(0) */
 	for (int k = 0; k < m->K; k++)
 		dout[k * BL + j] = (float)((exp(o[k * BL] - mx) / s - (k == id)) / nmiss);
 	// cppcheck-suppress invalidFunctionArg ; s >= 1: the maximum's term is exp(0)
@@ -68,8 +68,8 @@ static double softmax_ce(const struct sssd_model *m, size_t BL, size_t j, int id
  * with the training weights and returns the loss; with backward != 0 also accumulates the
  * gradients into m->g; -1 when out of memory.  *acc (may be NULL) gets the argmax accuracy of the x0 prediction at the
  * missing positions (x0ce), or of the one-step x0 estimate (eps). */
-double sssd_batch_loss(struct sssd_model *m, const int32_t *ids, const uint8_t *known,
-		       const int *t, const float *eps, int B, int L, int backward, double *acc)
+double sssd_batch_loss(struct sssd_model *m, const int32_t *ids, const uint8_t *known, const int *t,
+		       const float *eps, int B, int L, int backward, double *acc)
 {
 	size_t BL = (size_t)B * L, KBL = (size_t)m->K * BL;
 	int K = m->K;
@@ -98,9 +98,9 @@ double sssd_batch_loss(struct sssd_model *m, const int32_t *ids, const uint8_t *
 			continue;
 		int id = ids[j] < 0 || ids[j] >= m->c.V ? 0 : ids[j], best = 0;
 
-		if (m->c.objective == SSSD_OBJ_X0CE) {   /* cross-entropy on the V logits */
+		if (m->c.objective == SSSD_OBJ_X0CE) { /* cross-entropy on the V logits */
 			loss += softmax_ce(m, BL, j, id, nmiss, dout, &best);
-		} else {                                 /* MSE on epsilon (2.2 step 6) */
+		} else { /* MSE on epsilon (2.2 step 6) */
 			double ab = m->sched.alpha_bar[t[j / L]], bv = -INFINITY;
 
 			for (int k = 0; k < K; k++) {
@@ -143,7 +143,7 @@ double sssd_absorb_loss(struct sssd_model *m, const int32_t *ids, const uint8_t 
 	if (!x0)
 		return -1.0;
 	dout = x0 + KBL;
-	for (size_t i = 0; i < KBL; i++)         /* input: shown positions, masked ones 0 */
+	for (size_t i = 0; i < KBL; i++) /* input: shown positions, masked ones 0 */
 		m->xt[i] = shown[i % BL] ? x0[i] : 0.0f;
 	for (size_t j = 0; j < BL; j++)
 		nmiss += !shown[j];
@@ -180,17 +180,17 @@ static int draw_mask(uint8_t *known, int L, int maxb, uint64_t *rng)
 		maxb = 1;
 	memset(known, 1, L);
 	len = 1 + rng_int(rng, maxb);
-	if (r < 0.1f && L * 4 / 5 > maxb) {   /* a long burst, as a ring overflow loses */
+	if (r < 0.1f && L * 4 / 5 > maxb) { /* a long burst, as a ring overflow loses */
 		len = maxb + rng_int(rng, L * 4 / 5 - maxb + 1);
-		r = 0.7f;                      /* ... anywhere in the window */
+		r = 0.7f; /* ... anywhere in the window */
 	}
-	if (r < 0.35f) {          /* centre, as the paper's masks: start in [L/2 - len, L/2] */
+	if (r < 0.35f) { /* centre, as the paper's masks: start in [L/2 - len, L/2] */
 		start = L / 2 - rng_int(rng, len + 1);
-	} else if (r < 0.65f) {   /* end */
+	} else if (r < 0.65f) { /* end */
 		start = L - len;
-	} else if (r < 0.85f) {   /* anywhere */
+	} else if (r < 0.85f) { /* anywhere */
 		start = rng_int(rng, L - len + 1);
-	} else {                  /* random positions */
+	} else { /* random positions */
 		float rate = 0.05f + 0.45f * rng_uniform(rng);
 
 		for (int l = 0; l < L; l++)
@@ -227,8 +227,8 @@ static int eval_accuracy(struct sssd_model *m, struct imputer *ngram, const int6
 			 const struct imputer_aux *aux, const int32_t *seq, const uint8_t *known,
 			 int B, int L, int steps, uint64_t seed, double *acc);
 
-int sssd_eval_accuracy(struct sssd_model *m, const int32_t *seq, const uint8_t *known, int B,
-		       int L, int steps, uint64_t seed, double *acc)
+int sssd_eval_accuracy(struct sssd_model *m, const int32_t *seq, const uint8_t *known, int B, int L,
+		       int steps, uint64_t seed, double *acc)
 {
 	return eval_accuracy(m, NULL, NULL, NULL, seq, known, B, L, steps, seed, acc);
 }
@@ -276,22 +276,22 @@ struct trainer {
 	struct sssd_model *m;
 	const struct corpus *cp;
 	const struct sssd_train_opts *o;
-	int64_t *train_seq, *held_seq;   /* sequence indices long enough for a window */
+	int64_t *train_seq, *held_seq; /* sequence indices long enough for a window */
 	int64_t ntrain, nheld;
 	int32_t *ids, *eval_ids;
 	uint8_t *known, *eval_known;
-	int64_t *ts, *eval_ts;   /* aux models on corpora with times: (B + EVAL_WINDOWS, L) */
+	int64_t *ts, *eval_ts; /* aux models on corpora with times: (B + EVAL_WINDOWS, L) */
 	uint8_t *rc, *eval_rc;
 	int *t;
 	float *eps;
 	int neval;
-	int neval0;              /* retrieval: the first neval0 eval windows come from half 0 */
-	uint8_t *shown;          /* absorb: known plus revealed positions */
-	int64_t half;            /* retrieval: sequences < half retrieve from ng[1], others ng[0] */
-	struct imputer *ng[2];   /* n-gram over sequences [0, half) and [half, n); leave-one-
+	int neval0;            /* retrieval: the first neval0 eval windows come from half 0 */
+	uint8_t *shown;        /* absorb: known plus revealed positions */
+	int64_t half;          /* retrieval: sequences < half retrieve from ng[1], others ng[0] */
+	struct imputer *ng[2]; /* n-gram over sequences [0, half) and [half, n); leave-one-
 				  * window-out (o->retrieval_loo): ng[0] over all, half 0 */
-	int64_t *rsrc;           /* sequence of each batch window */
-	int64_t *xpos;           /* loo: n-gram text position of each batch window */
+	int64_t *rsrc;         /* sequence of each batch window */
+	int64_t *xpos;         /* loo: n-gram text position of each batch window */
 	int64_t eval_xpos[EVAL_WINDOWS];
 };
 
@@ -367,7 +367,7 @@ static int trainer_init(struct trainer *tr, uint64_t *rng)
 		err_set("no training sequence holds a window of %d events", L);
 		return -EINVAL;
 	}
-	for (int64_t i = n - 1; i > 0; i--) {   /* seeded shuffle, then split off held-out */
+	for (int64_t i = n - 1; i > 0; i--) { /* seeded shuffle, then split off held-out */
 		int64_t j = (int64_t)(rng_next(rng) % (uint64_t)(i + 1)), x = tr->train_seq[i];
 
 		tr->train_seq[i] = tr->train_seq[j], tr->train_seq[j] = x;
@@ -386,10 +386,11 @@ static int trainer_init(struct trainer *tr, uint64_t *rng)
 
 			if ((s < tr->half) != (pass == 0))
 				continue;
-			memcpy(tr->eval_ids + (size_t)e * L, c->ids + c->starts[s], L * sizeof(int32_t));
+			memcpy(tr->eval_ids + (size_t)e * L, c->ids + c->starts[s],
+			       L * sizeof(int32_t));
 			if (tr->ts)
-				window_aux(tr, tr->eval_ts + (size_t)e * L, tr->eval_rc + (size_t)e * L,
-					   c->starts[s], L, 0);
+				window_aux(tr, tr->eval_ts + (size_t)e * L,
+					   tr->eval_rc + (size_t)e * L, c->starts[s], L, 0);
 			tr->eval_xpos[e] = ngram_text_pos(c, s, 0);
 			paper_mask(tr->eval_known + (size_t)e * L, L, sizes[i % 6]);
 			e++;
@@ -410,7 +411,7 @@ static void trainer_batch(struct trainer *tr, uint64_t *rng)
 		int64_t off = rng_next(rng) % (uint64_t)(seq_len(c, s) - L + 1);
 
 		memcpy(tr->ids + (size_t)b * L, c->ids + c->starts[s] + off, L * sizeof(int32_t));
-		if (tr->ts)   /* 10% without: the masked channels of paper-format data */
+		if (tr->ts) /* 10% without: the masked channels of paper-format data */
 			window_aux(tr, tr->ts + (size_t)b * L, tr->rc + (size_t)b * L,
 				   c->starts[s] + off, L, rng_uniform(rng) < 0.1f);
 		draw_mask(tr->known + (size_t)b * L, L, tr->o->max_blackout, rng);
@@ -452,7 +453,7 @@ static int trainer_retrieve(struct trainer *tr, uint64_t *rng)
 
 	if (!m->c.retrieval)
 		return 0;
-	if (tr->o->retrieval_loo) {   /* the whole corpus but the window itself */
+	if (tr->o->retrieval_loo) { /* the whole corpus but the window itself */
 		m->retr_excl = tr->xpos;
 		rc = sssd_retrieve(m, tr->ng[0], tr->ids, tr->known, B, L);
 		m->retr_excl = NULL;
@@ -477,7 +478,7 @@ static int trainer_retrieve(struct trainer *tr, uint64_t *rng)
 		size_t o = (size_t)b * L;
 		int drop = rng_uniform(rng) < 0.1f;
 
-		if (tr->rsrc[b] < tr->half) {   /* from half 0: use half 1's answers */
+		if (tr->rsrc[b] < tr->half) { /* from half 0: use half 1's answers */
 			memcpy(m->rprop + o, p1 + o, L * sizeof(*p1));
 			for (int f = 0; f < SSSD_RETR_FEATS; f++)
 				memcpy(m->rfeat + f * BL + o, f1 + f * BL + o, L * sizeof(*f1));
@@ -547,17 +548,16 @@ int sssd_train(struct sssd_model *m, const struct corpus *train, const struct ss
 			goto out;
 		memset(m->grads, 0, m->np * sizeof(float));
 		double loss = m->c.objective == SSSD_OBJ_ABSORB
-			? sssd_absorb_loss(m, tr.ids, tr.known, tr.shown, tr.t, o->batch, o->window, 1,
-					   &acc)
-			: sssd_batch_loss(m, tr.ids, tr.known, tr.t, tr.eps, o->batch, o->window, 1,
-					  &acc);
+				      ? sssd_absorb_loss(m, tr.ids, tr.known, tr.shown, tr.t,
+							 o->batch, o->window, 1, &acc)
+				      : sssd_batch_loss(m, tr.ids, tr.known, tr.t, tr.eps, o->batch,
+							o->window, 1, &acc);
 		if (loss < 0) {
 			err = -ENOMEM;
 			goto out;
 		}
 		if (!isfinite(loss)) {
-			err_set("training diverged at iteration %lld (loss %g)",
-				       (long long)it, loss);
+			err_set("training diverged at iteration %lld (loss %g)", (long long)it, loss);
 			err = -EDOM;
 			goto out;
 		}
@@ -565,8 +565,8 @@ int sssd_train(struct sssd_model *m, const struct corpus *train, const struct ss
 		acc_tr = isnan(acc_tr) ? acc : 0.98 * acc_tr + 0.02 * acc;
 		clip_grads(m);
 		m->step++;
-		adam_step(m->params, m->grads, m->adam_m, m->adam_v, m->np, (float)lr, 0.9f,
-			  0.999f, 1e-8f, m->step);
+		adam_step(m->params, m->grads, m->adam_m, m->adam_v, m->np, (float)lr, 0.9f, 0.999f,
+			  1e-8f, m->step);
 		double d = fmin(o->ema, (1.0 + it) / (10.0 + it));
 
 		ema_update(m->ema, m->params, m->np, (float)d);
@@ -581,20 +581,22 @@ int sssd_train(struct sssd_model *m, const struct corpus *train, const struct ss
 				struct imputer_aux ea1 = { tr.eval_ts ? tr.eval_ts + off : NULL,
 							   tr.eval_rc ? tr.eval_rc + off : NULL };
 
-				if (tr.neval0 && (err = eval_accuracy(m, tr.ng[1], NULL, eap, tr.eval_ids,
-						tr.eval_known, tr.neval0, o->window, o->eval_steps, 777, &a0)))
+				if (tr.neval0 &&
+				    (err = eval_accuracy(m, tr.ng[1], NULL, eap, tr.eval_ids,
+							 tr.eval_known, tr.neval0, o->window,
+							 o->eval_steps, 777, &a0)))
 					goto out;
 				if (tr.neval > tr.neval0 &&
-				    (err = eval_accuracy(m, tr.ng[0], o->retrieval_loo ? tr.eval_xpos : NULL,
-							 eap ? &ea1 : NULL,
-							 tr.eval_ids + off, tr.eval_known + off,
-							 tr.neval - tr.neval0, o->window, o->eval_steps,
-							 777, &a1)))
+				    (err = eval_accuracy(m, tr.ng[0],
+							 o->retrieval_loo ? tr.eval_xpos : NULL,
+							 eap ? &ea1 : NULL, tr.eval_ids + off,
+							 tr.eval_known + off, tr.neval - tr.neval0,
+							 o->window, o->eval_steps, 777, &a1)))
 					goto out;
 				heldacc = (a0 * tr.neval0 + a1 * (tr.neval - tr.neval0)) / tr.neval;
-			} else if ((err = eval_accuracy(m, NULL, NULL, eap, tr.eval_ids, tr.eval_known,
-							tr.neval, o->window, o->eval_steps, 777,
-							&heldacc))) {
+			} else if ((err = eval_accuracy(m, NULL, NULL, eap, tr.eval_ids,
+							tr.eval_known, tr.neval, o->window,
+							o->eval_steps, 777, &heldacc))) {
 				goto out;
 			}
 			evaluated = 1;

@@ -16,13 +16,12 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* An invariant the code under test promises: a violation is a finding (abort = crash). */
-#define fuzz_check(cond)                                                                          \
-	do {                                                                                      \
-		if (!(cond)) {                                                                    \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__,      \
-				#cond);                                                           \
-			abort();                                                                  \
-		}                                                                                 \
+#define fuzz_check(cond)                                                                             \
+	do {                                                                                         \
+		if (!(cond)) {                                                                       \
+			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
+			abort();                                                                     \
+		}                                                                                    \
 	} while (0)
 
 /* A stream that swallows output (formatting code runs, nothing is written anywhere).  Its

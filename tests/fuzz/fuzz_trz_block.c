@@ -51,7 +51,7 @@ static int predecode(const uint8_t *p, size_t n, uint32_t nrec, uint16_t version
 		}
 		if (rec.kind == TRZ_REC_EVENT || rec.kind == TRZ_REC_SYNTH ||
 		    rec.kind == TRZ_REC_THREAD) {
-			uint64_t ts = rec.kind == TRZ_REC_EVENT ? rec.ev.ts_ns
+			uint64_t ts = rec.kind == TRZ_REC_EVENT   ? rec.ev.ts_ns
 				      : rec.kind == TRZ_REC_SYNTH ? rec.syn.ev.ts_ns
 								  : rec.th.ts_ns;
 			*lo = !have || ts < *lo ? ts : *lo;
@@ -101,8 +101,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	trz_put32(bh + TRZ_BH_PAYLOAD_CRC, (uint32_t)crc32(0, z, (uInt)clen));
 	trz_put32(bh + TRZ_BH_HEADER_CRC, (uint32_t)crc32(0, bh, TRZ_BH_HEADER_CRC));
 
-	struct trz_reader *r = trz_reader_open_mem(file, TRZ_FILE_HDR_LEN + TRZ_BLOCK_HDR_LEN + clen,
-						   NULL, NULL);
+	struct trz_reader *r =
+		trz_reader_open_mem(file, TRZ_FILE_HDR_LEN + TRZ_BLOCK_HDR_LEN + clen, NULL, NULL);
 	fuzz_check(r != NULL);
 	struct dump_printer p;
 	memset(&p, 0, sizeof(p));

@@ -36,7 +36,7 @@ void fill_uniform(float *x, size_t n, float scale, uint64_t *rng)
 		x[i] = (2.0f * rng_uniform(rng) - 1.0f) * scale;
 }
 
-static double last_abs;   /* sum |out r| of the last dot_loss(): the loss's rounding scale */
+static double last_abs; /* sum |out r| of the last dot_loss(): the loss's rounding scale */
 
 double dot_loss(const float *out, const float *r, size_t n)
 {
@@ -50,8 +50,8 @@ double dot_loss(const float *out, const float *r, size_t n)
 	return s;
 }
 
-void assert_grad_ok(loss_fn f, void *ctx, float *x, const float *grad, size_t n,
-		    size_t max_checks, const char *what)
+void assert_grad_ok(loss_fn f, void *ctx, float *x, const float *grad, size_t n, size_t max_checks,
+		    const char *what)
 {
 	uint64_t rng = 4242;
 	size_t checks = n < max_checks ? n : max_checks, worst = 0;
@@ -78,14 +78,15 @@ void assert_grad_ok(loss_fn f, void *ctx, float *x, const float *grad, size_t n,
 		double a = grad[i], den = fabs(a) + fabs(num);
 		double rel = fabs(a - num) / (den > 1e-6 ? den : 1e-6);
 
-		if (fabs(a - num) < atol)   /* float forward: loss noise floor */
+		if (fabs(a - num) < atol) /* float forward: loss noise floor */
 			rel = 0;
 		if (rel > wrel)
 			wrel = rel, worst = i, wa = a, wn = num;
 	}
 	if (wrel >= 1e-2) {
 		print_error("%s: gradient mismatch at %zu: analytic %.8g numeric %.8g (rel %.3g, "
-			    "atol %.3g)\n", what, worst, wa, wn, wrel, atol);
+			    "atol %.3g)\n",
+			    what, worst, wa, wn, wrel, atol);
 		fail();
 	}
 }

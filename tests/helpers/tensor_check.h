@@ -20,8 +20,8 @@ typedef double (*loss_fn)(void *ctx);
  * worst index, unless |a - n| / max(|a| + |n|, 1e-6) < 1e-2 for every checked index, or
  * |a - n| < max(1e-4, 4 FLT_EPSILON sum|out r| / 2 eps): the rounding floor of a float forward
  * pass (sum|out r| is recorded by dot_loss(), so losses must be built with it). */
-void assert_grad_ok(loss_fn f, void *ctx, float *x, const float *grad, size_t n,
-		    size_t max_checks, const char *what);
+void assert_grad_ok(loss_fn f, void *ctx, float *x, const float *grad, size_t n, size_t max_checks,
+		    const char *what);
 
 /* sum_i out[i] * r[i] in double */
 double dot_loss(const float *out, const float *r, size_t n);

@@ -19,7 +19,7 @@
 
 #define NTASK 3
 
-static const long calls[] = { SYS_getppid, SYS_getuid, SYS_getgid,
+static const long calls[] = { SYS_getppid, SYS_getuid,  SYS_getgid,
 			      SYS_geteuid, SYS_getegid, SYS_getpgrp };
 static long n_calls;
 static uint64_t seed0;

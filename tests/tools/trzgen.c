@@ -48,11 +48,18 @@ int main(int argc, char **argv)
 	err |= trz_write_meta(w, "tool", "trzgen");
 	/* strings are arbitrary bytes: newline, tab, quote, backslash, bad and good UTF-8 */
 	err |= trz_write_meta(w, "note", "line1\nline2\t\"q\" \\ \xff\xfe caf\xc3\xa9");
-	struct trz_thread odd = { .ts_ns = ts, .pid = 600, .tid = 600, .ppid = 1,
-				  .comm = "bad\ncomm\x01", .path = "/tmp/we ird,\"path\"" };
+	struct trz_thread odd = { .ts_ns = ts,
+				  .pid = 600,
+				  .tid = 600,
+				  .ppid = 1,
+				  .comm = "bad\ncomm\x01",
+				  .path = "/tmp/we ird,\"path\"" };
 	err |= trz_write_thread(w, &odd);
 	for (int t = 0; t < nthreads; t++) {
-		struct trz_thread th = { .ts_ns = ts, .pid = 500, .tid = 500 + t, .ppid = 1,
+		struct trz_thread th = { .ts_ns = ts,
+					 .pid = 500,
+					 .tid = 500 + t,
+					 .ppid = 1,
 					 .what = t ? TRZ_THREAD_FORK : TRZ_THREAD_EXEC };
 		snprintf(th.comm, sizeof(th.comm), t ? "worker%d" : "gen", t);
 		snprintf(th.path, sizeof(th.path), "/usr/bin/gen");
@@ -62,13 +69,17 @@ int main(int argc, char **argv)
 		int t = (int)(rng(&seed) % nthreads);
 		uint16_t cpu = (uint16_t)t;
 		int k = pos[t] / 2, dir = pos[t] % 2;
-		struct trz_event ev = { .pid = 500, .tid = 500 + (uint32_t)t, .cpu = cpu,
-					.nr = loop[k], .dir = (uint8_t)dir };
+		struct trz_event ev = { .pid = 500,
+					.tid = 500 + (uint32_t)t,
+					.cpu = cpu,
+					.nr = loop[k],
+					.dir = (uint8_t)dir };
 		ts += 200 + rng(&seed) % 3000;
 		ev.ts_ns = ts;
 		if (t == 2 && i >= n / 2 && !gap1++) { /* thread 2 loses 6 events */
-			static struct trz_gap g = { .id = 1, .lost = 6, .pid = 500, .cpu = TRZ_NO_CPU,
-						    .attributed = 1 };
+			static struct trz_gap g = {
+				.id = 1, .lost = 6, .pid = 500, .cpu = TRZ_NO_CPU, .attributed = 1
+			};
 			struct trz_sketch *sk = &g.sketch; /* version 2: what was lost */
 
 			g.seq_first = tseq[t];
@@ -76,11 +87,19 @@ int main(int argc, char **argv)
 			g.t_start_ns = ts - 100;
 			g.t_end_ns = ts + 6000;
 			g.tid = ev.tid;
-			*sk = (struct trz_sketch){ .present = 1, .ntoks = 3, .other = 1, .nfirst = 2,
-						   .nlast = 1, .t_first_ns = ts, .t_last_ns = ts + 5000 };
-			sk->toks[0] = (struct trz_sketch_cnt){ .tok = { .nr = 0, .dir = 0 }, .count = 2 };
-			sk->toks[1] = (struct trz_sketch_cnt){ .tok = { .nr = 0, .dir = 1 }, .count = 2 };
-			sk->toks[2] = (struct trz_sketch_cnt){ .tok = { .nr = -1, .dir = 1 }, .count = 1 };
+			*sk = (struct trz_sketch){ .present = 1,
+						   .ntoks = 3,
+						   .other = 1,
+						   .nfirst = 2,
+						   .nlast = 1,
+						   .t_first_ns = ts,
+						   .t_last_ns = ts + 5000 };
+			sk->toks[0] =
+				(struct trz_sketch_cnt){ .tok = { .nr = 0, .dir = 0 }, .count = 2 };
+			sk->toks[1] =
+				(struct trz_sketch_cnt){ .tok = { .nr = 0, .dir = 1 }, .count = 2 };
+			sk->toks[2] =
+				(struct trz_sketch_cnt){ .tok = { .nr = -1, .dir = 1 }, .count = 1 };
 			sk->first[0] = (struct trz_token){ .nr = 0, .dir = 0 };
 			sk->first[1] = (struct trz_token){ .nr = 0, .dir = 1 };
 			sk->last[0] = (struct trz_token){ .nr = 1, .dir = 1 };
@@ -98,9 +117,14 @@ int main(int argc, char **argv)
 			ev.ts_ns = ts;
 		}
 		if (t == 1 && i >= n / 3 && !gap2++) {
-			struct trz_gap g = { .id = 2, .lost = 3, .seq_first = cseq[cpu],
-					     .seq_last = cseq[cpu] + 2, .t_start_ns = ts - 50,
-					     .t_end_ns = ts, .cpu = cpu, .attributed = 0 };
+			struct trz_gap g = { .id = 2,
+					     .lost = 3,
+					     .seq_first = cseq[cpu],
+					     .seq_last = cseq[cpu] + 2,
+					     .t_start_ns = ts - 50,
+					     .t_end_ns = ts,
+					     .cpu = cpu,
+					     .attributed = 0 };
 			err |= trz_write_gap(w, &g);
 			cseq[cpu] += 3;
 		}
@@ -122,12 +146,17 @@ int main(int argc, char **argv)
 			ev.args[0] = (uint64_t)-100;
 			ev.args[1] = 0x7ffd00000000ull + (r & 0xffff);
 			ev.args[2] = 0x80000;
-			str = (struct trz_string){ .tseq = ev.tseq, .tid = ev.tid, .nr = ev.nr, .arg = 1 };
+			str = (struct trz_string){
+				.tseq = ev.tseq, .tid = ev.tid, .nr = ev.nr, .arg = 1
+			};
 			if (r % 7 == 0)
-				str.len = (uint32_t)snprintf(str.s, sizeof(str.s), "/tmp/odd \"q\"\t\\ %c%c\x1b" "1 caf\xc3\xa9",
+				str.len = (uint32_t)snprintf(str.s, sizeof(str.s),
+							     "/tmp/odd \"q\"\t\\ %c%c\x1b"
+							     "1 caf\xc3\xa9",
 							     0xff, 0x80);
 			else
-				str.len = (uint32_t)snprintf(str.s, sizeof(str.s), "/usr/lib/x86_64-linux-gnu/lib%u.so",
+				str.len = (uint32_t)snprintf(str.s, sizeof(str.s),
+							     "/usr/lib/x86_64-linux-gnu/lib%u.so",
 							     (unsigned)(r % 1000));
 			if (r % 11 == 0)
 				str.flags = TRZ_STR_CUT;
@@ -149,16 +178,23 @@ int main(int argc, char **argv)
 		pos[t] = (pos[t] + 1) % (2 * nloop);
 	}
 	/* version 2: an exit with its status, and the writer's accounting */
-	static struct trz_state st = { .what = TRZ_STATE_END, .pending_lost = 0, .ncpus = 2,
-				       .nthreads = 1 };
-	struct trz_thread ex = { .ts_ns = ts + 1, .pid = 500, .tid = 501, .ppid = 1,
-				 .what = TRZ_THREAD_EXIT, .has_status = 1, .exit_status = 3 << 8 };
+	static struct trz_state st = {
+		.what = TRZ_STATE_END, .pending_lost = 0, .ncpus = 2, .nthreads = 1
+	};
+	struct trz_thread ex = { .ts_ns = ts + 1,
+				 .pid = 500,
+				 .tid = 501,
+				 .ppid = 1,
+				 .what = TRZ_THREAD_EXIT,
+				 .has_status = 1,
+				 .exit_status = 3 << 8 };
 	snprintf(ex.comm, sizeof(ex.comm), "worker1");
 	err |= trz_write_thread(w, &ex);
 	st.ts_ns = ts + 2;
 	st.wall_ns = 1764590400000000000ull;
 	st.other_lost = 0;
-	st.cpus[0] = (struct trz_state_cpu){ .attempted = tseq[0] + 3, .consumed = tseq[0], .lost = 3 };
+	st.cpus[0] =
+		(struct trz_state_cpu){ .attempted = tseq[0] + 3, .consumed = tseq[0], .lost = 3 };
 	st.cpus[1] = (struct trz_state_cpu){ .attempted = 9, .consumed = 9, .lost = 0 };
 	st.threads[0] = (struct trz_state_thread){ .tid = 502, .pid = 500, .lost = 0 };
 	err |= trz_write_state(w, &st);

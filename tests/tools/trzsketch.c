@@ -31,15 +31,33 @@ static uint64_t rng(uint64_t *s)
 }
 
 /* x86_64 numbers */
-enum { RD = 0, WR = 1, CLOSE = 3, FSTAT = 5, POLL = 7, LSEEK = 8, MMAP = 9, MUNMAP = 11,
-       BRK = 12, RECV = 45, FUTEX = 202, OPENAT = 257, GETPID = 39, NANOSLEEP = 35 };
+enum {
+	RD = 0,
+	WR = 1,
+	CLOSE = 3,
+	FSTAT = 5,
+	POLL = 7,
+	LSEEK = 8,
+	MMAP = 9,
+	MUNMAP = 11,
+	BRK = 12,
+	RECV = 45,
+	FUTEX = 202,
+	OPENAT = 257,
+	GETPID = 39,
+	NANOSLEEP = 35
+};
 
 /* One thread's syscall numbers, n of them. */
 static int program(uint64_t *s, int32_t *nr, int max)
 {
 	int n = 0;
 
-#define PUT(x) do { if (n < max) nr[n++] = (x); } while (0)
+#define PUT(x)                         \
+	do {                           \
+		if (n < max)           \
+			nr[n++] = (x); \
+	} while (0)
 	while (n < max) {
 		switch (rng(s) % 7) {
 		case 0:
@@ -73,9 +91,7 @@ static int program(uint64_t *s, int32_t *nr, int max)
 			PUT(LSEEK);
 			PUT(RD);
 			break;
-		default:
-			PUT(NANOSLEEP);
-			break;
+		default: PUT(NANOSLEEP); break;
 		}
 	}
 #undef PUT
@@ -90,7 +106,8 @@ static void sketch_of(const struct trz_event *ev, int n, int mode, struct trz_sk
 	sk->t_last_ns = ev[n - 1].ts_ns;
 	for (int i = 0; i < n; i++) {
 		int k = 0;
-		while (k < sk->ntoks && (sk->toks[k].tok.nr != ev[i].nr || sk->toks[k].tok.dir != ev[i].dir))
+		while (k < sk->ntoks &&
+		       (sk->toks[k].tok.nr != ev[i].nr || sk->toks[k].tok.dir != ev[i].dir))
 			k++;
 		if (k == sk->ntoks) {
 			if (k >= (mode == 1 ? 4 : TRZ_SKETCH_MAX_TOKS)) {
@@ -140,7 +157,8 @@ int main(int argc, char **argv)
 	int mode = 0, n = 6000, err = 0;
 
 	if (argc < 4) {
-		fprintf(stderr, "usage: trzsketch BASE.trz LOSSY.trz SEED [exact|partial|none] [EVENTS]\n");
+		fprintf(stderr,
+			"usage: trzsketch BASE.trz LOSSY.trz SEED [exact|partial|none] [EVENTS]\n");
 		return 64;
 	}
 	seed = strtoull(argv[3], NULL, 0) | 1;
@@ -170,7 +188,7 @@ int main(int argc, char **argv)
 			e->ret = e->dir ? 3 : 0;
 		}
 		memset(lost, 0, sizeof(lost));
-		for (int b = 0; b < NBURSTS; b++) {   /* bursts apart from each other and the ends */
+		for (int b = 0; b < NBURSTS; b++) { /* bursts apart from each other and the ends */
 			int len = 1 + (int)(rng(&s) % 90), slot = 2 * nsys / NBURSTS;
 			int at = b * slot + 150 + (int)(rng(&s) % (uint64_t)(slot - 250));
 			for (int i = at; i < at + len && i < 2 * nsys - 100; i++)

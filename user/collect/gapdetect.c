@@ -35,7 +35,6 @@ struct gapdetect *gapdetect_new(gapdetect_emit_fn emit, void *ctx)
 	return g;
 }
 
-
 void gapdetect_free(struct gapdetect *g)
 {
 	if (!g)
@@ -74,8 +73,8 @@ static int sketch_fits(const struct trz_sketch *sk, uint64_t lost)
 	return sk->present && n == lost;
 }
 
-static int emit_gap(struct gapdetect *g, struct thr *t, uint64_t first, uint64_t last, uint64_t t_end,
-		    const struct trz_sketch *sk)
+static int emit_gap(struct gapdetect *g, struct thr *t, uint64_t first, uint64_t last,
+		    uint64_t t_end, const struct trz_sketch *sk)
 {
 	struct trz_gap *gp = &g->rec.gap;
 
@@ -106,7 +105,8 @@ static int emit_gap(struct gapdetect *g, struct thr *t, uint64_t first, uint64_t
 	return g->emit(g->ctx, &g->rec);
 }
 
-int gapdetect_unattributed(struct gapdetect *g, uint16_t cpu, uint64_t lost, uint64_t t_start, uint64_t t_end)
+int gapdetect_unattributed(struct gapdetect *g, uint16_t cpu, uint64_t lost, uint64_t t_start,
+			   uint64_t t_end)
 {
 	struct trz_gap *gp = &g->rec.gap;
 
@@ -179,8 +179,8 @@ static int run_item(struct gapdetect *g, struct thr *t, struct item *it)
 	}
 	if (!it->is_event) {
 		/* a gap partly covered already keeps no sketch (it described the whole run) */
-		err = emit_gap(g, t, it->first > t->done ? it->first : t->done + 1, it->last, it->t_end,
-			       it->first > t->done ? it->sk : NULL);
+		err = emit_gap(g, t, it->first > t->done ? it->first : t->done + 1, it->last,
+			       it->t_end, it->first > t->done ? it->sk : NULL);
 		free(it->sk);
 		return err;
 	}
@@ -264,7 +264,7 @@ static struct trz_sketch *sk_dup(const struct trz_sketch *sk, int *err)
 }
 
 int gapdetect_event(struct gapdetect *g, const struct trz_event *ev, uint64_t lost_before,
-	     const struct trz_sketch *sk)
+		    const struct trz_sketch *sk)
 {
 	struct thr *t;
 	struct item it;
@@ -299,7 +299,7 @@ int gapdetect_event(struct gapdetect *g, const struct trz_event *ev, uint64_t lo
 }
 
 int gapdetect_thread_final(struct gapdetect *g, uint32_t pid, uint32_t tid, uint64_t final_tseq,
-		    uint64_t lost_pending, uint64_t lost_total, const struct trz_sketch *sk)
+			   uint64_t lost_pending, uint64_t lost_total, const struct trz_sketch *sk)
 {
 	struct thr *t = gapdetect_thr_find(g, tid);
 	struct item it;
@@ -316,7 +316,8 @@ int gapdetect_thread_final(struct gapdetect *g, uint32_t pid, uint32_t tid, uint
 	if (lost_pending > final_tseq)
 		lost_pending = final_tseq;
 	if (lost_pending && final_tseq - lost_pending + 1 > gapdetect_thr_known(t)) {
-		it = (struct item){ .first = final_tseq - lost_pending + 1, .last = final_tseq,
+		it = (struct item){ .first = final_tseq - lost_pending + 1,
+				    .last = final_tseq,
 				    .t_end = UINT64_MAX };
 		it.sk = sk_dup(sk, &err);
 		if (err || (err = gapdetect_wait_gap(t, &it))) {
@@ -329,7 +330,7 @@ int gapdetect_thread_final(struct gapdetect *g, uint32_t pid, uint32_t tid, uint
 }
 
 int gapdetect_thread_losses(struct gapdetect *g, uint32_t pid, uint32_t tid, uint64_t last_lost_tseq,
-		     uint64_t lost_total, uint64_t run, const struct trz_sketch *sk)
+			    uint64_t lost_total, uint64_t run, const struct trz_sketch *sk)
 {
 	struct thr *t = gapdetect_thr_get(g, pid, tid);
 	struct item it;
@@ -366,8 +367,8 @@ static int flush_thread(struct gapdetect *g, struct thr *t)
 
 		if (nx->first > t->done + 1) {
 			g->st.unexplained += nx->first - t->done - 1;
-			err = emit_gap(g, t, t->done + 1, nx->first - 1, nx->is_event ? nx->ev.ts_ns : nx->t_end,
-				       NULL);
+			err = emit_gap(g, t, t->done + 1, nx->first - 1,
+				       nx->is_event ? nx->ev.ts_ns : nx->t_end, NULL);
 			if (err)
 				return err;
 		}

@@ -15,21 +15,21 @@ struct item {
 
 /* The waiting events of a thread that came from one cpu's ring (tseq increasing). */
 struct evq {
-	struct item *v;       /* circular, cap entries */
+	struct item *v; /* circular, cap entries */
 	uint32_t head, n, cap;
 	uint16_t cpu;
 };
 
 struct thr {
 	uint32_t pid, tid;
-	uint64_t done;        /* every tseq <= done is written or declared lost */
-	uint64_t last_ts;     /* time of the last recorded event written (0: none yet) */
+	uint64_t done;    /* every tseq <= done is written or declared lost */
+	uint64_t last_ts; /* time of the last recorded event written (0: none yet) */
 	uint64_t recorded, lost;
-	uint64_t final;       /* kernel: tseq attempted in all (valid with has_final) */
-	uint64_t klost;       /* kernel: events lost in all (valid with has_klost) */
+	uint64_t final; /* kernel: tseq attempted in all (valid with has_final) */
+	uint64_t klost; /* kernel: events lost in all (valid with has_klost) */
 	int has_final, has_klost;
-	uint64_t npend;       /* items waiting in all queues and the heap */
-	struct item *pend;    /* min-heap on first: gaps alone, out-of-order fallbacks */
+	uint64_t npend;    /* items waiting in all queues and the heap */
+	struct item *pend; /* min-heap on first: gaps alone, out-of-order fallbacks */
 	uint32_t nheap, cap;
 	struct evq *qs;
 	uint32_t nq;
@@ -38,7 +38,7 @@ struct thr {
 struct gapdetect {
 	gapdetect_emit_fn emit;
 	void *ctx;
-	struct thr **slots;   /* open addressing on tid, linear probing */
+	struct thr **slots; /* open addressing on tid, linear probing */
 	uint64_t nslots, nthr;
 	struct gapdetect_cpu *cpus;
 	uint64_t *cpu_last_ts;
@@ -58,7 +58,8 @@ void gapdetect_thr_free(struct thr *t);
 
 /* waiting items (gapdetect_wait.c): all return 0 or -ENOMEM */
 int gapdetect_wait_event(struct thr *t, const struct item *it); /* an event from it->ev.cpu's ring */
-int gapdetect_wait_gap(struct thr *t, const struct item *it);   /* a gap alone (or an event out of order) */
+int gapdetect_wait_gap(struct thr *t,
+		       const struct item *it); /* a gap alone (or an event out of order) */
 /* the waiting item with the smallest first (NULL if none); *src tells gapdetect_wait_take() where */
 struct item *gapdetect_wait_min(const struct thr *t, int *src);
 void gapdetect_wait_take(struct thr *t, int src, struct item *out);

@@ -40,7 +40,7 @@ struct trc_collector {
 	trc_event_cb on_event;
 	trc_task_cb on_task;
 	trc_string_cb on_string;
-	struct pending *pend;  /* ncpus entries with strings on, else NULL */
+	struct pending *pend;   /* ncpus entries with strings on, else NULL */
 	struct trc_string late; /* a string read at its syscall's exit */
 	void *ctx;
 };
@@ -63,9 +63,11 @@ static const uint64_t *event_args(const struct trc_event *ev, size_t size)
 		return NULL;
 	if (ev->kind & TRC_EV_F_SKETCH)
 		return size >= sizeof(struct trc_event_sketch)
-			       ? (const uint64_t *)((const struct trc_event_sketch *)ev)->args : NULL;
+			       ? (const uint64_t *)((const struct trc_event_sketch *)ev)->args
+			       : NULL;
 	return size >= sizeof(struct trc_event_args)
-		       ? (const uint64_t *)((const struct trc_event_args *)ev)->args : NULL;
+		       ? (const uint64_t *)((const struct trc_event_args *)ev)->args
+		       : NULL;
 }
 
 /* Hand over cpu's waiting entry: its strings (as many as arrived), then the event. */
@@ -259,7 +261,8 @@ int trc_collector_open(struct trc_collector **out, const struct trc_collector_op
 		c->skel->rodata->targ_str_args[nr] = (__u16)(strs | arrays << TRC_STR_ARRAY_SHIFT);
 	}
 	bpf_map__set_max_entries(c->skel->maps.rings, c->ncpus);
-	bpf_map__set_max_entries(c->skel->maps.ctl, ring_size(o->ctl_bytes ? o->ctl_bytes : 1u << 20));
+	bpf_map__set_max_entries(c->skel->maps.ctl,
+				 ring_size(o->ctl_bytes ? o->ctl_bytes : 1u << 20));
 
 	*stage = "load";
 	err = collector_bpf__load(c->skel);

@@ -23,15 +23,15 @@ typedef int (*trc_task_cb)(void *ctx, const struct trc_task_rec *rec);
 typedef int (*trc_string_cb)(void *ctx, int cpu, const struct trc_string *s);
 
 struct trc_collector_opts {
-	int all;              /* trace every process but own_tgid */
-	int args;             /* capture raw arguments on entry */
-	uint32_t own_tgid;    /* never traced (tracerecd) */
-	int user_only;        /* no real root: a process that execs into credentials user_uid /
+	int all;           /* trace every process but own_tgid */
+	int args;          /* capture raw arguments on entry */
+	uint32_t own_tgid; /* never traced (tracerecd) */
+	int user_only;     /* no real root: a process that execs into credentials user_uid /
 				 user_gid could not ptrace leaves the traced set (exec record
 				 marked untraced) */
 	uint32_t user_uid, user_gid;
-	uint64_t ring_bytes;  /* per-CPU ring size (rounded up to a power of two pages) */
-	uint64_t ctl_bytes;   /* ctl ring size (0 = 1 MiB) */
+	uint64_t ring_bytes; /* per-CPU ring size (rounded up to a power of two pages) */
+	uint64_t ctl_bytes;  /* ctl ring size (0 = 1 MiB) */
 	trc_event_cb on_event;
 	trc_task_cb on_task;
 	trc_string_cb on_string; /* NULL: string arguments are not read (with args too) */

@@ -18,10 +18,10 @@ struct recorder {
 	void *hook_ctx;
 	int err;
 	struct recorder_cpu_sum *cpus;
-	struct trz_record *rec; /* scratch for thread/meta records (large) */
-	struct trz_sketch sk;   /* scratch: a converted kernel sketch */
+	struct trz_record *rec;  /* scratch for thread/meta records (large) */
+	struct trz_sketch sk;    /* scratch: a converted kernel sketch */
 	struct trz_state *state; /* scratch for STATE records */
-	int ended;              /* the END record is written: no more snapshots */
+	int ended;               /* the END record is written: no more snapshots */
 };
 
 int recorder_sink(struct recorder *r, const struct trz_record *rec)
@@ -115,7 +115,8 @@ static int write_state(struct recorder *r, struct trz_writer *w, int what)
 		gapdetect_get_cpu(r->gd, c, &gc);
 		drops += cs.drops;
 		if (c < TRZ_STATE_MAX_CPUS)
-			st->cpus[st->ncpus++] = (struct trz_state_cpu){ cs.attempts, gc.recorded, cs.drops };
+			st->cpus[st->ncpus++] =
+				(struct trz_state_cpu){ cs.attempts, gc.recorded, cs.drops };
 	}
 	gapdetect_get_stats(r->gd, &gs);
 	st->pending_lost = drops > gs.lost + gs.unattr_lost ? drops - gs.lost - gs.unattr_lost : 0;
@@ -277,9 +278,7 @@ int recorder_on_task(void *rp, const struct trc_task_rec *t)
 	memcpy(th->comm, t->comm, TRC_COMM_LEN);
 	th->comm[TRZ_COMM_LEN - 1] = '\0';
 	switch (t->kind) {
-	case TRC_TASK_FORK:
-		th->what = TRZ_THREAD_FORK;
-		break;
+	case TRC_TASK_FORK: th->what = TRZ_THREAD_FORK; break;
 	case TRC_TASK_EXEC:
 		th->what = TRZ_THREAD_EXEC;
 		memcpy(th->path, t->path, TRC_PATH_LEN);
@@ -291,15 +290,16 @@ int recorder_on_task(void *rp, const struct trc_task_rec *t)
 		th->what = TRZ_THREAD_EXIT;
 		ended = t->tid;
 		break;
-	default:
-		return 0;
+	default: return 0;
 	}
 	if ((err = recorder_thread(r, th)))
 		return err;
 	if (t->kind == TRC_TASK_EXEC && t->untraced) {
 		char v[TRC_PATH_LEN + 160];
-		snprintf(v, sizeof(v), "pid %u (%.16s) after exec of %.256s: credentials the invoking "
-			 "user could not ptrace; not traced from then on", t->pid, t->comm, t->path);
+		snprintf(v, sizeof(v),
+			 "pid %u (%.16s) after exec of %.256s: credentials the invoking "
+			 "user could not ptrace; not traced from then on",
+			 t->pid, t->comm, t->path);
 		if ((err = recorder_meta(r, "untraced", v)))
 			return err;
 	}
@@ -309,8 +309,8 @@ int recorder_on_task(void *rp, const struct trc_task_rec *t)
 		trc_collector_forget_loss(r->c, ended);
 	if (!t->has_sketch || !trc_sketch_to_trz(&t->sk, t->lost_pending, &r->sk))
 		r->sk.present = 0;
-	return gapdetect_thread_final(r->gd, t->pid, ended, t->final_tseq, t->lost_pending, t->lost_total,
-			       &r->sk);
+	return gapdetect_thread_final(r->gd, t->pid, ended, t->final_tseq, t->lost_pending,
+				      t->lost_total, &r->sk);
 }
 
 static void on_loss(void *ctx, uint32_t tid, const struct trc_thread_loss *tl)
@@ -319,8 +319,8 @@ static void on_loss(void *ctx, uint32_t tid, const struct trc_thread_loss *tl)
 	int err;
 
 	trc_sketch_to_trz(&tl->sk, tl->sk.lost, &r->sk);
-	err = gapdetect_thread_losses(r->gd, tl->pid, tid, tl->last_lost_tseq, tl->lost_total, tl->sk.lost,
-			       &r->sk);
+	err = gapdetect_thread_losses(r->gd, tl->pid, tid, tl->last_lost_tseq, tl->lost_total,
+				      tl->sk.lost, &r->sk);
 
 	if (err && !r->err)
 		r->err = err;

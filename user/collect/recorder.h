@@ -23,17 +23,17 @@ struct recorder_summary {
 	uint64_t events, threads, gaps, lost, unattr_gaps, unattr_lost;
 	uint64_t attempted, kernel_lost, ctl_lost, no_storage, traced_full;
 	uint64_t threads_checked, threads_bad, unexplained;
-	uint64_t lost_known;        /* lost events whose syscall the gaps' sketches name */
-	uint64_t sketch_lost;       /* lost events whose sketch never reached user space */
-	uint64_t sketches_dropped;  /* sketches that did not fit their gap */
+	uint64_t lost_known;       /* lost events whose syscall the gaps' sketches name */
+	uint64_t sketch_lost;      /* lost events whose sketch never reached user space */
+	uint64_t sketches_dropped; /* sketches that did not fit their gap */
 	uint64_t strings, strings_lost, strings_unreadable; /* --args string arguments: written,
 				     * lost (ring full), not readable at the entry */
-	int cpu_ok;                 /* invariant holds on every cpu */
+	int cpu_ok;                                         /* invariant holds on every cpu */
 	int ncpus;
 	struct recorder_cpu_sum *cpus; /* ncpus entries, owned by the recorder */
 	struct gapdetect_thread_sum top[GAPDETECT_TOP];
 	int ntop;
-	uint64_t bytes;             /* output size */
+	uint64_t bytes; /* output size */
 };
 
 struct recorder;

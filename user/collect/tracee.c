@@ -249,8 +249,8 @@ static void child_run(int go, int errw, const char *path, char *const argv[], in
 	signal(SIGPIPE, SIG_DFL);
 	setpriority(PRIO_PROCESS, 0, nice_value); /* tracerecd's consumer runs at a higher priority */
 	if (uid != (uid_t)-1) {
-		if ((user && initgroups(user, gid)) || (!user && setgroups(0, NULL)) || setgid(gid) ||
-		    setuid(uid))
+		if ((user && initgroups(user, gid)) || (!user && setgroups(0, NULL)) ||
+		    setgid(gid) || setuid(uid))
 			e = errno;
 	}
 	if (!e && read(go, &c, 1) != 1)

@@ -31,8 +31,8 @@ int tracee_resolve(const char *cmd, char *buf, size_t size);
 
 struct tracee_child {
 	pid_t pid;
-	int go_fd;   /* write end: one byte releases the child */
-	int err_fd;  /* read end: the child's exec errno, or EOF when exec succeeded */
+	int go_fd;  /* write end: one byte releases the child */
+	int err_fd; /* read end: the child's exec errno, or EOF when exec succeeded */
 };
 
 /* Fork a child that waits (blocked on a pipe) before exec'ing path with argv.  The child

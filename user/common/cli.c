@@ -15,8 +15,9 @@ extern char *program_invocation_short_name;
 const char *cli_exit_label(int code)
 {
 	switch (code) {
-#define CLI_EXIT_CASE(name, value, label) case value: return label;
-	CLI_EXIT_TABLE(CLI_EXIT_CASE)
+#define CLI_EXIT_CASE(name, value, label) \
+	case value: return label;
+		CLI_EXIT_TABLE(CLI_EXIT_CASE)
 #undef CLI_EXIT_CASE
 	}
 	return NULL;
@@ -178,9 +179,12 @@ int cli_parse_size(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 
 int cli_parse_seconds(const char *s, double min, double max, double *out)
 {
-	static const struct { const char *suffix; double scale; } units[] = {
-		{ "", 1 }, { "s", 1 }, { "ms", 1e-3 }, { "m", 60 }, { "min", 60 },
-		{ "h", 3600 }, { "d", 86400 },
+	static const struct {
+		const char *suffix;
+		double scale;
+	} units[] = {
+		{ "", 1 },     { "s", 1 },    { "ms", 1e-3 }, { "m", 60 },
+		{ "min", 60 }, { "h", 3600 }, { "d", 86400 },
 	};
 	char *end;
 	double v;

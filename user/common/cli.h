@@ -18,19 +18,19 @@
  * page's EXIT STATUS section (tests/check_man.sh reads this table from here).  In
  * "tracerecd -- COMMAND" mode tracerecd exits with the command's own status when tracing went
  * well, or 128+N when the command was killed by signal N (like a shell). */
-#define CLI_EXIT_TABLE(X)                                                                        \
-	X(CLI_EX_OK, 0, "Success")                /* done; also after --help, --version */        \
-	X(CLI_EX_FAIL, 1, "Error")                /* cannot read or write a file, out of memory,  \
-						     BPF load/attach failure, ... */              \
-	X(CLI_EX_USAGE, 2, "Usage error")         /* unknown option, bad or out-of-range value */ \
-	X(CLI_EX_DAMAGED, 3, "Damaged input")     /* corrupt/truncated input; the readable part   \
-						     was processed */                             \
-	X(CLI_EX_PERM, 4, "Not permitted")        /* missing privileges (root, CAP_BPF) */         \
-	X(CLI_EX_NOTARGET, 5, "No such process")  /* --pid: a process that does not exist */       \
-	X(CLI_EX_NOSUPPORT, 6, "Unsupported kernel") /* the kernel lacks BTF or BPF features */   \
-	X(CLI_EX_DURATION, 124, "Duration expired") /* --duration ended tracing while COMMAND   \
-						       still ran (like timeout(1)) */             \
-	X(CLI_EX_NOEXEC, 126, "Command not executable") /* like the shell */                     \
+#define CLI_EXIT_TABLE(X)                                                                          \
+	X(CLI_EX_OK, 0, "Success")               /* done; also after --help, --version */          \
+	X(CLI_EX_FAIL, 1, "Error")               /* cannot read or write a file, out of memory,  \
+						     BPF load/attach failure, ... */ \
+	X(CLI_EX_USAGE, 2, "Usage error")        /* unknown option, bad or out-of-range value */   \
+	X(CLI_EX_DAMAGED, 3, "Damaged input")    /* corrupt/truncated input; the readable part   \
+						     was processed */ \
+	X(CLI_EX_PERM, 4, "Not permitted")       /* missing privileges (root, CAP_BPF) */          \
+	X(CLI_EX_NOTARGET, 5, "No such process") /* --pid: a process that does not exist */        \
+	X(CLI_EX_NOSUPPORT, 6, "Unsupported kernel") /* the kernel lacks BTF or BPF features */    \
+	X(CLI_EX_DURATION, 124, "Duration expired")  /* --duration ended tracing while COMMAND   \
+						       still ran (like timeout(1)) */ \
+	X(CLI_EX_NOEXEC, 126, "Command not executable") /* like the shell */                       \
 	X(CLI_EX_NOCMD, 127, "Command not found")       /* like the shell */
 
 enum cli_exit {

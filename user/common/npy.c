@@ -124,8 +124,10 @@ static int read_data(FILE *f, int64_t avail, struct npy_windows *w)
 		got += r;
 		if (r < want) {
 			free(p);
-			return fail(-EIO, ferror(f) ? "read error"
-				    : "truncated npy data (file shorter than its shape says)");
+			return fail(
+				-EIO,
+				ferror(f) ? "read error"
+					  : "truncated npy data (file shorter than its shape says)");
 		}
 	}
 	if (fgetc(f) != EOF) {
@@ -233,7 +235,8 @@ int npy_write_fd(int fd, const int32_t *data, int64_t n, int64_t len)
 
 	if (n < 0 || len < 0 || (len == 0 && n > 0) || (len && n > INT64_MAX / 4 / len))
 		return -EINVAL;
-	hl = snprintf(hdr, sizeof(hdr), "{'descr': '<i4', 'fortran_order': False, 'shape': (%lld, %lld, 1), }",
+	hl = snprintf(hdr, sizeof(hdr),
+		      "{'descr': '<i4', 'fortran_order': False, 'shape': (%lld, %lld, 1), }",
 		      (long long)n, (long long)len);
 	pad = 64 - (10 + hl + 1) % 64;
 	if (pad == 64)
@@ -241,7 +244,15 @@ int npy_write_fd(int fd, const int32_t *data, int64_t n, int64_t len)
 	memset(hdr + hl, ' ', pad);
 	hl += pad;
 	hdr[hl++] = '\n';
-	unsigned char pre[10] = { 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(hl & 0xff),
+	unsigned char pre[10] = { 0x93,
+				  'N',
+				  'U',
+				  'M',
+				  'P',
+				  'Y',
+				  1,
+				  0,
+				  (unsigned char)(hl & 0xff),
 				  (unsigned char)(hl >> 8) };
 	dn = (size_t)(n * len) * sizeof(int32_t);
 	int err = write_all(fd, pre, 10);

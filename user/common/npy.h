@@ -11,9 +11,9 @@
 #include "common/err.h"
 
 struct npy_windows {
-	int32_t *data;   /* n * len ids, row-major; caller frees with npy_free() */
-	int64_t n;       /* windows */
-	int64_t len;     /* events per window */
+	int32_t *data; /* n * len ids, row-major; caller frees with npy_free() */
+	int64_t n;     /* windows */
+	int64_t len;   /* events per window */
 };
 
 /* Read path into *w.  Returns 0, or -EINVAL for a malformed header, wrong dtype, fortran order

@@ -180,11 +180,9 @@ void outfile_discard(struct outfile *of)
 const char *outfile_strerror(int err)
 {
 	switch (err) {
-	case -EEXIST:
-		return "already exists (--force replaces it)";
+	case -EEXIST: return "already exists (--force replaces it)";
 	case -EINVAL:
 		return "not a regular file: refusing to replace it (- writes to standard output)";
-	default:
-		return strerror(-err);
+	default: return strerror(-err);
 	}
 }

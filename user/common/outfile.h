@@ -33,11 +33,11 @@ enum {
 };
 
 struct outfile {
-	int fd;		  /* the descriptor to write to; -1 when closed */
-	int flags;	  /* OUTFILE_* */
-	int is_stdout;	  /* path was "-" */
-	int placed;	  /* the file has its final name (created there, or renamed) */
-	dev_t dev;	  /* identity of the created file, checked before unlinking it */
+	int fd;        /* the descriptor to write to; -1 when closed */
+	int flags;     /* OUTFILE_* */
+	int is_stdout; /* path was "-" */
+	int placed;    /* the file has its final name (created there, or renamed) */
+	dev_t dev;     /* identity of the created file, checked before unlinking it */
 	ino_t ino;
 	char path[PATH_MAX]; /* final name */
 	char tmp[PATH_MAX];  /* temporary name (FORCE), "" otherwise */

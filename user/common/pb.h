@@ -15,7 +15,7 @@ struct pb {
 	size_t len, cap;
 	size_t open[PB_MAX_DEPTH]; /* offsets of the length slots of open messages */
 	int depth;
-	int err;                   /* 0 or -errno */
+	int err; /* 0 or -errno */
 };
 
 /* Empty the buffer (keeps its memory). */

@@ -9,19 +9,19 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PROGRESS_TTY_PERIOD 0.1    /* s between redraws of the bar */
-#define PROGRESS_PLAIN_PERIOD 5.0  /* s between plain lines */
+#define PROGRESS_TTY_PERIOD 0.1   /* s between redraws of the bar */
+#define PROGRESS_PLAIN_PERIOD 5.0 /* s between plain lines */
 #define PROGRESS_STATUS_MAX 160
 
 struct progress {
 	FILE *out;
 	int quiet;
 	int tty;
-	int drawn;                 /* a bar line is on screen (tty) */
+	int drawn; /* a bar line is on screen (tty) */
 	int64_t total;
 	int64_t done;
 	double t0;
-	double last;               /* time of the last output */
+	double last; /* time of the last output */
 	char label[48];
 	char status[PROGRESS_STATUS_MAX];
 };
@@ -40,8 +40,7 @@ static const char *fmt_secs(char *buf, size_t size, double s)
 	return buf;
 }
 
-struct progress *progress_new_stream(const char *label, int64_t total, int quiet, FILE *out,
-				     int tty)
+struct progress *progress_new_stream(const char *label, int64_t total, int quiet, FILE *out, int tty)
 {
 	struct progress *p = calloc(1, sizeof(*p));
 

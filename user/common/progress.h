@@ -21,8 +21,7 @@ struct progress;
 struct progress *progress_new(const char *label, int64_t total, int quiet);
 /* Same, writing to out; tty selects the bar (1) or plain periodic lines (0).  For tests and
  * tools that report elsewhere than stderr. */
-struct progress *progress_new_stream(const char *label, int64_t total, int quiet, FILE *out,
-				     int tty);
+struct progress *progress_new_stream(const char *label, int64_t total, int quiet, FILE *out, int tty);
 /* Record that done units are finished; status (may be NULL) is shown beside the count. */
 void progress_update(struct progress *p, int64_t done, const char *status);
 /* Change the total (e.g. when it becomes known); <= 0 = unknown. */

@@ -20,6 +20,7 @@
  *   I ioctl request      L rlimit resource      g getrandom flags
  *   v NULL-terminated array of string pointers (execve's argv)
  *   n RENAME_* flags */
+/* clang-format off */
 static const struct syscall_sig sigs[] = {
 	{ "read", "dxu" }, { "write", "dxu" }, { "open", "pom" }, { "close", "d" },
 	{ "stat", "px" }, { "fstat", "dx" }, { "lstat", "px" }, { "poll", "xui" },
@@ -85,6 +86,7 @@ static const struct syscall_sig sigs[] = {
 	{ "mlockall", "X" }, { "munlockall", "" }, { "mlock2", "xuX" }, { "setgroups", "ix" },
 	{ "setfsuid", "i" }, { "setfsgid", "i" }, { "capget", "xx" }, { "capset", "xx" }, { "munlock", "xu" }, { "sendmmsg", "dxuG" }, { "recvmmsg", "dxuGx" },
 };
+/* clang-format on */
 
 /* Signature by syscall number, built on first use from the names above. */
 static const struct syscall_sig **by_nr;

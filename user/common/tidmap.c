@@ -7,7 +7,7 @@
 
 static size_t slot0(uint32_t key, size_t cap)
 {
-	return (size_t)(key * 2654435761u) & (cap - 1);   /* Knuth's multiplicative hash */
+	return (size_t)(key * 2654435761u) & (cap - 1); /* Knuth's multiplicative hash */
 }
 
 int32_t tidmap_find(const struct tidmap *m, uint32_t key)

@@ -10,9 +10,9 @@
 
 struct tidmap {
 	uint32_t *key;
-	int32_t *idx;     /* -1: empty slot */
-	size_t cap;       /* slots, a power of two (0 before the first key) */
-	int32_t n;        /* keys held; the next new key gets index n */
+	int32_t *idx; /* -1: empty slot */
+	size_t cap;   /* slots, a power of two (0 before the first key) */
+	int32_t n;    /* keys held; the next new key gets index n */
 };
 
 /* Index of key, or -1 when absent. */

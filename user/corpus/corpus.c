@@ -38,7 +38,7 @@ int corpus_load_npy(struct corpus_buf *cb, const char *path)
 	for (int64_t i = 0; i < w.n * w.len; i++) {
 		if (w.data[i] < 0 || w.data[i] >= VOCAB_MAX) {
 			err_set("id %d at window %lld is outside 0..%d", w.data[i],
-				 (long long)(i / w.len), VOCAB_MAX - 1);
+				(long long)(i / w.len), VOCAB_MAX - 1);
 			corpus_buf_free(cb);
 			return -EINVAL;
 		}

@@ -11,14 +11,14 @@
 #include "vocab.h"
 
 struct corpus_buf {
-	struct corpus c;     /* views ids/starts below */
+	struct corpus c; /* views ids/starts below */
 	int32_t *ids;
 	int64_t *starts;
-	int64_t *ts;         /* .trz: timestamps of the ids (ns, < 0 unknown), else NULL */
-	uint8_t *rc;         /* .trz: return classes of the ids (enum imputer_rc), else NULL */
-	int64_t len;         /* window length for .npy corpora (all sequences equal), else 0 */
-	int32_t max_id;      /* largest id present */
-	struct vocab vocab;  /* anonymous ids 1..max_id (.npy) or built by frequency (.trz) */
+	int64_t *ts;        /* .trz: timestamps of the ids (ns, < 0 unknown), else NULL */
+	uint8_t *rc;        /* .trz: return classes of the ids (enum imputer_rc), else NULL */
+	int64_t len;        /* window length for .npy corpora (all sequences equal), else 0 */
+	int32_t max_id;     /* largest id present */
+	struct vocab vocab; /* anonymous ids 1..max_id (.npy) or built by frequency (.trz) */
 };
 
 /* Load a paper-format .npy file (N, L[, 1]) of int32 ids as N sequences of L ids.  Ids must lie

@@ -35,7 +35,7 @@ int corpus_load_trz(struct corpus_buf *cb, char *const *paths, int npaths, int m
 		cb->starts = r.starts;
 		r.ids = NULL;
 		r.starts = NULL;
-		if (r.has_aux && r.ntok) {   /* and their timestamps and return classes */
+		if (r.has_aux && r.ntok) { /* and their timestamps and return classes */
 			cb->ts = r.ts;
 			cb->rc = r.rc;
 			r.ts = NULL;

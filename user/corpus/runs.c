@@ -9,10 +9,10 @@
 #include "trz/trz_foreach.h"
 
 struct runs_thread {
-	uint64_t last;            /* tseq of its last event */
-	int32_t *run;             /* the open run */
-	int64_t *ts;              /* its timestamps */
-	uint8_t *rc;              /* its return classes */
+	uint64_t last; /* tseq of its last event */
+	int32_t *run;  /* the open run */
+	int64_t *ts;   /* its timestamps */
+	uint8_t *rc;   /* its return classes */
 	size_t n, cap, capts, caprc;
 };
 
@@ -85,8 +85,7 @@ int runs_event(struct runs *r, uint32_t tid, uint64_t tseq, int32_t tok)
 	return runs_event_aux(r, tid, tseq, tok, -1, IMPUTER_RC_NONE);
 }
 
-int runs_event_aux(struct runs *r, uint32_t tid, uint64_t tseq, int32_t tok, int64_t ts,
-		   uint8_t rc)
+int runs_event_aux(struct runs *r, uint32_t tid, uint64_t tseq, int32_t tok, int64_t ts, uint8_t rc)
 {
 	struct runs_thread *t;
 	int err;
@@ -95,7 +94,7 @@ int runs_event_aux(struct runs *r, uint32_t tid, uint64_t tseq, int32_t tok, int
 	if ((err = count(r, tok)))
 		return err;
 	if ((int64_t)(r->ntok + r->open) >= r->max_tokens)
-		return 0;   /* enough: the runs held (closed and open) reach the cap */
+		return 0; /* enough: the runs held (closed and open) reach the cap */
 	if (!(t = thread(r, tid)))
 		return -ENOMEM;
 	if (t->n > 0 && (tseq != t->last + 1 || tok == TOK_NONE) && (err = close_run(r, t)))
@@ -142,8 +141,7 @@ static int read_record(void *ctx, const struct trz_record *rec)
 	struct runs *r = ctx;
 
 	if (rec->kind == TRZ_REC_EVENT)
-		return runs_event_aux(r, rec->ev.tid, rec->ev.tseq,
-				      tok_make(rec->ev.nr, rec->ev.dir),
+		return runs_event_aux(r, rec->ev.tid, rec->ev.tseq, tok_make(rec->ev.nr, rec->ev.dir),
 				      rec->ev.ts_ns > INT64_MAX ? -1 : (int64_t)rec->ev.ts_ns,
 				      imputer_rc_class(rec->ev.dir == TRZ_EXIT, rec->ev.ret));
 	if (rec->kind == TRZ_REC_GAP && rec->gap.attributed)

@@ -25,25 +25,25 @@ struct runs {
 	/* finished runs of tokens (common/token.h), laid end to end */
 	int32_t *tok;
 	size_t ntok, captok;
-	int64_t *ts;              /* per token: timestamp in ns (-1 unknown) */
-	uint8_t *rc;              /* per token: enum imputer_rc */
+	int64_t *ts; /* per token: timestamp in ns (-1 unknown) */
+	uint8_t *rc; /* per token: enum imputer_rc */
 	size_t capts, caprc;
-	int has_aux;              /* some event came with a timestamp (runs_event_aux()) */
-	int64_t *starts;          /* nseq + 1 entries (starts[0] = 0) */
+	int has_aux;     /* some event came with a timestamp (runs_event_aux()) */
+	int64_t *starts; /* nseq + 1 entries (starts[0] = 0) */
 	size_t nseq, capseq;
 	int min_len;
-	int64_t max_tokens;       /* 0: no limit */
-	uint64_t events;          /* recorded events seen */
+	int64_t max_tokens; /* 0: no limit */
+	uint64_t events;    /* recorded events seen */
 	/* internal: each thread's open run; token counts */
 	struct tidmap thread_of;
 	struct runs_thread *th;
 	size_t capth;
-	size_t open;              /* tokens in open runs */
+	size_t open; /* tokens in open runs */
 	struct tidmap token_of;
-	int32_t *tokens;          /* distinct tokens, in order of first appearance */
-	uint64_t *count;          /* their counts */
+	int32_t *tokens; /* distinct tokens, in order of first appearance */
+	uint64_t *count; /* their counts */
 	size_t captokens, capcount;
-	int32_t *ids;             /* after runs_ids(): tok mapped to vocabulary ids */
+	int32_t *ids; /* after runs_ids(): tok mapped to vocabulary ids */
 };
 
 /* An empty builder: runs of at least min_len tokens (< 1: 1), up to max_tokens tokens
@@ -53,8 +53,7 @@ void runs_init(struct runs *r, int min_len, int64_t max_tokens);
 int runs_event(struct runs *r, uint32_t tid, uint64_t tseq, int32_t tok);
 /* The same with its timestamp (ns; < 0 unknown) and return class (enum imputer_rc): the
  * corpus of runs_ids() then carries them (SSSD-S4's timestamp / return channels). */
-int runs_event_aux(struct runs *r, uint32_t tid, uint64_t tseq, int32_t tok, int64_t ts,
-		   uint8_t rc);
+int runs_event_aux(struct runs *r, uint32_t tid, uint64_t tseq, int32_t tok, int64_t ts, uint8_t rc);
 /* Thread tid lost events here (a gap record): its next event starts a new run. */
 int runs_break(struct runs *r, uint32_t tid);
 /* Close every open run; after this the sequences are final. */

@@ -25,7 +25,7 @@ enum dump_format { DUMP_TEXT, DUMP_CSV, DUMP_JSONL };
 
 /* Thread names (comm) by tid, kept up to date while records stream by. */
 struct dump_comms {
-	struct dump_map idx;       /* tid -> index + 1 into names */
+	struct dump_map idx; /* tid -> index + 1 into names */
 	char (*names)[TRZ_COMM_LEN];
 	uint64_t n;
 	size_t cap;
@@ -58,8 +58,8 @@ int dump_syscall_nargs(int nr);
 
 /* ---- string arguments waiting for their event (dump_strings.c) ---- */
 
-#define DUMP_STRINGS_PER_EVENT 24     /* strings kept per event (execve: path + 16 argv + ...) */
-#define DUMP_STRINGS_MAX (1u << 16)   /* events whose strings wait at a time (oldest dropped) */
+#define DUMP_STRINGS_PER_EVENT 24   /* strings kept per event (execve: path + 16 argv + ...) */
+#define DUMP_STRINGS_MAX (1u << 16) /* events whose strings wait at a time (oldest dropped) */
 
 struct dump_strings;
 struct dump_strings *dump_strings_new(void);
@@ -105,8 +105,7 @@ typedef int (*dump_emit_fn)(void *ctx, const struct trz_record *rec);
 struct dump_order;
 struct dump_order *dump_order_new(uint64_t window_ns, uint64_t max_records);
 /* Take a copy of rec; emit every record that is due.  Returns 0 or -errno (also the emitter's). */
-int dump_order_push(struct dump_order *o, const struct trz_record *rec, dump_emit_fn emit,
-		    void *ctx);
+int dump_order_push(struct dump_order *o, const struct trz_record *rec, dump_emit_fn emit, void *ctx);
 /* Emit every held record. */
 int dump_order_drain(struct dump_order *o, dump_emit_fn emit, void *ctx);
 /* Records emitted after a record with a later time (max_late_ns: the worst such difference). */
@@ -118,14 +117,14 @@ uint64_t dump_record_ts(const struct trz_record *rec);
 /* ---- filters (dump_filter.c) ---- */
 
 struct dump_filter {
-	uint8_t *trace;          /* -e trace=SET: 1 per shown syscall number (NULL: all) */
+	uint8_t *trace; /* -e trace=SET: 1 per shown syscall number (NULL: all) */
 	int ntrace, trace_neg;
-	uint32_t *tids, *pids;   /* --tid, --pid lists (none: all) */
+	uint32_t *tids, *pids; /* --tid, --pid lists (none: all) */
 	size_t ntids, npids;
-	const char *comm;        /* --comm */
+	const char *comm; /* --comm */
 	int has_since, has_until, since_rel, until_rel;
 	uint64_t since_ns, until_ns; /* trace clock, or relative to base_ns when *_rel */
-	uint64_t base_ns;        /* the trace's start (metadata start_monotonic_ns) */
+	uint64_t base_ns;            /* the trace's start (metadata start_monotonic_ns) */
 };
 
 /* Parse one -e expression: [trace=][!]ITEM[,ITEM...] with ITEM a syscall name, %class, /regex,
@@ -165,17 +164,17 @@ struct dump_printer {
 	FILE *out;
 	enum dump_format fmt;
 	enum dump_time time;
-	int durations;            /* -T: <seconds> after every completed call */
-	int64_t wall_offset_ns;   /* wall clock = trace clock + this (needs has_wall) */
+	int durations;          /* -T: <seconds> after every completed call */
+	int64_t wall_offset_ns; /* wall clock = trace clock + this (needs has_wall) */
 	int has_wall;
 	const struct dump_comms *comms;
 	struct dump_strings *strings; /* string arguments of the entries (NULL: none) */
 	/* state */
 	struct dump_pairs pairs;
-	uint64_t last_ts;         /* -r */
-	int open;                 /* a text entry line waits for its exit */
+	uint64_t last_ts; /* -r */
+	int open;         /* a text entry line waits for its exit */
 	uint32_t open_tid;
-	uint64_t open_gap;        /* its synthetic gap id (0 = recorded) */
+	uint64_t open_gap; /* its synthetic gap id (0 = recorded) */
 	float open_conf;
 	const struct trz_string *const *strs; /* strings of the event being printed */
 	int nstrs;
@@ -205,10 +204,10 @@ struct dump_stats {
 	uint64_t strings, strings_cut; /* STRING records (string arguments), cut ones */
 	uint64_t ts_first, ts_last;
 	struct dump_map tids, nrs, gap_lost, synth_per_gap;
-	uint64_t lost_known;       /* lost events whose syscall a gap's sketch names */
+	uint64_t lost_known;                /* lost events whose syscall a gap's sketch names */
 	int recorder, state_seen, end_seen; /* written by tracerecd; STATE records; an END */
-	uint64_t lost_at_state;    /* lost (in gaps) when the last STATE record was read */
-	struct trz_state last_state; /* the last STATE record (its cpus/threads not kept) */
+	uint64_t lost_at_state;             /* lost (in gaps) when the last STATE record was read */
+	struct trz_state last_state;        /* the last STATE record (its cpus/threads not kept) */
 };
 
 int dump_stats_add(struct dump_stats *s, const struct trz_record *rec);
@@ -224,8 +223,7 @@ int dump_export_add(struct dump_export *x, const struct trz_record *rec);
 /* Build the vocabulary, cut windows and write them as .npy to npy_fd and the vocabulary TSV to
  * vocab_fd (both created by the caller, left open).  *nwin gets the number of windows written.
  * Returns 0, -ENODATA (no thread has len events; nothing written) or -errno. */
-int dump_export_write(struct dump_export *x, int npy_fd, int vocab_fd, int64_t len,
-		      int64_t *nwin);
+int dump_export_write(struct dump_export *x, int npy_fd, int vocab_fd, int64_t len, int64_t *nwin);
 void dump_export_free(struct dump_export *x);
 
 #endif /* TRC_DUMP_H */

@@ -295,9 +295,14 @@ static void put_quoted(struct sb *b, const struct trz_string *s)
 	sb_printf(b, "\"");
 	for (uint32_t i = 0; i < s->len; i++) {
 		unsigned char c = (unsigned char)s->s[i];
-		const char *e = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\t' ? "\\t"
-			      : c == '\n' ? "\\n" : c == '\v' ? "\\v" : c == '\f' ? "\\f"
-			      : c == '\r' ? "\\r" : NULL;
+		const char *e = c == '"'    ? "\\\""
+				: c == '\\' ? "\\\\"
+				: c == '\t' ? "\\t"
+				: c == '\n' ? "\\n"
+				: c == '\v' ? "\\v"
+				: c == '\f' ? "\\f"
+				: c == '\r' ? "\\r"
+					    : NULL;
 		if (e)
 			sb_printf(b, "%s", e);
 		else if (c >= 0x20 && c < 0x7f)

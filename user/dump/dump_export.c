@@ -21,13 +21,13 @@
 #include <unistd.h>
 
 struct dump_export {
-	int32_t *nr;        /* recorded events in file order */
+	int32_t *nr; /* recorded events in file order */
 	uint8_t *dir;
-	uint32_t *seg;      /* segment (thread piece) of each event */
+	uint32_t *seg; /* segment (thread piece) of each event */
 	int64_t n, cap;
 	struct dump_map cur_seg; /* tid -> current segment + 1 */
 	uint32_t nseg;
-	int dataset_ids;    /* metadata ids=dataset: nr already holds the dataset's ids */
+	int dataset_ids; /* metadata ids=dataset: nr already holds the dataset's ids */
 };
 
 struct dump_export *dump_export_new(void)
@@ -136,8 +136,7 @@ static int group_by_segment(const struct dump_export *x, const struct vocab *v, 
 	return 0;
 }
 
-int dump_export_write(struct dump_export *x, int npy_fd, int vocab_fd, int64_t len,
-		      int64_t *nwin)
+int dump_export_write(struct dump_export *x, int npy_fd, int vocab_fd, int64_t len, int64_t *nwin)
 {
 	struct vocab *v = calloc(1, sizeof(*v));
 	int32_t *ids = NULL, *win = NULL;

@@ -37,8 +37,8 @@ static const struct {
 	  "close_range io_uring_setup io_uring_enter io_uring_register socket socketpair connect "
 	  "accept accept4 bind listen getsockname getpeername sendto recvfrom sendmsg recvmsg "
 	  "sendmmsg recvmmsg shutdown setsockopt getsockopt" },
-#define NETWORK                                                                                 \
-	"socket socketpair connect accept accept4 bind listen getsockname getpeername sendto "   \
+#define NETWORK                                                                                \
+	"socket socketpair connect accept accept4 bind listen getsockname getpeername sendto " \
 	"recvfrom sendmsg recvmsg sendmmsg recvmmsg shutdown setsockopt getsockopt"
 	{ "network", NETWORK },
 	{ "net", NETWORK },
@@ -55,12 +55,10 @@ static const struct {
 	  "brk mmap munmap mremap mprotect madvise mlock mlock2 munlock mlockall munlockall mincore "
 	  "msync remap_file_pages mbind set_mempolicy get_mempolicy migrate_pages move_pages "
 	  "pkey_mprotect pkey_alloc pkey_free process_madvise shmat shmdt" },
-	{ "creds",
-	  "getuid geteuid getgid getegid setuid setgid setreuid setregid setresuid setresgid "
-	  "getresuid getresgid setfsuid setfsgid getgroups setgroups capget capset prctl" },
-	{ "clock",
-	  "clock_gettime clock_settime clock_getres clock_nanosleep clock_adjtime gettimeofday "
-	  "settimeofday adjtimex time" },
+	{ "creds", "getuid geteuid getgid getegid setuid setgid setreuid setregid setresuid setresgid "
+		   "getresuid getresgid setfsuid setfsgid getgroups setgroups capget capset prctl" },
+	{ "clock", "clock_gettime clock_settime clock_getres clock_nanosleep clock_adjtime gettimeofday "
+		   "settimeofday adjtimex time" },
 	{ "stat", "stat statx" },
 	{ "lstat", "lstat" },
 	{ "fstat", "fstat newfstatat" },
@@ -213,7 +211,9 @@ int dump_filter_keep(const struct dump_filter *f, const struct trz_record *rec,
 	case TRZ_REC_STATE:
 	case TRZ_REC_STRING: return 1;
 	case TRZ_REC_EVENT: tid = rec->ev.tid, pid = rec->ev.pid, nr = rec->ev.nr; break;
-	case TRZ_REC_SYNTH: tid = rec->syn.ev.tid, pid = rec->syn.ev.pid, nr = rec->syn.ev.nr; break;
+	case TRZ_REC_SYNTH:
+		tid = rec->syn.ev.tid, pid = rec->syn.ev.pid, nr = rec->syn.ev.nr;
+		break;
 	case TRZ_REC_THREAD: tid = rec->th.tid, pid = rec->th.pid; break;
 	case TRZ_REC_GAP:
 		has_thread = rec->gap.attributed;
@@ -229,8 +229,9 @@ int dump_filter_keep(const struct dump_filter *f, const struct trz_record *rec,
 	if (f->npids && !in_list(f->pids, f->npids, pid))
 		return 0;
 	if (f->comm) {
-		const char *c = rec->kind == TRZ_REC_THREAD && rec->th.comm[0] ? rec->th.comm
-									 : dump_comms_get(comms, tid);
+		const char *c = rec->kind == TRZ_REC_THREAD && rec->th.comm[0]
+					? rec->th.comm
+					: dump_comms_get(comms, tid);
 		if (strcmp(c, f->comm))
 			return 0;
 	}

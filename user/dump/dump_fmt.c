@@ -25,8 +25,12 @@ static const char *text_safe(const char *in, char *buf, size_t size)
 
 	for (const unsigned char *p = (const unsigned char *)in; *p && o + 5 < size; p++) {
 		if (*p == '\\' || *p < 0x20 || *p == 0x7f)
-			o += (size_t)snprintf(buf + o, size - o, *p == '\\' ? "\\\\" : *p == '\n' ? "\\n"
-					      : *p == '\t' ? "\\t" : "\\x%02x", *p);
+			o += (size_t)snprintf(buf + o, size - o,
+					      *p == '\\'   ? "\\\\"
+					      : *p == '\n' ? "\\n"
+					      : *p == '\t' ? "\\t"
+							   : "\\x%02x",
+					      *p);
 		else
 			buf[o++] = (char)*p;
 	}
@@ -42,9 +46,9 @@ static const char *text_safe(const char *in, char *buf, size_t size)
 
 static void when(struct dump_printer *p, uint64_t ts)
 {
-	static const int width[] = { [DUMP_TIME_TRACE] = 16, [DUMP_TIME_WALL] = 8,
-				     [DUMP_TIME_WALL_US] = 15, [DUMP_TIME_EPOCH] = 17,
-				     [DUMP_TIME_RELATIVE] = 13 };
+	static const int width[] = {
+		[DUMP_TIME_TRACE] = 16, [DUMP_TIME_WALL] = 8, [DUMP_TIME_WALL_US] = 15, [DUMP_TIME_EPOCH] = 17, [DUMP_TIME_RELATIVE] = 13
+	};
 	FILE *out = p->out;
 	enum dump_time t = p->time;
 
@@ -119,8 +123,7 @@ static void duration(FILE *out, uint64_t ns)
 
 /* One event; gap != 0 for a synthetic event (imputers predict the syscall, not its arguments or
  * return value: "= ?"). */
-static int text_event(struct dump_printer *p, const struct trz_event *ev, uint64_t gap,
-		      float conf)
+static int text_event(struct dump_printer *p, const struct trz_event *ev, uint64_t gap, float conf)
 {
 	static char buf[ARGS_TEXT_MAX];
 	char name_buf[32];
@@ -135,10 +138,14 @@ static int text_event(struct dump_printer *p, const struct trz_event *ev, uint64
 		text_prefix(p, ev->ts_ns, 1, ev->tid, dump_comms_get(p->comms, ev->tid));
 		if (gap)
 			fputs("~ ", out);
-		fprintf(out, "%s(%s)", name, gap ? "..." : dump_args_format_strs(buf, sizeof(buf), ev,
-										  p->strs, p->nstrs));
-		*pe = (struct dump_pending){ .ts = ev->ts_ns, .tseq = ev->tseq, .gap_id = gap,
-					     .nr = ev->nr, .valid = 1, .synthetic = !!gap };
+		fprintf(out, "%s(%s)", name,
+			gap ? "..." : dump_args_format_strs(buf, sizeof(buf), ev, p->strs, p->nstrs));
+		*pe = (struct dump_pending){ .ts = ev->ts_ns,
+					     .tseq = ev->tseq,
+					     .gap_id = gap,
+					     .nr = ev->nr,
+					     .valid = 1,
+					     .synthetic = !!gap };
 		p->open = 1;
 		p->open_tid = ev->tid;
 		p->open_gap = gap;
@@ -221,8 +228,7 @@ static int print_text(struct dump_printer *p, const struct trz_record *rec)
 	FILE *out = p->out;
 
 	switch (rec->kind) {
-	case TRZ_REC_EVENT:
-		return text_event(p, &rec->ev, 0, 0);
+	case TRZ_REC_EVENT: return text_event(p, &rec->ev, 0, 0);
 	case TRZ_REC_SYNTH:
 		return text_event(p, &rec->syn.ev, rec->syn.gap_id ? rec->syn.gap_id : UINT64_MAX,
 				  rec->syn.confidence);
@@ -239,8 +245,8 @@ static int print_text(struct dump_printer *p, const struct trz_record *rec)
 		}
 		close_open(p);
 		text_prefix(p, th->ts_ns, 1, th->tid, th->comm[0] ? th->comm : "?");
-		fprintf(out, "+++ %s pid %u ppid %u%s%s", what_name(th->what), th->pid,
-			th->ppid, th->path[0] ? " " : "", text_safe(th->path, big, sizeof(big)));
+		fprintf(out, "+++ %s pid %u ppid %u%s%s", what_name(th->what), th->pid, th->ppid,
+			th->path[0] ? " " : "", text_safe(th->path, big, sizeof(big)));
 		if (th->what == TRZ_THREAD_EXIT && th->has_status)
 			exit_status_text(out, th->exit_status);
 		fputs(" +++\n", out);
@@ -254,8 +260,7 @@ static int print_text(struct dump_printer *p, const struct trz_record *rec)
 		close_open(p);
 		dump_state_text(out, &rec->state);
 		break;
-	case TRZ_REC_STRING: /* printed with its event */
-		break;
+	case TRZ_REC_STRING: /* printed with its event */ break;
 	}
 	return 0;
 }
@@ -282,8 +287,8 @@ static void csv_str(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-#define CSV_HEADER                                                                                \
-	"kind,ts_ns,cpu,pid,tid,comm,syscall,nr,dir,ret,tseq,cseq,args,gap_id,confidence,lost,"   \
+#define CSV_HEADER                                                                              \
+	"kind,ts_ns,cpu,pid,tid,comm,syscall,nr,dir,ret,tseq,cseq,args,gap_id,confidence,lost," \
 	"seq_first,seq_last,t_end_ns,info"
 
 static void csv_cpu(FILE *out, uint16_t cpu)
@@ -367,11 +372,8 @@ static void print_csv(struct dump_printer *p, const struct trz_record *rec)
 		}
 		fputc('\n', out);
 		break;
-	case TRZ_REC_STATE:
-		dump_state_csv(out, &rec->state);
-		break;
-	case TRZ_REC_STRING: /* printed with its event */
-		break;
+	case TRZ_REC_STATE: dump_state_csv(out, &rec->state); break;
+	case TRZ_REC_STRING: /* printed with its event */ break;
 	}
 }
 
@@ -429,9 +431,8 @@ static void json_strings(FILE *out, const struct trz_string *const *strs, int n)
 	fputc(']', out);
 }
 
-static void json_event(FILE *out, const char *kind, const struct trz_event *ev,
-		       const char *comm, int64_t dur_ns, const struct trz_string *const *strs,
-		       int nstrs)
+static void json_event(FILE *out, const char *kind, const struct trz_event *ev, const char *comm,
+		       int64_t dur_ns, const struct trz_string *const *strs, int nstrs)
 {
 	static char buf[ARGS_TEXT_MAX];
 
@@ -473,8 +474,9 @@ static void json_gap(FILE *out, const struct trz_gap *g)
 		fputs("null", out);
 	else
 		fprintf(out, "%u", g->cpu);
-	fprintf(out, ",\"lost\":%" PRIu64 ",\"seq_first\":%" PRIu64 ",\"seq_last\":%" PRIu64
-		     ",\"t_start_ns\":%" PRIu64 ",\"t_end_ns\":",
+	fprintf(out,
+		",\"lost\":%" PRIu64 ",\"seq_first\":%" PRIu64 ",\"seq_last\":%" PRIu64
+		",\"t_start_ns\":%" PRIu64 ",\"t_end_ns\":",
 		g->lost, g->seq_first, g->seq_last, g->t_start_ns);
 	if (g->t_end_ns == UINT64_MAX)
 		fputs("null", out);
@@ -494,8 +496,11 @@ static int pair_duration(struct dump_printer *p, const struct trz_event *ev, int
 	if (!pe)
 		return -ENOMEM;
 	if (ev->dir == TRZ_ENTRY) {
-		*pe = (struct dump_pending){ .ts = ev->ts_ns, .tseq = ev->tseq, .nr = ev->nr,
-					     .valid = 1, .synthetic = (uint8_t)synthetic };
+		*pe = (struct dump_pending){ .ts = ev->ts_ns,
+					     .tseq = ev->tseq,
+					     .nr = ev->nr,
+					     .valid = 1,
+					     .synthetic = (uint8_t)synthetic };
 		return 0;
 	}
 	if (dump_pairs_match(pe, ev) && !synthetic && !pe->synthetic)
@@ -528,12 +533,11 @@ static int print_jsonl(struct dump_printer *p, const struct trz_record *rec)
 		fprintf(out, ",\"gap_id\":%" PRIu64 ",\"confidence\":%.4f}\n", rec->syn.gap_id,
 			rec->syn.confidence);
 		break;
-	case TRZ_REC_GAP:
-		json_gap(out, &rec->gap);
-		break;
+	case TRZ_REC_GAP: json_gap(out, &rec->gap); break;
 	case TRZ_REC_THREAD:
-		fprintf(out, "{\"kind\":\"thread\",\"ts_ns\":%" PRIu64 ",\"what\":\"%s\",\"pid\":%u,"
-			     "\"tid\":%u,\"ppid\":%u,\"comm\":",
+		fprintf(out,
+			"{\"kind\":\"thread\",\"ts_ns\":%" PRIu64 ",\"what\":\"%s\",\"pid\":%u,"
+			"\"tid\":%u,\"ppid\":%u,\"comm\":",
 			th->ts_ns, what_name(th->what), th->pid, th->tid, th->ppid);
 		dump_json_str(out, th->comm);
 		fputs(",\"path\":", out);
@@ -549,11 +553,8 @@ static int print_jsonl(struct dump_printer *p, const struct trz_record *rec)
 		dump_json_str(out, rec->meta.value);
 		fputs("}\n", out);
 		break;
-	case TRZ_REC_STATE:
-		dump_state_json(out, &rec->state);
-		break;
-	case TRZ_REC_STRING: /* printed with its event */
-		break;
+	case TRZ_REC_STATE: dump_state_json(out, &rec->state); break;
+	case TRZ_REC_STRING: /* printed with its event */ break;
 	}
 	return 0;
 }

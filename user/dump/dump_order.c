@@ -101,8 +101,8 @@ static void sift_down(struct entry *h, uint64_t n, uint64_t i)
 }
 
 /* Emit one record whose sort key is key (rec is freed by the caller). */
-static int out(struct dump_order *o, uint64_t key, const struct trz_record *rec,
-	       dump_emit_fn emit, void *ctx)
+static int out(struct dump_order *o, uint64_t key, const struct trz_record *rec, dump_emit_fn emit,
+	       void *ctx)
 {
 	if (o->have_out && key < o->last_out) {
 		o->late++;
@@ -126,8 +126,7 @@ static int pop(struct dump_order *o, dump_emit_fn emit, void *ctx)
 	return err;
 }
 
-int dump_order_push(struct dump_order *o, const struct trz_record *rec, dump_emit_fn emit,
-		    void *ctx)
+int dump_order_push(struct dump_order *o, const struct trz_record *rec, dump_emit_fn emit, void *ctx)
 {
 	uint64_t key = dump_record_ts(rec);
 	int err;

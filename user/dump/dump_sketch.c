@@ -71,7 +71,8 @@ void dump_sketch_text(FILE *out, const struct trz_gap *g)
 		else if (!c[i].entry)
 			fprintf(out, " x%" PRIu64 " (exit)", c[i].exit);
 		else
-			fprintf(out, " x%" PRIu64 " (entry) x%" PRIu64 " (exit)", c[i].entry, c[i].exit);
+			fprintf(out, " x%" PRIu64 " (entry) x%" PRIu64 " (exit)", c[i].entry,
+				c[i].exit);
 	}
 	if (rest)
 		fprintf(out, ", %" PRIu64 " more of %d other syscalls", rest, n - TEXT_NAMES);
@@ -94,7 +95,8 @@ void dump_sketch_json(FILE *out, const struct trz_gap *g)
 
 	if (!sk->present)
 		return;
-	fprintf(out, ",\"sketch\":{\"exact\":%s,\"counts\":[", trz_sketch_exact(g) ? "true" : "false");
+	fprintf(out, ",\"sketch\":{\"exact\":%s,\"counts\":[",
+		trz_sketch_exact(g) ? "true" : "false");
 	for (int i = 0; i < sk->ntoks; i++)
 		fprintf(out, "%s[%d,%u,%" PRIu64 "]", i ? "," : "", sk->toks[i].tok.nr,
 			sk->toks[i].tok.dir, sk->toks[i].count);
@@ -119,17 +121,18 @@ void dump_state_text(FILE *out, const struct trz_state *st)
 		con += st->cpus[i].consumed;
 		lost += st->cpus[i].lost;
 	}
-	fprintf(out, "# %s %s: attempted %" PRIu64 ", consumed %" PRIu64 ", lost %" PRIu64
-		     " (%" PRIu64 " not in a gap record yet) at %" PRIu64 ".%09" PRIu64 "\n",
-		st->what == TRZ_STATE_END ? "recording closed" : "accounting",
-		state_name(st), att, con, lost, st->pending_lost, st->ts_ns / 1000000000u,
-		st->ts_ns % 1000000000u);
+	fprintf(out,
+		"# %s %s: attempted %" PRIu64 ", consumed %" PRIu64 ", lost %" PRIu64 " (%" PRIu64
+		" not in a gap record yet) at %" PRIu64 ".%09" PRIu64 "\n",
+		st->what == TRZ_STATE_END ? "recording closed" : "accounting", state_name(st), att,
+		con, lost, st->pending_lost, st->ts_ns / 1000000000u, st->ts_ns % 1000000000u);
 }
 
 void dump_state_json(FILE *out, const struct trz_state *st)
 {
-	fprintf(out, "{\"kind\":\"state\",\"what\":\"%s\",\"ts_ns\":%" PRIu64 ",\"wall_ns\":%" PRIu64
-		     ",\"pending_lost\":%" PRIu64 ",\"other_lost\":%" PRIu64 ",\"cpus\":[",
+	fprintf(out,
+		"{\"kind\":\"state\",\"what\":\"%s\",\"ts_ns\":%" PRIu64 ",\"wall_ns\":%" PRIu64
+		",\"pending_lost\":%" PRIu64 ",\"other_lost\":%" PRIu64 ",\"cpus\":[",
 		state_name(st), st->ts_ns, st->wall_ns, st->pending_lost, st->other_lost);
 	for (int i = 0; i < st->ncpus; i++)
 		fprintf(out, "%s[%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]", i ? "," : "",

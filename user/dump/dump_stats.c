@@ -40,9 +40,7 @@ int dump_stats_add(struct dump_stats *s, const struct trz_record *rec)
 		if (count(&s->tids, rec->ev.tid, 1))
 			return -ENOMEM;
 		return count(&s->nrs, (uint64_t)(uint32_t)rec->ev.nr, 1);
-	case TRZ_REC_SYNTH:
-		s->synthetic++;
-		return count(&s->synth_per_gap, rec->syn.gap_id, 1);
+	case TRZ_REC_SYNTH: s->synthetic++; return count(&s->synth_per_gap, rec->syn.gap_id, 1);
 	case TRZ_REC_GAP:
 		s->gaps++;
 		s->lost += g->lost;
@@ -56,9 +54,7 @@ int dump_stats_add(struct dump_stats *s, const struct trz_record *rec)
 		s->unattributed_gaps++;
 		s->unattributed_lost += g->lost;
 		return 0;
-	case TRZ_REC_THREAD:
-		s->thread_records++;
-		return 0;
+	case TRZ_REC_THREAD: s->thread_records++; return 0;
 	case TRZ_REC_META:
 		s->meta_records++;
 		if (!strcmp(rec->meta.key, "tool") && !strncmp(rec->meta.value, "tracerecd", 9))
@@ -117,8 +113,7 @@ static uint64_t pending(const struct dump_stats *s)
 	return known > s->lost ? known - s->lost : 0;
 }
 
-static void print_incomplete(FILE *out, const struct dump_stats *s,
-			     const struct trz_reader_stats *rs)
+static void print_incomplete(FILE *out, const struct dump_stats *s, const struct trz_reader_stats *rs)
 {
 	char when[64] = "unknown";
 	time_t t = (time_t)(s->last_state.wall_ns / 1000000000u);
@@ -127,8 +122,9 @@ static void print_incomplete(FILE *out, const struct dump_stats *s,
 	if (!s->state_seen) {
 		/* only a file that ends inside a block is truncated (the reader says so); a
 		 * whole one without any STATE record just lacks them */
-		fprintf(out, "incomplete: %s\n", rs->truncated ? "the file is truncated"
-				: "no END record, and no accounting (STATE) record at all");
+		fprintf(out, "incomplete: %s\n",
+			rs->truncated ? "the file is truncated"
+				      : "no END record, and no accounting (STATE) record at all");
 		return;
 	}
 	if (s->last_state.wall_ns && gmtime_r(&t, &tm))
@@ -160,11 +156,12 @@ void dump_stats_print(FILE *out, const struct dump_stats *s, const struct trz_re
 			",\"lost_not_in_gaps\":%" PRIu64 ",\"strings\":%" PRIu64
 			",\"strings_cut\":%" PRIu64 "}\n",
 			s->events, s->tids.n, s->gaps, s->attributed_gaps, s->unattributed_gaps,
-			s->lost + pend, s->attributed_lost, s->unattributed_lost, s->synthetic, unfilled(s),
-			s->entries, s->exits, s->nrs.n, bpe, rs->file_bytes, rs->blocks_ok,
-			rs->blocks_bad, rs->truncated ? "true" : "false", s->thread_records,
-			s->meta_records, dur, rs->version, complete(s, rs) ? "true" : "false",
-			s->lost_known, pend, s->strings, s->strings_cut);
+			s->lost + pend, s->attributed_lost, s->unattributed_lost, s->synthetic,
+			unfilled(s), s->entries, s->exits, s->nrs.n, bpe, rs->file_bytes,
+			rs->blocks_ok, rs->blocks_bad, rs->truncated ? "true" : "false",
+			s->thread_records, s->meta_records, dur, rs->version,
+			complete(s, rs) ? "true" : "false", s->lost_known, pend, s->strings,
+			s->strings_cut);
 		return;
 	}
 	if (!complete(s, rs))
@@ -174,10 +171,12 @@ void dump_stats_print(FILE *out, const struct dump_stats *s, const struct trz_re
 	fprintf(out, "threads            %" PRIu64 "\n", s->tids.n);
 	fprintf(out, "distinct syscalls  %" PRIu64 "\n", s->nrs.n);
 	fprintf(out, "duration           %.6f s\n", dur);
-	fprintf(out, "gaps               %" PRIu64 " (%" PRIu64 " attributed, %" PRIu64
-		     " unattributed)\n", s->gaps, s->attributed_gaps, s->unattributed_gaps);
-	fprintf(out, "lost events        %" PRIu64 " (%" PRIu64 " attributed, %" PRIu64
-		     " unattributed", s->lost + pend, s->attributed_lost, s->unattributed_lost);
+	fprintf(out,
+		"gaps               %" PRIu64 " (%" PRIu64 " attributed, %" PRIu64 " unattributed)\n",
+		s->gaps, s->attributed_gaps, s->unattributed_gaps);
+	fprintf(out,
+		"lost events        %" PRIu64 " (%" PRIu64 " attributed, %" PRIu64 " unattributed",
+		s->lost + pend, s->attributed_lost, s->unattributed_lost);
 	if (pend)
 		fprintf(out, ", %" PRIu64 " not in a gap record when the tracer stopped", pend);
 	fprintf(out, ")\n");

@@ -18,20 +18,20 @@
 struct group {
 	uint64_t tseq;
 	uint32_t tid;
-	uint32_t next;  /* next group in the same bucket, or NONE */
-	int n;          /* strings held (0: taken or free) */
-	int linked;     /* in a bucket chain */
+	uint32_t next; /* next group in the same bucket, or NONE */
+	int n;         /* strings held (0: taken or free) */
+	int linked;    /* in a bucket chain */
 	struct trz_string *s[DUMP_STRINGS_PER_EVENT];
 };
 
 struct dump_strings {
-	struct group *g;      /* FIFO ring of groups */
+	struct group *g;           /* FIFO ring of groups */
 	uint32_t cap, head, count; /* oldest at head, count in use */
-	uint32_t last;        /* the group the last string went to, or NONE */
-	uint32_t *bucket;     /* NBUCKETS heads */
+	uint32_t last;             /* the group the last string went to, or NONE */
+	uint32_t *bucket;          /* NBUCKETS heads */
 	struct trz_string *taken[DUMP_STRINGS_PER_EVENT]; /* the last take(), owned here */
 	int ntaken;
-	uint64_t dropped;     /* strings dropped (FIFO full, too many for one event) */
+	uint64_t dropped; /* strings dropped (FIFO full, too many for one event) */
 };
 
 static uint32_t bucket_of(uint32_t tid, uint64_t tseq)

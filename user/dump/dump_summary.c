@@ -77,8 +77,11 @@ static int add_event(struct dump_summary *s, const struct trz_event *ev, int syn
 	if (ev->dir == TRZ_ENTRY) {
 		if ((err = count_unfinished(s, pe)))
 			return err;
-		*pe = (struct dump_pending){ .ts = ev->ts_ns, .tseq = ev->tseq, .nr = ev->nr,
-					     .valid = 1, .synthetic = (uint8_t)synthetic };
+		*pe = (struct dump_pending){ .ts = ev->ts_ns,
+					     .tseq = ev->tseq,
+					     .nr = ev->nr,
+					     .valid = 1,
+					     .synthetic = (uint8_t)synthetic };
 		return 0;
 	}
 	int matched = dump_pairs_match(pe, ev);
@@ -175,13 +178,15 @@ static int by_time(const void *a, const void *b)
 	if (cx != cy)
 		return cx > cy ? -1 : 1;
 	char bx[32], by[32];
-	return strcmp(syscall_name_buf(x->nr, bx, sizeof(bx)), syscall_name_buf(y->nr, by, sizeof(by)));
+	return strcmp(syscall_name_buf(x->nr, bx, sizeof(bx)),
+		      syscall_name_buf(y->nr, by, sizeof(by)));
 }
 
 static void line(FILE *out)
 {
 	fputs("------ ----------- ----------- ----------- --------- --------- --------- --------- "
-	      "----------------\n", out);
+	      "----------------\n",
+	      out);
 }
 
 /* A count, or blank for 0 (strace leaves the errors column blank). */
@@ -219,10 +224,11 @@ int dump_summary_print(struct dump_summary *s, FILE *out, int json)
 			char b[32];
 			fprintf(out, "%s{\"syscall\":", i ? "," : "");
 			dump_json_str(out, syscall_name_buf(r->nr, b, sizeof(b)));
-			fprintf(out, ",\"nr\":%d,\"calls\":%" PRIu64 ",\"errors\":%" PRIu64
-				     ",\"seconds\":%.9f,\"timed_calls\":%" PRIu64
-				     ",\"usecs_per_call\":%.3f,\"max_usecs\":%.3f,\"lost_known\":%" PRIu64
-				     ",\"synthetic\":%" PRIu64 "}",
+			fprintf(out,
+				",\"nr\":%d,\"calls\":%" PRIu64 ",\"errors\":%" PRIu64
+				",\"seconds\":%.9f,\"timed_calls\":%" PRIu64
+				",\"usecs_per_call\":%.3f,\"max_usecs\":%.3f,\"lost_known\":%" PRIu64
+				",\"synthetic\":%" PRIu64 "}",
 				r->nr, r->calls, r->errors, (double)r->total_ns / 1e9, r->timed,
 				r->timed ? (double)r->total_ns / (double)r->timed / 1e3 : 0.0,
 				(double)r->max_ns / 1e3, r->lost_known, r->synthetic);
@@ -248,16 +254,21 @@ int dump_summary_print(struct dump_summary *s, FILE *out, int json)
 		fprintf(out, " %s\n", i < s->n ? syscall_name_buf(r->nr, b, sizeof(b)) : "total");
 	}
 	if (s->untimed)
-		fprintf(out, "%" PRIu64 " of the calls have no recorded entry/exit pair: counted, not "
-			     "timed\n", s->untimed);
+		fprintf(out,
+			"%" PRIu64 " of the calls have no recorded entry/exit pair: counted, not "
+			"timed\n",
+			s->untimed);
 	if (s->gaps) {
 		fprintf(out, "%" PRIu64 " events lost in %" PRIu64 " gaps", s->lost, s->gaps);
 		if (s->lost_unknown_count)
 			fprintf(out, " (%" PRIu64 " gaps of unknown size)", s->lost_unknown_count);
-		fprintf(out, "; the syscalls of %" PRIu64 " of them are known (lost column: %" PRIu64
-			     " calls)%s\n", s->lost_events_known, tot.lost_known,
+		fprintf(out,
+			"; the syscalls of %" PRIu64 " of them are known (lost column: %" PRIu64
+			" calls)%s\n",
+			s->lost_events_known, tot.lost_known,
 			s->lost_events_known < s->lost || s->lost_unknown_count
-				? ", the counts above are a lower bound" : "");
+				? ", the counts above are a lower bound"
+				: "");
 	}
 	return 0;
 }

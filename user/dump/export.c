@@ -4,7 +4,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
-struct export {
+struct export
+{
 	enum export_kind kind;
 	struct timeline *tl;
 	void *be;
@@ -74,4 +75,3 @@ void export_free(struct export *x)
 	}
 	free(x);
 }
-

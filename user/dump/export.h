@@ -19,32 +19,32 @@ enum export_kind { EXPORT_CHROME_JSON, EXPORT_PERFETTO, EXPORT_SVG };
 
 /* How a slice's entry or exit is known. */
 enum tl_end {
-	TL_RECORDED = 0,    /* a recorded event */
-	TL_SYNTHETIC,       /* a synthetic event (tracerec-fill) */
-	TL_LOST,            /* lost in a gap that no synthetic event filled */
-	TL_NOT_RECORDED,    /* no gap either: the call began before tracing started, never
+	TL_RECORDED = 0, /* a recorded event */
+	TL_SYNTHETIC,    /* a synthetic event (tracerec-fill) */
+	TL_LOST,         /* lost in a gap that no synthetic event filled */
+	TL_NOT_RECORDED, /* no gap either: the call began before tracing started, never
 			       returned (exit_group, execve that failed the process...) or the
 			       next call of the thread came first */
-	TL_OPEN_AT_END,     /* exit: the call was still running when the trace ended */
+	TL_OPEN_AT_END,  /* exit: the call was still running when the trace ended */
 };
 
 /* One syscall, entry to exit. */
 struct tl_slice {
 	uint32_t pid, tid;
-	uint64_t ts, end;    /* ns, end >= ts */
+	uint64_t ts, end; /* ns, end >= ts */
 	int32_t nr;
 	uint8_t entry, exit; /* enum tl_end */
 	uint8_t has_ret;
 	int64_t ret;
-	float confidence;    /* lowest confidence of its synthetic ends (1 when none) */
-	uint64_t gap_id;     /* gap a synthetic end fills, else 0 */
+	float confidence; /* lowest confidence of its synthetic ends (1 when none) */
+	uint64_t gap_id;  /* gap a synthetic end fills, else 0 */
 };
 
 /* A gap: attributed ones go on their thread's track as a slice from gap_begin to gap_end;
  * unattributed ones (per CPU) come complete through gap_cpu. */
 struct tl_gap {
 	uint32_t pid, tid;
-	uint16_t cpu;         /* TRZ_NO_CPU when unknown */
+	uint16_t cpu; /* TRZ_NO_CPU when unknown */
 	uint8_t attributed;
 	uint64_t id, lost, seq_first, seq_last;
 	uint64_t ts, end;     /* the slice's window (end valid in gap_end / gap_cpu) */
@@ -58,8 +58,8 @@ struct tl_gap {
 
 struct tl_thread {
 	uint32_t pid, tid;
-	const char *comm;     /* "" while unknown */
-	uint64_t ts;          /* when it was seen with this name */
+	const char *comm; /* "" while unknown */
+	uint64_t ts;      /* when it was seen with this name */
 };
 
 struct tl_meta {
@@ -69,7 +69,7 @@ struct tl_meta {
 /* A backend.  Every callback returns 0 or -errno; NULL callbacks are skipped. */
 struct tl_ops {
 	int (*record)(void *be, const struct trz_record *rec); /* every record, first */
-	int (*thread)(void *be, const struct tl_thread *t);     /* first seen, or comm changed */
+	int (*thread)(void *be, const struct tl_thread *t);    /* first seen, or comm changed */
 	int (*slice)(void *be, const struct tl_slice *s);
 	int (*gap_begin)(void *be, const struct tl_gap *g);
 	int (*gap_end)(void *be, const struct tl_gap *g);
@@ -118,8 +118,22 @@ const char *export_clean_str(const char *s, char *buf, size_t size);
 /* The arguments of slices and gaps: one list, built here, that every encoder writes (JSON
  * object, Perfetto debug annotations).  Ids are Perfetto's interned annotation-name iids. */
 enum export_arg_id {
-	XA_RET = 1, XA_ENTRY, XA_EXIT, XA_CONF, XA_GAP, XA_LOST, XA_TSEQ_FIRST, XA_TSEQ_LAST,
-	XA_CSEQ_FIRST, XA_CSEQ_LAST, XA_CPU, XA_SKETCH, XA_SYNTH, XA_UNFILLED, XA_REPAIR, XA_NARGS
+	XA_RET = 1,
+	XA_ENTRY,
+	XA_EXIT,
+	XA_CONF,
+	XA_GAP,
+	XA_LOST,
+	XA_TSEQ_FIRST,
+	XA_TSEQ_LAST,
+	XA_CSEQ_FIRST,
+	XA_CSEQ_LAST,
+	XA_CPU,
+	XA_SKETCH,
+	XA_SYNTH,
+	XA_UNFILLED,
+	XA_REPAIR,
+	XA_NARGS
 };
 enum export_arg_type { XT_INT, XT_UINT, XT_DOUBLE, XT_STR, XT_NULL /* unknown */ };
 struct export_arg {

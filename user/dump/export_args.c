@@ -4,8 +4,9 @@
 #include "dump/export.h"
 
 const char *const export_arg_names[XA_NARGS] = {
-	NULL, "ret", "entry", "exit", "confidence", "gap", "lost", "tseq_first", "tseq_last",
-	"cseq_first", "cseq_last", "cpu", "sketch", "synthetic", "unfilled", "repair",
+	NULL,     "ret",        "entry",     "exit",       "confidence", "gap",
+	"lost",   "tseq_first", "tseq_last", "cseq_first", "cseq_last",  "cpu",
+	"sketch", "synthetic",  "unfilled",  "repair",
 };
 
 static const char *end_name(uint8_t how)
@@ -63,8 +64,8 @@ size_t export_gap_args(const struct tl_gap *g, int begin, int end, struct export
 	if (end) {
 		arg(a, &n, XA_REPAIR, XT_STR)->s = g->repair ? g->repair : "";
 		arg(a, &n, XA_SYNTH, XT_UINT)->u = g->synthetic;
-		arg(a, &n, XA_UNFILLED, XT_UINT)->u = g->lost > g->synthetic ? g->lost - g->synthetic
-									    : 0;
+		arg(a, &n, XA_UNFILLED, XT_UINT)->u =
+			g->lost > g->synthetic ? g->lost - g->synthetic : 0;
 	}
 	return n;
 }

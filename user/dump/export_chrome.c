@@ -183,8 +183,10 @@ static int cj_gap_cpu(void *be, const struct tl_gap *g)
 		*named = 1;
 		if (j->cpus.n == 1) {
 			f = ev_start(j);
-			fprintf(f, "\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%u,\"args\":"
-				   "{\"name\":\"lost events (unattributed)\"}}", LOST_PID);
+			fprintf(f,
+				"\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%u,\"args\":"
+				"{\"name\":\"lost events (unattributed)\"}}",
+				LOST_PID);
 		}
 		f = ev_start(j);
 		fprintf(f, "\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":%u,\"tid\":%u,\"args\":",

@@ -48,11 +48,11 @@ struct svg_cpu {
 struct svg {
 	FILE *out;
 	struct export_counts *c;
-	struct dump_map idx; /* tid -> row index + 1 */
+	struct dump_map idx;                /* tid -> row index + 1 */
 	struct svg_row *rows[MAX_ROWS + 1]; /* [MAX_ROWS] = other threads */
 	int nrows;
 	uint64_t other_threads;
-	struct svg_cpu *cpus[MAX_CPUS + 1];  /* [MAX_CPUS] = unknown cpu */
+	struct svg_cpu *cpus[MAX_CPUS + 1]; /* [MAX_CPUS] = unknown cpu */
 	uint64_t t0, binw;
 	int has_t0;
 	uint64_t events, synthetic, lost, gaps, repaired_gaps;
@@ -223,8 +223,7 @@ static int sv_record(void *be, const struct trz_record *rec)
 		s->gaps++;
 		return 0;
 	}
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -315,12 +314,15 @@ static void axis(FILE *f, double y, double span_s, double px_per_s)
 {
 	double step = span_s > 0 ? nice_step(span_s) : 1;
 
-	fprintf(f, "<g class=\"axis\"><line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
-		   "stroke=\"#888\"/>\n", PLOT_X, y, PLOT_X + PLOT_W, y);
+	fprintf(f,
+		"<g class=\"axis\"><line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+		"stroke=\"#888\"/>\n",
+		PLOT_X, y, PLOT_X + PLOT_W, y);
 	for (int i = 0; step > 0 && i * step <= span_s * 1.0001; i++) {
 		double t = i * step, x = PLOT_X + t * px_per_s; /* no error summed over the ticks */
-		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#888\"/>"
-			   "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%g s</text>\n",
+		fprintf(f,
+			"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#888\"/>"
+			"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%g s</text>\n",
 			x, y, x, y + 4, x, y + 15, t);
 	}
 	fputs("</g>\n", f);
@@ -337,15 +339,18 @@ static void row_label(FILE *f, const struct svg_row *r, int other, uint64_t noth
 }
 
 /* One thread row: activity runs, then gap marks. */
-static void draw_row(struct svg *s, FILE *f, const struct svg_row *r, int other, double y,
-		     int nb, double bw)
+static void draw_row(struct svg *s, FILE *f, const struct svg_row *r, int other, double y, int nb,
+		     double bw)
 {
-	fprintf(f, "<g class=\"thread\" data-tid=\"%u\"><text class=\"label\" x=\"%d\" y=\"%.1f\" "
-		   "text-anchor=\"end\">", other ? 0 : r->tid, LABEL_W, y + ROW_H - 4);
+	fprintf(f,
+		"<g class=\"thread\" data-tid=\"%u\"><text class=\"label\" x=\"%d\" y=\"%.1f\" "
+		"text-anchor=\"end\">",
+		other ? 0 : r->tid, LABEL_W, y + ROW_H - 4);
 	row_label(f, r, other, s->other_threads);
 	fputs("</text>\n", f);
 	for (int i = 0; i < nb;) {
-		int lvl = (int)ceil(8 * r->busy[i] / (double)s->binw / (other ? s->other_threads : 1));
+		int lvl =
+			(int)ceil(8 * r->busy[i] / (double)s->binw / (other ? s->other_threads : 1));
 		int j = i + 1;
 		if (lvl > 8)
 			lvl = 8;
@@ -357,9 +362,11 @@ static void draw_row(struct svg *s, FILE *f, const struct svg_row *r, int other,
 			j++;
 		}
 		if (lvl > 0)
-			fprintf(f, "<rect class=\"busy\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" "
-				   "height=\"%d\" fill=\"#3b6fb6\" fill-opacity=\"%.3f\"/>\n",
-				PLOT_X + i * bw, y + 3, (j - i) * bw, ROW_H - 6, 0.15 + 0.85 * lvl / 8.0);
+			fprintf(f,
+				"<rect class=\"busy\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" "
+				"height=\"%d\" fill=\"#3b6fb6\" fill-opacity=\"%.3f\"/>\n",
+				PLOT_X + i * bw, y + 3, (j - i) * bw, ROW_H - 6,
+				0.15 + 0.85 * lvl / 8.0);
 		i = j;
 	}
 	for (int k = 0; k < 2; k++) {
@@ -377,10 +384,11 @@ static void draw_row(struct svg *s, FILE *f, const struct svg_row *r, int other,
 				j++;
 			}
 			double w = (j - i) * bw;
-			fprintf(f, "<rect class=\"%s\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%d\" "
-				   "fill=\"%s\"><title>", k ? "repaired" : "gap",
-				PLOT_X + i * bw, y + 1, w < 3 ? 3 : w, ROW_H - 2,
-				k ? "#2ca02c" : "#d62728");
+			fprintf(f,
+				"<rect class=\"%s\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%d\" "
+				"fill=\"%s\"><title>",
+				k ? "repaired" : "gap", PLOT_X + i * bw, y + 1, w < 3 ? 3 : w,
+				ROW_H - 2, k ? "#2ca02c" : "#d62728");
 			row_label(f, r, other, s->other_threads);
 			fprintf(f, ": %.6f-%.6f s: ", (double)((uint64_t)i * s->binw) / 1e9,
 				(double)((uint64_t)j * s->binw) / 1e9);
@@ -398,8 +406,10 @@ static void draw_row(struct svg *s, FILE *f, const struct svg_row *r, int other,
 static void polyline(FILE *f, const uint32_t *v, int nb, double bw, double y0, double h,
 		     double vmax, const char *cls, const char *color)
 {
-	fprintf(f, "<polyline class=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.2\" "
-		   "points=\"", cls, color);
+	fprintf(f,
+		"<polyline class=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.2\" "
+		"points=\"",
+		cls, color);
 	for (int i = 0; i < nb; i++)
 		fprintf(f, "%.1f,%.1f ", PLOT_X + (i + 0.5) * bw,
 			y0 + h - (vmax > 0 ? h * v[i] / vmax : 0));
@@ -433,12 +443,15 @@ static int sv_finish(void *be, uint64_t first_ts, uint64_t last_ts, const struct
 
 	double y_rows = 92, y_axis1 = y_rows + nrow * ROW_H + 4;
 	double y_cpu = y_axis1 + 44, h = y_cpu + ncpu * (CPU_H + 10) + 30;
-	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		   "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%.0f\" "
-		   "viewBox=\"0 0 %d %.0f\" font-family=\"sans-serif\" font-size=\"11\">\n"
-		   "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n", W, h, W, h);
+	fprintf(f,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%.0f\" "
+		"viewBox=\"0 0 %d %.0f\" font-family=\"sans-serif\" font-size=\"11\">\n"
+		"<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
+		W, h, W, h);
 	fputs("<text class=\"title\" x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">"
-	      "tracerec: ", f);
+	      "tracerec: ",
+	      f);
 	/* the traced command of a tracerecd command line ("tracerecd ... -- make -j2") */
 	const char *dd = cmd ? strstr(cmd, " -- ") : NULL;
 	xml_str(f, dd ? dd + 4 : cmd ? cmd : "trace");
@@ -446,9 +459,10 @@ static int sv_finish(void *be, uint64_t first_ts, uint64_t last_ts, const struct
 		fputs(" on ", f);
 		xml_str(f, host);
 	}
-	fprintf(f, "</text>\n<text class=\"summary\" x=\"10\" y=\"38\">%" PRIu64 " events, %" PRIu64
-		   " threads, %.3f s; %" PRIu64 " events lost in %" PRIu64 " gaps, %" PRIu64
-		   " synthetic events (%" PRIu64 " gaps fully repaired)</text>\n",
+	fprintf(f,
+		"</text>\n<text class=\"summary\" x=\"10\" y=\"38\">%" PRIu64 " events, %" PRIu64
+		" threads, %.3f s; %" PRIu64 " events lost in %" PRIu64 " gaps, %" PRIu64
+		" synthetic events (%" PRIu64 " gaps fully repaired)</text>\n",
 		s->events, (uint64_t)s->idx.n, (double)span / 1e9, s->lost, s->gaps, s->synthetic,
 		s->repaired_gaps);
 	/* legend */
@@ -462,7 +476,8 @@ static int sv_finish(void *be, uint64_t first_ts, uint64_t last_ts, const struct
 	      "<line x1=\"740\" y1=\"55\" x2=\"760\" y2=\"55\" stroke=\"#3b6fb6\" stroke-width=\"2\"/>"
 	      "<text x=\"764\" y=\"59\">events/s per CPU</text>"
 	      "<line x1=\"880\" y1=\"55\" x2=\"900\" y2=\"55\" stroke=\"#d62728\" stroke-width=\"2\"/>"
-	      "<text x=\"904\" y=\"59\">lost/s per CPU</text></g>\n", f);
+	      "<text x=\"904\" y=\"59\">lost/s per CPU</text></g>\n",
+	      f);
 	fprintf(f, "<text x=\"10\" y=\"%.1f\" font-weight=\"bold\">threads</text>\n", y_rows - 8);
 	for (int i = 0; i < s->nrows; i++)
 		draw_row(s, f, s->rows[i], 0, y_rows + i * ROW_H, nb, bw);
@@ -470,8 +485,10 @@ static int sv_finish(void *be, uint64_t first_ts, uint64_t last_ts, const struct
 		draw_row(s, f, s->rows[MAX_ROWS], 1, y_rows + s->nrows * ROW_H, nb, bw);
 	axis(f, y_axis1, span_s, PLOT_W / span_s);
 
-	fprintf(f, "<text x=\"10\" y=\"%.1f\" font-weight=\"bold\">per CPU: events/s and lost/s"
-		   "</text>\n", y_cpu - 10);
+	fprintf(f,
+		"<text x=\"10\" y=\"%.1f\" font-weight=\"bold\">per CPU: events/s and lost/s"
+		"</text>\n",
+		y_cpu - 10);
 	double y = y_cpu;
 	for (int i = 0; i <= MAX_CPUS; i++) {
 		struct svg_cpu *c = s->cpus[i];
@@ -490,13 +507,17 @@ static int sv_finish(void *be, uint64_t first_ts, uint64_t last_ts, const struct
 			snprintf(name, sizeof(name), "cpu ?");
 		else
 			snprintf(name, sizeof(name), "cpu %d", i);
-		fprintf(f, "<g class=\"cpu\" data-cpu=\"%d\"><text class=\"label\" x=\"%d\" "
-			   "y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
+		fprintf(f,
+			"<g class=\"cpu\" data-cpu=\"%d\"><text class=\"label\" x=\"%d\" "
+			"y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
 			i, LABEL_W, y + CPU_H / 2.0, name);
-		fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"#666\">%.3g/s</text>\n",
+		fprintf(f,
+			"<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"#666\">%.3g/s</text>\n",
 			LABEL_W, y + 10, vmax * per_s);
-		fprintf(f, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%d\" fill=\"none\" "
-			   "stroke=\"#ddd\"/>\n", PLOT_X, y, PLOT_W, CPU_H);
+		fprintf(f,
+			"<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%d\" fill=\"none\" "
+			"stroke=\"#ddd\"/>\n",
+			PLOT_X, y, PLOT_W, CPU_H);
 		polyline(f, c->events, nb, bw, y, CPU_H, vmax, "events", "#3b6fb6");
 		polyline(f, c->lost, nb, bw, y, CPU_H, vmax, "lost", "#d62728");
 		fprintf(f, "<title>%s: %" PRIu64 " events, %" PRIu64 " lost</title></g>\n", name,

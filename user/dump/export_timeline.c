@@ -48,11 +48,11 @@ struct tl_pend {
 				   its first synthetic event, which may be earlier) */
 	struct tl_gap g;
 	uint64_t max_end;
-	uint64_t cur;           /* end of the last slice inside the gap (0: none yet) */
+	uint64_t cur; /* end of the last slice inside the gap (0: none yet) */
 	size_t slen;
-	uint64_t more;          /* calls left out of the repair */
+	uint64_t more; /* calls left out of the repair */
 	char repair[SKETCH_MAX + 32];
-	char sketch[512];       /* the gap record's lost-syscall sketch, in words */
+	char sketch[512]; /* the gap record's lost-syscall sketch, in words */
 };
 
 struct tl_th {
@@ -60,7 +60,7 @@ struct tl_th {
 	char comm[TRZ_COMM_LEN];
 	uint8_t has_last, announced;
 	uint64_t last_ts, first_ts;
-	uint64_t cur;           /* end of the last slice or gap on the track's top level */
+	uint64_t cur; /* end of the last slice or gap on the track's top level */
 	uint64_t lost;
 	struct tl_open open, late;
 	struct tl_pend pend;
@@ -125,8 +125,8 @@ static int announce(struct timeline *tl, struct tl_th *t, uint64_t ts)
 }
 
 /* The thread's state, created (and announced to the backend) on first sight. */
-static int thread_of(struct timeline *tl, uint32_t tid, uint32_t pid, uint64_t ts,
-		     const char *comm, struct tl_th **out)
+static int thread_of(struct timeline *tl, uint32_t tid, uint32_t pid, uint64_t ts, const char *comm,
+		     struct tl_th **out)
 {
 	uint64_t *v = dump_map_get(&tl->idx, tid);
 
@@ -157,14 +157,20 @@ static int thread_of(struct timeline *tl, uint32_t tid, uint32_t pid, uint64_t t
 	return 0;
 }
 
-static int emit_slice(struct timeline *tl, struct tl_th *t, const struct tl_open *o,
-		      uint64_t end, uint8_t exit_how, const struct trz_event *ex, int ex_synth,
-		      float ex_conf, uint64_t ex_gap)
+static int emit_slice(struct timeline *tl, struct tl_th *t, const struct tl_open *o, uint64_t end,
+		      uint8_t exit_how, const struct trz_event *ex, int ex_synth, float ex_conf,
+		      uint64_t ex_gap)
 {
 	struct tl_slice s = {
-		.pid = t->pid, .tid = t->tid, .ts = o->ts, .end = end < o->ts ? o->ts : end,
-		.nr = o->nr, .entry = o->synth ? TL_SYNTHETIC : o->entry_how, .exit = exit_how,
-		.confidence = 1.0f, .gap_id = o->synth ? o->gap_id : 0,
+		.pid = t->pid,
+		.tid = t->tid,
+		.ts = o->ts,
+		.end = end < o->ts ? o->ts : end,
+		.nr = o->nr,
+		.entry = o->synth ? TL_SYNTHETIC : o->entry_how,
+		.exit = exit_how,
+		.confidence = 1.0f,
+		.gap_id = o->synth ? o->gap_id : 0,
 	};
 
 	if (o->synth)
@@ -209,11 +215,12 @@ static int emit_orphan_exit(struct timeline *tl, struct tl_th *t, const struct t
 			    uint64_t start, uint8_t how, int synth, float conf, uint64_t gap,
 			    int late)
 {
-	struct tl_open o = { .valid = 1, .entry_how = how, .late = (uint8_t)late, .nr = ev->nr,
-			     .ts = start };
+	struct tl_open o = {
+		.valid = 1, .entry_how = how, .late = (uint8_t)late, .nr = ev->nr, .ts = start
+	};
 
-	return emit_slice(tl, t, &o, ev->ts_ns, synth ? TL_SYNTHETIC : TL_RECORDED, ev, synth,
-			  conf, gap);
+	return emit_slice(tl, t, &o, ev->ts_ns, synth ? TL_SYNTHETIC : TL_RECORDED, ev, synth, conf,
+			  gap);
 }
 
 static void repair_add(struct tl_pend *p, const char *name, int paren)
@@ -320,8 +327,7 @@ static int add_event(struct timeline *tl, const struct trz_event *ev, int synth,
 		if (!p->decided) {
 			p->decided = 1;
 			/* the pre-gap call goes on only if this synthetic event is its exit */
-			if (o->valid && !o->synth &&
-			    !(ev->dir == TRZ_EXIT && o->nr == ev->nr)) {
+			if (o->valid && !o->synth && !(ev->dir == TRZ_EXIT && o->nr == ev->nr)) {
 				struct tl_open c = *o;
 				o->valid = 0;
 				if ((err = emit_slice(tl, t, &c, p->g.ts, TL_LOST, NULL, 0, 1.0f, 0)))
@@ -334,8 +340,8 @@ static int add_event(struct timeline *tl, const struct trz_event *ev, int synth,
 	if (ev->dir == TRZ_EXIT && o->valid && o->nr == ev->nr) {
 		struct tl_open c = *o;
 		o->valid = 0;
-		err = emit_slice(tl, t, &c, ev->ts_ns, synth ? TL_SYNTHETIC : TL_RECORDED, ev, synth,
-				 conf, gap_id);
+		err = emit_slice(tl, t, &c, ev->ts_ns, synth ? TL_SYNTHETIC : TL_RECORDED, ev,
+				 synth, conf, gap_id);
 		if (err)
 			return err;
 		goto done;
@@ -354,8 +360,12 @@ static int add_event(struct timeline *tl, const struct trz_event *ev, int synth,
 		return err;
 	/* 3. what it opens */
 	if (ev->dir == TRZ_ENTRY) {
-		*o = (struct tl_open){ .valid = 1, .synth = (uint8_t)synth, .late = (uint8_t)late,
-				       .nr = ev->nr, .ts = ev->ts_ns, .gap_id = gap_id,
+		*o = (struct tl_open){ .valid = 1,
+				       .synth = (uint8_t)synth,
+				       .late = (uint8_t)late,
+				       .nr = ev->nr,
+				       .ts = ev->ts_ns,
+				       .gap_id = gap_id,
 				       .conf = conf };
 	} else if (synth || after_gap) {
 		/* the entry was lost in a gap (and, synthetic, is not among the fill) */
@@ -364,8 +374,7 @@ static int add_event(struct timeline *tl, const struct trz_event *ev, int synth,
 		err = emit_orphan_exit(tl, t, ev, ev->ts_ns, TL_NOT_RECORDED, 0, 1.0f, 0, 0);
 	} else {
 		/* first event of the thread: the call began before tracing (or at its fork) */
-		uint64_t start = t->first_ts && t->first_ts < ev->ts_ns ? t->first_ts
-											: tl->first_ts;
+		uint64_t start = t->first_ts && t->first_ts < ev->ts_ns ? t->first_ts : tl->first_ts;
 		err = emit_orphan_exit(tl, t, ev, start, TL_NOT_RECORDED, 0, 1.0f, 0, 0);
 	}
 	if (err)
@@ -397,9 +406,14 @@ static void sketch_words(const struct trz_gap *g, char *buf, size_t size)
 
 static int add_gap(struct timeline *tl, const struct trz_gap *g)
 {
-	struct tl_gap x = { .pid = g->pid, .tid = g->tid, .cpu = g->cpu,
-			    .attributed = g->attributed, .id = g->id, .lost = g->lost,
-			    .seq_first = g->seq_first, .seq_last = g->seq_last };
+	struct tl_gap x = { .pid = g->pid,
+			    .tid = g->tid,
+			    .cpu = g->cpu,
+			    .attributed = g->attributed,
+			    .id = g->id,
+			    .lost = g->lost,
+			    .seq_first = g->seq_first,
+			    .seq_last = g->seq_last };
 	int has_end = g->t_end_ns && g->t_end_ns != UINT64_MAX;
 	struct tl_th *t;
 	int err;
@@ -426,7 +440,8 @@ static int add_gap(struct timeline *tl, const struct trz_gap *g)
 	 * or the trace began */
 	x.ts = g->t_start_ns ? g->t_start_ns
 	       : t->has_last ? t->last_ts
-	       : t->first_ts ? t->first_ts : tl->first_ts;
+	       : t->first_ts ? t->first_ts
+			     : tl->first_ts;
 	if (has_end && x.ts > g->t_end_ns)
 		x.ts = g->t_end_ns;
 	if (t->open.valid && t->open.ts < x.ts)
@@ -456,7 +471,6 @@ static int add_gap(struct timeline *tl, const struct trz_gap *g)
 		return 0;
 	return tl->ops->gap_begin ? tl->ops->gap_begin(tl->be, &x) : 0;
 }
-
 
 static int add_thread(struct timeline *tl, const struct trz_thread *th)
 {
@@ -510,9 +524,7 @@ int timeline_add(struct timeline *tl, const struct trz_record *rec)
 	if (err)
 		return err;
 	switch (rec->kind) {
-	case TRZ_REC_EVENT:
-		see(tl, rec->ev.ts_ns);
-		return add_event(tl, &rec->ev, 0, 1.0f, 0);
+	case TRZ_REC_EVENT: see(tl, rec->ev.ts_ns); return add_event(tl, &rec->ev, 0, 1.0f, 0);
 	case TRZ_REC_SYNTH:
 		see(tl, rec->syn.ev.ts_ns);
 		return add_event(tl, &rec->syn.ev, 1, rec->syn.confidence, rec->syn.gap_id);
@@ -520,14 +532,10 @@ int timeline_add(struct timeline *tl, const struct trz_record *rec)
 		see(tl, rec->gap.t_start_ns);
 		see(tl, rec->gap.t_end_ns);
 		return add_gap(tl, &rec->gap);
-	case TRZ_REC_THREAD:
-		see(tl, rec->th.ts_ns);
-		return add_thread(tl, &rec->th);
-	case TRZ_REC_META:
-		return add_meta(tl, rec->meta.key, rec->meta.value);
+	case TRZ_REC_THREAD: see(tl, rec->th.ts_ns); return add_thread(tl, &rec->th);
+	case TRZ_REC_META: return add_meta(tl, rec->meta.key, rec->meta.value);
 	case TRZ_REC_STATE:
-	case TRZ_REC_STRING:
-		return 0;
+	case TRZ_REC_STRING: return 0;
 	}
 	return 0;
 }
@@ -546,7 +554,8 @@ int timeline_finish(struct timeline *tl)
 			struct tl_open c = *os[k];
 			os[k]->valid = 0;
 			/* the pre-gap call of a gap nothing followed lost its exit in that gap */
-			int lost = k == 1 && t->pend.valid && !t->pend.decided && c.ts <= t->pend.g.ts;
+			int lost = k == 1 && t->pend.valid && !t->pend.decided &&
+				   c.ts <= t->pend.g.ts;
 			err = emit_slice(tl, t, &c, lost ? t->pend.g.ts : end,
 					 lost ? TL_LOST : TL_OPEN_AT_END, NULL, 0, 1.0f, 0);
 		}
@@ -593,8 +602,7 @@ const char *export_clean_str(const char *s, char *buf, size_t size)
 	return buf;
 }
 
-const char *export_meta_key(const struct tl_meta *meta, size_t nmeta, size_t i, char *buf,
-			    size_t size)
+const char *export_meta_key(const struct tl_meta *meta, size_t nmeta, size_t i, char *buf, size_t size)
 {
 	int dup = 1;
 

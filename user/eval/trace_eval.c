@@ -8,20 +8,20 @@
 #include "eval/trace_eval.h"
 #include "common/monotime.h"
 
-#define TE_MARGIN 64   /* events kept between bursts on a CPU */
+#define TE_MARGIN 64 /* events kept between bursts on a CPU */
 
 struct te_trace {
 	uint32_t *tid, *pid;
 	uint64_t *tseq, *ts;
 	int32_t *tok;
-	uint8_t *rc;            /* return classes (enum imputer_rc) */
+	uint8_t *rc; /* return classes (enum imputer_rc) */
 	uint16_t *cpu;
 	int64_t n, cap;
 	/* per-CPU order: cpu_ev[cpu_start[c] .. cpu_start[c+1]) are the events of CPU slot c */
 	int64_t *cpu_ev, *pos_in_cpu;
 	int64_t *cpu_start;
 	int ncpu;
-	int *cpu_of;            /* event -> CPU slot */
+	int *cpu_of; /* event -> CPU slot */
 };
 
 static void te_free(struct te_trace *t)
@@ -44,12 +44,12 @@ static int te_push(struct te_trace *t, const struct trz_event *ev)
 {
 	if (t->n == t->cap) {
 		int64_t nc = t->cap ? t->cap * 2 : 65536;
-#define GROW(f)                                                         \
-	do {                                                            \
-		void *p = realloc(t->f, sizeof(*t->f) * (size_t)nc);    \
-		if (!p)                                                 \
-			return -ENOMEM;                                 \
-		t->f = p;                                               \
+#define GROW(f)                                                      \
+	do {                                                         \
+		void *p = realloc(t->f, sizeof(*t->f) * (size_t)nc); \
+		if (!p)                                              \
+			return -ENOMEM;                              \
+		t->f = p;                                            \
 	} while (0)
 		GROW(tid);
 		GROW(pid);
@@ -135,8 +135,7 @@ static int te_load(struct te_trace *t, const char *path)
 		return rc;
 	}
 	if (t->n < 2 * TE_MARGIN) {
-		err_set("%s holds %lld events: too few to drop bursts from", path,
-			 (long long)t->n);
+		err_set("%s holds %lld events: too few to drop bursts from", path, (long long)t->n);
 		return -EINVAL;
 	}
 	return te_index_cpus(t);
@@ -181,9 +180,9 @@ struct te_run {
 
 struct te_gaps {
 	struct fill_ctx *ctx;
-	int32_t *truth;          /* dropped tokens, gap after gap */
+	int32_t *truth; /* dropped tokens, gap after gap */
 	int64_t ntruth, captruth;
-	int64_t *toff;           /* gap index -> offset in truth */
+	int64_t *toff; /* gap index -> offset in truth */
 	int captoff;
 	uint64_t next_id;
 };
@@ -265,7 +264,8 @@ static int te_build_gaps(const struct te_trace *t, const uint8_t *dropped, int c
 		uint32_t *k = bsearch(&t->tid[i], tids, (size_t)nt, sizeof(uint32_t), cmp_u32);
 		struct te_run *r = &runs[k - tids];
 		if (dropped[i]) {
-			if (r->open && t->tseq[i] != r->first + r->n && (rc = te_close_run(G, r, t->ts[i])))
+			if (r->open && t->tseq[i] != r->first + r->n &&
+			    (rc = te_close_run(G, r, t->ts[i])))
 				goto out;
 			if (!r->open) {
 				r->open = 1;
@@ -284,7 +284,7 @@ static int te_build_gaps(const struct te_trace *t, const uint8_t *dropped, int c
 			goto out;
 		r->t_start = t->ts[i];
 		if ((rc = fill_ctx_event_aux(G->ctx, t->tid[i], t->tseq[i], t->tok[i],
-					      t->ts[i] > INT64_MAX ? -1 : (int64_t)t->ts[i], t->rc[i])))
+					     t->ts[i] > INT64_MAX ? -1 : (int64_t)t->ts[i], t->rc[i])))
 			goto out;
 	}
 	for (int64_t k = 0; k < nt; k++)
@@ -313,8 +313,8 @@ static void te_sketch(struct te_gaps *G)
 		sk->present = 1;
 		for (int k = 0; k < B; k++) {
 			int c = 0;
-			while (c < sk->ntoks && tok_make(sk->toks[c].tok.nr, sk->toks[c].tok.dir) !=
-							truth[k])
+			while (c < sk->ntoks &&
+			       tok_make(sk->toks[c].tok.nr, sk->toks[c].tok.dir) != truth[k])
 				c++;
 			if (c == sk->ntoks) {
 				if (c >= TRACE_EVAL_SKETCH_TOKS || truth[k] == TOK_NONE) {
@@ -355,9 +355,9 @@ static void te_score(struct te_gaps *G, struct trace_eval_row *row)
 			fprintf(stderr, "gap tid %u B %d right %d left-run %d right-run %d\n",
 				g->gap.tid, B, ok, fill_gap_left_run(g), fill_gap_right_run(g));
 			for (int k = 0; k < B && ok < B; k++)
-				fprintf(stderr, "  %c %4d/%d %4d/%d\n", truth[k] == g->out[k] ? ' ' : '*',
-					tok_nr(truth[k]), tok_dir(truth[k]),
-					tok_nr(g->out[k]), tok_dir(g->out[k]));
+				fprintf(stderr, "  %c %4d/%d %4d/%d\n",
+					truth[k] == g->out[k] ? ' ' : '*', tok_nr(truth[k]),
+					tok_dir(truth[k]), tok_nr(g->out[k]), tok_dir(g->out[k]));
 		}
 		for (int k = 0; k < B; k++)
 			same += tok_nr(truth[k]) == tok_nr(g->out[k]);
@@ -387,7 +387,7 @@ static int te_one_size(const struct te_trace *t, struct fill_model *fm, const st
 	row->burst = B;
 	row->sketched = sketch;
 	runs_init(&sfc, FILL_CORPUS_MIN_RUN, FILL_CORPUS_MAX_TOKENS);
-	if (B > 0)   /* B == 0: dropped[] already holds a replayed loss pattern */
+	if (B > 0) /* B == 0: dropped[] already holds a replayed loss pattern */
 		te_drop(t, dropped, B, per_burst, fo->seed);
 	if (self_train) {
 		if ((rc = te_self_model(self_train, t, dropped, fo, &sfc, &sfm)))
@@ -433,7 +433,7 @@ struct te_threads {
 
 static int te_thread_slot(struct te_threads *th, uint32_t tid, uint64_t seq)
 {
-	for (int i = th->n - 1; i >= 0; i--)   /* recent threads first: usually a short walk */
+	for (int i = th->n - 1; i >= 0; i--) /* recent threads first: usually a short walk */
 		if (th->tid[i] == tid) {
 			if (seq < th->base[i])
 				th->base[i] = seq;
@@ -460,7 +460,7 @@ static int te_thread_slot(struct te_threads *th, uint32_t tid, uint64_t seq)
 
 struct te_loss {
 	int slot;
-	uint64_t first, last;   /* sequence numbers of the lossy trace */
+	uint64_t first, last; /* sequence numbers of the lossy trace */
 };
 
 /* Replay the per-thread losses of a real lossy trace onto the complete trace t: the k-th thread
@@ -501,8 +501,7 @@ static int te_replay(const struct te_trace *t, const char *path, uint8_t *droppe
 		if (rec->kind != TRZ_REC_GAP)
 			continue;
 		row->sketched |= rec->gap.sketch.present;
-		if (!rec->gap.attributed || !rec->gap.lost ||
-		    rec->gap.seq_last < rec->gap.seq_first) {
+		if (!rec->gap.attributed || !rec->gap.lost || rec->gap.seq_last < rec->gap.seq_first) {
 			row->unmapped += rec->gap.lost;
 			row->loss_unattributed++;
 			continue;
@@ -557,7 +556,7 @@ static int te_replay(const struct te_trace *t, const char *path, uint8_t *droppe
 
 		if (k >= lt.n)
 			continue;
-		for (int64_t g = 0; g < nloss; g++)   /* few losses per thread: linear is fine */
+		for (int64_t g = 0; g < nloss; g++) /* few losses per thread: linear is fine */
 			if (loss[g].slot == k && off >= loss[g].first - lt.base[k] &&
 			    off <= loss[g].last - lt.base[k]) {
 				dropped[i] = 1;

@@ -25,18 +25,18 @@
 #include "metrics/metrics.h"
 
 struct trace_eval_opts {
-	const char *trace;       /* complete trace to drop from */
-	const char *train;       /* another run (.trz) for the n-gram / self-training (may be NULL
+	const char *trace;     /* complete trace to drop from */
+	const char *train;     /* another run (.trz) for the n-gram / self-training (may be NULL
 				  * with method sssd and a model) */
-	struct fill_opts fill;   /* method, model, steps, seed, threads ... */
-	const int *bursts;       /* burst sizes */
+	struct fill_opts fill; /* method, model, steps, seed, threads ... */
+	const int *bursts;     /* burst sizes */
 	int nbursts;
-	int per_burst;           /* bursts dropped per size */
-	const char *losses;      /* replay this lossy trace's per-thread gaps (positions and lengths)
+	int per_burst;      /* bursts dropped per size */
+	const char *losses; /* replay this lossy trace's per-thread gaps (positions and lengths)
 				  * onto `trace` instead of dropping bursts: one row, burst 0 */
-	int self;                /* n-gram also indexes the test trace's own runs minus the drops,
+	int self;           /* n-gram also indexes the test trace's own runs minus the drops,
 				  * as tracerec-fill does with a trace's intact sequences */
-	int sketch;              /* give each gap the lost-syscall sketch the collector (version 2)
+	int sketch;         /* give each gap the lost-syscall sketch the collector (version 2)
 				  * records: counts of the first TRACE_EVAL_SKETCH_TOKS distinct
 				  * tokens, the rest `other`, first/last 8 in order.  With `losses`
 				  * it is on when the lossy trace's gaps carry sketches */
@@ -46,9 +46,9 @@ struct trace_eval_opts {
 
 struct trace_eval_row {
 	int burst;
-	struct metrics m;        /* one window per thread gap */
+	struct metrics m; /* one window per thread gap */
 	int64_t gaps, dropped;
-	double fill_s;           /* time of fill_impute() */
+	double fill_s; /* time of fill_impute() */
 	/* losses replayed from a lossy trace (burst 0) */
 	int64_t loss_gaps;         /* attributed gaps in the lossy trace */
 	int64_t loss_events;       /* events they lost */

@@ -35,14 +35,14 @@ struct fill_run {
 	struct runs corpus;
 	struct synth_key *synth_ids; /* synthetic records already in the input, sorted */
 	size_t nsynth, capsynth;
-	struct fill_gap **todo;  /* gaps to fill */
+	struct fill_gap **todo; /* gaps to fill */
 	int ntodo;
-	uint64_t *todo_ids;      /* sorted (id << 0) with index in idx_of */
+	uint64_t *todo_ids; /* sorted (id << 0) with index in idx_of */
 	int *idx_of;
 	uint8_t *written;
 	struct fill_model fm;
 	int threads;
-	uint64_t planned;        /* lost events of the gaps taken (<= o->max_synth) */
+	uint64_t planned; /* lost events of the gaps taken (<= o->max_synth) */
 };
 
 static void warn_cb(void *ctx, const char *msg)
@@ -124,8 +124,7 @@ static int pass_contexts(struct fill_run *f, struct trz_reader *rd)
 			if (rec->th.what == TRZ_THREAD_EXIT)
 				err = fill_ctx_thread_exit(f->ctx, rec->th.tid, rec->th.ts_ns);
 			break;
-		default:
-			break;
+		default: break;
 		}
 		if (err)
 			break;
@@ -282,7 +281,8 @@ static int pass_write(struct fill_run *f, struct trz_reader *rd, int *fd)
 		char meta[256];
 		snprintf(meta, sizeof(meta), "method=%s%s gaps=%llu synthetic=%llu",
 			 f->r->method_used, f->r->self_trained ? " self-trained" : "",
-			 (unsigned long long)f->r->filled_gaps, (unsigned long long)f->r->synth_written);
+			 (unsigned long long)f->r->filled_gaps,
+			 (unsigned long long)f->r->synth_written);
 		err = trz_write_meta(w, "fill", meta);
 	}
 	int cerr = trz_writer_close(w);
@@ -335,8 +335,8 @@ static void fill_run_free(struct fill_run *f)
 	free(f->written);
 }
 
-int fill_trace_fd(const char *in_path, int out_fd, const char *out_path,
-		  const struct fill_opts *o, struct fill_report *r)
+int fill_trace_fd(const char *in_path, int out_fd, const char *out_path, const struct fill_opts *o,
+		  struct fill_report *r)
 {
 	struct fill_run f = { .o = o, .r = r };
 	struct trz_reader *rd;

@@ -53,20 +53,20 @@ int fill_span_consistent(const int32_t *tok, int n, int32_t left, int32_t right)
 
 /* One gap to fill and the recorded events around it. */
 struct fill_gap {
-	struct trz_gap gap;      /* as recorded (attributed, lost > 0) */
-	int W;                   /* context slots on each side */
-	int32_t *left;           /* W slots; left[W-1] = tseq seq_first-1, left[W-1-k] = -1-k */
-	int32_t *right;          /* W slots; right[k] = tseq seq_last+1+k */
-	int64_t *lts, *rts;      /* timestamps of the left / right slots (-1 unknown) */
-	uint8_t *lrc, *rrc;      /* their return classes (enum imputer_rc) */
-	uint64_t t_exit;         /* thread exit time when seen (end-of-life gaps), else 0 */
-	uint64_t born_ns;        /* when the gap became known (live filling's clock), else 0 */
-	int nright;              /* right slots filled */
-	uint8_t complete;        /* right context gathered (or thread gone / end of input) */
-	uint8_t filled;          /* out[] holds the answer */
-	int32_t *out;            /* lost tokens after fill_impute() */
-	float *conf;             /* lost confidences */
-	int nfixed;              /* positions changed by fill_fixup() */
+	struct trz_gap gap; /* as recorded (attributed, lost > 0) */
+	int W;              /* context slots on each side */
+	int32_t *left;      /* W slots; left[W-1] = tseq seq_first-1, left[W-1-k] = -1-k */
+	int32_t *right;     /* W slots; right[k] = tseq seq_last+1+k */
+	int64_t *lts, *rts; /* timestamps of the left / right slots (-1 unknown) */
+	uint8_t *lrc, *rrc; /* their return classes (enum imputer_rc) */
+	uint64_t t_exit;    /* thread exit time when seen (end-of-life gaps), else 0 */
+	uint64_t born_ns;   /* when the gap became known (live filling's clock), else 0 */
+	int nright;         /* right slots filled */
+	uint8_t complete;   /* right context gathered (or thread gone / end of input) */
+	uint8_t filled;     /* out[] holds the answer */
+	int32_t *out;       /* lost tokens after fill_impute() */
+	float *conf;        /* lost confidences */
+	int nfixed;         /* positions changed by fill_fixup() */
 };
 
 struct fill_ctx;
@@ -114,13 +114,13 @@ int fill_gap_right_run(const struct fill_gap *g);
 /* ---- imputation in batches (fill_impute.c) ------------------------------------------------- */
 
 struct fill_impute_opts {
-	int window;              /* window length L given to the imputer (>= 8; long gaps are
+	int window;  /* window length L given to the imputer (>= 8; long gaps are
 				  * filled in chunks of 40% of it).  Default 0: imputer_window() */
-	int batch;               /* windows per imputer call.  Default 32 */
-	int threads;             /* cores to use: worker threads calling a reentrant imputer, else
+	int batch;   /* windows per imputer call.  Default 32 */
+	int threads; /* cores to use: worker threads calling a reentrant imputer, else
 				  * the imputer's own threads (imputer_use_threads()).  Default 1 */
 	uint64_t seed;
-	progress_fn cb;          /* progress in gaps done (may be NULL) */
+	progress_fn cb; /* progress in gaps done (may be NULL) */
 	void *cb_ctx;
 };
 void fill_impute_opts_default(struct fill_impute_opts *o);
@@ -163,23 +163,23 @@ int32_t fill_sketch_end(const struct fill_sketch *sk, uint64_t pos);
 /* ---- the offline driver (fill.c) ----------------------------------------------------------- */
 
 struct fill_opts {
-	const char *model;       /* SSSD checkpoint or n-gram model file, or NULL: train on the
+	const char *model; /* SSSD checkpoint or n-gram model file, or NULL: train on the
 				  * trace itself */
-	int method;              /* enum imputer_method (imputer.h) */
-	double train_time;       /* self-training budget, seconds */
-	int threads;             /* 0 = all cores */
-	int quiet;               /* no progress bars */
-	int context;             /* context slots per side.  Default 64 */
+	int method;        /* enum imputer_method (imputer.h) */
+	double train_time; /* self-training budget, seconds */
+	int threads;       /* 0 = all cores */
+	int quiet;         /* no progress bars */
+	int context;       /* context slots per side.  Default 64 */
 	/* the imputer's knobs; defaults from imputer_spec_default() */
-	int ngram_k;             /* n-gram context length */
-	int hybrid_support;      /* hybrid: n-gram answers kept with >= this many matches... */
-	int hybrid_context;      /* ... of >= this many ids on each side */
-	int steps;               /* SSSD DDIM steps */
+	int ngram_k;              /* n-gram context length */
+	int hybrid_support;       /* hybrid: n-gram answers kept with >= this many matches... */
+	int hybrid_context;       /* ... of >= this many ids on each side */
+	int steps;                /* SSSD DDIM steps */
 	int64_t min_train_tokens; /* fewer intact tokens than this: n-gram only.  Default 20000 */
 	uint64_t seed;
-	uint64_t max_gap;        /* gaps of more lost events are left unfilled (<= FILL_MAX_LOST).
+	uint64_t max_gap;   /* gaps of more lost events are left unfilled (<= FILL_MAX_LOST).
 				  * Default FILL_MAX_GAP_DEFAULT */
-	uint64_t max_synth;      /* synthetic events of one run; gaps beyond it (in file order) are
+	uint64_t max_synth; /* synthetic events of one run; gaps beyond it (in file order) are
 				  * left unfilled.  Default FILL_MAX_SYNTH_DEFAULT */
 };
 void fill_opts_default(struct fill_opts *o);
@@ -193,17 +193,17 @@ void fill_opts_spec(const struct fill_opts *o, struct imputer_spec *s);
 /* The imputer of a fill (fill_model.c). */
 struct sssd_model;
 struct fill_model {
-	struct sssd_model *model;           /* loaded or self-trained, or NULL */
-	struct imputer *use;                /* the one to fill with (imputer_new()) */
-	struct vocab vocab;                 /* model ids <-> tokens */
-	struct corpus train;                /* the runs as ids (views them or cat_*) */
-	int32_t *cat_ids;                   /* n-gram model file + trace runs, when loaded */
+	struct sssd_model *model; /* loaded or self-trained, or NULL */
+	struct imputer *use;      /* the one to fill with (imputer_new()) */
+	struct vocab vocab;       /* model ids <-> tokens */
+	struct corpus train;      /* the runs as ids (views them or cat_*) */
+	int32_t *cat_ids;         /* n-gram model file + trace runs, when loaded */
 	int64_t *cat_starts;
-	int method;                         /* enum imputer_method actually used */
+	int method; /* enum imputer_method actually used */
 	const char *method_used;
 	int self_trained;
 	double t_train;
-	char note[256];                     /* why the method differs from the one asked, or "" */
+	char note[256]; /* why the method differs from the one asked, or "" */
 };
 
 /* Build the imputer o asks for: o->model (an n-gram model file from tracerec-train, whose
@@ -212,27 +212,26 @@ struct fill_model {
  * the n-gram imputer when fc holds fewer than o->min_train_tokens tokens or fewer than four runs
  * of 100; the n-gram imputer always indexes fc.  fc must be finished and outlive fm.  On failure
  * returns -errno with words in err_text().  Free with fill_model_free(). */
-int fill_model_build(struct fill_model *fm, struct runs *fc, const struct fill_opts *o,
-		     int threads);
+int fill_model_build(struct fill_model *fm, struct runs *fc, const struct fill_opts *o, int threads);
 void fill_model_free(struct fill_model *fm);
 
 struct fill_report {
-	uint64_t records, events, synth_in;      /* read */
+	uint64_t records, events, synth_in; /* read */
 	uint64_t gaps, attributed_gaps, unattributed_gaps;
 	uint64_t attributed_lost, unattributed_lost;
 	uint64_t filled_gaps, synth_written, fixed_positions;
-	uint64_t unfilled_gaps;                  /* attributed gaps left: count unknown, above
+	uint64_t unfilled_gaps;               /* attributed gaps left: count unknown, above
 						  * FILL_MAX_LOST or disagreeing with its range */
-	uint64_t prefilled_gaps;                 /* already filled in the input */
-	uint64_t capped_gap, capped_gap_lost;    /* of unfilled_gaps: above o->max_gap */
-	uint64_t capped_run, capped_run_lost;    /* of unfilled_gaps: beyond o->max_synth */
-	const char *method_used;                 /* "ngram", "sssd", "hybrid" */
-	int self_trained;                        /* 1: model trained on the trace itself */
+	uint64_t prefilled_gaps;              /* already filled in the input */
+	uint64_t capped_gap, capped_gap_lost; /* of unfilled_gaps: above o->max_gap */
+	uint64_t capped_run, capped_run_lost; /* of unfilled_gaps: beyond o->max_synth */
+	const char *method_used;              /* "ngram", "sssd", "hybrid" */
+	int self_trained;                     /* 1: model trained on the trace itself */
 	int64_t train_tokens;
 	double t_read, t_train, t_impute, t_write; /* seconds */
-	char note[256];                          /* why the method used differs, or "" */
+	char note[256];                            /* why the method used differs, or "" */
 	uint64_t ctx_bytes;
-	char warning[256];                       /* the first problem the reader survived (a
+	char warning[256]; /* the first problem the reader survived (a
 						  * damaged block skipped, a truncated tail), or "" */
 };
 
@@ -240,8 +239,8 @@ struct fill_report {
  * it in messages): every record copied unchanged, synthetic events written right after the gap
  * record they fill.  out_fd is closed in every case; on failure the caller discards the file.
  * Returns 0 or -errno with words in err_text(). */
-int fill_trace_fd(const char *in_path, int out_fd, const char *out_path,
-		  const struct fill_opts *o, struct fill_report *r);
+int fill_trace_fd(const char *in_path, int out_fd, const char *out_path, const struct fill_opts *o,
+		  struct fill_report *r);
 /* The same into a new file out_path (common/outfile.h rules, no replacing; removed on failure). */
 int fill_trace(const char *in_path, const char *out_path, const struct fill_opts *o,
 	       struct fill_report *r);

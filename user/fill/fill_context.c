@@ -16,27 +16,27 @@
 struct fctx_thread {
 	uint32_t tid;
 	uint8_t used;
-	int rlen, rhead;         /* ring of the last R events: rseq/rtok[(rhead + k) % R] */
+	int rlen, rhead; /* ring of the last R events: rseq/rtok[(rhead + k) % R] */
 	uint64_t *rseq;
 	int32_t *rtok;
-	int64_t *rts;            /* their timestamps (-1 unknown) */
-	uint8_t *rrc;            /* their return classes (enum imputer_rc) */
-	int *open;               /* indices of this thread's open gaps */
+	int64_t *rts; /* their timestamps (-1 unknown) */
+	uint8_t *rrc; /* their return classes (enum imputer_rc) */
+	int *open;    /* indices of this thread's open gaps */
 	int nopen, capopen;
-	uint64_t exit_ts;        /* exited at (0 = alive) */
+	uint64_t exit_ts; /* exited at (0 = alive) */
 };
 
 #define FCTX_RING_BYTES (sizeof(uint64_t) + sizeof(int32_t) + sizeof(int64_t) + 1)
-#define FCTX_SLOT_BYTES (sizeof(int32_t) + sizeof(int64_t) + 1)   /* a gap's context slot */
-#define FCTX_KEEP_EXITED 1024    /* exited threads whose rings are kept for late gap records */
+#define FCTX_SLOT_BYTES (sizeof(int32_t) + sizeof(int64_t) + 1) /* a gap's context slot */
+#define FCTX_KEEP_EXITED 1024 /* exited threads whose rings are kept for late gap records */
 
 struct fill_ctx {
 	int W, R;
-	struct fctx_thread *th;  /* open-addressing hash on tid */
+	struct fctx_thread *th; /* open-addressing hash on tid */
 	int capth, nth;
 	struct fill_gap **gaps;
 	int ngaps, capgaps;
-	int *done;               /* complete gaps not yet taken, in completion order */
+	int *done; /* complete gaps not yet taken, in completion order */
 	int ndone, capdone, taken;
 	int nopen;
 	uint64_t bytes;
@@ -176,8 +176,8 @@ static int gap_complete(struct fill_ctx *c, struct fctx_thread *t, int k)
 }
 
 /* Put (tseq, tok, ts, rc) into gap g's slots; returns 1 when that completes g. */
-static int gap_place(struct fill_ctx *c, struct fill_gap *g, uint64_t tseq, int32_t tok,
-		     int64_t ts, uint8_t rc)
+static int gap_place(struct fill_ctx *c, struct fill_gap *g, uint64_t tseq, int32_t tok, int64_t ts,
+		     uint8_t rc)
 {
 	uint64_t first = g->gap.seq_first, last = g->gap.seq_first + g->gap.lost - 1;
 

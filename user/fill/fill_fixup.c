@@ -21,10 +21,10 @@
 #define FIXUP_MAX_CAND 255
 
 struct fixup {
-	int K;                     /* candidate syscalls */
+	int K; /* candidate syscalls */
 	int32_t cand[FIXUP_MAX_CAND];
 	uint8_t noret[FIXUP_MAX_CAND];
-	int S;                     /* states: 0 OUT, 1..K IN(k-1), K+1..2K DEAD(k-1-K) */
+	int S; /* states: 0 OUT, 1..K IN(k-1), K+1..2K DEAD(k-1-K) */
 };
 
 static int noreturn_nr(int32_t nr)
@@ -83,7 +83,7 @@ static int end_ok(const struct fixup *f, int32_t right, int s)
  * when no span satisfies both ends.  bp: n * S scratch; bp[i*S + b] is the state before b at
  * position i (only the OUT column needs it: IN and DEAD are always entered from OUT). */
 static double viterbi(const struct fixup *f, const int32_t *tok, const float *conf, int n,
-			   int32_t left, int32_t right, uint8_t *bp, int32_t *best)
+		      int32_t left, int32_t right, uint8_t *bp, int32_t *best)
 {
 	double cur[2 * FIXUP_MAX_CAND + 1], nxt[2 * FIXUP_MAX_CAND + 1];
 	int S = f->S, K = f->K;
@@ -109,7 +109,8 @@ static double viterbi(const struct fixup *f, const int32_t *tok, const float *co
 		if (cur[0] < INFINITY) {
 			for (int k = 0; k < K; k++) {
 				int b = f->noret[k] ? K + 1 + k : 1 + k;
-				double c = cur[0] + (tok_make(f->cand[k], TRZ_ENTRY) == tok[i] ? 0 : w);
+				double c = cur[0] +
+					   (tok_make(f->cand[k], TRZ_ENTRY) == tok[i] ? 0 : w);
 				if (c < nxt[b]) {
 					nxt[b] = c;
 					row[b] = 0;

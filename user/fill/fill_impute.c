@@ -25,12 +25,12 @@ void fill_impute_opts_default(struct fill_impute_opts *o)
 
 struct fjob {
 	struct fill_gap *g;
-	int a, b;        /* recorded left / right run */
-	int la, m, rb;   /* this window */
-	uint64_t done;   /* ids filled before this window */
+	int a, b;      /* recorded left / right run */
+	int la, m, rb; /* this window */
+	uint64_t done; /* ids filled before this window */
 	int L;
-	int last;        /* final chunk of its gap */
-	struct fill_sketch *sk;  /* the gap's sketch (scores wanted), or NULL */
+	int last;               /* final chunk of its gap */
+	struct fill_sketch *sk; /* the gap's sketch (scores wanted), or NULL */
 };
 
 struct fbatch {
@@ -43,7 +43,7 @@ struct fwork {
 	const struct vocab *v;
 	struct fbatch *batches;
 	int nbatches;
-	int next;               /* next batch to take (under lock) */
+	int next; /* next batch to take (under lock) */
 	int err;
 	uint64_t seed;
 	pthread_mutex_t lock;
@@ -102,7 +102,7 @@ static int run_batch(struct fwork *w, struct fbatch *bt, uint64_t seed)
 
 	if (!seq || !known || !conf || !ts || !rc)
 		goto out;
-	for (int b = 0; b < B && !logp; b++)   /* a sketched gap here: scores too */
+	for (int b = 0; b < B && !logp; b++) /* a sketched gap here: scores too */
 		if (bt->jobs[b].sk && !(logp = malloc(sizeof(float) * (size_t)B * L * V)))
 			goto out;
 	for (int b = 0; b < B; b++) {
@@ -122,7 +122,7 @@ static int run_batch(struct fwork *w, struct fbatch *bt, uint64_t seed)
 
 			s[j->la + i] = id;
 			k[j->la + i] = id > 0;
-			t[j->la + i] = -1;   /* no time or return known */
+			t[j->la + i] = -1; /* no time or return known */
 			r[j->la + i] = IMPUTER_RC_NONE;
 		}
 		for (int i = 0; i < j->rb; i++) {
@@ -134,7 +134,7 @@ static int run_batch(struct fwork *w, struct fbatch *bt, uint64_t seed)
 	}
 	for (size_t i = 0; i < (size_t)B * L && !has_aux; i++)
 		has_aux = ts[i] >= 0;
-	if (has_aux) {   /* for the imputers that condition on them (SSSD-S4 with aux) */
+	if (has_aux) { /* for the imputers that condition on them (SSSD-S4 with aux) */
 		struct imputer_aux a = { ts, rc };
 
 		imputer_set_aux(w->im, &a);
@@ -366,7 +366,7 @@ static int run_wave_memo(struct fwork *w, struct fjob *jobs, int nj, int batch, 
 	for (int i = 0; i < nj; i++) {
 		struct memo_ent *e = &memo[(key[i] = job_key(&jobs[i])) % MEMO_SLOTS];
 		lead_of[i] = -1;
-		if (jobs[i].sk) {   /* its scores are wanted: imputed itself */
+		if (jobs[i].sk) { /* its scores are wanted: imputed itself */
 			lkey[nl] = key[i];
 			lead_of[i] = nl;
 			lead[nl++] = jobs[i];
@@ -444,8 +444,7 @@ int fill_impute(struct fill_gap **gaps, int n, struct imputer *im, const struct 
 		if (nj == 0)
 			break;
 		w.seed = o->seed + (uint64_t)wave * 1000003;
-		if ((err = run_wave_memo(&w, jobs, nj, o->batch > 0 ? o->batch : 32, threads,
-					 memo)))
+		if ((err = run_wave_memo(&w, jobs, nj, o->batch > 0 ? o->batch : 32, threads, memo)))
 			goto out;
 		for (int i = 0; i < nj; i++)
 			finished += jobs[i].last;

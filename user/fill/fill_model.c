@@ -143,8 +143,7 @@ static int make_imputer(struct fill_model *fm, const struct fill_opts *o, int me
 
 /* MODEL is an n-gram model file (tracerec-train --method ngram): its vocabulary, and its
  * sequences plus the trace's own runs indexed by the n-gram imputer. */
-static int build_from_ngram_file(struct fill_model *fm, struct runs *fc,
-				 const struct fill_opts *o)
+static int build_from_ngram_file(struct fill_model *fm, struct runs *fc, const struct fill_opts *o)
 {
 	struct ngram_file nf;
 	struct corpus own;
@@ -158,7 +157,8 @@ static int build_from_ngram_file(struct fill_model *fm, struct runs *fc,
 	rc = vocab_has_syscalls(&fm->vocab) ? 0 : -EINVAL;
 	if (rc)
 		err_set("model %s has no syscall vocabulary (trained on anonymous ids); "
-			"train it on .trz traces", o->model);
+			"train it on .trz traces",
+			o->model);
 	if (!rc)
 		rc = runs_ids(fc, &fm->vocab, &own);
 	if (!rc)
@@ -172,8 +172,7 @@ static int build_from_ngram_file(struct fill_model *fm, struct runs *fc,
 	return make_imputer(fm, o, IMPUTER_NGRAM);
 }
 
-int fill_model_build(struct fill_model *fm, struct runs *fc, const struct fill_opts *o,
-		     int threads)
+int fill_model_build(struct fill_model *fm, struct runs *fc, const struct fill_opts *o, int threads)
 {
 	int method = o->method, rc;
 
@@ -188,7 +187,8 @@ int fill_model_build(struct fill_model *fm, struct runs *fc, const struct fill_o
 		fm->vocab = *sssd_vocab(fm->model);
 		if (!vocab_has_syscalls(&fm->vocab)) {
 			err_set("model %s has no syscall vocabulary (trained on anonymous ids); "
-				"train it on .trz traces", o->model);
+				"train it on .trz traces",
+				o->model);
 			return -EINVAL;
 		}
 	} else if ((rc = runs_vocab(fc, &fm->vocab))) {

@@ -16,15 +16,15 @@
 #include "fill/fill.h"
 
 struct fill_sketch {
-	uint64_t n;          /* positions (the gap's lost) */
-	int C;               /* columns: ntoks tokens, then "other" when the sketch has any */
-	int other;           /* column index of "other", or -1 */
-	int32_t tok[TRZ_SKETCH_MAX_TOKS + 1];   /* token of each column (other: TOK_NONE) */
-	int32_t id[TRZ_SKETCH_MAX_TOKS + 1];    /* model id of each column (0: unseen) */
+	uint64_t n; /* positions (the gap's lost) */
+	int C;      /* columns: ntoks tokens, then "other" when the sketch has any */
+	int other;  /* column index of "other", or -1 */
+	int32_t tok[TRZ_SKETCH_MAX_TOKS + 1]; /* token of each column (other: TOK_NONE) */
+	int32_t id[TRZ_SKETCH_MAX_TOKS + 1];  /* model id of each column (0: unseen) */
 	int32_t count[TRZ_SKETCH_MAX_TOKS + 1];
-	float *lp;           /* (n, C) column scores */
-	int32_t *oid;        /* (n) best id outside the sketch, for the "other" column */
-	int nfirst, nlast;   /* recorded ends usable as imputation context (0 when they are not) */
+	float *lp;         /* (n, C) column scores */
+	int32_t *oid;      /* (n) best id outside the sketch, for the "other" column */
+	int nfirst, nlast; /* recorded ends usable as imputation context (0 when they are not) */
 	int32_t first[TRZ_SKETCH_ENDS], last[TRZ_SKETCH_ENDS];
 };
 
@@ -88,7 +88,7 @@ int fill_sketch_new(struct fill_sketch **out, const struct trz_gap *g, const str
 		return 0;
 	for (int i = 0; i < s->ntoks; i++)
 		sum += s->toks[i].count;
-	if (sum != g->lost || s->other == g->lost)   /* nothing known, or it does not add up */
+	if (sum != g->lost || s->other == g->lost) /* nothing known, or it does not add up */
 		return 0;
 	if (!(sk = calloc(1, sizeof(*sk))))
 		return -ENOMEM;
@@ -98,7 +98,7 @@ int fill_sketch_new(struct fill_sketch **out, const struct trz_gap *g, const str
 		int32_t t = tok_make(s->toks[i].tok.nr, s->toks[i].tok.dir);
 		int c = sketch_col(sk, t);
 
-		if (t == TOK_NONE)  /* a token we cannot write: treat as unknown */
+		if (t == TOK_NONE) /* a token we cannot write: treat as unknown */
 			goto skip;
 		if (c < 0) {
 			c = sk->C++;
@@ -193,7 +193,7 @@ static int place_ends(const struct fill_sketch *sk, const struct trz_sketch *s, 
 				c = sk->other;
 			if (c < 0)
 				return -EINVAL;
-			if (fixed[p] >= 0) {   /* first and last overlap (short gaps) */
+			if (fixed[p] >= 0) { /* first and last overlap (short gaps) */
 				if (ftok[p] != t)
 					return -EINVAL;
 				continue;
@@ -286,7 +286,7 @@ int fill_sketch_decode(struct fill_gap *g, struct fill_sketch *sk, const struct 
 
 	if (!fixed || !ftok || !pos || !lp || !col || !g->out || !g->conf)
 		goto out;
-	if (place_ends(sk, s, fixed, ftok, rem)) {   /* ends unusable: the counts alone */
+	if (place_ends(sk, s, fixed, ftok, rem)) { /* ends unusable: the counts alone */
 		for (uint64_t i = 0; i < n; i++)
 			fixed[i] = -1;
 		memcpy(rem, sk->count, sizeof(int32_t) * (size_t)C);
@@ -311,7 +311,8 @@ int fill_sketch_decode(struct fill_gap *g, struct fill_sketch *sk, const struct 
 		if (c == sk->other) {
 			int32_t id = sk->oid[i];
 			g->out[i] = id > 0 && id < v->n && v->nr[id] >= 0
-					    ? tok_make(v->nr[id], v->dir[id]) : TOK_NONE;
+					    ? tok_make(v->nr[id], v->dir[id])
+					    : TOK_NONE;
 		} else {
 			g->out[i] = sk->tok[c];
 		}

@@ -32,7 +32,7 @@ struct lf_item {
 
 /* A filled gap waiting for the consumer to write it. */
 struct lf_done {
-	struct fill_gap g;       /* out/conf owned here */
+	struct fill_gap g; /* out/conf owned here */
 	struct lf_done *next;
 };
 
@@ -97,8 +97,7 @@ int livefill_hook(void *ctx, const struct trz_record *rec)
 		it.ex.tid = rec->th.tid;
 		it.ex.ts = rec->th.ts_ns;
 		break;
-	default:
-		return 0;
+	default: return 0;
 	}
 	if (atomic_load_explicit(&lf->end, memory_order_relaxed))
 		return 0;
@@ -233,7 +232,7 @@ static int lf_model(struct livefill *lf)
 	fo.quiet = 1;
 	runs_init(&lf->fc, FILL_CORPUS_MIN_RUN, FILL_CORPUS_MAX_TOKENS);
 	if (rd) {
-		trz_reader_close(rd);   /* a trace: its runs */
+		trz_reader_close(rd); /* a trace: its runs */
 		if ((rc = runs_read_trz(&lf->fc, lf->o.model)))
 			return rc;
 		fo.method = IMPUTER_NGRAM;

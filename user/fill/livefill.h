@@ -22,20 +22,20 @@
 struct livefill;
 
 struct livefill_opts {
-	const char *model;     /* n-gram model file, SSSD-S4 checkpoint or a .trz to index */
-	double timeout;        /* seconds a gap waits for right context.  Default 2 */
-	double exit_wait;      /* seconds livefill_finish() waits for the imputer.  Default 5 */
-	int threads;           /* imputer worker threads (0 = 1) */
-	uint32_t ring;         /* records the ring holds (power of 2; 0 = 262144) */
+	const char *model; /* n-gram model file, SSSD-S4 checkpoint or a .trz to index */
+	double timeout;    /* seconds a gap waits for right context.  Default 2 */
+	double exit_wait;  /* seconds livefill_finish() waits for the imputer.  Default 5 */
+	int threads;       /* imputer worker threads (0 = 1) */
+	uint32_t ring;     /* records the ring holds (power of 2; 0 = 262144) */
 };
 
 struct livefill_stats {
-	uint64_t gaps_seen;          /* attributed gaps with a known count */
-	uint64_t gaps_filled;        /* filled live, written */
-	uint64_t events_filled;      /* synthetic events written */
-	uint64_t gaps_unfilled;      /* left for tracerec-fill */
-	uint64_t ring_dropped;       /* records the ring had no room for */
-	uint64_t fixed;              /* positions changed by the entry/exit fix-up */
+	uint64_t gaps_seen;               /* attributed gaps with a known count */
+	uint64_t gaps_filled;             /* filled live, written */
+	uint64_t events_filled;           /* synthetic events written */
+	uint64_t gaps_unfilled;           /* left for tracerec-fill */
+	uint64_t ring_dropped;            /* records the ring had no room for */
+	uint64_t fixed;                   /* positions changed by the entry/exit fix-up */
 	double lag_median_ms, lag_max_ms; /* gap record seen -> synthetic events written */
 	const char *method;
 };

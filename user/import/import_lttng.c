@@ -59,16 +59,14 @@ static bt_graph_simple_sink_component_consume_func_status consume(bt_message_ite
 	uint64_t count;
 
 	switch (bt_message_iterator_next(it, &msgs, &count)) {
-	case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK:
-		break;
+	case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK: break;
 	case BT_MESSAGE_ITERATOR_NEXT_STATUS_END:
 		return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END;
 	case BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN:
 		return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_AGAIN;
 	case BT_MESSAGE_ITERATOR_NEXT_STATUS_MEMORY_ERROR:
 		return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_MEMORY_ERROR;
-	default:
-		return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR;
+	default: return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR;
 	}
 	if (imp->prescan) {
 		for (uint64_t i = 0; i < count; i++) {
@@ -78,8 +76,8 @@ static bt_graph_simple_sink_component_consume_func_status consume(bt_message_ite
 		}
 		if (imp->err)
 			return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR;
-		return imp->prescan_done ? BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END :
-					   BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_OK;
+		return imp->prescan_done ? BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END
+					 : BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_OK;
 	}
 	for (uint64_t i = 0; i < count; i++) {
 		uint64_t before = imp->st->events_read;
@@ -92,11 +90,12 @@ static bt_graph_simple_sink_component_consume_func_status consume(bt_message_ite
 			uint64_t t = (uint64_t)imp->st->t_last_ns, b = imp->range_begin;
 			uint64_t total = imp->range_end > b ? imp->range_end - b : 0;
 
-			imp->opts->progress(imp->opts->progress_ctx, t > b ? t - b : 0, total, imp->st);
+			imp->opts->progress(imp->opts->progress_ctx, t > b ? t - b : 0, total,
+					    imp->st);
 		}
 	}
-	return imp->err ? BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR :
-			  BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_OK;
+	return imp->err ? BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR
+			: BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_OK;
 }
 
 static int64_t map_int(const bt_value *m, const char *key, int64_t dflt)
@@ -109,10 +108,12 @@ static int64_t map_int(const bt_value *m, const char *key, int64_t dflt)
 }
 
 /* Time span of the traces (babeltrace.trace-infos query), for progress; 0/0 when unknown. */
-static void query_range(struct importer *imp, const bt_component_class_source *fs, const bt_value *params)
+static void query_range(struct importer *imp, const bt_component_class_source *fs,
+			const bt_value *params)
 {
-	bt_query_executor *q = bt_query_executor_create(
-		bt_component_class_source_as_component_class_const(fs), "babeltrace.trace-infos", params);
+	bt_query_executor *q =
+		bt_query_executor_create(bt_component_class_source_as_component_class_const(fs),
+					 "babeltrace.trace-infos", params);
 	const bt_value *res = NULL;
 
 	if (!q || bt_query_executor_query(q, &res) != BT_QUERY_EXECUTOR_QUERY_STATUS_OK ||
@@ -120,11 +121,17 @@ static void query_range(struct importer *imp, const bt_component_class_source *f
 		goto out;
 	for (uint64_t i = 0; i < bt_value_array_get_length(res); i++) {
 		const bt_value *t = bt_value_array_borrow_element_by_index_const(res, i);
-		const bt_value *sis = bt_value_is_map(t) ? bt_value_map_borrow_entry_value_const(t, "stream-infos") : NULL;
+		const bt_value *sis =
+			bt_value_is_map(t) ? bt_value_map_borrow_entry_value_const(t, "stream-infos")
+					   : NULL;
 
-		for (uint64_t j = 0; sis && bt_value_is_array(sis) && j < bt_value_array_get_length(sis); j++) {
+		for (uint64_t j = 0;
+		     sis && bt_value_is_array(sis) && j < bt_value_array_get_length(sis); j++) {
 			const bt_value *si = bt_value_array_borrow_element_by_index_const(sis, j);
-			const bt_value *r = bt_value_is_map(si) ? bt_value_map_borrow_entry_value_const(si, "range-ns") : NULL;
+			const bt_value *r =
+				bt_value_is_map(si)
+					? bt_value_map_borrow_entry_value_const(si, "range-ns")
+					: NULL;
 			int64_t b = r && bt_value_is_map(r) ? map_int(r, "begin", -1) : -1;
 			int64_t e = r && bt_value_is_map(r) ? map_int(r, "end", -1) : -1;
 
@@ -143,7 +150,8 @@ out:
 /* A plainer reason when dir/metadata is not CTF metadata at all, or NULL. */
 static const char *metadata_problem(const char *dir)
 {
-	static const unsigned char le[4] = { 0x57, 0x1d, 0xd1, 0x75 }, be[4] = { 0x75, 0xd1, 0x1d, 0x57 };
+	static const unsigned char le[4] = { 0x57, 0x1d, 0xd1, 0x75 },
+				   be[4] = { 0x75, 0xd1, 0x1d, 0x57 };
 	unsigned char buf[8] = { 0 };
 	char path[4096];
 	size_t n;
@@ -225,7 +233,7 @@ struct lt_graph {
 	const bt_plugin *ctf, *utils;
 	const bt_component_filter *mux;
 	const bt_component_sink *sink;
-	uint64_t mux_ports;          /* muxer input ports connected so far */
+	uint64_t mux_ports; /* muxer input ports connected so far */
 };
 
 static void graph_free(struct lt_graph *g)
@@ -248,10 +256,12 @@ static int add_source(struct lt_graph *g, struct importer *imp, const bt_compone
 	char name[32];
 	int err = 0;
 
-	if (!params || bt_value_map_insert_empty_array_entry(params, "inputs", &inputs) != BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK)
+	if (!params || bt_value_map_insert_empty_array_entry(params, "inputs", &inputs) !=
+			       BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK)
 		err = -ENOMEM;
 	for (size_t k = 0; k < ndirs && !err; k++)
-		if (bt_value_array_append_string_element(inputs, dirs[k]) != BT_VALUE_ARRAY_APPEND_ELEMENT_STATUS_OK)
+		if (bt_value_array_append_string_element(inputs, dirs[k]) !=
+		    BT_VALUE_ARRAY_APPEND_ELEMENT_STATUS_OK)
 			err = -ENOMEM;
 	if (err) {
 		bt_value_put_ref(params);
@@ -260,14 +270,20 @@ static int add_source(struct lt_graph *g, struct importer *imp, const bt_compone
 	if (imp->opts->progress)
 		query_range(imp, fs, params);
 	snprintf(name, sizeof(name), "src%d", i);
-	if (bt_graph_add_source_component(g->graph, fs, name, params, lvl, &src) != BT_GRAPH_ADD_COMPONENT_STATUS_OK)
-		err = fail(-EINVAL, metadata_problem(dir) ? metadata_problem(dir) : "not a readable CTF trace", dir);
+	if (bt_graph_add_source_component(g->graph, fs, name, params, lvl, &src) !=
+	    BT_GRAPH_ADD_COMPONENT_STATUS_OK)
+		err = fail(-EINVAL,
+			   metadata_problem(dir) ? metadata_problem(dir) : "not a readable CTF trace",
+			   dir);
 	bt_value_put_ref(params);
 	for (uint64_t p = 0; !err && p < bt_component_source_get_output_port_count(src); p++) {
-		const bt_port_input *in = bt_component_filter_borrow_input_port_by_index_const(g->mux, g->mux_ports++);
+		const bt_port_input *in =
+			bt_component_filter_borrow_input_port_by_index_const(g->mux, g->mux_ports++);
 
-		if (!in || bt_graph_connect_ports(g->graph, bt_component_source_borrow_output_port_by_index_const(src, p),
-						  in, NULL) != BT_GRAPH_CONNECT_PORTS_STATUS_OK)
+		if (!in ||
+		    bt_graph_connect_ports(
+			    g->graph, bt_component_source_borrow_output_port_by_index_const(src, p),
+			    in, NULL) != BT_GRAPH_CONNECT_PORTS_STATUS_OK)
 			err = fail(-EINVAL, "cannot connect the trace's streams", dir);
 	}
 	return err;
@@ -282,11 +298,15 @@ static char *trace_group(const bt_component_class_source *fs, const char *dir)
 	bt_query_executor *q = NULL;
 	char *out = NULL;
 
-	if (params && bt_value_map_insert_string_entry(params, "input", dir) == BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK &&
-	    bt_value_map_insert_string_entry(params, "type", "directory") == BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK)
+	if (params &&
+	    bt_value_map_insert_string_entry(params, "input", dir) ==
+		    BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK &&
+	    bt_value_map_insert_string_entry(params, "type", "directory") ==
+		    BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK)
 		q = bt_query_executor_create(bt_component_class_source_as_component_class_const(fs),
 					     "babeltrace.support-info", params);
-	if (q && bt_query_executor_query(q, &res) == BT_QUERY_EXECUTOR_QUERY_STATUS_OK && bt_value_is_map(res)) {
+	if (q && bt_query_executor_query(q, &res) == BT_QUERY_EXECUTOR_QUERY_STATUS_OK &&
+	    bt_value_is_map(res)) {
 		grp = bt_value_map_borrow_entry_value_const(res, "group");
 		if (grp && bt_value_is_string(grp))
 			out = strdup(bt_value_string_get(grp));
@@ -300,8 +320,8 @@ static char *trace_group(const bt_component_class_source *fs, const char *dir)
 
 /* One source per trace: directories with the same trace UUID go to the same component, as
  * src.ctf.fs requires for the pieces of one trace. */
-static int add_sources(struct lt_graph *g, struct importer *imp, const bt_component_class_source *fs,
-		       char **dirs, size_t n)
+static int add_sources(struct lt_graph *g, struct importer *imp,
+		       const bt_component_class_source *fs, char **dirs, size_t n)
 {
 	char **grp = calloc(n, sizeof(*grp));
 	const char **set = calloc(n, sizeof(*set));
@@ -343,19 +363,26 @@ static int graph_build(struct lt_graph *g, struct importer *imp, const char *dir
 	long n;
 	int err = 0;
 
-	if (bt_plugin_find("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &g->ctf) != BT_PLUGIN_FIND_STATUS_OK ||
-	    bt_plugin_find("utils", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &g->utils) != BT_PLUGIN_FIND_STATUS_OK)
-		return fail(-ENOENT, "libbabeltrace2 plugins 'ctf' and 'utils' not found (babeltrace2 installed?)", NULL);
+	if (bt_plugin_find("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &g->ctf) !=
+		    BT_PLUGIN_FIND_STATUS_OK ||
+	    bt_plugin_find("utils", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &g->utils) !=
+		    BT_PLUGIN_FIND_STATUS_OK)
+		return fail(-ENOENT,
+			    "libbabeltrace2 plugins 'ctf' and 'utils' not found (babeltrace2 installed?)",
+			    NULL);
 	fs = bt_plugin_borrow_source_component_class_by_name_const(g->ctf, "fs");
 	muxer = bt_plugin_borrow_filter_component_class_by_name_const(g->utils, "muxer");
 	if (!fs || !muxer)
-		return fail(-ENOENT, "libbabeltrace2 component classes src.ctf.fs or flt.utils.muxer missing", NULL);
+		return fail(-ENOENT,
+			    "libbabeltrace2 component classes src.ctf.fs or flt.utils.muxer missing",
+			    NULL);
 	g->graph = bt_graph_create(0);
 	if (!g->graph)
 		return fail(-ENOMEM, "out of memory", NULL);
-	if (bt_graph_add_filter_component(g->graph, muxer, "mux", NULL, lvl, &g->mux) != BT_GRAPH_ADD_COMPONENT_STATUS_OK ||
-	    bt_graph_add_simple_sink_component(g->graph, "tracerec", NULL, consume, NULL, imp, &g->sink) !=
-		    BT_GRAPH_ADD_COMPONENT_STATUS_OK)
+	if (bt_graph_add_filter_component(g->graph, muxer, "mux", NULL, lvl, &g->mux) !=
+		    BT_GRAPH_ADD_COMPONENT_STATUS_OK ||
+	    bt_graph_add_simple_sink_component(g->graph, "tracerec", NULL, consume, NULL, imp,
+					       &g->sink) != BT_GRAPH_ADD_COMPONENT_STATUS_OK)
 		return fail(-EINVAL, "cannot build the libbabeltrace2 graph", dir);
 	n = find_traces(dir, &dirs);
 	if (n < 0)
@@ -364,9 +391,11 @@ static int graph_build(struct lt_graph *g, struct importer *imp, const char *dir
 	for (long i = 0; i < n; i++)
 		free(dirs[i]);
 	free(dirs);
-	if (!err && bt_graph_connect_ports(g->graph, bt_component_filter_borrow_output_port_by_index_const(g->mux, 0),
-					   bt_component_sink_borrow_input_port_by_index_const(g->sink, 0), NULL) !=
-			    BT_GRAPH_CONNECT_PORTS_STATUS_OK)
+	if (!err &&
+	    bt_graph_connect_ports(g->graph,
+				   bt_component_filter_borrow_output_port_by_index_const(g->mux, 0),
+				   bt_component_sink_borrow_input_port_by_index_const(g->sink, 0),
+				   NULL) != BT_GRAPH_CONNECT_PORTS_STATUS_OK)
 		err = fail(-EINVAL, "cannot connect the muxer to the sink", dir);
 	return err;
 }

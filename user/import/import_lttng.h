@@ -23,18 +23,18 @@
 #include "trz/trz.h"
 
 struct lttng_import_stats {
-	uint64_t events_read;          /* every event message */
-	uint64_t syscall_events;       /* syscall entries + exits written */
+	uint64_t events_read;    /* every event message */
+	uint64_t syscall_events; /* syscall entries + exits written */
 	uint64_t syscall_entries;
 	uint64_t syscall_exits;
-	uint64_t distinct_names;       /* distinct syscall names seen ("unknown" once) */
-	uint64_t threads;              /* threads known (state dump, fork, switch, context) */
+	uint64_t distinct_names; /* distinct syscall names seen ("unknown" once) */
+	uint64_t threads;        /* threads known (state dump, fork, switch, context) */
 	uint64_t threads_with_syscalls;
-	uint64_t unattributed_events;  /* syscall events no thread could be found for (not written) */
-	uint64_t unnamed_events;       /* events whose syscall could not be known (not written) */
-	uint64_t discarded_events;     /* sum of discarded-events counts */
-	uint64_t discarded_packets;    /* sum of discarded-packets counts */
-	uint64_t gaps;                 /* gap records written */
+	uint64_t unattributed_events; /* syscall events no thread could be found for (not written) */
+	uint64_t unnamed_events;      /* events whose syscall could not be known (not written) */
+	uint64_t discarded_events;    /* sum of discarded-events counts */
+	uint64_t discarded_packets;   /* sum of discarded-packets counts */
+	uint64_t gaps;                /* gap records written */
 	uint64_t exits_without_entry;  /* trace started mid-syscall, or entry lost */
 	uint64_t clone_child_exits;    /* second exit of clone/fork/vfork/clone3, in the child */
 	uint64_t entries_without_exit; /* exit/exit_group excluded; includes the trace's end */
@@ -47,8 +47,8 @@ typedef void (*lttng_progress_fn)(void *ctx, uint64_t done, uint64_t total,
 				  const struct lttng_import_stats *st);
 
 struct lttng_import_opts {
-	int verbose;                   /* 1: libbabeltrace2 warnings on stderr */
-	lttng_progress_fn progress;    /* may be NULL; called about every 64k events */
+	int verbose;                /* 1: libbabeltrace2 warnings on stderr */
+	lttng_progress_fn progress; /* may be NULL; called about every 64k events */
 	void *progress_ctx;
 };
 

@@ -85,7 +85,10 @@ static const char *syscall_part(const char *name, struct lt_class *c)
 
 static int classify(struct importer *imp, const char *name, struct lt_class *c)
 {
-	static const struct { const char *name; enum lt_kind kind; } others[] = {
+	static const struct {
+		const char *name;
+		enum lt_kind kind;
+	} others[] = {
 		{ "sched_switch", LT_SCHED_SWITCH },
 		{ "lttng_statedump_process_state", LT_STATEDUMP },
 		{ "sched_process_fork", LT_FORK },
@@ -151,7 +154,8 @@ struct lt_class *lt_class_of(struct importer *imp, const bt_event_class *ec)
 	size_t i;
 
 	if (imp->cls_cap) {
-		for (i = cls_slot(ec, imp->cls_cap); imp->cls[i].key; i = (i + 1) & (imp->cls_cap - 1))
+		for (i = cls_slot(ec, imp->cls_cap); imp->cls[i].key;
+		     i = (i + 1) & (imp->cls_cap - 1))
 			if (imp->cls[i].key == ec)
 				return &imp->cls[i];
 	}

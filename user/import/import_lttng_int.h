@@ -27,22 +27,22 @@ enum lt_kind {
 /* What an event class is, decided once from its name. */
 struct lt_class {
 	const bt_event_class *key;
-	int32_t nr;        /* syscall number, when known from the name */
-	uint8_t kind;      /* enum lt_kind */
-	uint8_t compat;    /* compat_syscall_* / compat_sys_* */
-	uint8_t by_id;     /* "unknown": number from the payload's id field */
-	uint8_t by_entry;  /* lttng 2.0-2.4 exit_syscall: number from the pending entry */
-	uint8_t seen;      /* an event of this class was read (distinct_names) */
+	int32_t nr;       /* syscall number, when known from the name */
+	uint8_t kind;     /* enum lt_kind */
+	uint8_t compat;   /* compat_syscall_* / compat_sys_* */
+	uint8_t by_id;    /* "unknown": number from the payload's id field */
+	uint8_t by_entry; /* lttng 2.0-2.4 exit_syscall: number from the pending entry */
+	uint8_t seen;     /* an event of this class was read (distinct_names) */
 };
 
 /* A syscall event read before its CPU had a known current thread. */
 struct lt_pending_ev {
 	struct trz_event ev;
-	uint8_t by_entry;  /* number still to take from the thread's pending entry */
+	uint8_t by_entry; /* number still to take from the thread's pending entry */
 };
 
 struct lt_cpu {
-	int64_t cur_tid;   /* current thread (sched_switch), -1 = unknown */
+	int64_t cur_tid; /* current thread (sched_switch), -1 = unknown */
 	uint64_t cseq_next;
 	struct lt_pending_ev *buf; /* events while cur_tid is unknown */
 	size_t nbuf, capbuf;
@@ -58,21 +58,21 @@ struct importer {
 	struct lttng_import_stats *st;
 	const struct lttng_import_opts *opts;
 	struct thread_table threads;
-	struct name_table priv;      /* private syscall numbers */
-	struct name_table names;     /* distinct syscall names seen (for the stats) */
+	struct name_table priv;  /* private syscall numbers */
+	struct name_table names; /* distinct syscall names seen (for the stats) */
 	struct lt_cpu cpus[LT_MAX_CPUS];
 	struct lt_class *cls;
 	size_t cls_cap, cls_n;
 	struct lt_stream_cpu *streams;
 	size_t nstreams, capstreams;
-	const bt_trace *traces[16];  /* traces whose environment was written */
+	const bt_trace *traces[16]; /* traces whose environment was written */
 	int ntraces;
 	uint64_t gap_id;
 	uint64_t range_begin, range_end; /* trace time span for progress, 0 = unknown */
 	int nr_exit, nr_exit_group;
-	int err;                     /* first error from the writer, 0 */
-	int prescan;                 /* 1: first pass, only collecting the state dump */
-	int prescan_done;            /* the first pass saw lttng_statedump_end or gave up */
+	int err;          /* first error from the writer, 0 */
+	int prescan;      /* 1: first pass, only collecting the state dump */
+	int prescan_done; /* the first pass saw lttng_statedump_end or gave up */
 	int saw_statedump;
 };
 
@@ -102,7 +102,8 @@ struct ithread *lt_get_thread(struct importer *imp, int64_t tid);
 /* Write the events of c that waited for a thread as tid's (tid < 1: count them unattributed). */
 int lt_flush_cpu(struct importer *imp, struct lt_cpu *c, int64_t tid);
 /* A syscall entry/exit event; ev has ts and cpu set. */
-int lt_on_syscall(struct importer *imp, const bt_event *e, const struct lt_class *c, struct trz_event *ev);
+int lt_on_syscall(struct importer *imp, const bt_event *e, const struct lt_class *c,
+		  struct trz_event *ev);
 int lt_on_sched_switch(struct importer *imp, const bt_field *pl, uint16_t cpu);
 /* lttng_statedump_process_state, sched_process_fork/exec/exit. */
 int lt_on_process(struct importer *imp, const struct lt_class *c, const bt_field *pl, uint64_t ts);

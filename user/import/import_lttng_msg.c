@@ -49,7 +49,9 @@ static uint64_t snap_ns(const bt_clock_snapshot *cs, uint64_t dflt)
 {
 	int64_t ns;
 
-	if (!cs || bt_clock_snapshot_get_ns_from_origin(cs, &ns) != BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK ||
+	if (!cs ||
+	    bt_clock_snapshot_get_ns_from_origin(cs, &ns) !=
+		    BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK ||
 	    ns < 0)
 		return dflt;
 	return (uint64_t)ns;
@@ -59,8 +61,8 @@ static uint64_t snap_ns(const bt_clock_snapshot *cs, uint64_t dflt)
  * current thread is forgotten: sched_switch events may be among the lost ones. */
 static int on_discarded(struct importer *imp, const bt_message *m, int packets)
 {
-	const bt_stream *s = packets ? bt_message_discarded_packets_borrow_stream_const(m) :
-				       bt_message_discarded_events_borrow_stream_const(m);
+	const bt_stream *s = packets ? bt_message_discarded_packets_borrow_stream_const(m)
+				     : bt_message_discarded_events_borrow_stream_const(m);
 	const bt_stream_class *sc = bt_stream_borrow_class_const(s);
 	struct trz_gap g;
 	uint64_t count = 0;
@@ -69,20 +71,32 @@ static int on_discarded(struct importer *imp, const bt_message *m, int packets)
 	memset(&g, 0, sizeof(g));
 	g.t_end_ns = UINT64_MAX;
 	if (!packets) {
-		if (bt_message_discarded_events_get_count(m, &count) != BT_PROPERTY_AVAILABILITY_AVAILABLE)
+		if (bt_message_discarded_events_get_count(m, &count) !=
+		    BT_PROPERTY_AVAILABILITY_AVAILABLE)
 			count = 0;
 		if (bt_stream_class_discarded_events_have_default_clock_snapshots(sc)) {
-			g.t_start_ns = snap_ns(bt_message_discarded_events_borrow_beginning_default_clock_snapshot_const(m), 0);
-			g.t_end_ns = snap_ns(bt_message_discarded_events_borrow_end_default_clock_snapshot_const(m), UINT64_MAX);
+			g.t_start_ns = snap_ns(
+				bt_message_discarded_events_borrow_beginning_default_clock_snapshot_const(
+					m),
+				0);
+			g.t_end_ns = snap_ns(
+				bt_message_discarded_events_borrow_end_default_clock_snapshot_const(m),
+				UINT64_MAX);
 		}
 		imp->st->discarded_events += count;
 		g.lost = count;
 	} else {
-		if (bt_message_discarded_packets_get_count(m, &count) != BT_PROPERTY_AVAILABILITY_AVAILABLE)
+		if (bt_message_discarded_packets_get_count(m, &count) !=
+		    BT_PROPERTY_AVAILABILITY_AVAILABLE)
 			count = 0;
 		if (bt_stream_class_discarded_packets_have_default_clock_snapshots(sc)) {
-			g.t_start_ns = snap_ns(bt_message_discarded_packets_borrow_beginning_default_clock_snapshot_const(m), 0);
-			g.t_end_ns = snap_ns(bt_message_discarded_packets_borrow_end_default_clock_snapshot_const(m), UINT64_MAX);
+			g.t_start_ns = snap_ns(
+				bt_message_discarded_packets_borrow_beginning_default_clock_snapshot_const(
+					m),
+				0);
+			g.t_end_ns = snap_ns(
+				bt_message_discarded_packets_borrow_end_default_clock_snapshot_const(m),
+				UINT64_MAX);
 		}
 		imp->st->discarded_packets += count;
 		g.lost = 0; /* the number of events in lost packets is unknown */
@@ -169,8 +183,7 @@ static int on_event(struct importer *imp, const bt_message *m)
 		return 0;
 	cpu = packet_cpu(bt_event_borrow_packet_const(e));
 	switch (c->kind) {
-	case LT_STATEDUMP_END:
-		return 0;
+	case LT_STATEDUMP_END: return 0;
 	case LT_ENTRY:
 	case LT_EXIT:
 		if (!c->seen && (err = lt_count_name(imp, ec, c)))
@@ -180,9 +193,10 @@ static int on_event(struct importer *imp, const bt_message *m)
 		ev.cpu = cpu >= 0 ? (uint16_t)cpu : TRZ_NO_CPU;
 		return lt_on_syscall(imp, e, c, &ev);
 	case LT_SCHED_SWITCH:
-		return cpu >= 0 ? lt_on_sched_switch(imp, bt_event_borrow_payload_field_const(e), (uint16_t)cpu) : 0;
-	default:
-		return lt_on_process(imp, c, bt_event_borrow_payload_field_const(e), ts);
+		return cpu >= 0 ? lt_on_sched_switch(imp, bt_event_borrow_payload_field_const(e),
+						     (uint16_t)cpu)
+				: 0;
+	default: return lt_on_process(imp, c, bt_event_borrow_payload_field_const(e), ts);
 	}
 }
 
@@ -191,20 +205,17 @@ int lt_handle_message(struct importer *imp, const bt_message *m)
 	const bt_packet *p;
 
 	switch (bt_message_get_type(m)) {
-	case BT_MESSAGE_TYPE_EVENT:
-		return on_event(imp, m);
+	case BT_MESSAGE_TYPE_EVENT: return on_event(imp, m);
 	case BT_MESSAGE_TYPE_STREAM_BEGINNING:
-		return write_trace_meta(imp, bt_stream_borrow_trace_const(
-						     bt_message_stream_beginning_borrow_stream_const(m)));
+		return write_trace_meta(imp,
+					bt_stream_borrow_trace_const(
+						bt_message_stream_beginning_borrow_stream_const(m)));
 	case BT_MESSAGE_TYPE_PACKET_BEGINNING:
 		p = bt_message_packet_beginning_borrow_packet_const(m);
 		return set_stream_cpu(imp, bt_packet_borrow_stream_const(p), packet_cpu(p));
-	case BT_MESSAGE_TYPE_DISCARDED_EVENTS:
-		return on_discarded(imp, m, 0);
-	case BT_MESSAGE_TYPE_DISCARDED_PACKETS:
-		return on_discarded(imp, m, 1);
-	default:
-		return 0;
+	case BT_MESSAGE_TYPE_DISCARDED_EVENTS: return on_discarded(imp, m, 0);
+	case BT_MESSAGE_TYPE_DISCARDED_PACKETS: return on_discarded(imp, m, 1);
+	default: return 0;
 	}
 }
 
@@ -240,7 +251,8 @@ int lt_finish(struct importer *imp)
 	err = err ? err : write_meta_u64(imp, "import.discarded_events", st->discarded_events);
 	err = err ? err : write_meta_u64(imp, "import.discarded_packets", st->discarded_packets);
 	err = err ? err : write_meta_u64(imp, "import.exits_without_entry", st->exits_without_entry);
-	err = err ? err : write_meta_u64(imp, "import.entries_without_exit", st->entries_without_exit);
+	err = err ? err
+		  : write_meta_u64(imp, "import.entries_without_exit", st->entries_without_exit);
 	err = err ? err : write_meta_u64(imp, "import.clone_child_exits", st->clone_child_exits);
 	return err;
 }

@@ -201,10 +201,12 @@ static int decode_syscall(struct importer *imp, const struct lt_class *c, const 
 	if (c->by_id && ev->dir == TRZ_ENTRY) {
 		const bt_field *a = lt_field(pl, "args");
 
-		if (a && bt_field_class_type_is(bt_field_get_class_type(a), BT_FIELD_CLASS_TYPE_ARRAY) &&
+		if (a &&
+		    bt_field_class_type_is(bt_field_get_class_type(a), BT_FIELD_CLASS_TYPE_ARRAY) &&
 		    bt_field_array_get_length(a) == TRZ_MAX_ARGS) {
 			for (int i = 0; i < TRZ_MAX_ARGS; i++) {
-				const bt_field *f = bt_field_array_borrow_element_field_by_index_const(a, i);
+				const bt_field *f =
+					bt_field_array_borrow_element_field_by_index_const(a, i);
 
 				if (bt_field_class_type_is(bt_field_get_class_type(f),
 							   BT_FIELD_CLASS_TYPE_UNSIGNED_INTEGER))
@@ -217,7 +219,7 @@ static int decode_syscall(struct importer *imp, const struct lt_class *c, const 
 }
 
 int lt_on_syscall(struct importer *imp, const bt_event *e, const struct lt_class *c,
-		      struct trz_event *ev)
+		  struct trz_event *ev)
 {
 	int by_entry = decode_syscall(imp, c, bt_event_borrow_payload_field_const(e), ev);
 	struct lt_cpu *cpu = ev->cpu < LT_MAX_CPUS ? &imp->cpus[ev->cpu] : NULL;
@@ -261,8 +263,8 @@ int lt_on_sched_switch(struct importer *imp, const bt_field *pl, uint16_t cpu)
 	struct ithread *th;
 	int err;
 
-	if (!c || lt_get_int(pl, "prev_tid", &prev) || lt_get_int(pl, "next_tid", &next) || prev < 0 ||
-	    next < 0)
+	if (!c || lt_get_int(pl, "prev_tid", &prev) || lt_get_int(pl, "next_tid", &next) ||
+	    prev < 0 || next < 0)
 		return 0;
 	if (c->cur_tid < 0) {
 		err = lt_flush_cpu(imp, c, prev);
@@ -286,8 +288,7 @@ int lt_on_sched_switch(struct importer *imp, const bt_field *pl, uint16_t cpu)
 }
 
 /* lttng_statedump_process_state, sched_process_fork/exec/exit. */
-int lt_on_process(struct importer *imp, const struct lt_class *c, const bt_field *pl,
-		      uint64_t ts)
+int lt_on_process(struct importer *imp, const struct lt_class *c, const bt_field *pl, uint64_t ts)
 {
 	int64_t tid, pid = 0, ppid = 0;
 	const char *s = NULL, *base;
@@ -307,8 +308,9 @@ int lt_on_process(struct importer *imp, const struct lt_class *c, const bt_field
 		lt_get_int(pl, "pid", &pid);
 		lt_get_int(pl, "ppid", &ppid);
 		s = lt_get_str(pl, c->kind == LT_STATEDUMP ? "name" : "comm");
-		what = c->kind == LT_STATEDUMP ? TRZ_THREAD_SNAPSHOT :
-		       c->kind == LT_EXEC ? TRZ_THREAD_EXEC : TRZ_THREAD_EXIT;
+		what = c->kind == LT_STATEDUMP ? TRZ_THREAD_SNAPSHOT
+		       : c->kind == LT_EXEC    ? TRZ_THREAD_EXEC
+					       : TRZ_THREAD_EXIT;
 	}
 	th = lt_get_thread(imp, tid);
 	if (!th)

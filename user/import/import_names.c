@@ -9,9 +9,9 @@
 
 /* LTTng probe names that differ from the x86_64 unistd names of the same syscall. */
 static const char *const aliases[][2] = {
-	{ "newfstat", "fstat" },     { "newstat", "stat" },   { "newlstat", "lstat" },
-	{ "newuname", "uname" },     { "sendfile64", "sendfile" },
-	{ "umount", "umount2" },     { "mmap_pgoff", "mmap" },
+	{ "newfstat", "fstat" },  { "newstat", "stat" },        { "newlstat", "lstat" },
+	{ "newuname", "uname" },  { "sendfile64", "sendfile" }, { "umount", "umount2" },
+	{ "mmap_pgoff", "mmap" },
 };
 
 int import_private_nr(struct name_table *t, const char *name, int *nr)

@@ -13,7 +13,7 @@
 #define IMPORT_PRIVATE_NR 100000
 
 struct name_table {
-	char **names;   /* names[i] has number IMPORT_PRIVATE_NR + i */
+	char **names; /* names[i] has number IMPORT_PRIVATE_NR + i */
 	int n, cap;
 };
 

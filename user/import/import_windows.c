@@ -96,12 +96,14 @@ static int windows_csv_read_stream(FILE *f, const char *path, struct npy_windows
 			continue;
 		n = parse_line(s, &w->data, &cap, used);
 		if (n < 0) {
-			err = csv_fail((int)n, path, lineno, n == -ENOMEM ? "out of memory" :
-					"not a comma-separated list of integer ids");
+			err = csv_fail((int)n, path, lineno,
+				       n == -ENOMEM ? "out of memory"
+						    : "not a comma-separated list of integer ids");
 			break;
 		}
 		if (w->n && n != w->len) {
-			err = csv_fail(-EINVAL, path, lineno, "window length differs from the first window's");
+			err = csv_fail(-EINVAL, path, lineno,
+				       "window length differs from the first window's");
 			break;
 		}
 		w->len = n;
@@ -110,9 +112,10 @@ static int windows_csv_read_stream(FILE *f, const char *path, struct npy_windows
 	}
 	if (!err && got < 0)
 		err = csv_fail(got == -E2BIG ? -EINVAL : (int)got, path, lineno + 1,
-			       got == -E2BIG ? "line longer than " CSV_MAX_LINE_WORDS
+			       got == -E2BIG    ? "line longer than " CSV_MAX_LINE_WORDS
 			       : got == -EINVAL ? "NUL byte in text (binary file?)"
-			       : got == -ENOMEM ? "out of memory" : "read error");
+			       : got == -ENOMEM ? "out of memory"
+						: "read error");
 	if (!err && w->n == 0)
 		err = csv_fail(-EINVAL, path, lineno, "no windows");
 	free(buf);
@@ -164,10 +167,12 @@ static int write_meta(struct trz_writer *w, const struct npy_windows *nw, const 
 	err = err ? err : trz_write_meta(w, "source_format", format);
 	err = err ? err : trz_write_meta(w, "tool", "tracerec-import");
 	err = err ? err : trz_write_meta(w, "ids", "dataset");
-	err = err ? err : trz_write_meta(w, "note",
-		"ids are dataset ids, not syscall numbers; every window is its own pseudo-thread "
-		"(tid = window index + 1); timestamps are synthetic (1 us apart); entry/exit is "
-		"unknown (all events stored as entries)");
+	err = err ? err
+		  : trz_write_meta(
+			    w, "note",
+			    "ids are dataset ids, not syscall numbers; every window is its own pseudo-thread "
+			    "(tid = window index + 1); timestamps are synthetic (1 us apart); entry/exit is "
+			    "unknown (all events stored as entries)");
 	snprintf(buf, sizeof(buf), "%lld", (long long)nw->n);
 	err = err ? err : trz_write_meta(w, "windows", buf);
 	snprintf(buf, sizeof(buf), "%lld", (long long)nw->len);

@@ -32,8 +32,8 @@
 
 #include "common/err.h"
 
-#define TRZ_VERSION 2        /* written by default */
-#define TRZ_VERSION_MIN 1    /* oldest version read (and written on request) */
+#define TRZ_VERSION 2     /* written by default */
+#define TRZ_VERSION_MIN 1 /* oldest version read (and written on request) */
 
 enum trz_rec_kind {
 	TRZ_REC_EVENT = 1,
@@ -41,7 +41,7 @@ enum trz_rec_kind {
 	TRZ_REC_SYNTH = 3,
 	TRZ_REC_THREAD = 4,
 	TRZ_REC_META = 5,
-	TRZ_REC_STATE = 6, /* version 2 */
+	TRZ_REC_STATE = 6,  /* version 2 */
 	TRZ_REC_STRING = 7, /* version 2, column 14 (man/trz.5, STRINGS) */
 };
 
@@ -50,25 +50,25 @@ enum trz_dir {
 	TRZ_EXIT = 1,
 };
 
-#define TRZ_NO_CPU 0xffffu     /* cpu unknown */
+#define TRZ_NO_CPU 0xffffu /* cpu unknown */
 #define TRZ_MAX_ARGS 6
 #define TRZ_COMM_LEN 16
-#define TRZ_PATH_MAX 4096      /* exec path, metadata values: longer strings are cut */
+#define TRZ_PATH_MAX 4096 /* exec path, metadata values: longer strings are cut */
 #define TRZ_KEY_MAX 64
 
 /* A recorded syscall entry or exit. */
 struct trz_event {
-	uint64_t ts_ns;        /* CLOCK_MONOTONIC (collector) or the trace's clock (imports), ns */
-	uint64_t tseq;         /* per-thread sequence number: consecutive events of a thread differ by 1 */
-	uint64_t cseq;         /* per-CPU attempt sequence number (0 when the source has none) */
-	int64_t ret;           /* return value; meaningful on exit only (0 on entry) */
+	uint64_t ts_ns; /* CLOCK_MONOTONIC (collector) or the trace's clock (imports), ns */
+	uint64_t tseq;  /* per-thread sequence number: consecutive events of a thread differ by 1 */
+	uint64_t cseq;  /* per-CPU attempt sequence number (0 when the source has none) */
+	int64_t ret;    /* return value; meaningful on exit only (0 on entry) */
 	uint64_t args[TRZ_MAX_ARGS]; /* raw args on entry when nargs == 6, else zero */
-	uint32_t pid;          /* thread group id */
-	uint32_t tid;          /* thread id */
-	int32_t nr;            /* syscall number (x86_64 numbering unless metadata says otherwise) */
-	uint16_t cpu;          /* cpu, or TRZ_NO_CPU */
-	uint8_t dir;           /* enum trz_dir */
-	uint8_t nargs;         /* 0 or TRZ_MAX_ARGS */
+	uint32_t pid;                /* thread group id */
+	uint32_t tid;                /* thread id */
+	int32_t nr;    /* syscall number (x86_64 numbering unless metadata says otherwise) */
+	uint16_t cpu;  /* cpu, or TRZ_NO_CPU */
+	uint8_t dir;   /* enum trz_dir */
+	uint8_t nargs; /* 0 or TRZ_MAX_ARGS */
 };
 
 /* A syscall event token: (nr, dir). */
@@ -88,12 +88,12 @@ struct trz_token {
  * sum(toks[].count) + other == the gap's lost; other == 0 makes the sketch exact: the gap's
  * multiset of events is known. */
 struct trz_sketch {
-	uint8_t present;       /* 0: nothing is known about the lost events */
+	uint8_t present; /* 0: nothing is known about the lost events */
 	uint8_t ntoks, nfirst, nlast;
 	uint32_t _pad;
-	uint64_t other;        /* lost events not counted in toks[] */
-	uint64_t t_first_ns;   /* time of the first lost event (0 = unknown) */
-	uint64_t t_last_ns;    /* time of the last lost event (0 = unknown) */
+	uint64_t other;      /* lost events not counted in toks[] */
+	uint64_t t_first_ns; /* time of the first lost event (0 = unknown) */
+	uint64_t t_last_ns;  /* time of the last lost event (0 = unknown) */
 	struct trz_sketch_cnt {
 		struct trz_token tok;
 		uint64_t count;
@@ -105,16 +105,16 @@ struct trz_sketch {
  * gaps (per-CPU ring-buffer losses no later event revealed, LTTng discarded events) name a CPU
  * and, when known, the missing range of its cseq. */
 struct trz_gap {
-	uint64_t id;           /* unique within the file, > 0; synthetic events refer to it */
-	uint64_t lost;         /* number of events lost (0 = unknown count, e.g. discarded packets) */
-	uint64_t seq_first;    /* first missing sequence number (tseq if attributed, else cseq) */
-	uint64_t seq_last;     /* last missing sequence number, inclusive (0/0 when unknown) */
-	uint64_t t_start_ns;   /* time of the last recorded event before the gap (0 = unknown) */
-	uint64_t t_end_ns;     /* time of the first recorded event after it (UINT64_MAX = none) */
-	uint32_t pid;          /* attributed: the thread's pid */
-	uint32_t tid;          /* attributed: the thread */
-	uint16_t cpu;          /* cpu of the loss, or TRZ_NO_CPU */
-	uint8_t attributed;    /* 1 = tid/pid/tseq valid, 0 = unattributed */
+	uint64_t id;         /* unique within the file, > 0; synthetic events refer to it */
+	uint64_t lost;       /* number of events lost (0 = unknown count, e.g. discarded packets) */
+	uint64_t seq_first;  /* first missing sequence number (tseq if attributed, else cseq) */
+	uint64_t seq_last;   /* last missing sequence number, inclusive (0/0 when unknown) */
+	uint64_t t_start_ns; /* time of the last recorded event before the gap (0 = unknown) */
+	uint64_t t_end_ns;   /* time of the first recorded event after it (UINT64_MAX = none) */
+	uint32_t pid;        /* attributed: the thread's pid */
+	uint32_t tid;        /* attributed: the thread */
+	uint16_t cpu;        /* cpu of the loss, or TRZ_NO_CPU */
+	uint8_t attributed;  /* 1 = tid/pid/tseq valid, 0 = unattributed */
 	uint8_t _pad;
 	struct trz_sketch sketch; /* version 2, attributed gaps: the lost events, when known */
 };
@@ -126,9 +126,9 @@ int trz_sketch_exact(const struct trz_gap *g);
 
 /* An event produced by an imputer for a gap. */
 struct trz_synth {
-	struct trz_event ev;   /* same fields as a recorded event; ev.tseq is the filled tseq */
-	uint64_t gap_id;       /* the gap it fills */
-	float confidence;      /* in [0, 1] */
+	struct trz_event ev; /* same fields as a recorded event; ev.tseq is the filled tseq */
+	uint64_t gap_id;     /* the gap it fills */
+	float confidence;    /* in [0, 1] */
 	uint32_t _pad;
 };
 
@@ -151,7 +151,7 @@ struct trz_thread {
 };
 
 struct trz_meta {
-	char key[TRZ_KEY_MAX];   /* NUL-terminated, e.g. "host", "kernel", "arch", "tool", "cmdline" */
+	char key[TRZ_KEY_MAX]; /* NUL-terminated, e.g. "host", "kernel", "arch", "tool", "cmdline" */
 	char value[TRZ_PATH_MAX];
 };
 
@@ -168,23 +168,23 @@ enum trz_state_what {
  * losses up to its last block; END is the last record of a cleanly closed recording.  A trace
  * with STATE records but no END is incomplete. */
 struct trz_state {
-	uint8_t what;            /* enum trz_state_what */
+	uint8_t what; /* enum trz_state_what */
 	uint8_t _pad;
-	uint16_t ncpus;          /* cpus[] entries (the rest are not stored) */
-	uint16_t nthreads;       /* threads[] entries */
+	uint16_t ncpus;    /* cpus[] entries (the rest are not stored) */
+	uint16_t nthreads; /* threads[] entries */
 	uint16_t _pad2;
-	uint64_t ts_ns;          /* when (the trace's clock) */
-	uint64_t wall_ns;        /* when (CLOCK_REALTIME, ns since the epoch; 0 = unknown) */
-	uint64_t pending_lost;   /* events lost that no gap record before this one accounts for */
-	uint64_t other_lost;     /* part of pending_lost of threads not listed in threads[] */
+	uint64_t ts_ns;        /* when (the trace's clock) */
+	uint64_t wall_ns;      /* when (CLOCK_REALTIME, ns since the epoch; 0 = unknown) */
+	uint64_t pending_lost; /* events lost that no gap record before this one accounts for */
+	uint64_t other_lost;   /* part of pending_lost of threads not listed in threads[] */
 	struct trz_state_cpu {
-		uint64_t attempted;  /* kernel: events attempted on this cpu */
-		uint64_t consumed;   /* events taken from its ring (some may not be written yet) */
-		uint64_t lost;       /* kernel: events lost on this cpu */
+		uint64_t attempted; /* kernel: events attempted on this cpu */
+		uint64_t consumed;  /* events taken from its ring (some may not be written yet) */
+		uint64_t lost;      /* kernel: events lost on this cpu */
 	} cpus[TRZ_STATE_MAX_CPUS];
 	struct trz_state_thread {
 		uint32_t tid, pid;
-		uint64_t lost;       /* its events lost that no gap record accounts for yet */
+		uint64_t lost; /* its events lost that no gap record accounts for yet */
 	} threads[TRZ_STATE_MAX_THREADS];
 };
 
@@ -199,19 +199,19 @@ struct trz_state {
  * before its event; an event without its strings (not captured, unreadable, lost) keeps only
  * the pointer. */
 struct trz_string {
-	uint64_t tseq;           /* the entry event's */
+	uint64_t tseq; /* the entry event's */
 	uint32_t tid;
-	int32_t nr;              /* its syscall */
-	uint8_t arg;             /* argument index, 0..5 */
-	uint8_t flags;           /* TRZ_STR_* */
-	uint16_t index;          /* ELEM: element number (0 = argv[0]) */
-	uint32_t len;            /* bytes in s before its NUL (< TRZ_STRING_MAX; no NUL inside) */
+	int32_t nr;     /* its syscall */
+	uint8_t arg;    /* argument index, 0..5 */
+	uint8_t flags;  /* TRZ_STR_* */
+	uint16_t index; /* ELEM: element number (0 = argv[0]) */
+	uint32_t len;   /* bytes in s before its NUL (< TRZ_STRING_MAX; no NUL inside) */
 	char s[TRZ_STRING_MAX];
 };
 
 struct trz_record {
 	enum trz_rec_kind kind;
-	uint64_t offset;         /* file offset of the block the record came from */
+	uint64_t offset; /* file offset of the block the record came from */
 	union {
 		struct trz_event ev;
 		struct trz_gap gap;
@@ -228,10 +228,10 @@ struct trz_record {
 struct trz_writer;
 
 struct trz_writer_opts {
-	uint32_t block_events;   /* records per block before a flush (0 = default, 65536) */
-	int zlevel;              /* zlib level (0 = default) */
-	int append;              /* 1: open an existing trz file and append blocks (live fill) */
-	int version;             /* format version to write (0 = TRZ_VERSION; append: the file's) */
+	uint32_t block_events; /* records per block before a flush (0 = default, 65536) */
+	int zlevel;            /* zlib level (0 = default) */
+	int append;            /* 1: open an existing trz file and append blocks (live fill) */
+	int version;           /* format version to write (0 = TRZ_VERSION; append: the file's) */
 };
 
 /* Create (mode 0600, truncating) or, with opts->append, reopen path (created when missing;
@@ -300,8 +300,8 @@ int trz_read_next(struct trz_reader *r, struct trz_record *rec);
 struct trz_reader_stats {
 	uint64_t file_bytes;
 	uint64_t blocks_ok;
-	uint64_t blocks_bad;     /* skipped: bad CRC, impossible lengths, undecodable */
-	uint64_t truncated;      /* 1 when the file ended inside a block */
+	uint64_t blocks_bad; /* skipped: bad CRC, impossible lengths, undecodable */
+	uint64_t truncated;  /* 1 when the file ended inside a block */
 	uint32_t version;
 };
 void trz_reader_stats(const struct trz_reader *r, struct trz_reader_stats *st);

@@ -15,11 +15,11 @@
 #include "trz/trz_format.h"
 
 /* Return from the calling function when x (0 or -errno) fails. */
-#define TRZ_TRY(x)                                                                                \
-	do {                                                                                      \
-		int err_ = (x);                                                                   \
-		if (err_)                                                                         \
-			return err_;                                                              \
+#define TRZ_TRY(x)                   \
+	do {                         \
+		int err_ = (x);      \
+		if (err_)            \
+			return err_; \
 	} while (0)
 
 /* Growable byte buffer. */
@@ -86,7 +86,7 @@ static inline int64_t trz_unzigzag(uint64_t v)
 /* Open-addressing hash map from a 64-bit key to a dictionary index. */
 struct trz_map {
 	uint64_t *keys;
-	int32_t *vals;  /* -1 = empty slot */
+	int32_t *vals; /* -1 = empty slot */
 	uint32_t cap, n;
 };
 
@@ -99,9 +99,9 @@ void trz_map_clear(struct trz_map *m);
 
 struct trz_tid_state {
 	uint32_t tid, pid;
-	uint64_t next_tseq;   /* predicted tseq of the thread's next event */
-	int32_t pending_nr;   /* nr of the thread's last event if it was an entry */
-	uint8_t pending;      /* 1: last event of the thread was an entry */
+	uint64_t next_tseq; /* predicted tseq of the thread's next event */
+	int32_t pending_nr; /* nr of the thread's last event if it was an entry */
+	uint8_t pending;    /* 1: last event of the thread was an entry */
 };
 
 struct trz_tok_state {
@@ -112,16 +112,16 @@ struct trz_tok_state {
 };
 
 struct trz_cpu_state {
-	int32_t tid_idx;      /* thread of the slot's last event, -1 = none */
-	uint32_t gen;         /* the block (trz_bstate.gen) these values belong to */
-	uint64_t next_cseq;   /* predicted cseq of the slot's next event */
+	int32_t tid_idx;    /* thread of the slot's last event, -1 = none */
+	uint32_t gen;       /* the block (trz_bstate.gen) these values belong to */
+	uint64_t next_cseq; /* predicted cseq of the slot's next event */
 };
 
 /* Per-block prediction state shared by encoder and decoder. */
 struct trz_bstate {
-	uint16_t version;       /* format version of the file (set once; not reset per block) */
-	uint64_t prev_ts;       /* timestamp of the last event, synth or thread record */
-	uint32_t prev_thr_tid;  /* tid of the last thread record */
+	uint16_t version;      /* format version of the file (set once; not reset per block) */
+	uint64_t prev_ts;      /* timestamp of the last event, synth or thread record */
+	uint32_t prev_thr_tid; /* tid of the last thread record */
 	struct trz_tid_state *tids;
 	uint32_t ntid;
 	size_t captid;
@@ -130,7 +130,7 @@ struct trz_bstate {
 	size_t captok;
 	struct trz_map tidmap, tokmap;
 	struct trz_cpu_state cpus[TRZ_CPU_SLOTS + 1]; /* through trz_cpu_of() */
-	uint32_t gen;           /* block generation: a slot of another one is reset on use */
+	uint32_t gen; /* block generation: a slot of another one is reset on use */
 };
 
 /* Dictionary helpers (trz_state.c): CPU slot of a cpu, dictionary keys, appending entries

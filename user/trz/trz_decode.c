@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BAD(cond)                                                                                 \
-	do {                                                                                      \
-		if (cond)                                                                         \
-			return -EBADMSG;                                                          \
+#define BAD(cond)                        \
+	do {                             \
+		if (cond)                \
+			return -EBADMSG; \
 	} while (0)
 
 static int dec_u32(struct trz_cur *c, uint32_t *out)
@@ -79,8 +79,7 @@ static int dec_ret(struct trz_cur *c, int64_t last, int64_t *ret)
 	return 0;
 }
 
-static int dec_tid(struct trz_bstate *s, struct trz_cur *cur, struct trz_event *ev,
-		   uint32_t maxdict)
+static int dec_tid(struct trz_bstate *s, struct trz_cur *cur, struct trz_event *ev, uint32_t maxdict)
 {
 	struct trz_cpu_state *c = trz_cpu_of(s, ev->cpu);
 	uint64_t v;
@@ -351,8 +350,7 @@ int trz_dec_string(struct trz_cur *c, struct trz_string *s)
 	return 0;
 }
 
-int trz_dec_record(struct trz_bstate *s, struct trz_cur *cur, struct trz_record *rec,
-		   uint32_t maxdict)
+int trz_dec_record(struct trz_bstate *s, struct trz_cur *cur, struct trz_record *rec, uint32_t maxdict)
 {
 	uint8_t k;
 
@@ -362,23 +360,18 @@ int trz_dec_record(struct trz_bstate *s, struct trz_cur *cur, struct trz_record 
 	if (rec->kind != TRZ_REC_EVENT && rec->kind != TRZ_REC_SYNTH)
 		BAD(k & ~TRZ_KIND_MASK);
 	switch (rec->kind) {
-	case TRZ_REC_EVENT:
-		return dec_event(s, cur, k, &rec->ev, maxdict);
+	case TRZ_REC_EVENT: return dec_event(s, cur, k, &rec->ev, maxdict);
 	case TRZ_REC_SYNTH:
 		TRZ_TRY(dec_event(s, cur, k, &rec->syn.ev, maxdict));
 		return dec_synth_tail(cur, &rec->syn);
-	case TRZ_REC_GAP:
-		return dec_gap(s, cur, &rec->gap);
-	case TRZ_REC_STATE:
-		return dec_state(s, cur, &rec->state);
-	case TRZ_REC_THREAD:
-		return dec_thread(s, cur, &rec->th);
+	case TRZ_REC_GAP: return dec_gap(s, cur, &rec->gap);
+	case TRZ_REC_STATE: return dec_state(s, cur, &rec->state);
+	case TRZ_REC_THREAD: return dec_thread(s, cur, &rec->th);
 	case TRZ_REC_META:
 		TRZ_TRY(dec_str(&cur[TRZ_COL_STR], rec->meta.key, TRZ_KEY_MAX));
 		BAD(!rec->meta.key[0]);
 		return dec_str(&cur[TRZ_COL_STR], rec->meta.value, TRZ_PATH_MAX);
-	case TRZ_REC_STRING: /* never in KIND: strings have their own column */
-		break;
+	case TRZ_REC_STRING: /* never in KIND: strings have their own column */ break;
 	}
 	return -EBADMSG;
 }

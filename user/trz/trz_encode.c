@@ -123,7 +123,7 @@ int trz_enc_event(struct trz_bstate *s, struct trz_buf *col, enum trz_rec_kind k
 	}
 	for (int i = 0; ev->nargs && i < TRZ_MAX_ARGS; i++) {
 		TRZ_TRY(trz_buf_varint(&col[TRZ_COL_ARGS],
-				   trz_zigzag((int64_t)(ev->args[i] - tk->last_args[i]))));
+				       trz_zigzag((int64_t)(ev->args[i] - tk->last_args[i]))));
 		tk->last_args[i] = ev->args[i];
 	}
 	if (syn) {
@@ -196,8 +196,8 @@ static int enc_sketch(struct trz_buf *col, const struct trz_sketch *sk)
 int trz_enc_gap(struct trz_bstate *s, struct trz_buf *col, const struct trz_gap *g)
 {
 	uint8_t k = TRZ_REC_GAP;
-	const uint64_t v[] = { g->id, g->lost, g->seq_first, g->seq_last, g->t_start_ns,
-			       g->t_end_ns, g->pid, g->tid, g->cpu, g->attributed };
+	const uint64_t v[] = { g->id,       g->lost, g->seq_first, g->seq_last, g->t_start_ns,
+			       g->t_end_ns, g->pid,  g->tid,       g->cpu,      g->attributed };
 
 	if (!g->id || g->attributed > 1 || trz_sketch_check(&g->sketch, g->lost))
 		return -EINVAL;
@@ -254,7 +254,8 @@ int trz_enc_thread(struct trz_bstate *s, struct trz_buf *col, const struct trz_t
 	if (s->version >= 2) /* exit status: 0 = unknown, else wait(2) status + 1 */
 		TRZ_TRY(trz_buf_varint(&col[TRZ_COL_MISC],
 				       th->what == TRZ_THREAD_EXIT && th->has_status
-					       ? (uint64_t)(uint32_t)th->exit_status + 1 : 0));
+					       ? (uint64_t)(uint32_t)th->exit_status + 1
+					       : 0));
 	TRZ_TRY(enc_str(&col[TRZ_COL_STR], th->comm, TRZ_COMM_LEN));
 	return enc_str(&col[TRZ_COL_STR], th->path, TRZ_PATH_MAX);
 }

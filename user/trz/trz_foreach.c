@@ -9,7 +9,7 @@
 int trz_foreach(const char *path, trz_record_fn fn, void *ctx)
 {
 	struct trz_reader *rd = trz_reader_open(path, NULL, NULL);
-	struct trz_record *rec;   /* large (names, payloads): not on the stack */
+	struct trz_record *rec; /* large (names, payloads): not on the stack */
 	int rc;
 
 	if (!rd) {

@@ -45,7 +45,7 @@
 #define TRZ_MAX_BLOCK_RECS (1u << 20)
 #define TRZ_MAX_BLOCK_RAW (64u << 20)
 #define TRZ_MAX_BLOCK_COMP (TRZ_MAX_BLOCK_RAW + (1u << 20))
-#define TRZ_BLOCK_RAW_SOFT (4u << 20)   /* writers flush once a block's payload reaches this */
+#define TRZ_BLOCK_RAW_SOFT (4u << 20) /* writers flush once a block's payload reaches this */
 #define TRZ_DEFAULT_BLOCK_EVENTS 65536u
 
 /* Per-CPU prediction state: cpus 0..TRZ_CPU_SLOTS-1 have their own slot, all others
@@ -54,21 +54,21 @@
 
 /* Columns of a block payload, in directory order. */
 enum trz_col {
-	TRZ_COL_KIND,    /* 1 byte per record: kind | flags */
-	TRZ_COL_CPU,     /* event/synth: varint (0 = TRZ_NO_CPU, else cpu + 1) */
-	TRZ_COL_TS,      /* event/synth/thread: low byte of zigzag(ts - previous ts) */
-	TRZ_COL_TSHI,    /* event/synth/thread: varint of zigzag(ts - previous ts) >> 8 */
-	TRZ_COL_TID,     /* event/synth: varint thread reference */
-	TRZ_COL_TIDLIT,  /* new thread dictionary entries: varint tid, varint pid */
-	TRZ_COL_TOK,     /* event/synth: varint token reference */
-	TRZ_COL_TOKLIT,  /* new token dictionary entries: zigzag varint nr, varint dir */
-	TRZ_COL_TSEQ,    /* event/synth: zigzag varint of tseq - predicted tseq */
-	TRZ_COL_CSEQ,    /* event/synth: zigzag varint of cseq - predicted cseq */
-	TRZ_COL_RET,     /* exit (or flagged entry): varint ret code (see trz_enc_ret) */
-	TRZ_COL_ARGS,    /* flagged: 6 zigzag varints of arg - token's last arg */
-	TRZ_COL_MISC,    /* gap and thread fields; synth gap id and confidence */
-	TRZ_COL_STR,     /* strings: varint length + bytes (comm, path, meta key, value) */
-	TRZ_NCOLS,       /* the columns every version-2 block has */
+	TRZ_COL_KIND,             /* 1 byte per record: kind | flags */
+	TRZ_COL_CPU,              /* event/synth: varint (0 = TRZ_NO_CPU, else cpu + 1) */
+	TRZ_COL_TS,               /* event/synth/thread: low byte of zigzag(ts - previous ts) */
+	TRZ_COL_TSHI,             /* event/synth/thread: varint of zigzag(ts - previous ts) >> 8 */
+	TRZ_COL_TID,              /* event/synth: varint thread reference */
+	TRZ_COL_TIDLIT,           /* new thread dictionary entries: varint tid, varint pid */
+	TRZ_COL_TOK,              /* event/synth: varint token reference */
+	TRZ_COL_TOKLIT,           /* new token dictionary entries: zigzag varint nr, varint dir */
+	TRZ_COL_TSEQ,             /* event/synth: zigzag varint of tseq - predicted tseq */
+	TRZ_COL_CSEQ,             /* event/synth: zigzag varint of cseq - predicted cseq */
+	TRZ_COL_RET,              /* exit (or flagged entry): varint ret code (see trz_enc_ret) */
+	TRZ_COL_ARGS,             /* flagged: 6 zigzag varints of arg - token's last arg */
+	TRZ_COL_MISC,             /* gap and thread fields; synth gap id and confidence */
+	TRZ_COL_STR,              /* strings: varint length + bytes (comm, path, meta key, value) */
+	TRZ_NCOLS,                /* the columns every version-2 block has */
 	TRZ_COL_XSTR = TRZ_NCOLS, /* optional 15th column: STRING records (string arguments) */
 	TRZ_NCOLS_ALL
 };

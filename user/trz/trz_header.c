@@ -26,7 +26,7 @@ int trz_check_file_header(const uint8_t *h, size_t n, uint32_t *hdr_len)
 	uint16_t version = trz_get16(h + 8), len = trz_get16(h + 10);
 	if (version == 0 || version > TRZ_VERSION) {
 		err_set("unsupported trz version %u (this build reads version %d)", version,
-			      TRZ_VERSION);
+			TRZ_VERSION);
 		return -EINVAL;
 	}
 	if (len < TRZ_FILE_HDR_LEN || len > TRZ_FILE_HDR_MAX) {

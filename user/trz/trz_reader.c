@@ -24,30 +24,29 @@
 #define SCAN_CHUNK 65536
 
 struct trz_reader {
-	int fd;                /* -1 when reading from memory */
-	const uint8_t *mem;    /* trz_reader_open_mem(): the whole file */
+	int fd;             /* -1 when reading from memory */
+	const uint8_t *mem; /* trz_reader_open_mem(): the whole file */
 	size_t memlen;
 	trz_warn_fn warn;
 	void *ctx;
 	uint32_t hdr_len;
-	uint64_t off;          /* offset of the next block header */
+	uint64_t off; /* offset of the next block header */
 	int eof;
-	int follow;            /* the file is still being written: an incomplete tail is "not yet" */
+	int follow; /* the file is still being written: an incomplete tail is "not yet" */
 	struct trz_reader_stats stats;
 	struct trz_buf comp, raw;
 	struct trz_cur cols[TRZ_NCOLS_ALL]; /* columns of the current block, from their start */
 	struct trz_cur cur[TRZ_NCOLS_ALL];  /* decoding position */
 	uint32_t nrec, irec;
-	uint64_t str_pos;      /* the next STRING comes before record str_pos (if cur[XSTR] has one) */
-	int str_next;          /* 1: str_pos is read and a STRING follows in cur[TRZ_COL_XSTR] */
+	uint64_t str_pos; /* the next STRING comes before record str_pos (if cur[XSTR] has one) */
+	int str_next;     /* 1: str_pos is read and a STRING follows in cur[TRZ_COL_XSTR] */
 	uint64_t blk_off;
 	struct trz_bstate st;
 	struct trz_record scratch;
-	uint8_t *scan;         /* SCAN_CHUNK bytes, allocated at the first resync */
+	uint8_t *scan; /* SCAN_CHUNK bytes, allocated at the first resync */
 };
 
-static void warnf(struct trz_reader *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static void warnf(struct trz_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void warnf(struct trz_reader *r, const char *fmt, ...)
 {
@@ -258,7 +257,9 @@ static int load_block(struct trz_reader *r, const uint8_t *h, const char **why)
 	if ((size_t)n < comp && r->follow)
 		return 2; /* not yet written */
 	if ((size_t)n < comp) {
-		warnf(r, "truncated block at offset %" PRIu64 ": file ends after %zd of %u payload bytes",
+		warnf(r,
+		      "truncated block at offset %" PRIu64
+		      ": file ends after %zd of %u payload bytes",
 		      r->off, n, comp);
 		r->stats.truncated = 1;
 		return 0;
@@ -298,7 +299,9 @@ static int next_block(struct trz_reader *r)
 		if (n == 0 || (r->follow && (size_t)n < sizeof(h)))
 			return 0; /* follow: not yet written, try again later */
 		if ((size_t)n < sizeof(h)) {
-			warnf(r, "truncated block at offset %" PRIu64 ": file ends after %zd of %d header bytes",
+			warnf(r,
+			      "truncated block at offset %" PRIu64
+			      ": file ends after %zd of %d header bytes",
 			      r->off, n, TRZ_BLOCK_HDR_LEN);
 			r->stats.truncated = 1;
 			break;
@@ -307,7 +310,8 @@ static int next_block(struct trz_reader *r)
 			int64_t next = resync(r, r->off + 1);
 			if (next < 0)
 				return (int)next;
-			warnf(r, "corrupt block header at offset %" PRIu64 ": skipped %" PRIu64 " bytes",
+			warnf(r,
+			      "corrupt block header at offset %" PRIu64 ": skipped %" PRIu64 " bytes",
 			      r->off, (uint64_t)next - r->off);
 			r->stats.blocks_bad++;
 			r->off = (uint64_t)next;

@@ -14,6 +14,5 @@ uint64_t trz_sketch_known(const struct trz_gap *g)
 
 int trz_sketch_exact(const struct trz_gap *g)
 {
-	return g->sketch.present && !g->sketch.other && g->lost &&
-	       trz_sketch_known(g) == g->lost;
+	return g->sketch.present && !g->sketch.other && g->lost && trz_sketch_known(g) == g->lost;
 }

@@ -16,22 +16,22 @@
 
 struct trz_writer {
 	int fd;
-	int err;             /* first error seen; sticky */
-	uint64_t bytes;      /* written so far */
+	int err;        /* first error seen; sticky */
+	uint64_t bytes; /* written so far */
 	uint32_t block_events;
 	int zlevel;
-	uint32_t nrec;       /* records in the current block */
-	uint32_t nstr;       /* STRING records in the current block (column TRZ_COL_XSTR) */
-	uint32_t str_pos;    /* nrec when the block's last STRING was written */
+	uint32_t nrec;    /* records in the current block */
+	uint32_t nstr;    /* STRING records in the current block (column TRZ_COL_XSTR) */
+	uint32_t str_pos; /* nrec when the block's last STRING was written */
 	uint64_t ts_min, ts_max;
-	int has_ts;          /* ts_min/ts_max hold a record's timestamp */
+	int has_ts; /* ts_min/ts_max hold a record's timestamp */
 	struct trz_buf col[TRZ_NCOLS_ALL];
-	struct trz_buf out;  /* header + compressed payload of the block being written */
-	struct trz_buf raw;  /* directory + columns */
+	struct trz_buf out; /* header + compressed payload of the block being written */
+	struct trz_buf raw; /* directory + columns */
 	struct trz_bstate st;
 	trz_flush_hook_fn hook;
 	void *hook_ctx;
-	int in_hook;         /* the hook is appending: no nested flush */
+	int in_hook; /* the hook is appending: no nested flush */
 };
 
 static int write_all(int fd, const uint8_t *p, size_t n)
@@ -97,8 +97,7 @@ struct trz_writer *trz_writer_fdopen(int fd, const struct trz_writer_opts *opts)
 		return NULL;
 	}
 	w->fd = fd;
-	w->block_events = opts && opts->block_events ? opts->block_events
-						     : TRZ_DEFAULT_BLOCK_EVENTS;
+	w->block_events = opts && opts->block_events ? opts->block_events : TRZ_DEFAULT_BLOCK_EVENTS;
 	if (w->block_events > TRZ_MAX_BLOCK_RECS - 16) /* room for a flush hook's records */
 		w->block_events = TRZ_MAX_BLOCK_RECS - 16;
 	w->zlevel = opts && opts->zlevel > 0 && opts->zlevel <= 9 ? opts->zlevel : 6;
@@ -122,7 +121,7 @@ struct trz_writer *trz_writer_fdopen(int fd, const struct trz_writer_opts *opts)
 struct trz_writer *trz_writer_open(const char *path, const struct trz_writer_opts *opts)
 {
 	int flags = O_CLOEXEC | (opts && opts->append ? O_RDWR | O_CREAT | O_APPEND
-						       : O_WRONLY | O_CREAT | O_TRUNC);
+						      : O_WRONLY | O_CREAT | O_TRUNC);
 	int fd = open(path, flags, 0600);
 
 	if (fd < 0) {
@@ -206,7 +205,8 @@ static int compress_block(struct trz_writer *w)
 	err = deflate_columns(w, h + TRZ_BLOCK_HDR_LEN, cap, &zlen);
 	if (err)
 		return err;
-	memcpy(h, TRZ_BLOCK_MAGIC, TRZ_BLOCK_MAGIC_LEN); /* NOLINT(bugprone-not-null-terminated-result) */
+	memcpy(h, TRZ_BLOCK_MAGIC,
+	       TRZ_BLOCK_MAGIC_LEN); /* NOLINT(bugprone-not-null-terminated-result) */
 	trz_put32(h + TRZ_BH_COMP_LEN, (uint32_t)zlen);
 	trz_put32(h + TRZ_BH_RAW_LEN, (uint32_t)w->raw.len);
 	trz_put32(h + TRZ_BH_NREC, w->nrec);
@@ -276,7 +276,7 @@ static size_t block_raw_bytes(const struct trz_writer *w)
 static int record_done(struct trz_writer *w, int err, int has_ts, uint64_t ts, int is_event)
 {
 	if (err == -EINVAL)
-		return err;     /* rejected before anything was encoded */
+		return err; /* rejected before anything was encoded */
 	if (err)
 		return w->err = err;
 	if (has_ts) {
@@ -305,8 +305,8 @@ int trz_write_event(struct trz_writer *w, const struct trz_event *ev)
 		return -EINVAL;
 	if (w->err)
 		return w->err;
-	return record_done(w, trz_enc_event(&w->st, w->col, TRZ_REC_EVENT, ev, NULL), 1,
-			   ev->ts_ns, 1);
+	return record_done(w, trz_enc_event(&w->st, w->col, TRZ_REC_EVENT, ev, NULL), 1, ev->ts_ns,
+			   1);
 }
 
 int trz_write_synth(struct trz_writer *w, const struct trz_synth *syn)
@@ -380,20 +380,13 @@ int trz_write_record(struct trz_writer *w, const struct trz_record *rec)
 	if (!rec)
 		return -EINVAL;
 	switch (rec->kind) {
-	case TRZ_REC_EVENT:
-		return trz_write_event(w, &rec->ev);
-	case TRZ_REC_GAP:
-		return trz_write_gap(w, &rec->gap);
-	case TRZ_REC_SYNTH:
-		return trz_write_synth(w, &rec->syn);
-	case TRZ_REC_THREAD:
-		return trz_write_thread(w, &rec->th);
-	case TRZ_REC_META:
-		return trz_write_meta(w, rec->meta.key, rec->meta.value);
-	case TRZ_REC_STATE:
-		return trz_write_state(w, &rec->state);
-	case TRZ_REC_STRING:
-		return trz_write_string(w, &rec->str);
+	case TRZ_REC_EVENT: return trz_write_event(w, &rec->ev);
+	case TRZ_REC_GAP: return trz_write_gap(w, &rec->gap);
+	case TRZ_REC_SYNTH: return trz_write_synth(w, &rec->syn);
+	case TRZ_REC_THREAD: return trz_write_thread(w, &rec->th);
+	case TRZ_REC_META: return trz_write_meta(w, rec->meta.key, rec->meta.value);
+	case TRZ_REC_STATE: return trz_write_state(w, &rec->state);
+	case TRZ_REC_STRING: return trz_write_string(w, &rec->str);
 	}
 	return -EINVAL;
 }
