@@ -6,6 +6,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "collector.h"
+#include "collector_sketch.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -115,41 +116,6 @@ static __always_inline struct trc_cpu_stats *this_cpu_stats(__u32 *cpup)
 	return &cpu_stats[cpu & (TRC_MAX_CPUS - 1)];
 }
 
-static __always_inline __u32 token_of(long nr, __u8 kind)
-{
-	return (__u32)(__u16)nr << 1 | (kind & 1);
-}
-
-/* Add one lost event to the thread's current loss run (loss path only). */
-static __always_inline void sketch_add(struct trc_sketch *sk, __u32 tok, __u64 tseq, __u64 now)
-{
-	__u64 i = sk->lost;
-
-	if (!i) {
-		sk->first_tseq = tseq;
-		sk->t_first_ns = now;
-	}
-	if (i < TRC_SKETCH_ENDS)
-		sk->first[i & (TRC_SKETCH_ENDS - 1)] = tok;
-	sk->last[i & (TRC_SKETCH_ENDS - 1)] = tok;
-	sk->lost = i + 1;
-	sk->t_last_ns = now;
-#pragma unroll
-	for (int k = 0; k < TRC_SKETCH_TOKS; k++) {
-		if (k == sk->ntoks) { /* a new token */
-			sk->tok[k] = tok;
-			sk->cnt[k] = 1;
-			sk->ntoks = k + 1;
-			return;
-		}
-		if (sk->tok[k] == tok) {
-			sk->cnt[k]++;
-			return;
-		}
-	}
-	sk->other++;
-}
-
 static __always_inline void sketch_reset(struct trc_sketch *sk)
 {
 	sk->lost = 0;
@@ -187,7 +153,7 @@ static __always_inline void note_loss(struct trc_cpu_stats *cs, struct tstate *s
 	tl->last_lost_ns = now;
 	tl->pid = id >> 32;
 	tl->last_cpu = cpu;
-	sketch_add(&tl->sk, tok, tseq, now);
+	trc_sketch_add(&tl->sk, tok, tseq, now);
 }
 
 /* Adaptive wake-ups: none while the ring is below the mark (the consumer polls with a
@@ -531,7 +497,7 @@ static __always_inline int record_sys(struct pt_regs *regs, long nr, long ret, _
 	bpf_ringbuf_submit(e, wake_flags(rb, cs, cseq));
 	return 0;
 lost:
-	note_loss(cs, st, cpu, id, tseq, token_of(nr, kind));
+	note_loss(cs, st, cpu, id, tseq, trc_token(nr, kind));
 	return 0;
 }
 

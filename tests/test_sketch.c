@@ -12,35 +12,12 @@
 
 #include "collect/gapdetect.h"
 #include "collect/sketch.h"
+#include "collector_sketch.h"
 
-/* What the BPF program does for each lost event (bpf/collector.bpf.c sketch_add), in C. */
+/* What the BPF program does for each lost event: its own code (bpf/collector_sketch.h). */
 static void kernel_add(struct trc_sketch *sk, int nr, int dir, uint64_t tseq, uint64_t now)
 {
-	uint32_t tok = (uint32_t)(uint16_t)nr << 1 | (uint32_t)dir;
-	uint64_t i = sk->lost;
-
-	if (!i) {
-		sk->first_tseq = tseq;
-		sk->t_first_ns = now;
-	}
-	if (i < TRC_SKETCH_ENDS)
-		sk->first[i] = tok;
-	sk->last[i % TRC_SKETCH_ENDS] = tok;
-	sk->lost = i + 1;
-	sk->t_last_ns = now;
-	for (unsigned k = 0; k < TRC_SKETCH_TOKS; k++) {
-		if (k == sk->ntoks) {
-			sk->tok[k] = tok;
-			sk->cnt[k] = 1;
-			sk->ntoks = k + 1;
-			return;
-		}
-		if (sk->tok[k] == tok) {
-			sk->cnt[k]++;
-			return;
-		}
-	}
-	sk->other++;
+	trc_sketch_add(sk, trc_token(nr, (__u8)dir), tseq, now);
 }
 
 static uint64_t count_of(const struct trz_sketch *sk, int nr, int dir)
