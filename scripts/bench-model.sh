@@ -7,7 +7,11 @@
 #
 # Environment: TRACEREC_SHARED (default $TOP/../shared), B (build dir, default build),
 # BENCH_SSSD=auto|0|1 (auto: run SSSD-S4 when a tiny training works), BENCH_BUDGET (training
-# seconds per dataset, default 600), BENCH_THREADS (default 2), BENCH_STEPS (sampling steps: reveal rounds of the absorbing model, DDIM steps of older ones; 1),
+# seconds per dataset, default 540: tracerec-train's default), BENCH_THREADS (default 2), BENCH_STEPS (sampling steps: reveal rounds of the absorbing model, DDIM steps of older ones; 1),
+# BENCH_ITERS ("DATASET=N ...": train SSSD-S4 for exactly N iterations instead of BENCH_BUDGET seconds,
+# so the accuracy does not depend on the machine's load; BENCH_ITERS_NOTE says where N came from),
+# BENCH_CALIBRATE=1 (print, per dataset, the iterations BENCH_BUDGET seconds reach on this machine now --
+# run it on an idle machine -- as a BENCH_ITERS value, and exit),
 # BENCH_SSSD_LIMIT (test windows scored by SSSD-S4 and the hybrid, default 500: sampling is
 # slow on 2 cores), BENCH_SSSD_LEN_LIMIT (windows of the SSSD-S4 length runs, default 100), BENCH_DATASETS (default: all six), BENCH_OUT (default $TOP/BENCHMARKS.md).
 set -u
@@ -16,7 +20,7 @@ SHARED=${TRACEREC_SHARED:-$TOP/../shared}
 B=${B:-build}
 case $B in /*) ;; *) B=$TOP/$B ;; esac
 SSSD=${BENCH_SSSD:-auto}
-BUDGET=${BENCH_BUDGET:-600}
+BUDGET=${BENCH_BUDGET:-540}
 THREADS=${BENCH_THREADS:-2}
 STEPS=${BENCH_STEPS:-1}
 SLIMIT=${BENCH_SSSD_LIMIT:-500}
@@ -24,6 +28,8 @@ TPUT_N=$(( SLIMIT < 100 ? SLIMIT : 100 ))   # windows of the SSSD-S4 throughput 
 LEN_N=${BENCH_SSSD_LEN_LIMIT:-$TPUT_N}       # windows of the SSSD-S4 length runs
 DATASETS=${BENCH_DATASETS:-"compress-gzip ffmpeg iozone phpbench pybench scimark2"}
 OUT=${BENCH_OUT:-$TOP/BENCHMARKS.md}
+ITERS=${BENCH_ITERS:-}
+ITERS_NOTE=${BENCH_ITERS_NOTE:-}
 PAPER=$SHARED/reference/paper-metrics.tsv
 PTS=$SHARED/datasets/pts
 BLACKOUTS=1,5,10,20,30,40
@@ -73,6 +79,30 @@ else
 fi
 log "SSSD-S4: ${sssd_note:-run, budget ${BUDGET}s, $THREADS threads, $STEPS steps}"
 
+# iters_of DATASET: its BENCH_ITERS count, empty when none
+iters_of() { printf '%s\n' $ITERS | sed -n "s/^$1=\([0-9][0-9]*\)$/\1/p"; }
+
+if [ "${BENCH_CALIBRATE:-0}" = 1 ]; then
+  # iterations per second from two runs (1 and K iterations: the difference leaves out loading and
+  # indexing), times the budget
+  K=${BENCH_CALIBRATE_ITERS:-200}
+  out=""
+  for d in $DATASETS; do
+    D=$PTS/$d
+    timed /dev/null $TRAIN -q --npy "$D/len100/train.npy" -o "$tmp/c1.sssd" --iters 1 \
+      --threads "$THREADS" || die "$d: calibration failed"
+    t1=$T; rm -f "$tmp/c1.sssd"
+    timed /dev/null $TRAIN -q --npy "$D/len100/train.npy" -o "$tmp/c2.sssd" --iters "$K" \
+      --threads "$THREADS" || die "$d: calibration failed"
+    tk=$T; rm -f "$tmp/c2.sssd"
+    n=$(awk -v a="$t1" -v b="$tk" -v k="$K" -v bud="$BUDGET" 'BEGIN { printf "%d", (k - 1) / (b - a) * bud }')
+    log "$d: 1 iteration $t1 s, $K iterations $tk s: $n iterations in ${BUDGET} s"
+    out="$out $d=$n"
+  done
+  echo "BENCH_ITERS=\"${out# }\"  # $THREADS threads, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%Y-%m-%d %H:%M UTC')"
+  exit 0
+fi
+
 for d in $DATASETS; do
   D=$PTS/$d
   [ -f "$D/len100/train.npy" ] || die "missing $D/len100/train.npy"
@@ -91,9 +121,17 @@ for d in $DATASETS; do
       --json >"$tmp/$d.ngram.len$L.json" || die "$d: n-gram len$L"
   done
   [ "$SSSD" = 1 ] || continue
-  log "$d: SSSD-S4 training (budget ${BUDGET}s)"
-  timed "$tmp/$d.train.out" $TRAIN -q --npy "$D/len100/train.npy" -o "$tmp/$d.sssd" --iters 0 \
-    --time-budget "$BUDGET" --threads "$THREADS" || die "$d: training failed: $(tail -n 1 "$tmp/stderr")"
+  n_it=$(iters_of "$d")
+  if [ -n "$n_it" ]; then
+    log "$d: SSSD-S4 training ($n_it iterations)"
+    budget_args="--iters $n_it --time-budget 0"
+  else
+    log "$d: SSSD-S4 training (budget ${BUDGET}s)"
+    budget_args="--iters 0 --time-budget $BUDGET"
+  fi
+  # shellcheck disable=SC2086
+  timed "$tmp/$d.train.out" $TRAIN -q --npy "$D/len100/train.npy" -o "$tmp/$d.sssd" $budget_args \
+    --threads "$THREADS" || die "$d: training failed: $(tail -n 1 "$tmp/stderr")"
   echo "$T $MEM" >"$tmp/$d.train.time"
   log "$d: SSSD-S4 and hybrid evaluation"
   sed "s|^[^:]*: ||" "$tmp/$d.train.out" >"$tmp/$d.train.summary"
@@ -134,8 +172,14 @@ report() {
   if [ "$SSSD" = 1 ]; then
     echo "Our SSSD-S4: default recipe (absorbing-state discrete diffusion, cross-entropy on masked positions,"
     echo "span masks 1..40 plus long bursts, retrieval conditioning: the n-gram's proposal, match length and"
-    echo "support as conditioner channels and a learned logit bias), default size, trained ${BUDGET} s per dataset"
-    echo "(\`--time-budget $BUDGET --threads $THREADS\`; the default budget is 540 s), sampled with $STEPS reveal"
+    if [ -n "$ITERS" ]; then
+      echo "support as conditioner channels and a learned logit bias), default size, trained a fixed number of"
+      echo "iterations per dataset ($ITERS; \`--threads $THREADS\`): ${ITERS_NOTE:-set by BENCH_ITERS}, so the"
+      echo "accuracy does not depend on the load during this run; sampled with $STEPS reveal"
+    else
+      echo "support as conditioner channels and a learned logit bias), default size, trained ${BUDGET} s per dataset"
+      echo "(\`--time-budget $BUDGET --threads $THREADS\`; the default budget is 540 s), sampled with $STEPS reveal"
+    fi
     echo "round(s), its n-gram index over the same training windows; scored on the first $SLIMIT test windows (n-gram: all 500); hybrid = n-gram"
     echo "where >= 4 events matched on both sides (>= 8 on the one side of an edge gap), SSSD-S4 elsewhere."
   else
