@@ -12,7 +12,9 @@
 #
 # Env: B (build dir), BENCH_WORKLOADS (default "unpack sqlite git build gzip python"),
 # BENCH_BURSTS (bursts per size, default 60), BENCH_TRAIN_TIME (SSSD-S4 seconds per workload,
-# default 45), BENCH_STEPS (sampling steps; default: the model's own, as tracerec-fill).
+# default 45), BENCH_TRAIN_ITERS (train exactly this many iterations instead, so the models do not
+# depend on the load; BENCH_TRAIN_NOTE says what the count stands for), BENCH_STEPS (sampling steps;
+# default: the model's own, as tracerec-fill).
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 B=${B:-build}
@@ -20,6 +22,15 @@ case $B in /*) ;; *) B=$TOP/$B ;; esac
 WORKLOADS=${BENCH_WORKLOADS:-unpack sqlite git build gzip python}
 BURSTS=${BENCH_BURSTS:-60}
 TRAIN_TIME=${BENCH_TRAIN_TIME:-45}
+TRAIN_ITERS=${BENCH_TRAIN_ITERS:-}
+TRAIN_NOTE=${BENCH_TRAIN_NOTE:-}
+if [ -n "$TRAIN_ITERS" ]; then
+  train_args=(--iters "$TRAIN_ITERS" --time-budget 0)
+  train_what="for $TRAIN_ITERS iterations${TRAIN_NOTE:+ ($TRAIN_NOTE)}"
+else
+  train_args=(--iters 0 --time-budget "$TRAIN_TIME")
+  train_what="for ${TRAIN_TIME} s on the loaded machine (a modest budget; the default is 540 s)"
+fi
 STEPS=${BENCH_STEPS:-}
 SIZES=1,10,40
 die() { echo "bench-crossrun: $*" >&2; exit 1; }
@@ -66,10 +77,10 @@ done
 : > "$tmp/replay"
 for w in $WORKLOADS; do
   ev() { "$B/tracerec-eval" -q --json --trace "$tmp/$w-2.trz" --train "$tmp/$w-1.trz" "$@"; }
-  log "$w: training SSSD-S4 for ${TRAIN_TIME}s on run 1"
+  log "$w: training SSSD-S4 ${train_what%% (*} on run 1"
   model=()
-  if "$B/tracerec-train" -q "$tmp/$w-1.trz" -o "$tmp/$w.sssd" --iters 0 \
-       --time-budget "$TRAIN_TIME" >/dev/null 2>"$tmp/$w.train.log"; then
+  if "$B/tracerec-train" -q "$tmp/$w-1.trz" -o "$tmp/$w.sssd" "${train_args[@]}" \
+       >"$tmp/$w.train.out" 2>"$tmp/$w.train.log"; then
     model=(--model "$tmp/$w.sssd" ${STEPS:+--steps "$STEPS"})
   else
     log "$w: training failed: $(tail -1 "$tmp/$w.train.log")"
@@ -96,8 +107,8 @@ mean() { # METHOD BURST FILE -> mean accuracy and count error over the workloads
   echo "end (other helpers' builds and tests run beside it); $(date -u +%F)."
   echo "Workloads (scripts/workloads/): $WORKLOADS.  Runs 1 and 2 traced completely by tracerecd,"
   echo "run 3 with -b 4096.  Imputers learn from run 1 only: the n-gram indexes it, SSSD-S4 (default"
-  echo "size, absorbing-state + retrieval) is trained on it by tracerec-train for ${TRAIN_TIME} s on the loaded"
-  echo "machine (a modest budget: bench-model trains 150 s), ${STEPS:-the default} sampling steps; hybrid = n-gram where"
+  echo "size, absorbing-state + retrieval) is trained on it by tracerec-train $train_what,"
+  echo "${STEPS:-the default} sampling steps; hybrid = n-gram where"
   echo "trusted, that SSSD-S4 elsewhere.  (a) $BURSTS bursts per size of B consecutive events of one CPU"
   echo "dropped from run 2 (the same bursts for every method); +sketch = filled under the lost-syscall"
   echo "sketch a version 2 recorder keeps (counts of 32 tokens, first/last 8; tracerec-eval --sketch)."
