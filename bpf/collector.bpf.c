@@ -16,6 +16,10 @@ const volatile __u32 targ_args = 0;       /* capture raw syscall arguments on en
 const volatile __u32 targ_own_tgid = 0;   /* tracerecd itself, never traced */
 const volatile __u64 targ_wake_bytes = 0; /* wake the consumer once a ring holds this much */
 const volatile __u32 targ_nr_execve = 0;  /* execve's number: a held command starts there */
+/* Syscalls that do not return to their caller: their entry is recorded at once (pair mode) */
+const volatile __u32 targ_nr_execveat = 0;
+const volatile __u32 targ_nr_exit = 0;
+const volatile __u32 targ_nr_exit_group = 0;
 /* --args: which arguments of syscall nr are strings to read (collector.h, TRC_STR_*) */
 const volatile __u16 targ_str_args[TRC_STR_NR];
 
@@ -44,6 +48,8 @@ struct tstate {
 	__u64 lost_total;   /* events lost so far */
 	__u64 lost_pending; /* events lost since the last recorded one */
 	__s64 entry_nr;     /* syscall of the last entry (-1: none yet) */
+	__u64 pend_tseq;    /* pair mode: tseq of the entry waiting for its exit (0: none) */
+	__u64 pend_ts;      /* and its time */
 };
 
 struct {
@@ -124,17 +130,18 @@ static __always_inline void sketch_reset(struct trc_sketch *sk)
 }
 
 /* A reservation failed: count it per CPU, per thread, and remember it (with its token) in
- * thread_loss. */
+ * thread_loss.  A pair (entry_ts != 0) is two events: its entry (tseq - 1, nr, at entry_ts)
+ * and its exit (tseq, tok). */
 static __always_inline void note_loss(struct trc_cpu_stats *cs, struct tstate *st, __u32 cpu,
-				      __u64 id, __u64 tseq, __u32 tok)
+				      __u64 id, __u64 tseq, __u32 tok, __u64 entry_ts)
 {
-	__u32 tid = (__u32)id;
+	__u32 tid = (__u32)id, n = entry_ts ? 2 : 1;
 	struct trc_thread_loss *tl;
 	__u64 now;
 
-	__sync_fetch_and_add(&cs->drops, 1);
-	st->lost_total++;
-	st->lost_pending++;
+	__sync_fetch_and_add(&cs->drops, n);
+	st->lost_total += n;
+	st->lost_pending += n;
 	tl = bpf_map_lookup_elem(&thread_loss, &tid);
 	if (!tl) {
 		static const struct trc_thread_loss z;
@@ -142,8 +149,8 @@ static __always_inline void note_loss(struct trc_cpu_stats *cs, struct tstate *s
 		bpf_map_update_elem(&thread_loss, &tid, &z, BPF_NOEXIST);
 		tl = bpf_map_lookup_elem(&thread_loss, &tid);
 		if (!tl) {
-			__sync_fetch_and_add(&cs->loss_map_full, 1);
-			__sync_fetch_and_add(&cs->sketch_lost, 1);
+			__sync_fetch_and_add(&cs->loss_map_full, n);
+			__sync_fetch_and_add(&cs->sketch_lost, n);
 			return;
 		}
 	}
@@ -153,6 +160,8 @@ static __always_inline void note_loss(struct trc_cpu_stats *cs, struct tstate *s
 	tl->last_lost_ns = now;
 	tl->pid = id >> 32;
 	tl->last_cpu = cpu;
+	if (entry_ts)
+		trc_sketch_add(&tl->sk, tok & ~1u, tseq - 1, entry_ts);
 	trc_sketch_add(&tl->sk, tok, tseq, now);
 }
 
@@ -192,10 +201,11 @@ static __always_inline void fill_args(struct trc_event_args *ea, struct pt_regs 
 #endif
 }
 
-static __always_inline void fill_event(struct trc_event *e, __u64 id, __u64 tseq, __u64 cseq,
-				       long nr, long ret, __u8 kind, __u64 lost_before, __u8 nargs)
+static __always_inline void fill_event(struct trc_event *e, __u64 ts, __u64 id, __u64 tseq,
+				       __u64 cseq, long nr, long ret, __u8 kind, __u64 lost_before,
+				       __u8 nargs)
 {
-	e->ts_ns = bpf_ktime_get_ns();
+	e->ts_ns = ts;
 	e->tseq = tseq;
 	e->cseq = cseq;
 	e->ret = ret;
@@ -404,8 +414,9 @@ static __always_inline __s64 record_strings(void *rb, struct trc_cpu_stats *cs,
  * reservation.  Returns 0 when recorded, -1 when there is no sketch to send (the caller
  * records the event plainly), -2 when the ring is full (the event is lost). */
 static __always_inline int record_with_sketch(void *rb, struct trc_cpu_stats *cs, struct tstate *st,
-					      struct pt_regs *regs, __u64 id, __u64 tseq, __u64 cseq,
-					      long nr, long ret, __u8 kind, int with_args)
+					      struct pt_regs *regs, __u64 ts, __u64 id, __u64 tseq,
+					      __u64 cseq, long nr, long ret, __u8 kind,
+					      __u64 entry_ts, int with_args)
 {
 	__u32 tid = (__u32)id;
 	struct trc_thread_loss *tl = bpf_map_lookup_elem(&thread_loss, &tid);
@@ -418,7 +429,9 @@ static __always_inline int record_with_sketch(void *rb, struct trc_cpu_stats *cs
 		return -2;
 	if (with_args)
 		fill_args((struct trc_event_args *)es, regs);
-	fill_event(&es->ev, id, tseq, cseq, nr, ret, kind | TRC_EV_F_SKETCH, st->lost_pending,
+	else
+		es->entry_ts_ns = entry_ts;
+	fill_event(&es->ev, ts, id, tseq, cseq, nr, ret, kind | TRC_EV_F_SKETCH, st->lost_pending,
 		   with_args ? TRC_NARGS : 0);
 	if (with_args)
 		es->ev.ret = record_strings(rb, cs, &es->ev);
@@ -430,18 +443,95 @@ static __always_inline int record_with_sketch(void *rb, struct trc_cpu_stats *cs
 	return 0;
 }
 
-/* The one syscall handler: filter, count, reserve, fill, submit. */
+/* Count, reserve, fill and submit one record of thread id on this cpu: an entry or an exit
+ * (tseq, at ts), or a pair (kind TRC_EV_PAIR: the entry tseq - 1 at entry_ts and the exit tseq
+ * at ts, two attempts). */
+static __always_inline void emit_rec(struct trc_cpu_stats *cs, __u32 cpu, struct tstate *st,
+				     struct pt_regs *regs, struct task_struct *task, __u64 id,
+				     __u64 ts, __u64 tseq, long nr, long ret, __u8 kind,
+				     __u64 entry_ts, int with_args)
+{
+	__u32 n = kind == TRC_EV_PAIR ? 2 : 1;
+	__u64 cseq = __sync_fetch_and_add(&cs->attempts, n) + n;
+	struct trc_event *e;
+	void *rb;
+
+	rb = bpf_map_lookup_elem(&rings, &cpu);
+	if (!rb)
+		goto lost;
+	if (targ_args && kind == TRC_EV_EXIT)
+		retry_strings(rb, cs, task, id, tseq, nr);
+	if (st->lost_pending) { /* the loss path: hand over the sketch with this event */
+		int r = record_with_sketch(rb, cs, st, regs, ts, id, tseq, cseq, nr, ret, kind,
+					   entry_ts, with_args);
+
+		if (r == 0)
+			return;
+		if (r == -2)
+			goto lost;
+	}
+	if (kind == TRC_EV_PAIR) {
+		struct trc_event_pair *ep = bpf_ringbuf_reserve(rb, sizeof(*ep), 0);
+
+		if (!ep)
+			goto lost;
+		ep->entry_ts_ns = entry_ts;
+		e = &ep->ev;
+	} else if (with_args) {
+		struct trc_event_args *ea = bpf_ringbuf_reserve(rb, sizeof(*ea), 0);
+
+		if (!ea)
+			goto lost;
+		fill_args(ea, regs);
+		e = &ea->ev;
+	} else {
+		e = bpf_ringbuf_reserve(rb, sizeof(*e), 0);
+		if (!e)
+			goto lost;
+	}
+	fill_event(e, ts, id, tseq, cseq, nr, ret, kind, st->lost_pending,
+		   with_args ? TRC_NARGS : 0);
+	st->lost_pending = 0;
+	if (with_args)
+		e->ret = record_strings(rb, cs, e);
+	bpf_ringbuf_submit(e, wake_flags(rb, cs, cseq));
+	return;
+lost:
+	note_loss(cs, st, cpu, id, tseq, trc_token(nr, kind != TRC_EV_ENTER),
+		  kind == TRC_EV_PAIR ? entry_ts : 0);
+}
+
+/* Pair mode: the thread's pending entry (its exit not seen), recorded alone. */
+static __always_inline void flush_entry(struct trc_cpu_stats *cs, __u32 cpu, struct tstate *st,
+					__u64 id)
+{
+	__u64 tseq = st->pend_tseq;
+
+	if (!tseq)
+		return;
+	st->pend_tseq = 0;
+	emit_rec(cs, cpu, st, NULL, NULL, id, st->pend_ts, tseq, st->entry_nr, 0, TRC_EV_ENTER, 0,
+		 0);
+}
+
+/* Syscalls that do not return to their caller (collector.h): recorded at their entry. */
+static __always_inline int no_return(long nr)
+{
+	return nr == targ_nr_exit || nr == targ_nr_exit_group || nr == targ_nr_execve ||
+	       nr == targ_nr_execveat;
+}
+
+/* The one syscall handler: filter, count, reserve, fill, submit.  Without --args an entry is
+ * only kept (task storage) and recorded with its exit (collector.h). */
 static __always_inline int record_sys(struct pt_regs *regs, long nr, long ret, __u8 kind)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	/* direct loads of the global pid/tgid: what bpf_get_current_pid_tgid() returns, cheaper */
 	__u64 id = (__u64)task->tgid << 32 | (__u32)task->pid;
 	struct trc_cpu_stats *cs;
-	struct trc_event *e;
 	struct tstate *st;
-	__u64 tseq, cseq;
+	__u64 tseq;
 	__u32 cpu;
-	void *rb;
 	int with_args = targ_args && kind == TRC_EV_ENTER;
 
 	if (!is_traced(id >> 32) && !held_exec(id >> 32, nr, kind))
@@ -458,46 +548,32 @@ static __always_inline int record_sys(struct pt_regs *regs, long nr, long ret, _
 	 * belongs to the thread's last entry */
 	if (!st->tseq)
 		st->entry_nr = -1;
-	if (kind == TRC_EV_ENTER)
+	if (kind == TRC_EV_ENTER) {
+		if (st->pend_tseq) /* an entry whose exit never came */
+			flush_entry(cs, cpu, st, id);
 		st->entry_nr = nr;
-	else if (nr == -1)
-		nr = st->entry_nr;
-	tseq = ++st->tseq;
-	cseq = __sync_fetch_and_add(&cs->attempts, 1) + 1;
-	rb = bpf_map_lookup_elem(&rings, &cpu);
-	if (!rb)
-		goto lost;
-	if (targ_args && kind == TRC_EV_EXIT)
-		retry_strings(rb, cs, task, id, tseq, nr);
-	if (st->lost_pending) { /* the loss path: hand over the sketch with this event */
-		int r = record_with_sketch(rb, cs, st, regs, id, tseq, cseq, nr, ret, kind,
-					   with_args);
-
-		if (r == 0)
+		if (!targ_args && !no_return(nr)) { /* kept until its exit */
+			st->pend_tseq = ++st->tseq;
+			st->pend_ts = bpf_ktime_get_ns();
 			return 0;
-		if (r == -2)
-			goto lost;
-	}
-	if (with_args) {
-		struct trc_event_args *ea = bpf_ringbuf_reserve(rb, sizeof(*ea), 0);
-
-		if (!ea)
-			goto lost;
-		fill_args(ea, regs);
-		e = &ea->ev;
+		}
 	} else {
-		e = bpf_ringbuf_reserve(rb, sizeof(*e), 0);
-		if (!e)
-			goto lost;
+		if (nr == -1)
+			nr = st->entry_nr;
+		if (st->pend_tseq) {
+			if (st->pend_tseq == st->tseq && nr == st->entry_nr) { /* the usual case */
+				st->pend_tseq = 0;
+				tseq = ++st->tseq;
+				emit_rec(cs, cpu, st, regs, task, id, bpf_ktime_get_ns(), tseq, nr,
+					 ret, TRC_EV_PAIR, st->pend_ts, 0);
+				return 0;
+			}
+			flush_entry(cs, cpu, st, id); /* not this exit's entry */
+		}
 	}
-	fill_event(e, id, tseq, cseq, nr, ret, kind, st->lost_pending, with_args ? TRC_NARGS : 0);
-	st->lost_pending = 0;
-	if (with_args)
-		e->ret = record_strings(rb, cs, e);
-	bpf_ringbuf_submit(e, wake_flags(rb, cs, cseq));
-	return 0;
-lost:
-	note_loss(cs, st, cpu, id, tseq, trc_token(nr, kind));
+	tseq = ++st->tseq;
+	emit_rec(cs, cpu, st, regs, task, id, bpf_ktime_get_ns(), tseq, nr, ret, kind, 0,
+		 with_args);
 	return 0;
 }
 
@@ -636,6 +712,7 @@ static __always_inline int on_exec(struct task_struct *p, pid_t old_pid, struct 
 		r->lost_total = st->lost_total;
 		r->lost_pending = st->lost_pending;
 		st->tseq = 0;
+		st->pend_tseq = 0; /* none: execve is recorded at its entry */
 		st->lost_total = 0;
 		st->lost_pending = 0;
 	}
@@ -667,6 +744,13 @@ static __always_inline int on_exit(struct task_struct *p, __u8 group_dead)
 	if (group_dead && !targ_all && tgid < TRC_PID_LIMIT)
 		__sync_fetch_and_and(&TRACED_WORD(tgid), ~(1ull << (tgid % 64)));
 	st = bpf_task_storage_get(&tstore, bpf_get_current_task_btf(), 0, 0);
+	if (st && st->pend_tseq) { /* died in a syscall: its entry first, then the exit record */
+		__u32 cpu;
+		struct trc_cpu_stats *cs = this_cpu_stats(&cpu);
+
+		if (cs)
+			flush_entry(cs, cpu, st, id);
+	}
 	tl = st && st->lost_pending ? bpf_map_lookup_elem(&thread_loss, &tid) : NULL;
 	r = ctl_reserve(TRC_TASK_EXIT);
 	if (!r) {
@@ -700,4 +784,26 @@ SEC("tp_btf/sched_process_exit")
 int BPF_PROG(trc_exit, struct task_struct *p, bool group_dead)
 {
 	return on_exit(p, group_dead);
+}
+
+/* At stop (pair mode): the entries still waiting for their exit, e.g. of threads blocked in a
+ * syscall, are recorded alone.  Run by the loader through a task iterator once the syscall
+ * programs are detached and done (collector.h). */
+SEC("iter/task")
+int trc_flush(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+	struct trc_cpu_stats *cs;
+	struct tstate *st;
+	__u32 cpu;
+
+	if (!task)
+		return 0;
+	st = bpf_task_storage_get(&tstore, task, 0, 0);
+	if (!st || !st->pend_tseq)
+		return 0;
+	cs = this_cpu_stats(&cpu);
+	if (cs)
+		flush_entry(cs, cpu, st, (__u64)task->tgid << 32 | (__u32)task->pid);
+	return 0;
 }

@@ -10,6 +10,24 @@
  *   - one shared "ctl" ring buffer carries the rare process records (struct trc_task_rec:
  *     fork, exec, exit).
  *
+ * One record per completed syscall (default mode; not with --args, whose entries carry their
+ * arguments and strings): the entry is not recorded at sys_enter but kept in the thread's
+ * task storage (time, tseq, nr), and the exit records both as one struct trc_event_pair.  The
+ * pair counts as two attempts on the cpu where the syscall completed (cseq += 2): in pair
+ * mode an entry is attributed to that cpu.  When the reservation fails both events are lost
+ * (drops += 2, lost_* += 2, both tokens in the sketch, entry first).  Entries go out alone,
+ * as plain TRC_EV_ENTER records with their own time and tseq,
+ *   - at sys_enter for syscalls that do not return to their caller: exit, exit_group,
+ *     execve, execveat (execve's exit in the new image is then a plain exit record, as the
+ *     exit of a syscall entered before tracing started is);
+ *   - at sys_enter when an entry is still pending (its exit was never seen), before the new
+ *     one, and at sys_exit when the exit is not that entry's (another syscall number);
+ *   - at thread exit (sched_process_exit), before the exit record is written;
+ *   - at stop: the loader runs the task iterator trc_flush over every thread, after the
+ *     syscall programs are detached and no longer running, before the final drain (threads
+ *     blocked in a syscall, e.g. a server in epoll_wait, keep their entry).
+ * An entry's record is therefore older than records its cpu's ring holds before it.
+ *
  * Loss accounting (exact):
  *   tseq         per-thread counter (task-local storage), +1 for every event attempt of the
  *                thread, starting at 1; written into every event.
@@ -74,6 +92,7 @@ enum trc_ev_kind {
 	TRC_EV_ENTER = 0,
 	TRC_EV_EXIT = 1,
 	TRC_EV_STRING = 2, /* the record is a struct trc_string */
+	TRC_EV_PAIR = 3,   /* a completed syscall: a struct trc_event_pair (entry + exit) */
 };
 #define TRC_EV_KIND_MASK 0x0f
 #define TRC_EV_F_SKETCH 0x10 /* kind flag: the record is a struct trc_event_sketch */
@@ -92,6 +111,15 @@ struct trc_event {
 	__u8 nargs;        /* 0, or TRC_NARGS when the record is a struct trc_event_args */
 };
 
+/* A completed syscall (default mode, without --args): its entry and its exit in one record.
+ * ev is the exit (ts_ns, tseq, cseq, ret, nr); the entry is the event tseq - 1, cseq - 1 on the
+ * same cpu, at entry_ts_ns, ret 0.  ev.lost_before counts the losses right before the entry
+ * (none can fall between the two).  56 bytes: with the ring's 8-byte header, one cache line. */
+struct trc_event_pair {
+	struct trc_event ev;
+	__u64 entry_ts_ns;
+};
+
 /* A thread's current loss run.  Tokens are (nr << 1 | dir) with nr as a __u16 (0xffff = -1). */
 struct trc_sketch {
 	__u64 lost;       /* events lost in this run (0: none since the last delivery) */
@@ -107,10 +135,15 @@ struct trc_sketch {
 };
 
 /* The first event a thread records after losing ev.lost_before events, with the sketch of
- * those (args valid when ev.nargs == TRC_NARGS). */
+ * those (args valid when ev.nargs == TRC_NARGS; with kind TRC_EV_PAIR, entry_ts_ns is the
+ * entry's time, as in struct trc_event_pair, and the sketch's run ends right before the
+ * entry). */
 struct trc_event_sketch {
 	struct trc_event ev;
-	__u64 args[TRC_NARGS];
+	union {
+		__u64 args[TRC_NARGS];
+		__u64 entry_ts_ns;
+	};
 	struct trc_sketch sk;
 };
 
@@ -201,6 +234,7 @@ struct trc_thread_loss {
 
 _Static_assert(sizeof(struct trc_event) == 48, "trc_event ABI");
 _Static_assert(sizeof(struct trc_event_args) == 96, "trc_event_args ABI");
+_Static_assert(sizeof(struct trc_event_pair) == 56, "trc_event_pair ABI");
 _Static_assert(sizeof(struct trc_sketch) == 360, "trc_sketch ABI");
 _Static_assert(sizeof(struct trc_event_sketch) == 456, "trc_event_sketch ABI");
 _Static_assert(sizeof(struct trc_task_rec) == 696, "trc_task_rec ABI");

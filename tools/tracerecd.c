@@ -899,7 +899,9 @@ static int session_finish(struct session *s, int rc)
 	double secs;
 	int err, cerr, rc2;
 
-	trc_collector_detach(s->c);
+	if ((err = trc_collector_detach(s->c)))
+		fprintf(stderr, "%s: warning: entries of threads blocked in a syscall not recorded: %s\n",
+			prog, strerror(-err));
 	for (int i = 0;
 	     exiting && s->child.pid > 0 && !s->child_done && s->child.go_fd < 0 && i < 30; i++) {
 		/* stopped by a signal: the command usually got it too (same terminal) */

@@ -170,6 +170,8 @@ static int on_sample(void *ctx, void *data, size_t size)
 		return c->on_event(c->ctx, rc->cpu, ev, args);
 	}
 
+	if ((ev->kind & TRC_EV_KIND_MASK) == TRC_EV_PAIR && size < sizeof(struct trc_event_pair))
+		return 0; /* cannot happen either */
 	if (ev->nargs == TRC_NARGS && size >= sizeof(struct trc_event_args))
 		args = (const uint64_t *)((const struct trc_event_args *)data)->args;
 	return c->on_event(c->ctx, rc->cpu, ev, args);
@@ -255,6 +257,10 @@ int trc_collector_open(struct trc_collector **out, const struct trc_collector_op
 	c->skel->rodata->targ_wake_bytes = c->ring_bytes / 4 < TRC_WAKE_BYTES ? c->ring_bytes / 4
 									      : TRC_WAKE_BYTES;
 	c->skel->rodata->targ_nr_execve = (__u32)syscall_lookup("execve");
+	c->skel->rodata->targ_nr_execveat = (__u32)syscall_lookup("execveat");
+	c->skel->rodata->targ_nr_exit = (__u32)syscall_lookup("exit");
+	c->skel->rodata->targ_nr_exit_group = (__u32)syscall_lookup("exit_group");
+	bpf_program__set_autoattach(c->skel->progs.trc_flush, false); /* run at stop */
 	for (int nr = 0; c->on_string && nr < TRC_STR_NR; nr++) {
 		unsigned arrays, strs = syscall_string_args(nr, &arrays);
 
@@ -327,10 +333,55 @@ int trc_collector_attach(struct trc_collector *c)
 	return err;
 }
 
-void trc_collector_detach(struct trc_collector *c)
+/* Wait until no BPF program still runs: updating an ARRAY_OF_MAPS element makes the kernel
+ * wait for every running (non-sleepable) program to finish (synchronize_rcu), so rings[0] is
+ * set again to the same ring. */
+static int wait_programs(struct trc_collector *c)
 {
+	__u32 key = 0;
+
+	if (bpf_map_update_elem(bpf_map__fd(c->skel->maps.rings), &key, &c->ring_fds[0], BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+/* Record the entries still waiting for their exit (pair mode: threads blocked in a syscall at
+ * stop): one pass of the task iterator trc_flush over every thread. */
+static int flush_entries(struct trc_collector *c)
+{
+	struct bpf_link *link;
+	char buf[64];
+	int fd, err = 0;
+	ssize_t n;
+
+	link = bpf_program__attach_iter(c->skel->progs.trc_flush, NULL);
+	if (!link)
+		return -errno;
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0)
+		err = -errno;
+	while (fd >= 0 && (n = read(fd, buf, sizeof(buf))) != 0)
+		if (n < 0 && errno != EINTR) {
+			err = -errno;
+			break;
+		}
+	if (fd >= 0)
+		close(fd);
+	bpf_link__destroy(link);
+	return err;
+}
+
+int trc_collector_detach(struct trc_collector *c)
+{
+	int err;
+
 	__atomic_store_n(&c->skel->bss->trc_on, 0, __ATOMIC_SEQ_CST);
 	collector_bpf__detach(c->skel);
+	if (c->skel->rodata->targ_args)
+		return 0; /* no pair mode: nothing waits */
+	if ((err = wait_programs(c)))
+		return err;
+	return flush_entries(c);
 }
 
 int trc_collector_poll(struct trc_collector *c, int timeout_ms)

@@ -13,7 +13,8 @@
 struct trc_collector;
 
 /* One syscall event from cpu's ring; args is NULL unless the record carries arguments.  A record
- * with TRC_EV_F_SKETCH in ev->kind is a whole struct trc_event_sketch.
+ * with TRC_EV_F_SKETCH in ev->kind is a whole struct trc_event_sketch; one of kind TRC_EV_PAIR
+ * (without the flag) a whole struct trc_event_pair: the entry and the exit of one syscall.
  * Return 0, or -errno to stop the current poll (the error is returned by it). */
 typedef int (*trc_event_cb)(void *ctx, int cpu, const struct trc_event *ev, const uint64_t *args);
 /* One process record (fork / exec / exit) from the ctl ring. */
@@ -58,8 +59,11 @@ int trc_collector_traced_count(struct trc_collector *c);
 /* Attach the programs: events start flowing. */
 int trc_collector_attach(struct trc_collector *c);
 
-/* Detach every program (no new records; records already reserved may still be submitted). */
-void trc_collector_detach(struct trc_collector *c);
+/* Detach every program (no new records), wait until none still runs, then record the entries
+ * still waiting for their exit (pair mode, collector.h: threads blocked in a syscall).
+ * Returns 0 or -errno (the programs are detached either way; a failure means entries of
+ * threads blocked at stop may be missing). */
+int trc_collector_detach(struct trc_collector *c);
 
 /* Wait up to timeout_ms for a wake-up, then drain every ring fully.  Returns the number of
  * records consumed or -errno (-EINTR when a signal interrupted the wait). */
