@@ -489,8 +489,7 @@ static __always_inline void emit_rec(struct trc_cpu_stats *cs, __u32 cpu, struct
 		if (!e)
 			goto lost;
 	}
-	fill_event(e, ts, id, tseq, cseq, nr, ret, kind, st->lost_pending,
-		   with_args ? TRC_NARGS : 0);
+	fill_event(e, ts, id, tseq, cseq, nr, ret, kind, st->lost_pending, with_args ? TRC_NARGS : 0);
 	st->lost_pending = 0;
 	if (with_args)
 		e->ret = record_strings(rb, cs, e);
@@ -510,8 +509,7 @@ static __always_inline void flush_entry(struct trc_cpu_stats *cs, __u32 cpu, str
 	if (!tseq)
 		return;
 	st->pend_tseq = 0;
-	emit_rec(cs, cpu, st, NULL, NULL, id, st->pend_ts, tseq, st->entry_nr, 0, TRC_EV_ENTER, 0,
-		 0);
+	emit_rec(cs, cpu, st, NULL, NULL, id, st->pend_ts, tseq, st->entry_nr, 0, TRC_EV_ENTER, 0, 0);
 }
 
 /* Syscalls that do not return to their caller (collector.h): recorded at their entry. */
@@ -572,8 +570,7 @@ static __always_inline int record_sys(struct pt_regs *regs, long nr, long ret, _
 		}
 	}
 	tseq = ++st->tseq;
-	emit_rec(cs, cpu, st, regs, task, id, bpf_ktime_get_ns(), tseq, nr, ret, kind, 0,
-		 with_args);
+	emit_rec(cs, cpu, st, regs, task, id, bpf_ktime_get_ns(), tseq, nr, ret, kind, 0, with_args);
 	return 0;
 }
 

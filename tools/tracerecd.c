@@ -900,7 +900,8 @@ static int session_finish(struct session *s, int rc)
 	int err, cerr, rc2;
 
 	if ((err = trc_collector_detach(s->c)))
-		fprintf(stderr, "%s: warning: entries of threads blocked in a syscall not recorded: %s\n",
+		fprintf(stderr,
+			"%s: warning: entries of threads blocked in a syscall not recorded: %s\n",
 			prog, strerror(-err));
 	for (int i = 0;
 	     exiting && s->child.pid > 0 && !s->child_done && s->child.go_fd < 0 && i < 30; i++) {
