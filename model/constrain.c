@@ -83,8 +83,9 @@ static int hungarian(const double *a, int n, int *col_of_row)
 {
 	double *u = calloc((size_t)n + 1, sizeof(double)), *w = calloc((size_t)n + 1, sizeof(double));
 	double *minv = malloc(sizeof(double) * ((size_t)n + 1));
-	int *row_of = calloc((size_t)n + 1, sizeof(int)),
-	    *way = malloc(sizeof(int) * ((size_t)n + 1));
+	/* way zeroed: way[c] is read only for columns the tree reached (which set it), and a 0
+	 * ends the augmenting path in any case */
+	int *row_of = calloc((size_t)n + 1, sizeof(int)), *way = calloc((size_t)n + 1, sizeof(int));
 	char *used = malloc((size_t)n + 1);
 	int rc = 0;
 
@@ -153,7 +154,7 @@ int constrain_assign(const float *logp, int n, int V, const int32_t *counts, int
 		return constrain_assign_greedy(logp, n, V, counts, out);
 	/* columns: counts[v] copies of id v; cost = -logp, clamped at 1e6 (-inf would poison the
 	 * potentials' sums; a log-probability below -1e6 is "impossible" all the same) */
-	id_of_col = malloc(sizeof(*id_of_col) * (size_t)n);
+	id_of_col = calloc((size_t)n, sizeof(*id_of_col)); /* all n set: check() made sum == n */
 	cost = malloc(sizeof(*cost) * (size_t)n * n);
 	col = malloc(sizeof(*col) * (size_t)n);
 	if (!id_of_col || !cost || !col) {

@@ -656,7 +656,7 @@ int main(int argc, char **argv)
 	struct input in = { 0 };
 	struct run c = { 0 };
 	struct trz_record *rec = NULL;
-	struct outfile of, vf; /* -o FILE; FILE.vocab with --export */
+	struct outfile of = { .fd = -1 }, vf = { .fd = -1 }; /* -o FILE; FILE.vocab with --export */
 	FILE *out = stdout;
 	int rc, err;
 
@@ -688,7 +688,7 @@ int main(int argc, char **argv)
 		return CLI_EX_FAIL;
 	}
 	/* Outputs: created new (or --force: temporaries renamed over them at the end) */
-	if (o.output && (err = open_outputs(&o, &of, &vf, &out))) {
+	if (o.output && open_outputs(&o, &of, &vf, &out)) {
 		close_input(&in);
 		dump_filter_free(&o.filter);
 		return CLI_EX_FAIL;

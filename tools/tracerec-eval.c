@@ -463,7 +463,8 @@ static int eval_one(const struct eval_opts *o, struct method *me, const struct c
 	rc = !seq || !known
 		     ? -ENOMEM
 		     : mask_span(L, row->blackout, row->position, o->end_mode, &first, &count);
-	row->masked = count;
+	if (!rc) /* first and count are set only then */
+		row->masked = count;
 	for (int64_t w0 = 0; !rc && w0 < nwin; w0 += o->batch) {
 		int nb = nwin - w0 < o->batch ? (int)(nwin - w0) : o->batch;
 

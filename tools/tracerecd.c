@@ -789,11 +789,13 @@ static int session_start(struct session *s)
 						: CLI_EX_FAIL;
 		}
 	}
+	/* parse_opts() returned 0: exactly one of all, pids and cmd is set (the analyzer cannot
+	 * see that cli_bad_option() never returns 0) */
 	if (!o->quiet)
 		fprintf(stderr, "%s: tracing %s%s, writing %s (Ctrl-C to stop)\n", prog,
 			o->all    ? "all processes"
 			: o->pids ? "pid "
-				  : o->cmd[0],
+				  : o->cmd[0], // NOLINT(clang-analyzer-core.NullDereference): see above
 			o->pids ? o->pids : "", s->out);
 	return CLI_EX_OK;
 }

@@ -48,9 +48,13 @@ static inline int32_t at(const struct ngram *ng, int64_t i)
 /* LSD radix sort of the suffix positions on their first ng->kmax ids. */
 static int sort_suffixes(struct ngram *ng, int V)
 {
-	int32_t *tmp = malloc(ng->nsa * sizeof(*tmp));
-	int64_t *cnt = calloc(V + 1, sizeof(*cnt));
+	int32_t *tmp;
+	int64_t *cnt;
 
+	if (ng->nsa == 0) /* no known id in the corpus: nothing to sort (and malloc(0) may be NULL) */
+		return 0;
+	tmp = malloc(ng->nsa * sizeof(*tmp));
+	cnt = calloc(V + 1, sizeof(*cnt));
 	if (!tmp || !cnt) {
 		free(tmp);
 		free(cnt);

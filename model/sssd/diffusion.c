@@ -474,14 +474,19 @@ static int sample_absorb(struct sssd_model *m, const struct sssd_params *P, int3
 			/* reveal left[b] - keep positions of window b, most confident first */
 			while (left[b] > keep) {
 				size_t arg = 0;
-				float bp = -1.0f;
+				int found = 0;
 
+				/* the first masked position, then any more confident one (a NaN
+				 * probability from a diverged model still reveals a position of
+				 * window b) */
 				for (int l = 0; l < L; l++) {
 					size_t j = (size_t)b * L + l;
 
-					if (!shown[j] && best_p[j] > bp)
-						bp = best_p[j], arg = j;
+					if (!shown[j] && (!found || best_p[j] > best_p[arg]))
+						found = 1, arg = j;
 				}
+				if (!found) /* left[b] counts the masked positions: none is left */
+					break;
 				shown[arg] = 1;
 				ids[arg] = best[arg];
 				if (conf)
@@ -538,15 +543,18 @@ int sssd_sample(struct sssd_model *m, const struct sssd_params *P, int32_t *ids,
 
 	size_t BL = (size_t)B * L, KBL = (size_t)m->K * BL;
 	int T = m->c.T, S = steps <= 0 || steps >= T ? T : steps, ddim = S < T, err;
-	float *buf = malloc(3 * KBL * sizeof(float));
-	double *pbuf = malloc(m->K * sizeof(double));
+	/* zeroed: sssd_encode() writes only row 0 of x0 for the scalar representation (K == 1),
+	 * softmax_col() only the K entries of pbuf a one-hot model (K == V >= 2) has */
+	float *buf = calloc(3 * KBL, sizeof(float));
+	double *pbuf = calloc(m->K, sizeof(double));
 	int *tv = malloc(B * sizeof(int));
-	float *x0 = buf, *x0h = buf + KBL, *epsh = buf + 2 * KBL, *x;
+	float *x0, *x0h, *epsh, *x;
 
 	if (!buf || !pbuf || !tv) {
 		err = -ENOMEM;
 		goto out;
 	}
+	x0 = buf, x0h = buf + KBL, epsh = buf + 2 * KBL;
 	if ((err = sssd_workspace(m, B, L, 0)))
 		goto out;
 	x = m->xt;

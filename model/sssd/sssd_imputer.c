@@ -109,6 +109,10 @@ static int run_jobs(struct sssd_imp *im, struct fillstate *f, const struct job *
 	int64_t *ats = has_aux ? malloc(cn * sizeof(int64_t)) : NULL;
 	uint8_t *arc = has_aux ? malloc(cn) : NULL;
 
+	if (S < 1) { /* sssd_imputer_new() takes 1..1024 samples; vote() needs one at least */
+		err = -EINVAL;
+		goto out;
+	}
 	if (!draws || !kn || !dconf || (f->logp && (!lp || (S > 1 && !lsum))) ||
 	    (has_aux && (!ats || !arc))) {
 		err = -ENOMEM;

@@ -322,10 +322,11 @@ static int trainer_init(struct trainer *tr, uint64_t *rng)
 	tr->ids = malloc((size_t)(B + EVAL_WINDOWS) * L * sizeof(int32_t));
 	tr->known = malloc((size_t)(B + EVAL_WINDOWS) * L);
 	tr->t = malloc(B * sizeof(int));
-	tr->eps = malloc((size_t)tr->m->K * B * L * sizeof(float));
+	/* eps and shown zeroed: trainer_batch() fills the one its objective uses */
+	tr->eps = calloc((size_t)tr->m->K * B * L, sizeof(float));
 	if (!tr->train_seq || !tr->ids || !tr->known || !tr->t || !tr->eps)
 		return -ENOMEM;
-	tr->shown = malloc((size_t)B * L);
+	tr->shown = calloc((size_t)B * L, 1);
 	tr->rsrc = malloc((size_t)B * sizeof(int64_t));
 	tr->xpos = malloc((size_t)B * sizeof(int64_t));
 	if (!tr->shown || !tr->rsrc || !tr->xpos)
@@ -341,8 +342,12 @@ static int trainer_init(struct trainer *tr, uint64_t *rng)
 	if (tr->m->c.retrieval && tr->o->retrieval_loo) {
 		tr->half = 0;
 		if (!(tr->ng[0] = ngram_new(c, tr->m->c.V, 0))) {
-			err_set("cannot index the corpus for retrieval: %s", strerror(errno));
-			return errno ? -errno : -ENOMEM;
+			int err = -errno;
+
+			if (err >= 0) /* no errno: out of memory, as ngram_new() fails most */
+				err = -ENOMEM;
+			err_set("cannot index the corpus for retrieval: %s", strerror(-err));
+			return err;
 		}
 	} else if (tr->m->c.retrieval) {
 		struct corpus h0 = *c, h1 = *c;
@@ -354,8 +359,12 @@ static int trainer_init(struct trainer *tr, uint64_t *rng)
 		tr->ng[0] = ngram_new(&h0, tr->m->c.V, 0);
 		tr->ng[1] = ngram_new(&h1, tr->m->c.V, 0);
 		if (!tr->ng[0] || !tr->ng[1]) {
-			err_set("cannot index the corpus for retrieval: %s", strerror(errno));
-			return errno ? -errno : -ENOMEM;
+			int err = -errno;
+
+			if (err >= 0) /* no errno: out of memory, as ngram_new() fails most */
+				err = -ENOMEM;
+			err_set("cannot index the corpus for retrieval: %s", strerror(-err));
+			return err;
 		}
 	}
 	tr->eval_ids = tr->ids + (size_t)B * L;

@@ -7,6 +7,8 @@
 #include <unistd.h>
 #include "eval/trace_eval.h"
 #include "common/monotime.h"
+#include "common/tidmap.h"
+#include "common/vec.h"
 
 #define TE_MARGIN 64 /* events kept between bursts on a CPU */
 
@@ -16,7 +18,8 @@ struct te_trace {
 	int32_t *tok;
 	uint8_t *rc; /* return classes (enum imputer_rc) */
 	uint16_t *cpu;
-	int64_t n, cap;
+	int64_t n;
+	size_t cap[7]; /* room in tid, pid, tseq, ts, tok, rc and cpu */
 	/* per-CPU order: cpu_ev[cpu_start[c] .. cpu_start[c+1]) are the events of CPU slot c */
 	int64_t *cpu_ev, *pos_in_cpu;
 	int64_t *cpu_start;
@@ -42,25 +45,13 @@ static void te_free(struct te_trace *t)
 
 static int te_push(struct te_trace *t, const struct trz_event *ev)
 {
-	if (t->n == t->cap) {
-		int64_t nc = t->cap ? t->cap * 2 : 65536;
-#define GROW(f)                                                      \
-	do {                                                         \
-		void *p = realloc(t->f, sizeof(*t->f) * (size_t)nc); \
-		if (!p)                                              \
-			return -ENOMEM;                              \
-		t->f = p;                                            \
-	} while (0)
-		GROW(tid);
-		GROW(pid);
-		GROW(tseq);
-		GROW(ts);
-		GROW(tok);
-		GROW(rc);
-		GROW(cpu);
-#undef GROW
-		t->cap = nc;
-	}
+	size_t need = (size_t)t->n + 1;
+
+	if (VEC_RESERVE(t->tid, t->cap[0], need) || VEC_RESERVE(t->pid, t->cap[1], need) ||
+	    VEC_RESERVE(t->tseq, t->cap[2], need) || VEC_RESERVE(t->ts, t->cap[3], need) ||
+	    VEC_RESERVE(t->tok, t->cap[4], need) || VEC_RESERVE(t->rc, t->cap[5], need) ||
+	    VEC_RESERVE(t->cpu, t->cap[6], need))
+		return -ENOMEM;
 	t->tid[t->n] = ev->tid;
 	t->pid[t->n] = ev->pid;
 	t->tseq[t->n] = ev->tseq;
@@ -116,7 +107,8 @@ static int te_load(struct te_trace *t, const char *path)
 
 	memset(t, 0, sizeof(*t));
 	if (!rd) {
-		rc = -errno;
+		if ((rc = -errno) >= 0) /* no errno: an I/O error all the same */
+			rc = -EIO;
 		err_set("cannot open %s: %s", path, rc == -EINVAL ? err_text() : strerror(-rc));
 		return rc;
 	}
@@ -181,9 +173,10 @@ struct te_run {
 struct te_gaps {
 	struct fill_ctx *ctx;
 	int32_t *truth; /* dropped tokens, gap after gap */
-	int64_t ntruth, captruth;
+	int64_t ntruth;
+	size_t captruth;
 	int64_t *toff; /* gap index -> offset in truth */
-	int captoff;
+	size_t captoff;
 	uint64_t next_id;
 };
 
@@ -206,30 +199,16 @@ static int te_close_run(struct te_gaps *G, struct te_run *r, uint64_t t_end)
 	g.t_end_ns = t_end;
 	if ((gi = fill_ctx_gap(G->ctx, &g)) < 0)
 		return gi;
-	if (gi >= G->captoff) {
-		int nc = G->captoff ? G->captoff * 2 : 1024;
-		while (nc <= gi)
-			nc *= 2;
-		int64_t *p = realloc(G->toff, sizeof(*p) * (size_t)nc);
-		if (!p)
-			return -ENOMEM;
-		G->toff = p;
-		G->captoff = nc;
-	}
+	if (VEC_RESERVE(G->toff, G->captoff, (size_t)gi + 1))
+		return -ENOMEM;
 	G->toff[gi] = r->truth_off;
 	return 0;
 }
 
 static int te_truth_push(struct te_gaps *G, int32_t tok)
 {
-	if (G->ntruth == G->captruth) {
-		int64_t nc = G->captruth ? G->captruth * 2 : 4096;
-		int32_t *p = realloc(G->truth, sizeof(*p) * (size_t)nc);
-		if (!p)
-			return -ENOMEM;
-		G->truth = p;
-		G->captruth = nc;
-	}
+	if (VEC_RESERVE(G->truth, G->captruth, (size_t)G->ntruth + 1))
+		return -ENOMEM;
 	G->truth[G->ntruth++] = tok;
 	return 0;
 }
@@ -238,6 +217,22 @@ static int cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 	return x < y ? -1 : x > y;
+}
+
+/* Index of tid in the sorted distinct tids[0..n), n >= 1 (every tid of the trace is there). */
+static int64_t te_tid_index(const uint32_t *tids, int64_t n, uint32_t tid)
+{
+	int64_t lo = 0, hi = n - 1;
+
+	while (lo < hi) {
+		int64_t mid = lo + (hi - lo) / 2;
+
+		if (tids[mid] < tid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 /* Walk the trace without the dropped events: contexts and per-thread gaps, as tracerecd would
@@ -257,12 +252,11 @@ static int te_build_gaps(const struct te_trace *t, const uint8_t *dropped, int c
 	for (int64_t i = 0; i < t->n; i++)
 		if (i == 0 || tids[i] != tids[nt - 1])
 			tids[nt++] = tids[i];
-	runs = calloc((size_t)nt, sizeof(*runs));
+	runs = calloc((size_t)nt + 1, sizeof(*runs));
 	if (!runs)
 		goto out;
 	for (int64_t i = 0; i < t->n; i++) {
-		uint32_t *k = bsearch(&t->tid[i], tids, (size_t)nt, sizeof(uint32_t), cmp_u32);
-		struct te_run *r = &runs[k - tids];
+		struct te_run *r = &runs[te_tid_index(tids, nt, t->tid[i])];
 		if (dropped[i]) {
 			if (r->open && t->tseq[i] != r->first + r->n &&
 			    (rc = te_close_run(G, r, t->ts[i])))
@@ -301,7 +295,7 @@ out:
 /* Each gap's sketch as the collector records it, from the dropped events. */
 static void te_sketch(struct te_gaps *G)
 {
-	int n = fill_ctx_count(G->ctx);
+	int n = G->truth ? fill_ctx_count(G->ctx) : 0; /* no truth: nothing was dropped */
 
 	for (int i = 0; i < n; i++) {
 		struct fill_gap *g = fill_ctx_get(G->ctx, i);
@@ -339,7 +333,7 @@ static void te_sketch(struct te_gaps *G)
 
 static void te_score(struct te_gaps *G, struct trace_eval_row *row)
 {
-	int n = fill_ctx_count(G->ctx);
+	int n = G->toff ? fill_ctx_count(G->ctx) : 0; /* no toff: no gap was recorded */
 
 	for (int i = 0; i < n; i++) {
 		struct fill_gap *g = fill_ctx_get(G->ctx, i);
@@ -426,36 +420,28 @@ out:
 
 /* Thread slots in order of first appearance, each with its lowest sequence number. */
 struct te_threads {
-	uint32_t *tid;
+	struct tidmap slot; /* tid -> slot; slot.n threads */
 	uint64_t *base;
-	int n, cap;
+	size_t cap;
 };
 
 static int te_thread_slot(struct te_threads *th, uint32_t tid, uint64_t seq)
 {
-	for (int i = th->n - 1; i >= 0; i--) /* recent threads first: usually a short walk */
-		if (th->tid[i] == tid) {
-			if (seq < th->base[i])
-				th->base[i] = seq;
-			return i;
-		}
-	if (th->n == th->cap) {
-		int nc = th->cap ? th->cap * 2 : 64;
-		uint32_t *a = realloc(th->tid, sizeof(*a) * (size_t)nc);
+	int32_t n = th->slot.n, i;
 
-		if (!a)
-			return -ENOMEM;
-		th->tid = a;
-		uint64_t *b = realloc(th->base, sizeof(*b) * (size_t)nc);
+	if (VEC_RESERVE(th->base, th->cap, (size_t)n + 1)) /* room for a new thread */
+		return -ENOMEM;
+	if ((i = tidmap_index(&th->slot, tid)) < 0)
+		return i;
+	if (i == n || seq < th->base[i])
+		th->base[i] = seq;
+	return i;
+}
 
-		if (!b)
-			return -ENOMEM;
-		th->base = b;
-		th->cap = nc;
-	}
-	th->tid[th->n] = tid;
-	th->base[th->n] = seq;
-	return th->n++;
+static void te_threads_free(struct te_threads *th)
+{
+	tidmap_free(&th->slot);
+	free(th->base);
 }
 
 struct te_loss {
@@ -474,12 +460,14 @@ static int te_replay(const struct te_trace *t, const char *path, uint8_t *droppe
 	struct trz_record *rec = NULL;
 	struct te_threads lt = { 0 }, ct = { 0 };
 	struct te_loss *loss = NULL;
-	int64_t nloss = 0, caploss = 0;
+	int64_t nloss = 0;
+	size_t caploss = 0;
 	int *slot = NULL, rc = 0;
 
 	memset(dropped, 0, (size_t)t->n);
 	if (!rd) {
-		rc = -errno;
+		if ((rc = -errno) >= 0)
+			rc = -EIO;
 		err_set("cannot open lossy trace %s: %s", path,
 			rc == -EINVAL ? err_text() : strerror(-rc));
 		return rc;
@@ -510,16 +498,9 @@ static int te_replay(const struct te_trace *t, const char *path, uint8_t *droppe
 			rc = k;
 			break;
 		}
-		if (nloss == caploss) {
-			int64_t nc = caploss ? caploss * 2 : 256;
-			struct te_loss *p = realloc(loss, sizeof(*p) * (size_t)nc);
-
-			if (!p) {
-				rc = -ENOMEM;
-				break;
-			}
-			loss = p;
-			caploss = nc;
+		if (VEC_RESERVE(loss, caploss, (size_t)nloss + 1)) {
+			rc = -ENOMEM;
+			break;
 		}
 		loss[nloss++] = (struct te_loss){ k, rec->gap.seq_first, rec->gap.seq_last };
 	}
@@ -544,7 +525,7 @@ static int te_replay(const struct te_trace *t, const char *path, uint8_t *droppe
 			goto out;
 		}
 	/* per lossy thread slot: its losses as offset ranges; mark the complete trace's events */
-	int64_t *lost_in = calloc((size_t)lt.n + 1, sizeof(int64_t));
+	int64_t *lost_in = calloc((size_t)lt.slot.n + 1, sizeof(int64_t));
 
 	if (!lost_in) {
 		rc = -ENOMEM;
@@ -554,7 +535,7 @@ static int te_replay(const struct te_trace *t, const char *path, uint8_t *droppe
 		int k = slot[i];
 		uint64_t off = t->tseq[i] - ct.base[k];
 
-		if (k >= lt.n)
+		if (k >= lt.slot.n)
 			continue;
 		for (int64_t g = 0; g < nloss; g++) /* few losses per thread: linear is fine */
 			if (loss[g].slot == k && off >= loss[g].first - lt.base[k] &&
@@ -569,17 +550,15 @@ static int te_replay(const struct te_trace *t, const char *path, uint8_t *droppe
 	row->loss_gaps = nloss;
 	int64_t mapped = 0;
 
-	for (int k = 0; k < lt.n; k++)
+	for (int k = 0; k < lt.slot.n; k++)
 		mapped += lost_in[k];
 	row->unmapped += row->loss_events - mapped;
 	free(lost_in);
 out:
 	free(slot);
 	free(loss);
-	free(lt.tid);
-	free(lt.base);
-	free(ct.tid);
-	free(ct.base);
+	te_threads_free(&lt);
+	te_threads_free(&ct);
 	free(rec);
 	trz_reader_close(rd);
 	return rc;
@@ -648,7 +627,7 @@ int trace_eval_run(const struct trace_eval_opts *o, struct trace_eval_row *rows,
 	if (o->self && o->train && (rc = te_load(&tt, o->train)))
 		goto out;
 	*method_used = fm.method_used;
-	dropped = malloc((size_t)t.n);
+	dropped = calloc((size_t)t.n, 1); /* te_drop() or te_replay() marks it before each use */
 	if (!dropped) {
 		rc = -ENOMEM;
 		goto out;

@@ -188,6 +188,7 @@ static int plan_gaps(struct fill_run *f)
 
 	if (f->nsynth)
 		qsort(f->synth_ids, f->nsynth, sizeof(*f->synth_ids), cmp_key);
+	f->ntodo = 0;
 	f->todo = calloc((size_t)n + 1, sizeof(*f->todo));
 	f->todo_ids = calloc((size_t)n + 1, sizeof(uint64_t));
 	f->idx_of = calloc((size_t)n + 1, sizeof(int));

@@ -79,11 +79,11 @@ static int end_ok(const struct fixup *f, int32_t right, int s)
 	return s >= 1 && s <= f->K && f->cand[s - 1] == tok_nr(right);
 }
 
-/* Viterbi over the states; writes the best span into best[] and returns its cost, or INFINITY
- * when no span satisfies both ends.  bp: n * S scratch; bp[i*S + b] is the state before b at
+/* Viterbi over the states; writes the best span into best[] and returns 1, or 0 when no span
+ * satisfies both ends.  bp: n * S scratch; bp[i*S + b] is the state before b at
  * position i (only the OUT column needs it: IN and DEAD are always entered from OUT). */
-static double viterbi(const struct fixup *f, const int32_t *tok, const float *conf, int n,
-		      int32_t left, int32_t right, uint8_t *bp, int32_t *best)
+static int viterbi(const struct fixup *f, const int32_t *tok, const float *conf, int n,
+		   int32_t left, int32_t right, uint8_t *bp, int32_t *best)
 {
 	double cur[2 * FIXUP_MAX_CAND + 1], nxt[2 * FIXUP_MAX_CAND + 1];
 	int S = f->S, K = f->K;
@@ -124,8 +124,7 @@ static double viterbi(const struct fixup *f, const int32_t *tok, const float *co
 		if (cur[s] < INFINITY && end_ok(f, right, s) && (bs < 0 || cur[s] < cur[bs]))
 			bs = s;
 	if (bs < 0)
-		return INFINITY;
-	double total = cur[bs];
+		return 0;
 	int s = bs;
 	for (int i = n - 1; i >= 0; i--) {
 		if (s != 0) {
@@ -137,7 +136,7 @@ static double viterbi(const struct fixup *f, const int32_t *tok, const float *co
 			best[i] = tok_make(f->cand[s - 1], TRZ_EXIT);
 		}
 	}
-	return total;
+	return 1;
 }
 
 int fill_fixup(int32_t *tok, float *conf, int n, int32_t left, int32_t right)
@@ -145,7 +144,6 @@ int fill_fixup(int32_t *tok, float *conf, int n, int32_t left, int32_t right)
 	struct fixup f = { 0 };
 	int32_t *best;
 	uint8_t *bp;
-	double cost;
 	int changed = 0;
 
 	if (n <= 0)
@@ -158,18 +156,17 @@ int fill_fixup(int32_t *tok, float *conf, int n, int32_t left, int32_t right)
 		return 0; /* nothing known to build a span from */
 	f.S = 1 + 2 * f.K;
 	best = malloc(sizeof(*best) * (size_t)n);
-	bp = malloc((size_t)n * (size_t)f.S);
+	/* zeroed: the backtrack reads bp[i*S] only in state OUT, which the forward pass entered
+	 * (and wrote) on the best path */
+	bp = calloc((size_t)n, (size_t)f.S);
 	if (!best || !bp) {
 		free(best);
 		free(bp);
 		return -ENOMEM;
 	}
-	cost = viterbi(&f, tok, conf, n, left, right, bp, best);
-	if (cost == INFINITY)
-		cost = viterbi(&f, tok, conf, n, left, TOK_NONE, bp, best);
-	if (cost == INFINITY)
-		cost = viterbi(&f, tok, conf, n, TOK_NONE, TOK_NONE, bp, best);
-	if (cost != INFINITY) {
+	if (viterbi(&f, tok, conf, n, left, right, bp, best) ||
+	    viterbi(&f, tok, conf, n, left, TOK_NONE, bp, best) ||
+	    viterbi(&f, tok, conf, n, TOK_NONE, TOK_NONE, bp, best)) {
 		for (int i = 0; i < n; i++) {
 			if (best[i] == tok[i])
 				continue;

@@ -58,7 +58,7 @@ static int32_t tok_to_id(const struct vocab *v, int32_t tok)
 
 static int32_t id_to_tok(const struct vocab *v, int32_t id)
 {
-	if (id <= 0 || id >= v->n || v->nr[id] < 0)
+	if (id <= 0 || id >= v->n || id >= VOCAB_MAX || v->nr[id] < 0)
 		return TOK_NONE;
 	return tok_make(v->nr[id], v->dir[id]);
 }
@@ -115,6 +115,7 @@ static int run_batch(struct fwork *w, struct fbatch *bt, uint64_t seed)
 			s[i] = tok_to_id(w->v, left_tok(j, i));
 			k[i] = 1;
 			left_aux(j, i, &t[i], &r[i]);
+			has_aux |= t[i] >= 0;
 		}
 		for (int i = 0; i < j->m; i++) { /* a sketch's recorded ends are known */
 			int32_t et = fill_sketch_end(j->sk, j->done + (uint64_t)i);
@@ -130,10 +131,9 @@ static int run_batch(struct fwork *w, struct fbatch *bt, uint64_t seed)
 			k[j->la + j->m + i] = 1;
 			t[j->la + j->m + i] = j->g->rts ? j->g->rts[i] : -1;
 			r[j->la + j->m + i] = j->g->rrc ? j->g->rrc[i] : IMPUTER_RC_NONE;
+			has_aux |= t[j->la + j->m + i] >= 0;
 		}
 	}
-	for (size_t i = 0; i < (size_t)B * L && !has_aux; i++)
-		has_aux = ts[i] >= 0;
 	if (has_aux) { /* for the imputers that condition on them (SSSD-S4 with aux) */
 		struct imputer_aux a = { ts, rc };
 
@@ -312,7 +312,9 @@ static void memo_put(struct memo_ent *memo, uint64_t key, const struct fjob *j)
 {
 	struct memo_ent *e = &memo[key % MEMO_SLOTS];
 
-	if (e->m != j->m) {
+	if (j->m < 1) /* (every window has a missing position) */
+		return;
+	if (e->m != j->m || !e->tok) {
 		free(e->tok);
 		free(e->conf);
 		e->tok = malloc(sizeof(int32_t) * (size_t)j->m);
@@ -372,7 +374,7 @@ static int run_wave_memo(struct fwork *w, struct fjob *jobs, int nj, int batch, 
 			lead[nl++] = jobs[i];
 			continue;
 		}
-		if (e->key == key[i] && e->m == jobs[i].m) {
+		if (e->tok && e->key == key[i] && e->m == jobs[i].m) {
 			job_copy_from(&jobs[i], e->tok, e->conf);
 			continue;
 		}
@@ -393,6 +395,9 @@ static int run_wave_memo(struct fwork *w, struct fjob *jobs, int nj, int batch, 
 		memo_put(memo, lkey[k], &lead[k]);
 	for (int i = 0; i < nj; i++) {
 		const struct fjob *l = lead_of[i] >= 0 ? &lead[lead_of[i]] : NULL;
+		/* lead_of[i] is -1 or a leader's index in lead[0..nl) (table[] starts all -1: the
+		 * analyzer does not follow that loop) */
+		// NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): see above
 		if (l && (l->g != jobs[i].g || l->done != jobs[i].done))
 			job_copy_from(&jobs[i], l->g->out + l->done, l->g->conf + l->done);
 	}

@@ -112,7 +112,7 @@ int fill_sketch_new(struct fill_sketch **out, const struct trz_gap *g, const str
 		sk->tok[sk->other] = TOK_NONE;
 		sk->count[sk->other] = (int32_t)s->other;
 	}
-	sk->lp = malloc(sizeof(float) * sk->n * (size_t)sk->C);
+	sk->lp = malloc(sizeof(float) * (sk->n * (size_t)sk->C + 1));
 	sk->oid = malloc(sizeof(int32_t) * sk->n);
 	if (!sk->lp || !sk->oid) {
 		fill_sketch_free(sk);
@@ -193,6 +193,9 @@ static int place_ends(const struct fill_sketch *sk, const struct trz_sketch *s, 
 				c = sk->other;
 			if (c < 0)
 				return -EINVAL;
+			/* p < k <= n: fixed[p] was set above (the analyzer does not combine k <= n with
+			 * the first loop's bound) */
+			// NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): see above
 			if (fixed[p] >= 0) { /* first and last overlap (short gaps) */
 				if (ftok[p] != t)
 					return -EINVAL;
