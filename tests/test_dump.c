@@ -27,7 +27,9 @@ static void test_dump_map_many_keys(void **state)
 		assert_non_null(v);
 		*v += k + 1;
 	}
-	assert_int_equal(m.n, 100000);
+	assert_int_equal(m.at.n, 100000);
+	assert_int_equal(m.kv[99999].key,
+			 99999 * 0x9e3779b97f4a7c15ull); /* in order of first appearance */
 	for (uint64_t k = 0; k < 100000; k += 997)
 		assert_int_equal(*dump_map_find(&m, k * 0x9e3779b97f4a7c15ull), k + 1);
 	assert_null(dump_map_find(&m, 12345));

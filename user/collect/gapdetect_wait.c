@@ -1,5 +1,6 @@
 /* gapdetect_wait.c - the gap detector's thread table and waiting items (see gapdetect.c). */
 #include "collect/gapdetect_int.h"
+#include "common/vec.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -117,17 +118,12 @@ static void heap_swap(struct item *a, struct item *b)
 
 int gapdetect_wait_gap(struct thr *t, const struct item *it)
 {
+	size_t cap = t->cap; /* struct thr keeps it in 32 bits */
 	uint32_t i;
 
-	if (t->nheap == t->cap) {
-		uint32_t cap = t->cap ? t->cap * 2 : 4;
-		struct item *p = realloc(t->pend, cap * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		t->pend = p;
-		t->cap = cap;
-	}
+	if (VEC_RESERVE(t->pend, cap, (size_t)t->nheap + 1) || cap > UINT32_MAX)
+		return -ENOMEM;
+	t->cap = (uint32_t)cap;
 	i = t->nheap++;
 	t->pend[i] = *it;
 	while (i > 0 && t->pend[(i - 1) / 2].first > t->pend[i].first) {

@@ -1,5 +1,6 @@
 /* pb.c - the protobuf encoder (pb.h). */
 #include "common/pb.h"
+#include "common/vec.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -23,16 +24,8 @@ static int reserve(struct pb *p, size_t more)
 {
 	if (p->err)
 		return p->err;
-	if (p->len + more <= p->cap)
-		return 0;
-	size_t cap = p->cap ? p->cap : 256;
-	while (cap < p->len + more)
-		cap *= 2;
-	uint8_t *b = realloc(p->buf, cap);
-	if (!b)
+	if (VEC_RESERVE(p->buf, p->cap, p->len + more))
 		return p->err = -ENOMEM;
-	p->buf = b;
-	p->cap = cap;
 	return 0;
 }
 

@@ -5,12 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t slot0(uint32_t key, size_t cap)
+/* The high bits of a key (the tid of tid << 32 | pid) must reach the low ones the mask keeps:
+ * the first half of the murmur3 finaliser. */
+static size_t slot0(uint64_t key, size_t cap)
 {
-	return (size_t)(key * 2654435761u) & (cap - 1); /* Knuth's multiplicative hash */
+	key ^= key >> 33;
+	key *= 0xff51afd7ed558ccdULL;
+	key ^= key >> 33;
+	return (size_t)key & (cap - 1);
 }
 
-int32_t tidmap_find(const struct tidmap *m, uint32_t key)
+int32_t tidmap_find(const struct tidmap *m, uint64_t key)
 {
 	if (!m->cap)
 		return -1;
@@ -22,10 +27,11 @@ int32_t tidmap_find(const struct tidmap *m, uint32_t key)
 	}
 }
 
+/* Rehash into twice the slots (an exception to vec.h: every key moves to a new place). */
 static int grow(struct tidmap *m)
 {
 	size_t nc = m->cap ? 2 * m->cap : 64;
-	uint32_t *key = malloc(nc * sizeof(*key));
+	uint64_t *key = malloc(nc * sizeof(*key));
 	int32_t *idx = malloc(nc * sizeof(*idx));
 
 	if (!key || !idx || nc > (size_t)INT32_MAX) {
@@ -51,7 +57,7 @@ static int grow(struct tidmap *m)
 	return 0;
 }
 
-int32_t tidmap_index(struct tidmap *m, uint32_t key)
+int32_t tidmap_index(struct tidmap *m, uint64_t key)
 {
 	size_t h;
 
@@ -63,6 +69,13 @@ int32_t tidmap_index(struct tidmap *m, uint32_t key)
 	m->key[h] = key;
 	m->idx[h] = m->n;
 	return m->n++;
+}
+
+void tidmap_clear(struct tidmap *m)
+{
+	if (m->cap)
+		memset(m->idx, 0xff, m->cap * sizeof(*m->idx));
+	m->n = 0;
 }
 
 void tidmap_free(struct tidmap *m)

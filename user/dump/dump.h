@@ -7,12 +7,16 @@
 #include <stdio.h>
 
 #include "trz/trz.h"
+#include "common/tidmap.h"
 
-/* A small open-addressing map from uint64 keys to uint64 values (counts, indexes). */
+/* uint64 keys to uint64 values (counts, indexes): the values stand at common/tidmap's dense
+ * indices, kv[i] for i < at.n in order of first appearance. */
 struct dump_map {
-	uint64_t *keys, *vals;
-	uint8_t *used;
-	uint64_t cap, n;
+	struct tidmap at;
+	struct dump_kv {
+		uint64_t key, val;
+	} * kv;
+	size_t cap;
 };
 
 /* Pointer to the value of key, inserted as 0 when absent; NULL when out of memory. */

@@ -12,6 +12,7 @@
 #include "dump/dump.h"
 #include "common/npy.h"
 #include "common/syscalls.h"
+#include "common/vec.h"
 #include "vocab.h"
 
 #include <errno.h>
@@ -24,7 +25,8 @@ struct dump_export {
 	int32_t *nr; /* recorded events in file order */
 	uint8_t *dir;
 	uint32_t *seg; /* segment (thread piece) of each event */
-	int64_t n, cap;
+	int64_t n;
+	size_t capnr, capdir, capseg;
 	struct dump_map cur_seg; /* tid -> current segment + 1 */
 	uint32_t nseg;
 	int dataset_ids; /* metadata ids=dataset: nr already holds the dataset's ids */
@@ -33,25 +35,6 @@ struct dump_export {
 struct dump_export *dump_export_new(void)
 {
 	return calloc(1, sizeof(struct dump_export));
-}
-
-static int grow(struct dump_export *x)
-{
-	int64_t cap = x->cap ? x->cap * 2 : 4096;
-	int32_t *nr = realloc(x->nr, (size_t)cap * sizeof(*nr));
-	if (!nr)
-		return -ENOMEM;
-	x->nr = nr;
-	uint8_t *dir = realloc(x->dir, (size_t)cap);
-	if (!dir)
-		return -ENOMEM;
-	x->dir = dir;
-	uint32_t *seg = realloc(x->seg, (size_t)cap * sizeof(*seg));
-	if (!seg)
-		return -ENOMEM;
-	x->seg = seg;
-	x->cap = cap;
-	return 0;
 }
 
 int dump_export_add(struct dump_export *x, const struct trz_record *rec)
@@ -68,7 +51,9 @@ int dump_export_add(struct dump_export *x, const struct trz_record *rec)
 		x->dataset_ids = strcmp(rec->meta.value, "dataset") == 0;
 	if (rec->kind != TRZ_REC_EVENT)
 		return 0;
-	if (x->n == x->cap && grow(x))
+	if (VEC_RESERVE(x->nr, x->capnr, (size_t)x->n + 1) ||
+	    VEC_RESERVE(x->dir, x->capdir, (size_t)x->n + 1) ||
+	    VEC_RESERVE(x->seg, x->capseg, (size_t)x->n + 1))
 		return -ENOMEM;
 	s = dump_map_get(&x->cur_seg, rec->ev.tid);
 	if (!s)

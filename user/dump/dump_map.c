@@ -1,4 +1,4 @@
-/* dump_map.c - the uint64 -> uint64 hash map and the tid -> comm table of tracerec-dump. */
+/* dump_map.c - the uint64 -> uint64 map (values on common/tidmap) and the tid -> comm table of tracerec-dump. */
 #include "dump/dump.h"
 #include "common/vec.h"
 
@@ -7,76 +7,28 @@
 #include <stdio.h>
 #include <string.h>
 
-static uint64_t slot_of(uint64_t k, uint64_t cap)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	return k & (cap - 1);
-}
-
-static int map_grow(struct dump_map *m)
-{
-	struct dump_map g = { .cap = m->cap ? m->cap * 2 : 64 };
-
-	g.keys = calloc(g.cap, sizeof(*g.keys));
-	g.vals = calloc(g.cap, sizeof(*g.vals));
-	g.used = calloc(g.cap, 1);
-	if (!g.keys || !g.vals || !g.used) {
-		dump_map_free(&g);
-		return -ENOMEM;
-	}
-	for (uint64_t i = 0; i < m->cap; i++) {
-		if (!m->used[i])
-			continue;
-		uint64_t h = slot_of(m->keys[i], g.cap);
-		while (g.used[h])
-			h = (h + 1) & (g.cap - 1);
-		g.used[h] = 1;
-		g.keys[h] = m->keys[i];
-		g.vals[h] = m->vals[i];
-	}
-	g.n = m->n;
-	dump_map_free(m);
-	*m = g;
-	return 0;
-}
-
 uint64_t *dump_map_find(const struct dump_map *m, uint64_t key)
 {
-	if (!m->cap)
-		return NULL;
-	for (uint64_t h = slot_of(key, m->cap);; h = (h + 1) & (m->cap - 1)) {
-		if (!m->used[h])
-			return NULL;
-		if (m->keys[h] == key)
-			return &m->vals[h];
-	}
+	int32_t i = tidmap_find(&m->at, key);
+
+	return i < 0 ? NULL : &m->kv[i].val;
 }
 
 uint64_t *dump_map_get(struct dump_map *m, uint64_t key)
 {
-	uint64_t *v = dump_map_find(m, key);
+	int32_t n = m->at.n, i;
 
-	if (v)
-		return v;
-	if ((m->n + 1) * 2 > m->cap && map_grow(m))
+	if (VEC_RESERVE(m->kv, m->cap, (size_t)n + 1) || (i = tidmap_index(&m->at, key)) < 0)
 		return NULL;
-	uint64_t h = slot_of(key, m->cap);
-	while (m->used[h])
-		h = (h + 1) & (m->cap - 1);
-	m->used[h] = 1;
-	m->keys[h] = key;
-	m->vals[h] = 0;
-	m->n++;
-	return &m->vals[h];
+	if (i == n)
+		m->kv[i] = (struct dump_kv){ .key = key, .val = 0 };
+	return &m->kv[i].val;
 }
 
 void dump_map_free(struct dump_map *m)
 {
-	free(m->keys);
-	free(m->vals);
-	free(m->used);
+	tidmap_free(&m->at);
+	free(m->kv);
 	memset(m, 0, sizeof(*m));
 }
 

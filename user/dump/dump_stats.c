@@ -79,11 +79,11 @@ static uint64_t unfilled(const struct dump_stats *s)
 {
 	uint64_t n = 0;
 
-	for (uint64_t i = 0; i < s->gap_lost.cap; i++) {
-		if (!s->gap_lost.used[i])
-			continue;
-		uint64_t *syn = dump_map_find(&s->synth_per_gap, s->gap_lost.keys[i]);
-		if (!syn || *syn < s->gap_lost.vals[i])
+	for (int32_t i = 0; i < s->gap_lost.at.n; i++) {
+		const struct dump_kv *g = &s->gap_lost.kv[i];
+		uint64_t *syn = dump_map_find(&s->synth_per_gap, g->key);
+
+		if (!syn || *syn < g->val)
 			n++;
 	}
 	return n;
@@ -155,21 +155,21 @@ void dump_stats_print(FILE *out, const struct dump_stats *s, const struct trz_re
 			",\"complete\":%s,\"lost_known_events\":%" PRIu64
 			",\"lost_not_in_gaps\":%" PRIu64 ",\"strings\":%" PRIu64
 			",\"strings_cut\":%" PRIu64 "}\n",
-			s->events, s->tids.n, s->gaps, s->attributed_gaps, s->unattributed_gaps,
-			s->lost + pend, s->attributed_lost, s->unattributed_lost, s->synthetic,
-			unfilled(s), s->entries, s->exits, s->nrs.n, bpe, rs->file_bytes,
-			rs->blocks_ok, rs->blocks_bad, rs->truncated ? "true" : "false",
-			s->thread_records, s->meta_records, dur, rs->version,
-			complete(s, rs) ? "true" : "false", s->lost_known, pend, s->strings,
-			s->strings_cut);
+			s->events, (uint64_t)s->tids.at.n, s->gaps, s->attributed_gaps,
+			s->unattributed_gaps, s->lost + pend, s->attributed_lost,
+			s->unattributed_lost, s->synthetic, unfilled(s), s->entries, s->exits,
+			(uint64_t)s->nrs.at.n, bpe, rs->file_bytes, rs->blocks_ok, rs->blocks_bad,
+			rs->truncated ? "true" : "false", s->thread_records, s->meta_records, dur,
+			rs->version, complete(s, rs) ? "true" : "false", s->lost_known, pend,
+			s->strings, s->strings_cut);
 		return;
 	}
 	if (!complete(s, rs))
 		print_incomplete(out, s, rs);
 	fprintf(out, "events             %" PRIu64 " (%" PRIu64 " entries, %" PRIu64 " exits)\n",
 		s->events, s->entries, s->exits);
-	fprintf(out, "threads            %" PRIu64 "\n", s->tids.n);
-	fprintf(out, "distinct syscalls  %" PRIu64 "\n", s->nrs.n);
+	fprintf(out, "threads            %" PRIu64 "\n", (uint64_t)s->tids.at.n);
+	fprintf(out, "distinct syscalls  %" PRIu64 "\n", (uint64_t)s->nrs.at.n);
 	fprintf(out, "duration           %.6f s\n", dur);
 	fprintf(out,
 		"gaps               %" PRIu64 " (%" PRIu64 " attributed, %" PRIu64 " unattributed)\n",

@@ -181,7 +181,7 @@ static int cj_gap_cpu(void *be, const struct tl_gap *g)
 		return -ENOMEM;
 	if (!*named) {
 		*named = 1;
-		if (j->cpus.n == 1) {
+		if (j->cpus.at.n == 1) {
 			f = ev_start(j);
 			fprintf(f,
 				"\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%u,\"args\":"

@@ -373,7 +373,7 @@ static int pf_gap_cpu(void *be, const struct tl_gap *g)
 		return -ENOMEM;
 	if (!*described) {
 		*described = 1;
-		if (e->cpus.n == 1) {
+		if (e->cpus.at.n == 1) {
 			packet_start(e, 0, 0);
 			pb_begin(&e->p, TP_TRACK_DESC);
 			pb_varint(&e->p, TD_UUID, U_CPUS);

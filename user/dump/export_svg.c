@@ -463,8 +463,8 @@ static int sv_finish(void *be, uint64_t first_ts, uint64_t last_ts, const struct
 		"</text>\n<text class=\"summary\" x=\"10\" y=\"38\">%" PRIu64 " events, %" PRIu64
 		" threads, %.3f s; %" PRIu64 " events lost in %" PRIu64 " gaps, %" PRIu64
 		" synthetic events (%" PRIu64 " gaps fully repaired)</text>\n",
-		s->events, (uint64_t)s->idx.n, (double)span / 1e9, s->lost, s->gaps, s->synthetic,
-		s->repaired_gaps);
+		s->events, (uint64_t)s->idx.at.n, (double)span / 1e9, s->lost, s->gaps,
+		s->synthetic, s->repaired_gaps);
 	/* legend */
 	fputs("<g class=\"legend\">"
 	      "<rect x=\"10\" y=\"50\" width=\"14\" height=\"10\" fill=\"#3b6fb6\"/>"

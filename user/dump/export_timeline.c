@@ -26,6 +26,7 @@
 #include "dump/export.h"
 #include "dump/dump.h"
 #include "common/syscalls.h"
+#include "common/vec.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -69,9 +70,10 @@ struct tl_th {
 struct timeline {
 	const struct tl_ops *ops;
 	void *be;
-	struct dump_map idx; /* tid -> index + 1 */
+	struct tidmap idx; /* tid -> index into th */
 	struct tl_th *th;
-	uint64_t n, cap;
+	uint64_t n;
+	size_t cap;
 	struct dump_map cpu_end; /* cpu -> end of its last unattributed gap slice */
 	uint64_t first_ts, last_ts;
 	uint8_t has_ts;
@@ -94,7 +96,7 @@ void timeline_free(struct timeline *tl)
 {
 	if (!tl)
 		return;
-	dump_map_free(&tl->idx);
+	tidmap_free(&tl->idx);
 	dump_map_free(&tl->cpu_end);
 	for (size_t i = 0; i < tl->nmeta; i++) {
 		free((char *)tl->meta[i].key);
@@ -128,28 +130,17 @@ static int announce(struct timeline *tl, struct tl_th *t, uint64_t ts)
 static int thread_of(struct timeline *tl, uint32_t tid, uint32_t pid, uint64_t ts, const char *comm,
 		     struct tl_th **out)
 {
-	uint64_t *v = dump_map_get(&tl->idx, tid);
+	int32_t i;
 
-	if (!v)
+	if (VEC_RESERVE(tl->th, tl->cap, tl->n + 1) || (i = tidmap_index(&tl->idx, tid)) < 0)
 		return -ENOMEM;
-	if (!*v) {
-		if (tl->n == tl->cap) {
-			uint64_t cap = tl->cap ? tl->cap * 2 : 64;
-			struct tl_th *th = realloc(tl->th, cap * sizeof(*th));
-			if (!th)
-				return -ENOMEM;
-			tl->th = th;
-			tl->cap = cap;
-		}
-		memset(&tl->th[tl->n], 0, sizeof(tl->th[0]));
-		tl->th[tl->n].tid = tid;
-		tl->th[tl->n].pid = pid;
-		tl->th[tl->n].first_ts = ts;
+	if ((uint64_t)i == tl->n) {
+		tl->th[i] = (struct tl_th){ .tid = tid, .pid = pid, .first_ts = ts };
 		if (comm)
-			snprintf(tl->th[tl->n].comm, TRZ_COMM_LEN, "%s", comm);
-		*v = ++tl->n;
+			snprintf(tl->th[i].comm, TRZ_COMM_LEN, "%s", comm);
+		tl->n++;
 	}
-	*out = &tl->th[*v - 1];
+	*out = &tl->th[i];
 	if (!(*out)->pid && pid)
 		(*out)->pid = pid;
 	if (!(*out)->announced)
@@ -498,14 +489,8 @@ static int add_meta(struct timeline *tl, const char *key, const char *value)
 {
 	char *k, *v;
 
-	if (tl->nmeta == tl->capmeta) {
-		size_t cap = tl->capmeta ? tl->capmeta * 2 : 16;
-		struct tl_meta *m = realloc(tl->meta, cap * sizeof(*m));
-		if (!m)
-			return -ENOMEM;
-		tl->meta = m;
-		tl->capmeta = cap;
-	}
+	if (VEC_RESERVE(tl->meta, tl->capmeta, tl->nmeta + 1))
+		return -ENOMEM;
 	k = strdup(key);
 	v = strdup(value);
 	if (!k || !v) {

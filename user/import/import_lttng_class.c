@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/syscalls.h"
+#include "common/vec.h"
 
 /* ---- field access ---------------------------------------------------------------------- */
 
@@ -122,52 +123,17 @@ static int classify(struct importer *imp, const char *name, struct lt_class *c)
 	return import_syscall_nr(&imp->priv, x, &c->nr);
 }
 
-static size_t cls_slot(const void *key, size_t cap)
-{
-	return (size_t)(((uintptr_t)key >> 4) * 11400714819323198485ull >> 20) & (cap - 1);
-}
-
-static int cls_grow(struct importer *imp)
-{
-	size_t cap = imp->cls_cap ? 2 * imp->cls_cap : 512;
-	struct lt_class *n = calloc(cap, sizeof(*n));
-
-	if (!n)
-		return -ENOMEM;
-	for (size_t i = 0; i < imp->cls_cap; i++) {
-		if (!imp->cls[i].key)
-			continue;
-		size_t j = cls_slot(imp->cls[i].key, cap);
-		while (n[j].key)
-			j = (j + 1) & (cap - 1);
-		n[j] = imp->cls[i];
-	}
-	free(imp->cls);
-	imp->cls = n;
-	imp->cls_cap = cap;
-	return 0;
-}
-
 /* The class info of ec (decided on first sight), or NULL on ENOMEM. */
 struct lt_class *lt_class_of(struct importer *imp, const bt_event_class *ec)
 {
-	size_t i;
+	int32_t n = imp->cls_at.n, i;
 
-	if (imp->cls_cap) {
-		for (i = cls_slot(ec, imp->cls_cap); imp->cls[i].key;
-		     i = (i + 1) & (imp->cls_cap - 1))
-			if (imp->cls[i].key == ec)
-				return &imp->cls[i];
-	}
-	if ((imp->cls_n + 1) * 2 > imp->cls_cap && cls_grow(imp))
+	if ((i = tidmap_find(&imp->cls_at, (uintptr_t)ec)) >= 0)
+		return &imp->cls[i];
+	if (VEC_RESERVE(imp->cls, imp->cls_cap, (size_t)n + 1) ||
+	    (i = tidmap_index(&imp->cls_at, (uintptr_t)ec)) < 0)
 		return NULL;
-	i = cls_slot(ec, imp->cls_cap);
-	while (imp->cls[i].key)
-		i = (i + 1) & (imp->cls_cap - 1);
-	memset(&imp->cls[i], 0, sizeof(imp->cls[i]));
-	imp->cls[i].key = ec;
-	imp->cls[i].nr = -1;
-	imp->cls_n++;
+	imp->cls[i] = (struct lt_class){ .key = ec, .nr = -1 };
 	if (classify(imp, bt_event_class_get_name(ec), &imp->cls[i]))
 		return NULL;
 	return &imp->cls[i];

@@ -61,8 +61,9 @@ struct importer {
 	struct name_table priv;  /* private syscall numbers */
 	struct name_table names; /* distinct syscall names seen (for the stats) */
 	struct lt_cpu cpus[LT_MAX_CPUS];
+	struct tidmap cls_at; /* event class (its address) -> index into cls */
 	struct lt_class *cls;
-	size_t cls_cap, cls_n;
+	size_t cls_cap;
 	struct lt_stream_cpu *streams;
 	size_t nstreams, capstreams;
 	const bt_trace *traces[16]; /* traces whose environment was written */

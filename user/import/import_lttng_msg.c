@@ -235,10 +235,9 @@ int lt_finish(struct importer *imp)
 
 	for (int i = 0; i < LT_MAX_CPUS && !err; i++)
 		err = lt_flush_cpu(imp, &imp->cpus[i], -1);
-	for (size_t i = 0; i < imp->threads.cap; i++)
-		if (imp->threads.slots[i].used && imp->threads.slots[i].pending)
-			st->entries_without_exit++;
-	st->threads = imp->threads.n;
+	for (int32_t i = 0; i < imp->threads.at.n; i++)
+		st->entries_without_exit += imp->threads.v[i].pending;
+	st->threads = (uint64_t)imp->threads.at.n;
 	st->distinct_names = (uint64_t)imp->names.n;
 	for (int i = 0; i < imp->priv.n && !err; i++) {
 		snprintf(key, sizeof(key), "syscall_nr.%d", IMPORT_PRIVATE_NR + i);
@@ -264,6 +263,7 @@ void lt_free(struct importer *imp)
 	thread_table_free(&imp->threads);
 	name_table_free(&imp->priv);
 	name_table_free(&imp->names);
+	tidmap_free(&imp->cls_at);
 	free(imp->cls);
 	free(imp->streams);
 }
@@ -307,9 +307,10 @@ int lt_prescan_message(struct importer *imp, const bt_message *m)
 
 void lt_reset_graph_state(struct importer *imp)
 {
+	tidmap_free(&imp->cls_at);
 	free(imp->cls);
 	imp->cls = NULL;
-	imp->cls_cap = imp->cls_n = 0;
+	imp->cls_cap = 0;
 	imp->nstreams = 0;
 	imp->ntraces = 0;
 	name_table_free(&imp->names);

@@ -1,6 +1,6 @@
 /* import_threads.h - what an importer knows about each thread of a trace.
  *
- * A hash table keyed by tid.  The importer keeps here the thread's pid and name (from the
+ * Keyed by tid through common/tidmap (v[i] is the thread of dense index i).  The importer keeps here the thread's pid and name (from the
  * trace's contexts, LTTng state dump, fork, exec and sched_switch events), the next per-thread
  * sequence number (tseq) to assign, and the syscall entry still waiting for its exit.
  */
@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "trz/trz.h"
+#include "common/tidmap.h"
 
 struct ithread {
 	uint32_t tid;
@@ -22,12 +23,12 @@ struct ithread {
 	int32_t pending_nr;      /* syscall number of the entry awaiting its exit */
 	uint8_t pending;         /* 1 when pending_nr is valid */
 	uint8_t recorded;        /* 1 once a TRZ_REC_THREAD record was written for it */
-	uint8_t used;            /* slot in use (table internal) */
 };
 
 struct thread_table {
-	struct ithread *slots;
-	size_t cap, n;
+	struct tidmap at; /* tid -> index into v */
+	struct ithread *v;
+	size_t cap;
 };
 
 /* The thread tid, created (zeroed, tid set) when absent.  NULL with errno = ENOMEM on failure.

@@ -1,6 +1,7 @@
 /* import_windows.c - dataset windows (.npy or comma-separated text) into a trz trace
  * (see import_windows.h). */
 #include "import/import_windows.h"
+#include "common/vec.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -58,18 +59,10 @@ static long read_line(FILE *f, char **buf, size_t *cap)
 	while ((c = getc_unlocked(f)) != EOF) {
 		if (c == '\0')
 			return -EINVAL;
-		if (n + 2 > *cap) {
-			size_t nc = *cap ? *cap * 2 : 4096;
-			if (nc > CSV_MAX_LINE + 2)
-				nc = CSV_MAX_LINE + 2;
-			if (n + 2 > nc)
-				return -E2BIG;
-			char *p = realloc(*buf, nc);
-			if (!p)
-				return -ENOMEM;
-			*buf = p;
-			*cap = nc;
-		}
+		if (n + 2 > CSV_MAX_LINE + 2)
+			return -E2BIG;
+		if (VEC_RESERVE(*buf, *cap, n + 2))
+			return -ENOMEM;
 		(*buf)[n++] = (char)c;
 		if (c == '\n')
 			break;

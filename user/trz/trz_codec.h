@@ -13,6 +13,7 @@
 
 #include "trz/trz.h"
 #include "trz/trz_format.h"
+#include "common/tidmap.h"
 
 /* Return from the calling function when x (0 or -errno) fails. */
 #define TRZ_TRY(x)                   \
@@ -83,20 +84,6 @@ static inline int64_t trz_unzigzag(uint64_t v)
 	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
 }
 
-/* Open-addressing hash map from a 64-bit key to a dictionary index. */
-struct trz_map {
-	uint64_t *keys;
-	int32_t *vals; /* -1 = empty slot */
-	uint32_t cap, n;
-};
-
-/* Index stored for key, or -1. */
-int32_t trz_map_get(const struct trz_map *m, uint64_t key);
-/* Store key -> val (key must be absent).  Returns 0 or -ENOMEM. */
-int trz_map_put(struct trz_map *m, uint64_t key, int32_t val);
-/* Remove every key (keeps the allocation). */
-void trz_map_clear(struct trz_map *m);
-
 struct trz_tid_state {
 	uint32_t tid, pid;
 	uint64_t next_tseq; /* predicted tseq of the thread's next event */
@@ -128,13 +115,14 @@ struct trz_bstate {
 	struct trz_tok_state *toks;
 	uint32_t ntok;
 	size_t captok;
-	struct trz_map tidmap, tokmap;
+	struct tidmap tidmap, tokmap; /* trz_tid_key() -> tids index, trz_tok_key() -> toks */
 	struct trz_cpu_state cpus[TRZ_CPU_SLOTS + 1]; /* through trz_cpu_of() */
 	uint32_t gen; /* block generation: a slot of another one is reset on use */
 };
 
 /* Dictionary helpers (trz_state.c): CPU slot of a cpu, dictionary keys, appending entries
- * (return the new index or -ENOMEM), and lookup-or-append of a token. */
+ * (return the new index, -ENOMEM or -EEXIST when the key is there), and lookup-or-append of a
+ * token. */
 uint32_t trz_cpu_slot(uint16_t cpu);
 uint64_t trz_tid_key(uint32_t tid, uint32_t pid);
 uint64_t trz_tok_key(int32_t nr, uint8_t dir);

@@ -96,7 +96,7 @@ static int dec_tid(struct trz_bstate *s, struct trz_cur *cur, struct trz_event *
 		BAD(v != (uint64_t)s->ntid + 1 || s->ntid >= maxdict);
 		TRZ_TRY(dec_u32(&cur[TRZ_COL_TIDLIT], &tid));
 		TRZ_TRY(dec_u32(&cur[TRZ_COL_TIDLIT], &pid));
-		BAD(trz_map_get(&s->tidmap, trz_tid_key(tid, pid)) >= 0);
+		BAD(tidmap_find(&s->tidmap, trz_tid_key(tid, pid)) >= 0);
 		idx = trz_tid_add(s, tid, pid);
 		if (idx < 0)
 			return idx;
@@ -125,7 +125,7 @@ static int dec_tok(struct trz_bstate *s, struct trz_cur *cur, struct trz_tid_sta
 		TRZ_TRY(trz_cur_varint(&cur[TRZ_COL_TOKLIT], &dir));
 		int64_t n = trz_unzigzag(nr);
 		BAD(n < INT32_MIN || n > INT32_MAX || dir > TRZ_EXIT);
-		BAD(trz_map_get(&s->tokmap, trz_tok_key((int32_t)n, (uint8_t)dir)) >= 0);
+		BAD(tidmap_find(&s->tokmap, trz_tok_key((int32_t)n, (uint8_t)dir)) >= 0);
 		idx = trz_tok_add(s, (int32_t)n, (uint8_t)dir);
 	}
 	if (idx >= 0) {

@@ -51,7 +51,7 @@ static int enc_ret(struct trz_buf *col, int64_t ret, int64_t last)
 static int enc_tid(struct trz_bstate *s, struct trz_buf *col, const struct trz_event *ev)
 {
 	struct trz_cpu_state *c = trz_cpu_of(s, ev->cpu);
-	int idx = trz_map_get(&s->tidmap, trz_tid_key(ev->tid, ev->pid));
+	int idx = tidmap_find(&s->tidmap, trz_tid_key(ev->tid, ev->pid));
 
 	if (idx < 0) {
 		TRZ_TRY(trz_buf_varint(&col[TRZ_COL_TID], (uint64_t)s->ntid + 1));
@@ -77,7 +77,7 @@ static int enc_tok(struct trz_bstate *s, struct trz_buf *col, struct trz_tid_sta
 	if (ev->dir == TRZ_EXIT && t->pending && t->pending_nr == ev->nr) {
 		TRZ_TRY(trz_buf_varint(&col[TRZ_COL_TOK], 0));
 		idx = trz_tok_find_or_add(s, ev->nr, ev->dir);
-	} else if ((idx = trz_map_get(&s->tokmap, trz_tok_key(ev->nr, ev->dir))) >= 0) {
+	} else if ((idx = tidmap_find(&s->tokmap, trz_tok_key(ev->nr, ev->dir))) >= 0) {
 		TRZ_TRY(trz_buf_varint(&col[TRZ_COL_TOK], (uint64_t)idx + 1));
 	} else {
 		TRZ_TRY(trz_buf_varint(&col[TRZ_COL_TOK], (uint64_t)s->ntok + 1));

@@ -22,29 +22,33 @@ uint64_t trz_tok_key(int32_t nr, uint8_t dir)
 	return (uint64_t)(uint32_t)nr << 1 | dir;
 }
 
-/* Append a thread to the dictionary; returns its index or -ENOMEM. */
+/* Append a thread to the dictionary; returns its index, -ENOMEM or -EEXIST. */
 int trz_tid_add(struct trz_bstate *s, uint32_t tid, uint32_t pid)
 {
 	if (VEC_RESERVE(s->tids, s->captid, (size_t)s->ntid + 1))
 		return -ENOMEM;
-	TRZ_TRY(trz_map_put(&s->tidmap, trz_tid_key(tid, pid), (int32_t)s->ntid));
+	int32_t i = tidmap_index(&s->tidmap, trz_tid_key(tid, pid));
+	if (i < 0 || (uint32_t)i != s->ntid) /* -ENOMEM, or the key was there (caller's bug) */
+		return i < 0 ? i : -EEXIST;
 	s->tids[s->ntid] = (struct trz_tid_state){ .tid = tid, .pid = pid };
 	return (int)s->ntid++;
 }
 
-/* Append a token to the dictionary; returns its index or -ENOMEM. */
+/* Append a token to the dictionary; returns its index, -ENOMEM or -EEXIST. */
 int trz_tok_add(struct trz_bstate *s, int32_t nr, uint8_t dir)
 {
 	if (VEC_RESERVE(s->toks, s->captok, (size_t)s->ntok + 1))
 		return -ENOMEM;
-	TRZ_TRY(trz_map_put(&s->tokmap, trz_tok_key(nr, dir), (int32_t)s->ntok));
+	int32_t i = tidmap_index(&s->tokmap, trz_tok_key(nr, dir));
+	if (i < 0 || (uint32_t)i != s->ntok) /* -ENOMEM, or the key was there (caller's bug) */
+		return i < 0 ? i : -EEXIST;
 	s->toks[s->ntok] = (struct trz_tok_state){ .nr = nr, .dir = dir };
 	return (int)s->ntok++;
 }
 
 int trz_tok_find_or_add(struct trz_bstate *s, int32_t nr, uint8_t dir)
 {
-	int32_t i = trz_map_get(&s->tokmap, trz_tok_key(nr, dir));
+	int32_t i = tidmap_find(&s->tokmap, trz_tok_key(nr, dir));
 	return i >= 0 ? i : trz_tok_add(s, nr, dir);
 }
 
@@ -54,8 +58,8 @@ void trz_bstate_reset(struct trz_bstate *s)
 	s->prev_thr_tid = 0;
 	s->ntid = 0;
 	s->ntok = 0;
-	trz_map_clear(&s->tidmap);
-	trz_map_clear(&s->tokmap);
+	tidmap_clear(&s->tidmap);
+	tidmap_clear(&s->tokmap);
 	if (++s->gen == 0) { /* wrapped: no slot may look current */
 		for (int i = 0; i <= TRZ_CPU_SLOTS; i++)
 			s->cpus[i].gen = 0;
@@ -67,9 +71,7 @@ void trz_bstate_free(struct trz_bstate *s)
 {
 	free(s->tids);
 	free(s->toks);
-	free(s->tidmap.keys);
-	free(s->tidmap.vals);
-	free(s->tokmap.keys);
-	free(s->tokmap.vals);
+	tidmap_free(&s->tidmap);
+	tidmap_free(&s->tokmap);
 	memset(s, 0, sizeof(*s));
 }
