@@ -120,6 +120,7 @@ static int pop(struct dump_order *o, dump_emit_fn emit, void *ctx)
 	struct entry e = o->heap[0];
 
 	o->heap[0] = o->heap[--o->n];
+	o->heap[o->n].rec = NULL; /* the slot left behind holds no record (and no stale pointer) */
 	sift_down(o->heap, o->n, 0);
 	int err = out(o, e.key, e.rec, emit, ctx);
 	free(e.rec);

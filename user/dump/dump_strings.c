@@ -99,8 +99,8 @@ static int new_group(struct dump_strings *d, uint32_t tid, uint64_t tseq, uint32
 			return -ENOMEM;
 		for (uint32_t i = 0; i < d->count; i++)
 			g[i] = d->g[(d->head + i) % d->cap];
-		if (d->last != NONE)
-			d->last = (d->last + d->cap - d->head) % d->cap;
+		/* an empty ring (no room yet either) has no group for last to name */
+		d->last = d->last != NONE && d->count ? (d->last + d->cap - d->head) % d->cap : NONE;
 		free(d->g);
 		d->g = g;
 		d->cap = cap;

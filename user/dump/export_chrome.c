@@ -120,6 +120,7 @@ static int cj_slice(void *be, const struct tl_slice *s)
 	struct chrome *j = be;
 	int synth = s->entry == TL_SYNTHETIC || s->exit == TL_SYNTHETIC;
 	struct export_arg a[EXPORT_ARGS_MAX];
+	size_t na;
 	char nbuf[32];
 	FILE *f = ev_start(j);
 
@@ -128,7 +129,8 @@ static int cj_slice(void *be, const struct tl_slice *s)
 		s->pid, s->tid);
 	put_us(f, "ts", s->ts);
 	put_us(f, "dur", s->end - s->ts);
-	put_args(f, a, export_slice_args(s, a));
+	na = export_slice_args(s, a); /* a filled before put_args reads it */
+	put_args(f, a, na);
 	j->c->slices++;
 	if (synth)
 		j->c->synthetic_slices++;
@@ -157,6 +159,7 @@ static int cj_gap_end(void *be, const struct tl_gap *g)
 {
 	struct chrome *j = be;
 	struct export_arg a[EXPORT_ARGS_MAX];
+	size_t na;
 	FILE *f = ev_start(j);
 
 	fputs("\"ph\":\"X\",", f);
@@ -164,7 +167,8 @@ static int cj_gap_end(void *be, const struct tl_gap *g)
 	fprintf(f, ",\"pid\":%u,\"tid\":%u", g->pid, g->tid);
 	put_us(f, "ts", g->ts);
 	put_us(f, "dur", g->end - g->ts);
-	put_args(f, a, export_gap_args(g, 1, 1, a));
+	na = export_gap_args(g, 1, 1, a); /* a filled before put_args reads it */
+	put_args(f, a, na);
 	j->c->gaps++;
 	return 0;
 }
@@ -173,6 +177,7 @@ static int cj_gap_cpu(void *be, const struct tl_gap *g)
 {
 	struct chrome *j = be;
 	struct export_arg a[EXPORT_ARGS_MAX];
+	size_t na;
 	uint32_t tid = LOST_PID + 1 + (g->cpu == TRZ_NO_CPU ? 65535u : g->cpu);
 	uint64_t *named = dump_map_get(&j->cpus, g->cpu);
 	FILE *f;
@@ -202,7 +207,8 @@ static int cj_gap_cpu(void *be, const struct tl_gap *g)
 	fprintf(f, ",\"pid\":%u,\"tid\":%u", LOST_PID, tid);
 	put_us(f, "ts", g->ts);
 	put_us(f, "dur", g->end - g->ts);
-	put_args(f, a, export_gap_args(g, 1, 0, a));
+	na = export_gap_args(g, 1, 0, a); /* a filled before put_args reads it */
+	put_args(f, a, na);
 	j->c->gaps++;
 	return 0;
 }

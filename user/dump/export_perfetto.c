@@ -262,6 +262,7 @@ static int pf_slice(void *be, const struct tl_slice *s)
 	struct perfetto *e = be;
 	int synth = s->entry == TL_SYNTHETIC || s->exit == TL_SYNTHETIC;
 	struct export_arg a[EXPORT_ARGS_MAX];
+	size_t na;
 	char nbuf[32];
 	uint64_t iid;
 	int err;
@@ -275,7 +276,8 @@ static int pf_slice(void *be, const struct tl_slice *s)
 	pb_varint(&e->p, TE_TRACK_UUID, U_THREAD(s->tid));
 	pb_varint(&e->p, TE_CATEGORY_IIDS, synth ? CAT_SYNTHETIC : CAT_SYSCALL);
 	pb_varint(&e->p, TE_NAME_IID, iid);
-	put_args(&e->p, a, export_slice_args(s, a));
+	na = export_slice_args(s, a); /* a filled before put_args reads it */
+	put_args(&e->p, a, na);
 	pb_end(&e->p);
 	if ((err = packet_write(e)))
 		return err;
@@ -293,6 +295,7 @@ static int pf_slice(void *be, const struct tl_slice *s)
 static int gap_slice_begin(struct perfetto *e, const struct tl_gap *g, uint64_t track)
 {
 	struct export_arg a[EXPORT_ARGS_MAX];
+	size_t na;
 	char name[48];
 	uint64_t iid;
 
@@ -305,7 +308,8 @@ static int gap_slice_begin(struct perfetto *e, const struct tl_gap *g, uint64_t 
 	pb_varint(&e->p, TE_TRACK_UUID, track);
 	pb_varint(&e->p, TE_CATEGORY_IIDS, CAT_LOST);
 	pb_varint(&e->p, TE_NAME_IID, iid);
-	put_args(&e->p, a, export_gap_args(g, 1, 0, a));
+	na = export_gap_args(g, 1, 0, a); /* a filled before put_args reads it */
+	put_args(&e->p, a, na);
 	pb_end(&e->p);
 	e->c->gaps++;
 	return packet_write(e);
@@ -346,13 +350,16 @@ static int pf_gap_begin(void *be, const struct tl_gap *g)
 static int gap_slice_end(struct perfetto *e, const struct tl_gap *g, uint64_t track, int repair)
 {
 	struct export_arg a[EXPORT_ARGS_MAX];
+	size_t na;
 
 	packet_start(e, g->end, 1);
 	pb_begin(&e->p, TP_TRACK_EVENT);
 	pb_varint(&e->p, TE_TYPE, T_END);
 	pb_varint(&e->p, TE_TRACK_UUID, track);
-	if (repair)
-		put_args(&e->p, a, export_gap_args(g, 0, 1, a));
+	if (repair) {
+		na = export_gap_args(g, 0, 1, a); /* a filled before put_args reads it */
+		put_args(&e->p, a, na);
+	}
 	pb_end(&e->p);
 	return packet_write(e);
 }

@@ -328,8 +328,12 @@ static int add_sources(struct lt_graph *g, struct importer *imp,
 	uint8_t *done = calloc(n, 1);
 	int err = 0, nsrc = 0;
 
-	if (!grp || !set || !done)
-		err = fail(-ENOMEM, "out of memory", NULL);
+	if (!grp || !set || !done) {
+		free(grp);
+		free(set);
+		free(done);
+		return fail(-ENOMEM, "out of memory", NULL);
+	}
 	for (size_t i = 0; i < n && !err; i++)
 		grp[i] = trace_group(fs, dirs[i]);
 	for (size_t i = 0; i < n && !err; i++) {
@@ -345,7 +349,7 @@ static int add_sources(struct lt_graph *g, struct importer *imp,
 		}
 		err = add_source(g, imp, fs, set, k, nsrc++);
 	}
-	for (size_t i = 0; grp && i < n; i++)
+	for (size_t i = 0; i < n; i++)
 		free(grp[i]);
 	free(grp);
 	free(set);

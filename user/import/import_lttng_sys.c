@@ -222,7 +222,7 @@ int lt_on_syscall(struct importer *imp, const bt_event *e, const struct lt_class
 		  struct trz_event *ev)
 {
 	int by_entry = decode_syscall(imp, c, bt_event_borrow_payload_field_const(e), ev);
-	struct lt_cpu *cpu = ev->cpu < LT_MAX_CPUS ? &imp->cpus[ev->cpu] : NULL;
+	struct lt_cpu *cpu;
 	struct ithread *th;
 
 	if (by_entry == -2)
@@ -238,10 +238,11 @@ int lt_on_syscall(struct importer *imp, const bt_event *e, const struct lt_class
 	}
 	if (errno)
 		return -errno;
-	if (!cpu) {
+	if (ev->cpu >= LT_MAX_CPUS) { /* no CPU state to attribute it by */
 		imp->st->unattributed_events++;
 		return 0;
 	}
+	cpu = &imp->cpus[ev->cpu];
 	if (cpu->cur_tid < 0) {
 		if (cpu->nbuf >= LT_MAX_WAITING) {
 			imp->st->unattributed_events++;

@@ -205,8 +205,8 @@ static int compress_block(struct trz_writer *w)
 	err = deflate_columns(w, h + TRZ_BLOCK_HDR_LEN, cap, &zlen);
 	if (err)
 		return err;
-	memcpy(h, TRZ_BLOCK_MAGIC,
-	       TRZ_BLOCK_MAGIC_LEN); /* NOLINT(bugprone-not-null-terminated-result) */
+	/* NOLINTNEXTLINE(bugprone-not-null-terminated-result): the magic is a fixed-size field */
+	memcpy(h, TRZ_BLOCK_MAGIC, TRZ_BLOCK_MAGIC_LEN);
 	trz_put32(h + TRZ_BH_COMP_LEN, (uint32_t)zlen);
 	trz_put32(h + TRZ_BH_RAW_LEN, (uint32_t)w->raw.len);
 	trz_put32(h + TRZ_BH_NREC, w->nrec);
