@@ -31,7 +31,8 @@
  * Loss accounting (exact):
  *   tseq         per-thread counter (task-local storage), +1 for every event attempt of the
  *                thread, starting at 1; written into every event.
- *   cseq         per-CPU attempt counter, +1 before every ring-buffer reservation on that cpu.
+ *   cseq         per-CPU attempt counter, +1 for every event before its ring-buffer reservation
+ *                on that cpu (+2 before a pair's).
  *   lost_before  how many events of this thread were lost right before this one (tseq
  *                lost_before..tseq-1), so gaps are known without guessing.
  *   trc_cpu_stats  per-CPU attempts / drops counters, read by user space at any time.
@@ -205,8 +206,8 @@ struct trc_task_rec {
 
 /* Per-CPU counters (two cache lines each, in the program's .bss, read by user space via mmap). */
 struct trc_cpu_stats {
-	__u64 attempts;      /* event reservations attempted on this cpu (== last cseq) */
-	__u64 drops;         /* event reservations that failed (ring full) */
+	__u64 attempts;      /* events attempted on this cpu (== last cseq; a pair is 2) */
+	__u64 drops;         /* events whose reservation failed (ring full; a pair is 2) */
 	__u64 ctl_attempts;  /* process records attempted on this cpu */
 	__u64 ctl_drops;     /* process records lost (ctl ring full) */
 	__u64 no_storage;    /* events not attempted: task storage unavailable (no tseq) */
