@@ -1,6 +1,6 @@
 /* test_tidmap.c - common/tidmap (the one hash table: 64-bit keys to dense indices) and the
  * tables built on it: trz's thread and token dictionaries, tracerec-dump's dump_map, the
- * importers' thread table. */
+ * importers' thread table (the gap detector's is exercised by test_gapdetect). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -51,7 +51,7 @@ static void test_no_clustering(void **state)
 		assert_true(tidmap_index(&m, trz_tid_key(5000 + t, 5000)) >= 0);
 	size_t maxrun = 0, run = 0;
 	for (size_t i = 0; i < 2 * m.cap; i++) { /* longest run of used slots, wrapping */
-		run = m.idx[i & (m.cap - 1)] >= 0 ? run + 1 : 0;
+		run = m.slot[i & (m.cap - 1)].idx >= 0 ? run + 1 : 0;
 		if (run > maxrun)
 			maxrun = run;
 	}
@@ -110,6 +110,54 @@ static void test_trz_dictionaries(void **state)
 	trz_bstate_free(&s);
 }
 
+/* Removal keeps every other key findable (backward shift through wrapped probe runs) and the
+ * indices dense: checked against a plain array after each of thousands of random removals and
+ * insertions of clustered keys. */
+static void test_remove(void **state)
+{
+	enum { N = 3000 };
+	struct tidmap m = { 0 };
+	uint64_t *dense = calloc(N * 3, sizeof(*dense)); /* key of each index, as a caller keeps it */
+	uint32_t r = 7;
+	int32_t n = 0;
+
+	(void)state;
+	assert_non_null(dense);
+	assert_int_equal(tidmap_remove(&m, 1, 1), -1); /* empty map */
+	for (int step = 0; step < 3 * N; step++) {
+		r = r * 1103515245u + 12345u;
+		uint64_t key = (uint64_t)((r >> 8) % 2048) << 32 |
+			       9; /* tid << 32 | pid, often present */
+
+		if (n && (r & 0x10)) {
+			int32_t at = tidmap_find(&m, key);
+			int32_t i = tidmap_remove(&m, key, dense[n - 1]);
+
+			assert_int_equal(i, at);
+			if (i < 0)
+				continue;
+			dense[i] = dense[--n];
+		} else {
+			int32_t i = tidmap_index(&m, key);
+
+			assert_true(i >= 0 && i <= n);
+			if (i == n)
+				dense[n++] = key;
+		}
+		assert_int_equal(m.n, n);
+		if (step % 97 == 0 || step == 3 * N - 1)
+			for (int32_t k = 0; k < n; k++)
+				assert_int_equal(tidmap_find(&m, dense[k]), k);
+	}
+	for (int32_t k = n - 1; k >= 0; k--) /* remove the rest, the last one first */
+		assert_int_equal(tidmap_remove(&m, dense[k], dense[k]), k);
+	assert_int_equal(m.n, 0);
+	for (size_t h = 0; h < m.cap; h++)
+		assert_true(m.slot[h].idx < 0);
+	tidmap_free(&m);
+	free(dense);
+}
+
 /* dump_map: values at the keys' dense indices, zero on first sight, in order of appearance. */
 static void test_dump_map(void **state)
 {
@@ -154,9 +202,10 @@ static void test_thread_table(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_high_bits), cmocka_unit_test(test_no_clustering),
-		cmocka_unit_test(test_clear),     cmocka_unit_test(test_trz_dictionaries),
-		cmocka_unit_test(test_dump_map),  cmocka_unit_test(test_thread_table),
+		cmocka_unit_test(test_high_bits),    cmocka_unit_test(test_no_clustering),
+		cmocka_unit_test(test_clear),        cmocka_unit_test(test_trz_dictionaries),
+		cmocka_unit_test(test_remove),       cmocka_unit_test(test_dump_map),
+		cmocka_unit_test(test_thread_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,13 +22,6 @@ struct gapdetect *gapdetect_new(gapdetect_emit_fn emit, void *ctx)
 
 	if (!g)
 		return NULL;
-	g->nslots = 1024;
-	g->slots = calloc(g->nslots, sizeof(*g->slots));
-	if (!g->slots) {
-		free(g);
-		errno = ENOMEM;
-		return NULL;
-	}
 	g->emit = emit;
 	g->ctx = ctx;
 	g->next_gap_id = 1;
@@ -39,9 +32,10 @@ void gapdetect_free(struct gapdetect *g)
 {
 	if (!g)
 		return;
-	for (uint64_t i = 0; i < g->nslots; i++)
-		gapdetect_thr_free(g->slots[i]);
-	free(g->slots);
+	for (int32_t i = 0; i < g->thr_at.n; i++)
+		gapdetect_thr_free(g->thrs[i]);
+	tidmap_free(&g->thr_at);
+	free(g->thrs);
 	free(g->cpus);
 	free(g->cpu_last_ts);
 	free(g);
@@ -387,19 +381,17 @@ static int flush_thread(struct gapdetect *g, struct thr *t)
 
 int gapdetect_finish(struct gapdetect *g)
 {
+	size_t n = (size_t)g->thr_at.n;
 	struct thr **all;
-	uint64_t n = 0;
 	int err = 0;
 
-	if (!g->nthr)
+	if (!n)
 		return 0;
-	all = malloc(g->nthr * sizeof(*all));
+	all = malloc(n * sizeof(*all)); /* flushing may remove threads from the table */
 	if (!all)
 		return -ENOMEM;
-	for (uint64_t i = 0; i < g->nslots; i++)
-		if (g->slots[i])
-			all[n++] = g->slots[i];
-	for (uint64_t i = 0; i < n && !err; i++)
+	memcpy(all, g->thrs, n * sizeof(*all));
+	for (size_t i = 0; i < n && !err; i++)
 		err = flush_thread(g, all[i]);
 	free(all);
 	return err;
@@ -427,5 +419,5 @@ uint64_t gapdetect_thread_lost(const struct gapdetect *g, uint32_t tid)
 
 uint64_t gapdetect_live_threads(const struct gapdetect *g)
 {
-	return g->nthr;
+	return (uint64_t)g->thr_at.n;
 }

@@ -4,6 +4,7 @@
 #define TRC_GAPDETECT_INT_H
 
 #include "collect/gapdetect.h"
+#include "common/tidmap.h"
 
 struct item {
 	uint64_t first, last; /* tseq range */
@@ -38,8 +39,9 @@ struct thr {
 struct gapdetect {
 	gapdetect_emit_fn emit;
 	void *ctx;
-	struct thr **slots; /* open addressing on tid, linear probing */
-	uint64_t nslots, nthr;
+	struct tidmap thr_at; /* tid -> index into thrs (dense: removal moves the last one) */
+	struct thr **thrs;
+	size_t capthr;
 	struct gapdetect_cpu *cpus;
 	uint64_t *cpu_last_ts;
 	unsigned ncpus;

@@ -24,84 +24,40 @@ void gapdetect_thr_free(struct thr *t)
 
 /* ---- thread table ---- */
 
-static uint64_t slot_of(const struct gapdetect *g, uint32_t tid)
-{
-	return ((uint64_t)tid * 0x9E3779B97F4A7C15ull >> 20) & (g->nslots - 1);
-}
-
 struct thr *gapdetect_thr_find(const struct gapdetect *g, uint32_t tid)
 {
-	for (uint64_t i = slot_of(g, tid);; i = (i + 1) & (g->nslots - 1)) {
-		if (!g->slots[i])
-			return NULL;
-		if (g->slots[i]->tid == tid)
-			return g->slots[i];
-	}
+	int32_t i = tidmap_find(&g->thr_at, tid);
+
+	return i < 0 ? NULL : g->thrs[i];
 }
 
-static void thr_put(struct gapdetect *g, struct thr *t)
-{
-	uint64_t i = slot_of(g, t->tid);
-
-	while (g->slots[i])
-		i = (i + 1) & (g->nslots - 1);
-	g->slots[i] = t;
-}
-
-static int table_grow(struct gapdetect *g)
-{
-	struct thr **old = g->slots;
-	uint64_t n = g->nslots;
-
-	g->slots = calloc(n * 2, sizeof(*g->slots));
-	if (!g->slots) {
-		g->slots = old;
-		return -ENOMEM;
-	}
-	g->nslots = n * 2;
-	for (uint64_t i = 0; i < n; i++)
-		if (old[i])
-			thr_put(g, old[i]);
-	free(old);
-	return 0;
-}
-
-/* Remove t from the table (backward-shift deletion) and free it. */
+/* Remove t from the table (the last thread takes its index) and free it. */
 void gapdetect_thr_remove(struct gapdetect *g, struct thr *t)
 {
-	uint64_t mask = g->nslots - 1, i = slot_of(g, t->tid), j, k;
+	struct thr *last = g->thrs[g->thr_at.n - 1];
+	int32_t i = tidmap_remove(&g->thr_at, t->tid, last->tid);
 
-	while (g->slots[i] != t)
-		i = (i + 1) & mask;
-	g->slots[i] = NULL;
-	for (j = (i + 1) & mask; g->slots[j]; j = (j + 1) & mask) {
-		k = slot_of(g, g->slots[j]->tid);
-		/* move j back to i unless its home k lies cyclically in (i, j] */
-		if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j))) {
-			g->slots[i] = g->slots[j];
-			g->slots[j] = NULL;
-			i = j;
-		}
-	}
-	g->nthr--;
+	if (i >= 0)
+		g->thrs[i] = last;
 	gapdetect_thr_free(t);
 }
 
 struct thr *gapdetect_thr_get(struct gapdetect *g, uint32_t pid, uint32_t tid)
 {
 	struct thr *t = gapdetect_thr_find(g, tid);
+	int32_t i;
 
 	if (t)
 		return t;
-	if ((g->nthr + 1) * 2 > g->nslots && table_grow(g))
+	if (VEC_RESERVE(g->thrs, g->capthr, (size_t)g->thr_at.n + 1) || !(t = calloc(1, sizeof(*t))))
 		return NULL;
-	t = calloc(1, sizeof(*t));
-	if (!t)
+	if ((i = tidmap_index(&g->thr_at, tid)) < 0) {
+		free(t);
 		return NULL;
+	}
 	t->pid = pid;
 	t->tid = tid;
-	thr_put(g, t);
-	g->nthr++;
+	g->thrs[i] = t;
 	g->st.threads++;
 	return t;
 }

@@ -155,29 +155,31 @@ static int cj_gap_begin(void *be, const struct tl_gap *g)
 	return 0;
 }
 
-static int cj_gap_end(void *be, const struct tl_gap *g)
+/* The X slice of gap g on track pid/tid, with its arguments (export_gap_args' end: its repair). */
+static void gap_slice(struct chrome *j, const struct tl_gap *g, uint32_t pid, uint32_t tid, int end)
 {
-	struct chrome *j = be;
 	struct export_arg a[EXPORT_ARGS_MAX];
-	size_t na;
+	size_t na = export_gap_args(g, 1, end, a);
 	FILE *f = ev_start(j);
 
 	fputs("\"ph\":\"X\",", f);
 	gap_name(f, g);
-	fprintf(f, ",\"pid\":%u,\"tid\":%u", g->pid, g->tid);
+	fprintf(f, ",\"pid\":%u,\"tid\":%u", pid, tid);
 	put_us(f, "ts", g->ts);
 	put_us(f, "dur", g->end - g->ts);
-	na = export_gap_args(g, 1, 1, a); /* a filled before put_args reads it */
 	put_args(f, a, na);
 	j->c->gaps++;
+}
+
+static int cj_gap_end(void *be, const struct tl_gap *g)
+{
+	gap_slice(be, g, g->pid, g->tid, 1);
 	return 0;
 }
 
 static int cj_gap_cpu(void *be, const struct tl_gap *g)
 {
 	struct chrome *j = be;
-	struct export_arg a[EXPORT_ARGS_MAX];
-	size_t na;
 	uint32_t tid = LOST_PID + 1 + (g->cpu == TRZ_NO_CPU ? 65535u : g->cpu);
 	uint64_t *named = dump_map_get(&j->cpus, g->cpu);
 	FILE *f;
@@ -201,15 +203,7 @@ static int cj_gap_cpu(void *be, const struct tl_gap *g)
 		else
 			fprintf(f, "{\"name\":\"cpu %u\"}}", g->cpu);
 	}
-	f = ev_start(j);
-	fputs("\"ph\":\"X\",", f);
-	gap_name(f, g);
-	fprintf(f, ",\"pid\":%u,\"tid\":%u", LOST_PID, tid);
-	put_us(f, "ts", g->ts);
-	put_us(f, "dur", g->end - g->ts);
-	na = export_gap_args(g, 1, 0, a); /* a filled before put_args reads it */
-	put_args(f, a, na);
-	j->c->gaps++;
+	gap_slice(j, g, LOST_PID, tid, 0);
 	return 0;
 }
 

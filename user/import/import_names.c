@@ -1,5 +1,6 @@
 /* import_names.c - syscall names of imported traces -> numbers (see import_names.h). */
 #include "import/import_names.h"
+#include "common/vec.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -22,15 +23,8 @@ int import_private_nr(struct name_table *t, const char *name, int *nr)
 			return 0;
 		}
 	}
-	if (t->n == t->cap) {
-		int cap = t->cap ? 2 * t->cap : 16;
-		char **p = realloc(t->names, (size_t)cap * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		t->names = p;
-		t->cap = cap;
-	}
+	if (VEC_RESERVE(t->names, t->cap, (size_t)t->n + 1))
+		return -ENOMEM;
 	t->names[t->n] = strdup(name);
 	if (!t->names[t->n])
 		return -ENOMEM;

@@ -10,11 +10,14 @@
 #ifndef TRC_IMPORT_NAMES_H
 #define TRC_IMPORT_NAMES_H
 
+#include <stddef.h>
+
 #define IMPORT_PRIVATE_NR 100000
 
 struct name_table {
 	char **names; /* names[i] has number IMPORT_PRIVATE_NR + i */
-	int n, cap;
+	int n;
+	size_t cap;
 };
 
 /* Number of syscall name (without LTTng prefix) in *nr: the x86_64 number when known, else a

@@ -23,15 +23,8 @@ static long parse_line(const char *s, int32_t **out, size_t *cap, size_t used)
 		v = strtoll(s, &end, 10);
 		if (end == s || errno || v < INT32_MIN || v > INT32_MAX)
 			return -EINVAL;
-		if (used + (size_t)n == *cap) {
-			size_t c = *cap ? 2 * *cap : 4096;
-			int32_t *p = realloc(*out, c * sizeof(*p));
-
-			if (!p)
-				return -ENOMEM;
-			*out = p;
-			*cap = c;
-		}
+		if (VEC_RESERVE(*out, *cap, used + (size_t)n + 1))
+			return -ENOMEM;
 		(*out)[used + (size_t)n++] = (int32_t)v;
 		s = end;
 		while (*s == ' ' || *s == '\t' || *s == '\r')

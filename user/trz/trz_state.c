@@ -22,28 +22,37 @@ uint64_t trz_tok_key(int32_t nr, uint8_t dir)
 	return (uint64_t)(uint32_t)nr << 1 | dir;
 }
 
+/* Index n for key in dictionary map m: n, -ENOMEM, or -EEXIST when key is there already (the
+ * caller looks first: two entries of one key would break the format). */
+static int dict_index(struct tidmap *m, uint32_t n, uint64_t key)
+{
+	int32_t i = tidmap_index(m, key);
+
+	return i < 0 ? i : (uint32_t)i == n ? i : -EEXIST;
+}
+
 /* Append a thread to the dictionary; returns its index, -ENOMEM or -EEXIST. */
 int trz_tid_add(struct trz_bstate *s, uint32_t tid, uint32_t pid)
 {
+	int i;
+
 	if (VEC_RESERVE(s->tids, s->captid, (size_t)s->ntid + 1))
 		return -ENOMEM;
-	int32_t i = tidmap_index(&s->tidmap, trz_tid_key(tid, pid));
-	if (i < 0 || (uint32_t)i != s->ntid) /* -ENOMEM, or the key was there (caller's bug) */
-		return i < 0 ? i : -EEXIST;
-	s->tids[s->ntid] = (struct trz_tid_state){ .tid = tid, .pid = pid };
-	return (int)s->ntid++;
+	if ((i = dict_index(&s->tidmap, s->ntid, trz_tid_key(tid, pid))) >= 0)
+		s->tids[s->ntid++] = (struct trz_tid_state){ .tid = tid, .pid = pid };
+	return i;
 }
 
 /* Append a token to the dictionary; returns its index, -ENOMEM or -EEXIST. */
 int trz_tok_add(struct trz_bstate *s, int32_t nr, uint8_t dir)
 {
+	int i;
+
 	if (VEC_RESERVE(s->toks, s->captok, (size_t)s->ntok + 1))
 		return -ENOMEM;
-	int32_t i = tidmap_index(&s->tokmap, trz_tok_key(nr, dir));
-	if (i < 0 || (uint32_t)i != s->ntok) /* -ENOMEM, or the key was there (caller's bug) */
-		return i < 0 ? i : -EEXIST;
-	s->toks[s->ntok] = (struct trz_tok_state){ .nr = nr, .dir = dir };
-	return (int)s->ntok++;
+	if ((i = dict_index(&s->tokmap, s->ntok, trz_tok_key(nr, dir))) >= 0)
+		s->toks[s->ntok++] = (struct trz_tok_state){ .nr = nr, .dir = dir };
+	return i;
 }
 
 int trz_tok_find_or_add(struct trz_bstate *s, int32_t nr, uint8_t dir)
