@@ -12,17 +12,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fill/fill.h"
+#include "common/tidmap.h"
+#include "common/vec.h"
 
 struct fctx_thread {
 	uint32_t tid;
-	uint8_t used;
 	int rlen, rhead; /* ring of the last R events: rseq/rtok[(rhead + k) % R] */
 	uint64_t *rseq;
 	int32_t *rtok;
 	int64_t *rts; /* their timestamps (-1 unknown) */
 	uint8_t *rrc; /* their return classes (enum imputer_rc) */
 	int *open;    /* indices of this thread's open gaps */
-	int nopen, capopen;
+	int nopen;
+	size_t capopen;
 	uint64_t exit_ts; /* exited at (0 = alive) */
 };
 
@@ -32,12 +34,16 @@ struct fctx_thread {
 
 struct fill_ctx {
 	int W, R;
-	struct fctx_thread *th; /* open-addressing hash on tid */
-	int capth, nth;
+	struct tidmap thread_of; /* tid -> index in th */
+	struct fctx_thread *th;  /* the threads, in order of first appearance */
+	int nth;
+	size_t capth;
 	struct fill_gap **gaps;
-	int ngaps, capgaps;
+	int ngaps;
+	size_t capgaps;
 	int *done; /* complete gaps not yet taken, in completion order */
-	int ndone, capdone, taken;
+	int ndone, taken;
+	size_t capdone;
 	int nopen;
 	uint64_t bytes;
 	uint32_t exited[FCTX_KEEP_EXITED]; /* FIFO of exited tids still holding a ring */
@@ -57,12 +63,6 @@ struct fill_ctx *fill_ctx_new(int W)
 		return NULL;
 	c->W = W;
 	c->R = 2 * W + 64;
-	c->capth = 64;
-	c->th = calloc((size_t)c->capth, sizeof(*c->th));
-	if (!c->th) {
-		free(c);
-		return NULL;
-	}
 	return c;
 }
 
@@ -84,7 +84,7 @@ void fill_ctx_free(struct fill_ctx *c)
 {
 	if (!c)
 		return;
-	for (int i = 0; i < c->capth; i++) {
+	for (int i = 0; i < c->nth; i++) {
 		free(c->th[i].rseq);
 		free(c->th[i].rtok);
 		free(c->th[i].rts);
@@ -95,84 +95,45 @@ void fill_ctx_free(struct fill_ctx *c)
 		gap_free_bufs(c, c->gaps[i]);
 		free(c->gaps[i]);
 	}
+	tidmap_free(&c->thread_of);
 	free(c->th);
 	free(c->gaps);
 	free(c->done);
 	free(c);
 }
 
-static uint32_t hash_tid(uint32_t tid)
-{
-	return tid * 2654435761u;
-}
-
-static int th_grow(struct fill_ctx *c);
-
-/* The thread slot for tid, created when absent (NULL on allocation failure). */
+/* The thread slot for tid, created when absent (NULL on allocation failure); the pointer is
+ * good until the next call that creates one. */
 static struct fctx_thread *th_get(struct fill_ctx *c, uint32_t tid, int create)
 {
-	if (create && (c->nth + 1) * 2 > c->capth && th_grow(c))
+	int32_t i;
+
+	if (!create) {
+		i = tidmap_find(&c->thread_of, tid);
+		return i < 0 ? NULL : &c->th[i];
+	}
+	if (VEC_RESERVE(c->th, c->capth, (size_t)c->nth + 1) ||
+	    (i = tidmap_index(&c->thread_of, tid)) < 0)
 		return NULL;
-	uint32_t m = (uint32_t)c->capth - 1;
-	for (uint32_t h = hash_tid(tid) & m;; h = (h + 1) & m) {
-		struct fctx_thread *t = &c->th[h];
-		if (t->used && t->tid == tid)
-			return t;
-		if (!t->used) {
-			if (!create)
-				return NULL;
-			t->used = 1;
-			t->tid = tid;
-			c->nth++;
-			return t;
-		}
+	if (i == c->nth) { /* new */
+		memset(&c->th[i], 0, sizeof(c->th[i]));
+		c->th[i].tid = tid;
+		c->nth++;
 	}
-}
-
-static int th_grow(struct fill_ctx *c)
-{
-	struct fctx_thread *old = c->th;
-	int oldcap = c->capth;
-
-	c->th = calloc((size_t)oldcap * 2, sizeof(*c->th));
-	if (!c->th) {
-		c->th = old;
-		return -ENOMEM;
-	}
-	c->capth = oldcap * 2;
-	c->nth = 0;
-	for (int i = 0; i < oldcap; i++) {
-		if (!old[i].used)
-			continue;
-		struct fctx_thread *t = th_get(c, old[i].tid, 1);
-		*t = old[i];
-	}
-	free(old);
-	return 0;
-}
-
-static int push_int(int **v, int *n, int *cap, int x)
-{
-	if (*n == *cap) {
-		int nc = *cap ? *cap * 2 : 8;
-		int *p = realloc(*v, sizeof(int) * (size_t)nc);
-		if (!p)
-			return -ENOMEM;
-		*v = p;
-		*cap = nc;
-	}
-	(*v)[(*n)++] = x;
-	return 0;
+	return &c->th[i];
 }
 
 static int gap_complete(struct fill_ctx *c, struct fctx_thread *t, int k)
 {
 	int gi = t->open[k];
 
+	if (VEC_RESERVE(c->done, c->capdone, (size_t)c->ndone + 1))
+		return -ENOMEM;
 	c->gaps[gi]->complete = 1;
 	t->open[k] = t->open[--t->nopen];
 	c->nopen--;
-	return push_int(&c->done, &c->ndone, &c->capdone, gi);
+	c->done[c->ndone++] = gi;
+	return 0;
 }
 
 /* Put (tseq, tok, ts, rc) into gap g's slots; returns 1 when that completes g. */
@@ -256,14 +217,8 @@ int fill_ctx_gap(struct fill_ctx *c, const struct trz_gap *gr)
 
 	if (!gr->attributed || gr->lost == 0 || gr->seq_first + gr->lost < gr->seq_first)
 		return -EINVAL;
-	if (c->ngaps == c->capgaps) {
-		int nc = c->capgaps ? c->capgaps * 2 : 64;
-		struct fill_gap **p = realloc(c->gaps, sizeof(*p) * (size_t)nc);
-		if (!p)
-			return -ENOMEM;
-		c->gaps = p;
-		c->capgaps = nc;
-	}
+	if (VEC_RESERVE(c->gaps, c->capgaps, (size_t)c->ngaps + 1))
+		return -ENOMEM;
 	g = calloc(1, sizeof(*g));
 	if (!g)
 		return -ENOMEM;
@@ -297,8 +252,9 @@ int fill_ctx_gap(struct fill_ctx *c, const struct trz_gap *gr)
 		int p = (t->rhead + k) % c->R;
 		done |= gap_place(c, g, t->rseq[p], t->rtok[p], t->rts[p], t->rrc[p]);
 	}
-	if ((err = push_int(&t->open, &t->nopen, &t->capopen, gi)))
-		return err;
+	if (VEC_RESERVE(t->open, t->capopen, (size_t)t->nopen + 1))
+		return -ENOMEM;
+	t->open[t->nopen++] = gi;
 	c->nopen++;
 	if (t->exit_ts) /* recorded after its thread's exit record */
 		g->t_exit = t->exit_ts;
@@ -358,9 +314,9 @@ int fill_ctx_expire(struct fill_ctx *c, uint64_t now_ns, uint64_t timeout_ns)
 
 	if (c->nopen == 0)
 		return 0;
-	for (int i = 0; i < c->capth; i++) {
+	for (int i = 0; i < c->nth; i++) {
 		struct fctx_thread *t = &c->th[i];
-		for (int k = 0; t->used && k < t->nopen;) {
+		for (int k = 0; k < t->nopen;) {
 			struct fill_gap *g = c->gaps[t->open[k]];
 			if (g->born_ns + timeout_ns <= now_ns) {
 				if (gap_complete(c, t, k))
@@ -376,9 +332,9 @@ int fill_ctx_expire(struct fill_ctx *c, uint64_t now_ns, uint64_t timeout_ns)
 
 void fill_ctx_finish(struct fill_ctx *c)
 {
-	for (int i = 0; i < c->capth; i++) {
+	for (int i = 0; i < c->nth; i++) {
 		struct fctx_thread *t = &c->th[i];
-		while (t->used && t->nopen > 0)
+		while (t->nopen > 0)
 			if (gap_complete(c, t, 0))
 				return;
 	}
@@ -419,6 +375,7 @@ int fill_ctx_open(const struct fill_ctx *c)
 uint64_t fill_ctx_bytes(const struct fill_ctx *c)
 {
 	return c->bytes + (uint64_t)c->capth * sizeof(struct fctx_thread) +
+	       (uint64_t)c->thread_of.cap * (sizeof(uint32_t) + sizeof(int32_t)) +
 	       (uint64_t)c->ngaps * (sizeof(struct fill_gap) + sizeof(void *));
 }
 
