@@ -205,6 +205,51 @@ static void test_sssd_absorb_batch_independent(void **state)
 	sssd_free(m);
 }
 
+/* A diverged model (NaN outputs) still answers every masked position of every window and
+ * leaves the known ones alone.  Absorbing-state sampling used to pick, in each window, the
+ * masked position with the highest probability above -1: with NaN probabilities none, so it
+ * revealed the batch's position 0 (a known event, overwritten with an uninitialised id) and
+ * left the gaps masked. */
+static void test_sssd_absorb_nan_model(void **state)
+{
+	enum { NW = 3, WL = 16 };
+	struct sssd_config c;
+	struct vocab v;
+	struct sssd_model *m;
+	int32_t seq[NW * WL], in[NW * WL];
+	uint8_t known[NW * WL];
+	float conf[NW * WL];
+	uint64_t rng = 1;
+
+	(void)state;
+	sssd_config_default(&c);
+	c.blocks = 2, c.channels = 16, c.skip_channels = 16, c.state = 8, c.T = 50;
+	c.embed_in = 16, c.embed_mid = 32, c.embed_out = 32;
+	c.objective = SSSD_OBJ_ABSORB, c.retrieval = 0;
+	memset(&v, 0, sizeof(v));
+	v.n = PERIOD + 1;
+	for (int i = 0; i < v.n; i++)
+		v.nr[i] = 100 + i, v.dir[i] = i % 2, v.count[i] = 10 * i;
+	assert_int_equal(sssd_create(&m, &c, &v, 1), 0);
+	for (int k = 0; k < m->K; k++)
+		m->p.bz[k] = NAN; /* every logit NaN */
+	for (int w = 0; w < NW; w++)
+		for (int l = 0; l < WL; l++) {
+			int miss = l >= 5 && l < 9 + w;
+
+			in[w * WL + l] = seq[w * WL + l] = miss ? 0 : 1 + (l + w) % PERIOD;
+			known[w * WL + l] = !miss;
+		}
+	assert_int_equal(sssd_sample(m, &m->p, seq, known, conf, NW, WL, 4, &rng), 0);
+	for (int j = 0; j < NW * WL; j++) {
+		if (known[j] && seq[j] != in[j])
+			fail_msg("known position %d changed: %d, was %d", j, seq[j], in[j]);
+		if (!known[j] && (seq[j] < 1 || seq[j] >= v.n))
+			fail_msg("masked position %d not answered: %d", j, seq[j]);
+	}
+	sssd_free(m);
+}
+
 /* Timestamp / return channels: a corpus where the event after a 1 is 2 when the 1 returned an
  * error and 3 otherwise (ids alone cannot tell).  A toy aux model learns it, and through the
  * imputer (imputer_set_aux) fills such gaps right; without the channels it can only guess. */
@@ -492,6 +537,7 @@ int main(void)
 		cmocka_unit_test(test_sssd_overfit_x0ce),
 		cmocka_unit_test(test_sssd_absorb_retrieval),
 		cmocka_unit_test(test_sssd_absorb_batch_independent),
+		cmocka_unit_test(test_sssd_absorb_nan_model),
 		cmocka_unit_test(test_sssd_aux_return_class),
 		cmocka_unit_test(test_sssd_kernel_cache),
 		cmocka_unit_test(test_sssd_deterministic),
