@@ -375,7 +375,7 @@ int fill_ctx_open(const struct fill_ctx *c)
 uint64_t fill_ctx_bytes(const struct fill_ctx *c)
 {
 	return c->bytes + (uint64_t)c->capth * sizeof(struct fctx_thread) +
-	       (uint64_t)c->thread_of.cap * (sizeof(uint32_t) + sizeof(int32_t)) +
+	       (uint64_t)c->thread_of.cap * sizeof(*c->thread_of.slot) +
 	       (uint64_t)c->ngaps * (sizeof(struct fill_gap) + sizeof(void *));
 }
 
