@@ -29,9 +29,8 @@ enum dump_format { DUMP_TEXT, DUMP_CSV, DUMP_JSONL };
 
 /* Thread names (comm) by tid, kept up to date while records stream by. */
 struct dump_comms {
-	struct dump_map idx; /* tid -> index + 1 into names */
+	struct tidmap idx; /* tid -> index into names */
 	char (*names)[TRZ_COMM_LEN];
-	uint64_t n;
 	size_t cap;
 };
 
@@ -87,9 +86,8 @@ struct dump_pending {
 };
 
 struct dump_pairs {
-	struct dump_map idx; /* tid -> index + 1 into v */
+	struct tidmap idx; /* tid -> index into v (idx.n of them) */
 	struct dump_pending *v;
-	uint64_t n;
 	size_t cap;
 };
 

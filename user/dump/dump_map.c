@@ -1,4 +1,5 @@
-/* dump_map.c - the uint64 -> uint64 map (values on common/tidmap) and the tid -> comm table of tracerec-dump. */
+/* dump_map.c - the uint64 -> uint64 map (values beside common/tidmap) and the tid -> comm
+ * table of tracerec-dump. */
 #include "dump/dump.h"
 #include "common/vec.h"
 
@@ -34,31 +35,26 @@ void dump_map_free(struct dump_map *m)
 
 int dump_comms_set(struct dump_comms *c, uint32_t tid, const char *comm, int first)
 {
-	uint64_t *v = dump_map_get(&c->idx, tid);
+	int32_t n = c->idx.n, i;
 
-	if (!v)
+	if (VEC_RESERVE(c->names, c->cap, (size_t)n + 1) || (i = tidmap_index(&c->idx, tid)) < 0)
 		return -ENOMEM;
-	if (*v && first)
+	if (i < n && first)
 		return 0;
-	if (!*v) {
-		if (VEC_RESERVE(c->names, c->cap, c->n + 1))
-			return -ENOMEM;
-		*v = ++c->n;
-	}
-	snprintf(c->names[*v - 1], TRZ_COMM_LEN, "%s", comm);
+	snprintf(c->names[i], TRZ_COMM_LEN, "%s", comm);
 	return 0;
 }
 
 const char *dump_comms_get(const struct dump_comms *c, uint32_t tid)
 {
-	uint64_t *v = dump_map_find(&c->idx, tid);
+	int32_t i = tidmap_find(&c->idx, tid);
 
-	return v && c->names[*v - 1][0] ? c->names[*v - 1] : "?";
+	return i >= 0 && c->names[i][0] ? c->names[i] : "?";
 }
 
 void dump_comms_free(struct dump_comms *c)
 {
-	dump_map_free(&c->idx);
+	tidmap_free(&c->idx);
 	free(c->names);
 	memset(c, 0, sizeof(*c));
 }

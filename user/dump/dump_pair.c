@@ -9,17 +9,13 @@
 
 struct dump_pending *dump_pairs_get(struct dump_pairs *p, uint32_t tid)
 {
-	uint64_t *v = dump_map_get(&p->idx, tid);
+	int32_t n = p->idx.n, i;
 
-	if (!v)
+	if (VEC_RESERVE(p->v, p->cap, (size_t)n + 1) || (i = tidmap_index(&p->idx, tid)) < 0)
 		return NULL;
-	if (!*v) {
-		if (VEC_RESERVE(p->v, p->cap, p->n + 1))
-			return NULL;
-		memset(&p->v[p->n], 0, sizeof(p->v[p->n]));
-		*v = ++p->n;
-	}
-	return &p->v[*v - 1];
+	if (i == n)
+		memset(&p->v[i], 0, sizeof(p->v[i]));
+	return &p->v[i];
 }
 
 /* Consecutive events of a thread differ by 1 in tseq: an exit completes the pending entry when
@@ -31,7 +27,7 @@ int dump_pairs_match(const struct dump_pending *pe, const struct trz_event *ev)
 
 void dump_pairs_free(struct dump_pairs *p)
 {
-	dump_map_free(&p->idx);
+	tidmap_free(&p->idx);
 	free(p->v);
 	memset(p, 0, sizeof(*p));
 }

@@ -21,7 +21,7 @@ struct row {
 };
 
 struct dump_summary {
-	struct dump_map idx; /* nr -> index + 1 into rows */
+	struct tidmap idx; /* nr -> index into rows (until they are sorted for printing) */
 	struct row *rows;
 	uint64_t n;
 	size_t cap;
@@ -36,17 +36,14 @@ struct dump_summary *dump_summary_new(void)
 
 static struct row *row_of(struct dump_summary *s, int32_t nr)
 {
-	uint64_t *v = dump_map_get(&s->idx, (uint64_t)(uint32_t)nr);
+	int32_t i;
 
-	if (!v)
+	if (VEC_RESERVE(s->rows, s->cap, s->n + 1) ||
+	    (i = tidmap_index(&s->idx, (uint64_t)(uint32_t)nr)) < 0)
 		return NULL;
-	if (!*v) {
-		if (VEC_RESERVE(s->rows, s->cap, s->n + 1))
-			return NULL;
-		s->rows[s->n] = (struct row){ .nr = nr };
-		*v = ++s->n;
-	}
-	return &s->rows[*v - 1];
+	if ((uint64_t)i == s->n)
+		s->rows[s->n++] = (struct row){ .nr = nr };
+	return &s->rows[i];
 }
 
 /* A call that ended without (or before) its exit. */
@@ -204,7 +201,7 @@ int dump_summary_print(struct dump_summary *s, FILE *out, int json)
 	int err;
 
 	/* calls still open at the end of the trace */
-	for (uint64_t i = 0; i < s->pairs.n; i++)
+	for (int32_t i = 0; i < s->pairs.idx.n; i++)
 		if ((err = count_unfinished(s, &s->pairs.v[i])))
 			return err;
 	if (s->n) /* qsort(NULL, 0, ...) is undefined */
@@ -277,7 +274,7 @@ void dump_summary_free(struct dump_summary *s)
 {
 	if (!s)
 		return;
-	dump_map_free(&s->idx);
+	tidmap_free(&s->idx);
 	dump_pairs_free(&s->pairs);
 	free(s->rows);
 	free(s);
