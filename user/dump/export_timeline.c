@@ -239,6 +239,7 @@ static int begin_gap(struct timeline *tl, struct tl_th *t, uint64_t first_synth_
 		p->g.ts = p->max_end = first_synth_ts;
 	if (t->cur && p->g.ts <= t->cur)
 		p->g.ts = p->max_end = t->cur + 1;
+	p->g.sketch = p->sketch; /* here, not when the gap came: the thread array may have moved */
 	return tl->ops->gap_begin ? tl->ops->gap_begin(tl->be, &p->g) : 0;
 }
 
@@ -281,6 +282,7 @@ static int flush_gap(struct timeline *tl, struct tl_th *t, uint64_t end)
 	if (p->more)
 		snprintf(p->repair + p->slen, sizeof(p->repair) - p->slen, "%s... +%llu",
 			 p->slen ? " " : "", (unsigned long long)p->more);
+	p->g.sketch = p->sketch; /* t may have moved since the gap came (tl->th grows) */
 	p->g.repair = p->repair;
 	p->valid = 0;
 	return tl->ops->gap_end ? tl->ops->gap_end(tl->be, &p->g) : 0;
@@ -456,7 +458,7 @@ static int add_gap(struct timeline *tl, const struct trz_gap *g)
 	t->pend.more = 0;
 	t->pend.repair[0] = 0;
 	sketch_words(g, t->pend.sketch, sizeof(t->pend.sketch));
-	t->pend.g.sketch = t->pend.sketch;
+	t->pend.g.sketch = NULL; /* set where it is handed over: tl->th may move before */
 	x.sketch = t->pend.sketch;
 	if (!t->pend.begun)
 		return 0;
