@@ -24,11 +24,17 @@ void gapdetect_thr_free(struct thr *t)
 
 /* ---- thread table ---- */
 
-struct thr *gapdetect_thr_find(const struct gapdetect *g, uint32_t tid)
+/* Inline in gapdetect_thr_get(), which every recorded event goes through. */
+static inline struct thr *thr_find(const struct gapdetect *g, uint32_t tid)
 {
 	int32_t i = tidmap_find(&g->thr_at, tid);
 
 	return i < 0 ? NULL : g->thrs[i];
+}
+
+struct thr *gapdetect_thr_find(const struct gapdetect *g, uint32_t tid)
+{
+	return thr_find(g, tid);
 }
 
 /* Remove t from the table (the last thread takes its index) and free it. */
@@ -44,7 +50,7 @@ void gapdetect_thr_remove(struct gapdetect *g, struct thr *t)
 
 struct thr *gapdetect_thr_get(struct gapdetect *g, uint32_t pid, uint32_t tid)
 {
-	struct thr *t = gapdetect_thr_find(g, tid);
+	struct thr *t = thr_find(g, tid);
 	int32_t i;
 
 	if (t)
