@@ -232,12 +232,13 @@ int trc_collector_open(struct trc_collector **out, const struct trc_collector_op
 	}
 	c->rctx = calloc(c->ncpus + 1, sizeof(*c->rctx));
 	c->ring_fds = malloc(c->ncpus * sizeof(int));
+	if (c->ring_fds) /* before any failure: trc_collector_free() closes the ones >= 0 */
+		for (int i = 0; i < c->ncpus; i++)
+			c->ring_fds[i] = -1;
 	if (!c->rctx || !c->ring_fds) {
 		err = -ENOMEM;
 		goto fail;
 	}
-	for (int i = 0; i < c->ncpus; i++)
-		c->ring_fds[i] = -1;
 
 	*stage = "open";
 	c->skel = collector_bpf__open();
