@@ -14,7 +14,9 @@
 # BENCH_BURSTS (bursts per size, default 60), BENCH_TRAIN_TIME (SSSD-S4 seconds per workload,
 # default 45), BENCH_TRAIN_ITERS (train exactly this many iterations instead, so the models do not
 # depend on the load; BENCH_TRAIN_NOTE says what the count stands for), BENCH_STEPS (sampling steps;
-# default: the model's own, as tracerec-fill).
+# default: the model's own, as tracerec-fill), BENCH_METHODS (default "ngram sssd hybrid"; "ngram"
+# trains nothing).  (b)'s rows without +sketch are filled with --no-sketch: tracerec-eval would
+# otherwise use the lossy run's recorded sketches.
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 B=${B:-build}
@@ -32,6 +34,7 @@ else
   train_what="for ${TRAIN_TIME} s on the loaded machine (a modest budget; the default is 540 s)"
 fi
 STEPS=${BENCH_STEPS:-}
+METHODS=${BENCH_METHODS:-ngram sssd hybrid}
 SIZES=1,10,40
 die() { echo "bench-crossrun: $*" >&2; exit 1; }
 log() { echo "bench-crossrun: $*" >&2; }
@@ -77,15 +80,17 @@ done
 : > "$tmp/replay"
 for w in $WORKLOADS; do
   ev() { "$B/tracerec-eval" -q --json --trace "$tmp/$w-2.trz" --train "$tmp/$w-1.trz" "$@"; }
-  log "$w: training SSSD-S4 ${train_what%% (*} on run 1"
   model=()
-  if "$B/tracerec-train" -q "$tmp/$w-1.trz" -o "$tmp/$w.sssd" "${train_args[@]}" \
-       >"$tmp/$w.train.out" 2>"$tmp/$w.train.log"; then
+  if [ "$METHODS" = ngram ]; then
+    log "$w: n-gram only (BENCH_METHODS)"
+  elif log "$w: training SSSD-S4 ${train_what%% (*} on run 1" &&
+    "$B/tracerec-train" -q "$tmp/$w-1.trz" -o "$tmp/$w.sssd" "${train_args[@]}" \
+      >"$tmp/$w.train.out" 2>"$tmp/$w.train.log"; then
     model=(--model "$tmp/$w.sssd" ${STEPS:+--steps "$STEPS"})
   else
     log "$w: training failed: $(tail -1 "$tmp/$w.train.log")"
   fi
-  for m in ngram sssd hybrid; do
+  for m in $METHODS; do
     [ $m != ngram ] && [ ${#model[@]} = 0 ] && continue
     mo=(); [ $m != ngram ] && mo=("${model[@]}")
     for sk in "" --sketch; do
@@ -93,7 +98,7 @@ for w in $WORKLOADS; do
       ev --method $m "${mo[@]}" --blackout $SIZES --bursts "$BURSTS" $sk |
         to_rows "$w" "$m${sk:++sketch}" >> "$tmp/rows"
     done
-    ev --method $m "${mo[@]}" --losses "$tmp/$w-l.trz" | to_rows "$w" "$m" >> "$tmp/replay"
+    ev --method $m "${mo[@]}" --losses "$tmp/$w-l.trz" --no-sketch | to_rows "$w" "$m" >> "$tmp/replay"
     ev --method $m "${mo[@]}" --losses "$tmp/$w-l.trz" --sketch | to_rows "$w" "$m+sketch" >> "$tmp/replay"
   done
 done
@@ -112,7 +117,9 @@ mean() { # METHOD BURST FILE -> mean accuracy and count error over the workloads
   echo "trusted, that SSSD-S4 elsewhere.  (a) $BURSTS bursts per size of B consecutive events of one CPU"
   echo "dropped from run 2 (the same bursts for every method); +sketch = filled under the lost-syscall"
   echo "sketch a version 2 recorder keeps (counts of 32 tokens, first/last 8; tracerec-eval --sketch)."
-  echo "n = thread gaps scored.  (b) run 3's real per-thread losses replayed onto run 2 (--losses)."
+  echo "n = thread gaps scored.  (b) run 3's real per-thread losses replayed onto run 2 (--losses),"
+  echo "without sketches (--no-sketch) and under run 3's recorded ones (+sketch; a loss run with more"
+  echo "than 32 distinct tokens has a partial sketch, so its count error need not be 0)."
   echo "Test-run sizes (events):$(for w in $WORKLOADS; do printf ' %s %s;' "$w" "${events[$w]}"; done)"
   echo "Lossy runs (attributed gaps, lost events, recorded events):$(for w in $WORKLOADS; do printf ' %s %s;' "$w" "${lossy[$w]}"; done)"
   echo

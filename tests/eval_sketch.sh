@@ -4,7 +4,7 @@
 # size has count error 0 and JSON "sketch": true, accuracy at least as high as without (and
 # higher at B=40), where without the count error is not 0; --losses with a lossy trace whose gaps
 # carry sketches fills under sketches without being asked, and one without sketches does not;
-# --sketch without --trace is a usage error.
+# --no-sketch turns them off; --sketch without --trace is a usage error.
 set -u
 . "$(dirname "$0")/lib/fill.bash"
 EVAL=$B/tracerec-eval
@@ -36,6 +36,11 @@ ev --losses "$d/l5.trz" >"$d/loss.json"
 check "--losses with a sketched lossy trace: sketches used, count error 0" \
   $([ "$(field sketch <"$d/loss.json")" = "true " ] && [ "$(field count_error <"$d/loss.json")" = "0.000000 " ]; echo $?) \
   "$(cat "$d/loss.json" "$d/err")"
+ev --losses "$d/l5.trz" --no-sketch >"$d/lossno.json"
+check "--losses --no-sketch with a sketched lossy trace: none used, count error not 0" \
+  $([ "$(field sketch <"$d/lossno.json")" = "false " ] &&
+    awk -v c="$(field count_error <"$d/lossno.json")" 'BEGIN { exit !(c > 0) }'; echo $?) \
+  "$(cat "$d/lossno.json" "$d/err")"
 ev --losses "$d/l6.trz" >"$d/loss6.json"
 check "--losses with a lossy trace without sketches: none used" \
   $([ "$(field sketch <"$d/loss6.json")" = "false " ]; echo $?) "$(cat "$d/loss6.json" "$d/err")"

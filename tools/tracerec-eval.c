@@ -96,6 +96,7 @@ static void usage(FILE *f)
 		"      --sketch           trace mode: each gap carries the lost-syscall sketch a version 2\n"
 		"                         recorder writes (counts of 32 tokens, first/last 8) and is filled\n"
 		"                         under it (default: off; on with --losses when LOSSY has sketches)\n"
+		"      --no-sketch        trace mode: never use sketches, not even LOSSY's\n"
 		"  -b, --blackout=LIST    comma-separated blackout sizes (default: 1,5,10,20,30,40)\n"
 		"  -p, --position=WHERE   center, end or both (default: both)\n"
 		"      --end-mode=MODE    paper (B=30 at the end masks the last 20 events, as the paper did)\n"
@@ -156,7 +157,8 @@ enum {
 	OPT_SELF,
 	OPT_LOSSES,
 	OPT_SVG,
-	OPT_SKETCH
+	OPT_SKETCH,
+	OPT_NO_SKETCH
 };
 
 /* Options: parse_args() returns 0, or CLI_EX_USAGE after printing the problem; -1 after --help. */
@@ -183,6 +185,7 @@ static const struct option longopts[] = {
 	{ "self", no_argument, NULL, OPT_SELF },
 	{ "losses", required_argument, NULL, OPT_LOSSES },
 	{ "sketch", no_argument, NULL, OPT_SKETCH },
+	{ "no-sketch", no_argument, NULL, OPT_NO_SKETCH },
 	{ "svg", required_argument, NULL, OPT_SVG },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -247,6 +250,7 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 		case OPT_SELF: o->self = 1; break;
 		case OPT_LOSSES: o->losses = optarg; break;
 		case OPT_SKETCH: o->sketch = 1; break;
+		case OPT_NO_SKETCH: o->sketch = -1; break;
 		case OPT_SVG: o->svg = optarg; break;
 		case 'b':
 			if (parse_blackouts(o, optarg)) {
@@ -324,8 +328,8 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
 	}
 	if (!o->method)
 		o->method = o->model ? "sssd" : "ngram";
-	if (o->sketch && !o->trace) {
-		p_err("--sketch gives a trace's gaps their sketches: use it with --trace");
+	if (o->sketch && !o->trace) { /* --sketch or --no-sketch */
+		p_err("--sketch and --no-sketch are about a trace's gaps: use them with --trace");
 		return CLI_EX_USAGE;
 	}
 	if (o->losses && !o->trace) {

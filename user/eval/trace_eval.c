@@ -639,7 +639,7 @@ int trace_eval_run(const struct trace_eval_opts *o, struct trace_eval_row *rows,
 		struct trace_eval_row keep = rows[0];
 
 		if ((rc = te_one_size(&t, &fm, &fo, 0, 0, dropped, &rows[0], o->self ? &tt : NULL,
-				      o->sketch || keep.sketched))) {
+				      o->sketch > 0 || (o->sketch == 0 && keep.sketched)))) {
 			err_set("filling the replayed losses failed: %s", strerror(-rc));
 			goto out;
 		}
@@ -651,7 +651,7 @@ int trace_eval_run(const struct trace_eval_opts *o, struct trace_eval_row *rows,
 	}
 	for (int b = 0; b < o->nbursts; b++) {
 		if ((rc = te_one_size(&t, &fm, &fo, o->bursts[b], o->per_burst, dropped, &rows[b],
-				      o->self ? &tt : NULL, o->sketch))) {
+				      o->self ? &tt : NULL, o->sketch > 0))) {
 			err_set("filling bursts of %d failed: %s", o->bursts[b], strerror(-rc));
 			break;
 		}

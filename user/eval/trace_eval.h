@@ -39,7 +39,8 @@ struct trace_eval_opts {
 	int sketch;         /* give each gap the lost-syscall sketch the collector (version 2)
 				  * records: counts of the first TRACE_EVAL_SKETCH_TOKS distinct
 				  * tokens, the rest `other`, first/last 8 in order.  With `losses`
-				  * it is on when the lossy trace's gaps carry sketches */
+				  * it is on when the lossy trace's gaps carry sketches, unless
+				  * sketch is -1 (never) */
 };
 
 #define TRACE_EVAL_SKETCH_TOKS 32
