@@ -167,9 +167,9 @@ static __always_inline void note_loss(struct trc_cpu_stats *cs, struct tstate *s
 
 /* Adaptive wake-ups: none while the ring is below the mark (the consumer polls with a
  * timeout), one when it crosses the mark, none again until it has been drained below it. */
-static __always_inline __u64 wake_flags(void *rb, struct trc_cpu_stats *cs, __u64 cseq)
+static __always_inline __u64 wake_flags(void *rb, struct trc_cpu_stats *cs, __u64 cseq, __u32 n)
 {
-	if (cseq & 15) /* look at the fill level every 16th event only */
+	if (!trc_wake_due(cseq, n)) /* look at the fill level every 16th event only */
 		return BPF_RB_NO_WAKEUP;
 	if (bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) < targ_wake_bytes) {
 		if (cs->woken)
@@ -439,7 +439,7 @@ static __always_inline int record_with_sketch(void *rb, struct trc_cpu_stats *cs
 	sketch_reset(&tl->sk);
 	st->lost_pending = 0;
 	__sync_fetch_and_add(&cs->sketch_recs, 1);
-	bpf_ringbuf_submit(es, wake_flags(rb, cs, cseq));
+	bpf_ringbuf_submit(es, wake_flags(rb, cs, cseq, kind == TRC_EV_PAIR ? 2 : 1));
 	return 0;
 }
 
@@ -493,7 +493,7 @@ static __always_inline void emit_rec(struct trc_cpu_stats *cs, __u32 cpu, struct
 	st->lost_pending = 0;
 	if (with_args)
 		e->ret = record_strings(rb, cs, e);
-	bpf_ringbuf_submit(e, wake_flags(rb, cs, cseq));
+	bpf_ringbuf_submit(e, wake_flags(rb, cs, cseq, n));
 	return;
 lost:
 	note_loss(cs, st, cpu, id, tseq, trc_token(nr, kind != TRC_EV_ENTER),

@@ -1,6 +1,6 @@
 /* collector_sketch.h - adding one lost event to a thread's loss run (struct trc_sketch,
- * collector.h).  The BPF program calls it on the loss path; tests/test_sketch.c calls the very
- * same code in user space to feed the sketch converter.  Include collector.h first. */
+ * collector.h), and the wake-up cadence.  The BPF program calls these; tests/test_sketch.c calls
+ * the very same code in user space.  Include collector.h first. */
 #ifndef TRC_COLLECTOR_SKETCH_H
 #define TRC_COLLECTOR_SKETCH_H
 
@@ -47,6 +47,16 @@ static __always_inline void trc_sketch_add(struct trc_sketch *sk, __u32 tok, __u
 		}
 	}
 	sk->other++;
+}
+
+/* Does the record whose last event has per-CPU sequence number cseq, and which holds n events
+ * (cseq - n + 1 .. cseq; a pair record holds 2), contain a multiple of TRC_WAKE_EVERY?  The
+ * program looks at the ring's fill level only then.  (Testing cseq alone missed every multiple
+ * once a one-event record had made the sequence odd between pairs: no wake-ups at all.) */
+#define TRC_WAKE_EVERY 16 /* a power of two */
+static __always_inline int trc_wake_due(__u64 cseq, __u32 n)
+{
+	return (cseq & (TRC_WAKE_EVERY - 1)) < n;
 }
 
 #endif /* TRC_COLLECTOR_SKETCH_H */

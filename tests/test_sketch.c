@@ -174,12 +174,45 @@ static void test_sketch_gapdetect(void **state)
 	gapdetect_free(g);
 }
 
+/* The wake-up cadence (trc_wake_due, the BPF program's own code): one-event and two-event
+ * (pair) records in any mix see the fill level once per TRC_WAKE_EVERY events.  Checking
+ * cseq alone stops after one odd record between pairs: 0 checks. */
+static void test_wake_cadence(void **state)
+{
+	static const __u32 mixes[][8] = {
+		{ 1, 2, 2, 2, 2, 2, 2, 2 }, /* one entry-only record (execve), then pairs */
+		{ 2, 2, 2, 2, 2, 2, 2, 2 },
+		{ 1, 1, 1, 1, 1, 1, 1, 1 },
+		{ 2, 1, 2, 2, 1, 2, 1, 1 },
+	};
+
+	(void)state;
+	for (size_t m = 0; m < sizeof(mixes) / sizeof(mixes[0]); m++) {
+		__u64 cseq = 0, due = 0, last_due = 0, longest = 0;
+
+		for (int i = 0; i < 100000; i++) {
+			__u32 n = mixes[m][i % 8];
+
+			cseq += n;
+			if (trc_wake_due(cseq, n)) {
+				due++;
+				if (cseq - last_due > longest)
+					longest = cseq - last_due;
+				last_due = cseq;
+			}
+		}
+		assert_int_equal(due, cseq / TRC_WAKE_EVERY); /* every multiple seen once */
+		assert_true(longest <= TRC_WAKE_EVERY + 1);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sketch_convert_exact),
 		cmocka_unit_test(test_sketch_convert_partial),
 		cmocka_unit_test(test_sketch_gapdetect),
+		cmocka_unit_test(test_wake_cadence),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
