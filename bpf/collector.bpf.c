@@ -412,10 +412,11 @@ static __always_inline __s64 record_strings(void *rb, struct trc_cpu_stats *cs,
 
 /* The first event after a loss run whose sketch is in thread_loss: event and sketch in one
  * reservation.  Returns 0 when recorded, -1 when there is no sketch to send (the caller
- * records the event plainly), -2 when the ring is full (the event is lost). */
+ * records the event plainly), -2 when the ring is full (the event is lost).  n: events in the
+ * record (2 for a pair). */
 static __always_inline int record_with_sketch(void *rb, struct trc_cpu_stats *cs, struct tstate *st,
 					      struct pt_regs *regs, __u64 ts, __u64 id, __u64 tseq,
-					      __u64 cseq, long nr, long ret, __u8 kind,
+					      __u64 cseq, __u32 n, long nr, long ret, __u8 kind,
 					      __u64 entry_ts, int with_args)
 {
 	__u32 tid = (__u32)id;
@@ -439,7 +440,7 @@ static __always_inline int record_with_sketch(void *rb, struct trc_cpu_stats *cs
 	sketch_reset(&tl->sk);
 	st->lost_pending = 0;
 	__sync_fetch_and_add(&cs->sketch_recs, 1);
-	bpf_ringbuf_submit(es, wake_flags(rb, cs, cseq, kind == TRC_EV_PAIR ? 2 : 1));
+	bpf_ringbuf_submit(es, wake_flags(rb, cs, cseq, n));
 	return 0;
 }
 
@@ -462,7 +463,7 @@ static __always_inline void emit_rec(struct trc_cpu_stats *cs, __u32 cpu, struct
 	if (targ_args && kind == TRC_EV_EXIT)
 		retry_strings(rb, cs, task, id, tseq, nr);
 	if (st->lost_pending) { /* the loss path: hand over the sketch with this event */
-		int r = record_with_sketch(rb, cs, st, regs, ts, id, tseq, cseq, nr, ret, kind,
+		int r = record_with_sketch(rb, cs, st, regs, ts, id, tseq, cseq, n, nr, ret, kind,
 					   entry_ts, with_args);
 
 		if (r == 0)
